@@ -1,0 +1,16 @@
+package io.lakeexporter.storage;
+
+import java.io.IOException;
+
+/** A store whose objects can be written as parts by several workers. */
+public interface MultipartWritable {
+
+  PartLimits partLimits();
+
+  /** Starts an upload of an object of {@code size} bytes. */
+  MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
+      throws IOException;
+
+  /** Reattaches to an upload started elsewhere, to write parts, complete or abort it. */
+  MultipartUpload resumeMultipart(Location location, String uploadId) throws IOException;
+}

@@ -1,0 +1,81 @@
+package io.lakeexporter.storage;
+
+import java.io.Closeable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The minimal surface every backend offers. One instance serves every bucket or container its
+ * credentials reach, and is safe for concurrent use.
+ *
+ * <p>Optional abilities are separate interfaces a store may also implement: {@link
+ * MultipartWritable} (parts written by several workers) and {@link ServerSideCopyable}. Callers ask
+ * with {@code instanceof}.
+ *
+ * <p>Errors: {@link FileNotFoundException} for a missing object, {@link
+ * UnsupportedStoreOperationException} for an operation the store lacks, any other {@link
+ * IOException} for faults that may be transient.
+ */
+public interface ObjectStore extends Closeable {
+
+  /** A short name for messages, such as {@code s3} or {@code local}. */
+  String name();
+
+  /** What this store can do; reading and stat are always possible. */
+  Set<StoreCapability> capabilities();
+
+  /**
+   * Size, time, etag and metadata of one object.
+   *
+   * @throws FileNotFoundException when there is no object at {@code location}
+   */
+  ObjectInfo stat(Location location) throws IOException;
+
+  /**
+   * Opens {@code length} bytes starting at {@code offset}; a negative length reads to the end. The
+   * caller closes the stream.
+   *
+   * @throws FileNotFoundException when there is no object at {@code location}
+   */
+  InputStream read(Location location, long offset, long length) throws IOException;
+
+  /**
+   * Writes a whole object of exactly {@code size} bytes. Readers see either the previous object or
+   * the whole new one, never part of it; when this throws, nothing new is visible.
+   */
+  void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+      throws IOException;
+
+  /**
+   * Deletes objects; a location with no object is not a failure. At most {@link #maxDeleteBatch()}
+   * locations per call.
+   *
+   * @return the locations that could not be deleted, with the reason
+   */
+  List<DeleteFailure> delete(Collection<Location> locations) throws IOException;
+
+  /** How many locations one {@link #delete} call takes. */
+  default int maxDeleteBatch() {
+    return 1000;
+  }
+
+  /**
+   * Every object whose key starts with {@code prefix}'s path, in key order, fetched page by page as
+   * the stream is consumed. Close the stream. Failures while paging surface as {@link
+   * java.io.UncheckedIOException}.
+   */
+  Stream<ObjectInfo> list(Location prefix) throws IOException;
+
+  /**
+   * One location that could not be deleted.
+   *
+   * @param location the object
+   * @param reason the store's message
+   */
+  record DeleteFailure(Location location, String reason) {}
+}

@@ -1,0 +1,21 @@
+package io.lakeexporter.storage;
+
+import java.io.IOException;
+
+/**
+ * A store that can copy into itself without the bytes passing through this process: from itself (S3
+ * CopyObject, GCS rewrite, a filesystem copy) or from a URL it can read (Azure Put Block From URL).
+ */
+public interface ServerSideCopyable {
+
+  /** Whether {@link #copyServerSide} can take {@code source} as it is. */
+  boolean canCopyServerSide(Location source);
+
+  /**
+   * Copies {@code size} bytes from {@code source} to {@code destination}, setting {@code metadata}
+   * on the copy. Large objects are copied in parts inside. When this throws, nothing new is visible
+   * at {@code destination}.
+   */
+  void copyServerSide(Location source, Location destination, long size, ObjectMetadata metadata)
+      throws IOException;
+}

@@ -1,0 +1,38 @@
+package io.lakeexporter.storage;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Builds an {@link ObjectStore} for a family of locations. Implementations are found with {@link
+ * java.util.ServiceLoader} through {@code
+ * META-INF/services/io.lakeexporter.storage.StorageProvider} and need a public no-argument
+ * constructor.
+ */
+public interface StorageProvider {
+
+  /** A short name for messages and settings, such as {@code s3}. */
+  String name();
+
+  /** The URI schemes this provider serves. */
+  Set<String> schemes();
+
+  /**
+   * Whether this provider serves {@code location}. The default looks at the scheme only; a provider
+   * that shares a scheme with others (such as Azure on {@code https}) narrows it down.
+   */
+  default boolean supports(Location location, StorageSettings settings) {
+    return schemes().contains(location.scheme());
+  }
+
+  /**
+   * Which provider wins when several support a location: the highest. Generic providers (plain HTTP
+   * reads) stay at 0; specific ones use more.
+   */
+  default int priority() {
+    return 10;
+  }
+
+  /** Builds a store; called once per registry and kept for every location this provider serves. */
+  ObjectStore create(StorageSettings settings) throws IOException;
+}

@@ -1,0 +1,468 @@
+package io.lakeexporter.storage.local;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.ServerSideCopyable;
+import io.lakeexporter.storage.StoreCapability;
+import io.lakeexporter.storage.UploadedPart;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Objects as files: {@code file:} locations, and lakeFS {@code local://} physical addresses
+ * resolved under the lakeFS local blockstore directory.
+ *
+ * <p>Every write lands in a hidden temporary file in the target directory and is renamed into
+ * place, so no reader ever sees half a file. Files carry no content type or user metadata, so this
+ * store lacks {@link StoreCapability#METADATA}.
+ */
+public final class LocalFileStore implements ObjectStore, MultipartWritable, ServerSideCopyable {
+
+  /** Temporary files start with this; listings skip them. */
+  static final String TEMP_PREFIX = ".lakefs-export-";
+
+  private static final PartLimits PART_LIMITS = new PartLimits(1, 5L << 30, 10_000);
+
+  private final Path localBlockstoreRoot;
+
+  /**
+   * @param localBlockstoreRoot the directory lakeFS {@code local://} addresses are relative to
+   */
+  public LocalFileStore(Path localBlockstoreRoot) {
+    this.localBlockstoreRoot =
+        Objects.requireNonNull(localBlockstoreRoot, "localBlockstoreRoot is null")
+            .toAbsolutePath()
+            .normalize();
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return Set.of(StoreCapability.WRITE, StoreCapability.DELETE, StoreCapability.LIST);
+  }
+
+  /**
+   * The file behind a location. Refuses {@code ..} segments: a key must never reach outside the
+   * directory it is written under.
+   */
+  Path pathOf(Location location) throws IOException {
+    String path = location.path();
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals("..")) {
+        throw new IOException("refusing a path with '..' segments: " + location);
+      }
+    }
+    return switch (location.scheme()) {
+      case "file" -> Path.of("/" + path);
+      case "local" ->
+          localBlockstoreRoot.resolve(
+              location.authority().isEmpty() ? path : location.authority() + "/" + path);
+      default -> throw new IOException("local store cannot serve " + location);
+    };
+  }
+
+  @Override
+  public ObjectInfo stat(Location location) throws IOException {
+    Path file = pathOf(location);
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw notFound(location);
+    }
+    if (!attrs.isRegularFile()) {
+      throw notFound(location);
+    }
+    return new ObjectInfo(
+        location, attrs.size(), attrs.lastModifiedTime().toInstant(), "", ObjectMetadata.EMPTY);
+  }
+
+  @Override
+  public InputStream read(Location location, long offset, long length) throws IOException {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset is negative: " + offset);
+    }
+    Path file = pathOf(location);
+    FileChannel channel;
+    try {
+      if (Files.isDirectory(file)) {
+        throw notFound(location);
+      }
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw notFound(location);
+    }
+    try {
+      channel.position(offset);
+      InputStream in = Channels.newInputStream(channel);
+      return length < 0 ? in : new BoundedInputStream(in, length);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+      throws IOException {
+    Objects.requireNonNull(data, "data is null");
+    Path target = pathOf(location);
+    Path temp = newTempFile(target);
+    try {
+      long written;
+      try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+        written = data.transferTo(out);
+      }
+      if (written != size) {
+        throw new IOException(
+            "wrote " + written + " bytes to " + location + " but expected " + size);
+      }
+      moveIntoPlace(temp, target);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  @Override
+  public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
+    var failures = new ArrayList<DeleteFailure>();
+    for (Location location : locations) {
+      try {
+        Path file = pathOf(location);
+        if (Files.isDirectory(file)) {
+          failures.add(new DeleteFailure(location, "is a directory"));
+          continue;
+        }
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
+      }
+    }
+    return failures;
+  }
+
+  @Override
+  public Stream<ObjectInfo> list(Location prefix) throws IOException {
+    Path prefixPath = pathOf(prefix);
+    // The prefix may end inside a file name ("dir/par" lists "dir/part-0"), so walk from the
+    // directory that contains it and keep what starts with it.
+    boolean endsWithSlash = prefix.path().isEmpty() || prefix.path().endsWith("/");
+    Path start = endsWithSlash ? prefixPath : prefixPath.getParent();
+    String prefixText = endsWithSlash ? prefixPath + "/" : prefixPath.toString();
+    if (start == null || !Files.isDirectory(start)) {
+      return Stream.empty();
+    }
+    var iterator = new SortedWalk(start, prefixText, prefix, prefixPath);
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(
+            iterator, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT),
+        false);
+  }
+
+  @Override
+  public PartLimits partLimits() {
+    return PART_LIMITS;
+  }
+
+  @Override
+  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
+      throws IOException {
+    Path target = pathOf(location);
+    Files.createDirectories(target.getParent());
+    String uploadId = TEMP_PREFIX + UUID.randomUUID();
+    Files.createDirectory(target.getParent().resolve(uploadId));
+    return new LocalMultipartUpload(location, target, uploadId);
+  }
+
+  @Override
+  public MultipartUpload resumeMultipart(Location location, String uploadId) throws IOException {
+    Path target = pathOf(location);
+    if (!uploadId.startsWith(TEMP_PREFIX) || uploadId.contains("/")) {
+      throw new IOException("not an upload of this store: " + uploadId);
+    }
+    if (!Files.isDirectory(target.getParent().resolve(uploadId))) {
+      throw new FileNotFoundException("no upload " + uploadId + " for " + location);
+    }
+    return new LocalMultipartUpload(location, target, uploadId);
+  }
+
+  @Override
+  public boolean canCopyServerSide(Location source) {
+    return source.scheme().equals("file") || source.scheme().equals("local");
+  }
+
+  @Override
+  public void copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata)
+      throws IOException {
+    Path from = pathOf(source);
+    Path target = pathOf(destination);
+    if (!Files.isRegularFile(from)) {
+      throw notFound(source);
+    }
+    Path temp = newTempFile(target);
+    try {
+      Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
+      long copied = Files.size(temp);
+      if (copied != size) {
+        throw new IOException(
+            "copied " + copied + " bytes from " + source + " but expected " + size);
+      }
+      moveIntoPlace(temp, target);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {}
+
+  private static Path newTempFile(Path target) throws IOException {
+    Path dir = target.getParent();
+    Files.createDirectories(dir);
+    if (Files.isDirectory(target)) {
+      throw new IOException("cannot write " + target + ": a directory is in the way");
+    }
+    return Files.createTempFile(dir, TEMP_PREFIX, ".tmp");
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static FileNotFoundException notFound(Location location) {
+    return new FileNotFoundException("no object at " + location);
+  }
+
+  /** Parts are files in a hidden directory beside the target; completing concatenates them. */
+  private static final class LocalMultipartUpload implements MultipartUpload {
+    private final Location location;
+    private final Path target;
+    private final String uploadId;
+    private final Path partsDir;
+
+    LocalMultipartUpload(Location location, Path target, String uploadId) {
+      this.location = location;
+      this.target = target;
+      this.uploadId = uploadId;
+      this.partsDir = target.getParent().resolve(uploadId);
+    }
+
+    @Override
+    public Location location() {
+      return location;
+    }
+
+    @Override
+    public String uploadId() {
+      return uploadId;
+    }
+
+    @Override
+    public UploadedPart writePart(int partNumber, InputStream data, long length)
+        throws IOException {
+      if (!Files.isDirectory(partsDir)) {
+        throw new FileNotFoundException("upload " + uploadId + " for " + location + " is gone");
+      }
+      Path part = partsDir.resolve(String.format("part-%05d", partNumber));
+      Path temp = Files.createTempFile(partsDir, TEMP_PREFIX, ".tmp");
+      try {
+        long written;
+        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+          written = data.transferTo(out);
+        }
+        if (written != length) {
+          throw new IOException(
+              "part " + partNumber + " of " + location + ": got " + written + " of " + length);
+        }
+        moveIntoPlace(temp, part);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      return new UploadedPart(partNumber, length, "");
+    }
+
+    @Override
+    public void complete(List<UploadedPart> parts) throws IOException {
+      var sorted = new ArrayList<>(parts);
+      sorted.sort(Comparator.comparingInt(UploadedPart::partNumber));
+      Path temp = newTempFile(target);
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        int expected = 1;
+        for (UploadedPart part : sorted) {
+          if (part.partNumber() != expected++) {
+            throw new IOException(
+                "upload " + uploadId + " for " + location + " misses part " + (expected - 1));
+          }
+          Path file = partsDir.resolve(String.format("part-%05d", part.partNumber()));
+          try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (in.size() != part.size()) {
+              throw new IOException("part " + part.partNumber() + " of " + location + " changed");
+            }
+            long done = 0;
+            while (done < in.size()) {
+              done += in.transferTo(done, in.size() - done, out);
+            }
+          }
+        }
+        out.force(false);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      moveIntoPlace(temp, target);
+      abort();
+    }
+
+    @Override
+    public void abort() throws IOException {
+      if (!Files.isDirectory(partsDir)) {
+        return;
+      }
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(partsDir)) {
+        for (Path file : files) {
+          Files.deleteIfExists(file);
+        }
+      }
+      Files.deleteIfExists(partsDir);
+    }
+  }
+
+  /**
+   * A depth-first walk in key order. Sorting each directory by name, with {@code /} appended to
+   * directory names, gives the byte order object stores list keys in ({@code a-b} before {@code
+   * a/x}). Only one directory level's names are held per depth.
+   */
+  private final class SortedWalk implements Iterator<ObjectInfo> {
+    private final Deque<Iterator<Path>> stack = new ArrayDeque<>();
+    private final String prefixText;
+    private final Location prefix;
+    private final Path prefixPath;
+    private ObjectInfo next;
+
+    SortedWalk(Path start, String prefixText, Location prefix, Path prefixPath) {
+      this.prefixText = prefixText;
+      this.prefix = prefix;
+      this.prefixPath = prefixPath;
+      stack.push(children(start));
+    }
+
+    private Iterator<Path> children(Path dir) {
+      var entries = new ArrayList<String[]>();
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        for (Path child : stream) {
+          String name = child.getFileName().toString();
+          if (name.startsWith(TEMP_PREFIX)) {
+            continue;
+          }
+          entries.add(new String[] {Files.isDirectory(child) ? name + "/" : name, name});
+        }
+      } catch (NoSuchFileException e) {
+        return List.<Path>of().iterator();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      entries.sort(Comparator.comparing(e -> e[0]));
+      return entries.stream().map(e -> dir.resolve(e[1])).toList().iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && !stack.isEmpty()) {
+        Iterator<Path> top = stack.peek();
+        if (!top.hasNext()) {
+          stack.pop();
+          continue;
+        }
+        Path path = top.next();
+        String text = path.toString();
+        if (Files.isDirectory(path)) {
+          if ((text + "/").startsWith(prefixText) || prefixText.startsWith(text + "/")) {
+            stack.push(children(path));
+          }
+          continue;
+        }
+        if (!text.startsWith(prefixText)) {
+          continue;
+        }
+        try {
+          var attrs = Files.readAttributes(path, BasicFileAttributes.class);
+          String key = text.substring(prefixPath.toString().length());
+          if (key.startsWith("/")) {
+            key = key.substring(1);
+          }
+          Location location =
+              prefix.path().isEmpty() || prefix.path().endsWith("/")
+                  ? prefix.child(key)
+                  : new Location(prefix.scheme(), prefix.authority(), prefix.path() + key);
+          next =
+              new ObjectInfo(
+                  location,
+                  attrs.size(),
+                  attrs.lastModifiedTime().toInstant(),
+                  "",
+                  ObjectMetadata.EMPTY);
+        } catch (NoSuchFileException e) {
+          // deleted while listing: not there any more
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public ObjectInfo next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ObjectInfo result = next;
+      next = null;
+      return result;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.lakeexporter.storage.local;
+
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageProvider;
+import io.lakeexporter.storage.StorageSettings;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * {@code file:} locations and lakeFS {@code local://} addresses. The lakeFS local blockstore
+ * directory comes from {@value #BLOCKSTORE_PATH_KEY} (as lakeFS's {@code blockstore.local.path}),
+ * by default {@code ~/lakefs/data/block} like lakeFS.
+ */
+public final class LocalStorageProvider implements StorageProvider {
+
+  public static final String BLOCKSTORE_PATH_KEY = "lakefs.blockstore.local.path";
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("file", "local");
+  }
+
+  @Override
+  public ObjectStore create(StorageSettings settings) {
+    Path root =
+        settings
+            .get(BLOCKSTORE_PATH_KEY)
+            .map(Path::of)
+            .orElse(Path.of(System.getProperty("user.home"), "lakefs", "data", "block"));
+    return new LocalFileStore(root);
+  }
+}
