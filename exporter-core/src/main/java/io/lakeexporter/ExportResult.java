@@ -1,0 +1,96 @@
+package io.lakeexporter;
+
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.RoundSummary;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an export ended.
+ *
+ * @param status succeeded, failed, or planned (dry run)
+ * @param repository the lakeFS repository
+ * @param mode branch, commit or diff
+ * @param branch the branch, or {@code null} for a commit export
+ * @param previousCommitId the previous commit of a diff export, or {@code null}
+ * @param commitId the exported commit
+ * @param destination the destination root, without any secret
+ * @param startedAt when it started
+ * @param finishedAt when it ended
+ * @param rounds per-round counts, round 1 first; rounds after a failed one are {@code SKIPPED}
+ * @param failures the failed actions (at most 10,000)
+ * @param failuresOmitted failed actions beyond those kept
+ * @param error what stopped the export as a whole (a listing that broke off), or empty
+ * @param statusFile the status file written, or {@code null} for a dry run
+ * @param plan the plan's counts, when they were counted first (always for a dry run)
+ * @param exporterVersion the exporter's version
+ */
+public record ExportResult(
+    Status status,
+    String repository,
+    ExportMode mode,
+    String branch,
+    String previousCommitId,
+    String commitId,
+    String destination,
+    Instant startedAt,
+    Instant finishedAt,
+    List<RoundSummary> rounds,
+    List<ActionOutcome> failures,
+    long failuresOmitted,
+    String error,
+    String statusFile,
+    PlanTotals plan,
+    String exporterVersion) {
+
+  public ExportResult {
+    Objects.requireNonNull(status, "status is null");
+    Objects.requireNonNull(repository, "repository is null");
+    Objects.requireNonNull(mode, "mode is null");
+    Objects.requireNonNull(commitId, "commitId is null");
+    rounds = List.copyOf(rounds);
+    failures = List.copyOf(failures);
+    Objects.requireNonNull(error, "error is null");
+  }
+
+  public boolean succeeded() {
+    return status == Status.SUCCEEDED;
+  }
+
+  public long copied() {
+    return rounds.stream().mapToLong(RoundSummary::copied).sum();
+  }
+
+  public long deleted() {
+    return rounds.stream().mapToLong(RoundSummary::deleted).sum();
+  }
+
+  public long failed() {
+    return rounds.stream().mapToLong(RoundSummary::failed).sum();
+  }
+
+  public long bytes() {
+    return rounds.stream().mapToLong(RoundSummary::bytes).sum();
+  }
+
+  public long copiedBy(CopyStrategy strategy) {
+    return rounds.stream().mapToLong(r -> r.copiedBy(strategy)).sum();
+  }
+
+  public Optional<PlanTotals> planTotals() {
+    return Optional.ofNullable(plan);
+  }
+
+  /** How an export ended. */
+  public enum Status {
+    SUCCEEDED,
+    FAILED,
+    /** A dry run: counted, nothing written. */
+    PLANNED
+  }
+}

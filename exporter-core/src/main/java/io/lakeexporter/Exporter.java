@@ -1,0 +1,488 @@
+package io.lakeexporter;
+
+import io.lakeexporter.copy.CopyEngine;
+import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.exec.ExportActions;
+import io.lakeexporter.exec.LocalExecutor;
+import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.filter.SparkFilter;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.plan.ExportPlan;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.report.RoundTally;
+import io.lakeexporter.report.StatusFile;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.http.HttpReadStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports the objects of a lakeFS commit to a destination root, in rounds, and leaves a status file
+ * there.
+ *
+ * <pre>{@code
+ * Exporter exporter = Exporter.builder()
+ *     .lakeFs(LakeFsClient.create(config))
+ *     .repository("analytics")
+ *     .destination("s3://bucket/export/latest/")
+ *     .build();
+ * ExportResult result = exporter.exportAllFromBranch("main");
+ * }</pre>
+ *
+ * <p>An export whose actions fail returns a {@link ExportResult.Status#FAILED} result (and leaves
+ * {@code EXPORT_<commit>_FAILURE} listing every failure); a request that cannot start (unknown
+ * repository or ref, bad credentials, an unusable destination) throws an {@link ExportException}.
+ * An exporter may run several exports, one after another or at once.
+ */
+public final class Exporter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
+
+  private final LakeFsClient lakeFs;
+  private final String repository;
+  private final Location root;
+  private final KeyFilter filter;
+  private final int concurrency;
+  private final CopySettings copySettings;
+  private final boolean dryRun;
+  private final boolean countFirst;
+  private final SourceMode sourceMode;
+  private final StorageRegistry storage;
+  private final ProgressListener listener;
+  private final boolean ownsStorage;
+
+  private Exporter(Builder b) {
+    this.lakeFs = Objects.requireNonNull(b.lakeFs, "lakeFs is null: set Builder.lakeFs");
+    this.repository = Objects.requireNonNull(b.repository, "repository is null");
+    this.root = Objects.requireNonNull(b.destination, "destination is null");
+    this.filter = b.filter;
+    this.concurrency = b.concurrency;
+    this.copySettings =
+        new CopySettings(b.partSize, b.multipartThreshold, b.retry, b.serverSideCopy);
+    this.dryRun = b.dryRun;
+    this.countFirst = b.countFirst;
+    this.sourceMode = b.sourceMode;
+    this.ownsStorage = b.storage == null;
+    this.storage = b.storage != null ? b.storage : StorageRegistry.discover(b.storageSettings);
+    this.listener = b.listener;
+    if (repository.isBlank()) {
+      throw new InvalidExportException("repository name is empty");
+    }
+    if (filter.rounds() < 1) {
+      throw new InvalidExportException("key filter " + filter + " has no rounds");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every object at the HEAD commit of {@code branch}; uncommitted changes are not exported. */
+  public ExportResult exportAllFromBranch(String branch) {
+    requireName(branch, "branch");
+    String commitId = lakeFs.resolveBranch(repository, branch);
+    return run(
+        ExportPlan.full(
+            lakeFs, ExportMode.BRANCH, repository, branch, commitId, filter, presign()));
+  }
+
+  /** Every object of {@code commitId} (a full id or a unique prefix). */
+  public ExportResult exportAllFromCommit(String commitId) {
+    requireName(commitId, "commit id");
+    String id = lakeFs.commit(repository, commitId).id();
+    return run(ExportPlan.full(lakeFs, ExportMode.COMMIT, repository, null, id, filter, presign()));
+  }
+
+  /**
+   * What changed between {@code prevCommitId} and the HEAD of {@code branch}: copies of added and
+   * changed objects, deletes of removed ones.
+   */
+  public ExportResult exportFrom(String branch, String prevCommitId) {
+    requireName(branch, "branch");
+    requireName(prevCommitId, "previous commit id");
+    String commitId = lakeFs.resolveBranch(repository, branch);
+    String previous = lakeFs.commit(repository, prevCommitId).id();
+    return run(ExportPlan.diff(lakeFs, repository, branch, previous, commitId, filter));
+  }
+
+  /** Runs any plan; the three export methods end here. */
+  public ExportResult run(ExportPlan plan) {
+    Instant started = Instant.now();
+    ObjectStore destination = destinationStore();
+    PlanTotals totals = countFirst || dryRun ? count(plan) : null;
+    if (totals != null) {
+      listener.planned(totals);
+    }
+    if (dryRun) {
+      var rounds = new ArrayList<RoundSummary>();
+      for (PlanTotals.RoundTotals r : totals.rounds()) {
+        rounds.add(
+            new RoundSummary(
+                r.round(),
+                RoundSummary.Status.PLANNED,
+                r.copies(),
+                r.deletes(),
+                0,
+                r.bytes(),
+                java.util.Map.of()));
+      }
+      return result(
+          plan,
+          ExportResult.Status.PLANNED,
+          started,
+          rounds,
+          new RoundTally.FailureLog(),
+          "",
+          null,
+          totals);
+    }
+    var failures = new RoundTally.FailureLog();
+    var rounds = new ArrayList<RoundSummary>();
+    String error = "";
+    boolean failed = false;
+    try (var executor = new LocalExecutor(concurrency);
+        var presigned =
+            new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
+      var engine = new CopyEngine(destination, executor.partPool(), copySettings);
+      var actions =
+          new ExportActions(
+              lakeFs,
+              repository,
+              plan.commitId(),
+              storage,
+              destination,
+              root,
+              engine,
+              sourceMode,
+              copySettings.retry(),
+              presigned);
+      for (int round = 1; round <= plan.rounds(); round++) {
+        if (failed) {
+          rounds.add(RoundSummary.skipped(round));
+          continue;
+        }
+        listener.roundStarted(round);
+        RoundSummary summary;
+        try {
+          summary =
+              executor.runRound(round, plan.actionsOfRound(round), actions, failures, listener);
+        } catch (RuntimeException e) {
+          error = "round " + round + " stopped: " + e.getMessage();
+          LOG.error("export of {} to {} stopped in round {}", plan.commitId(), root, round, e);
+          summary =
+              new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of());
+          failed = true;
+        }
+        if (summary.failed() > 0) {
+          failed = true;
+        }
+        rounds.add(summary);
+        listener.roundFinished(summary);
+      }
+    }
+    ExportResult.Status status =
+        failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
+    return writeStatus(
+        destination, result(plan, status, started, rounds, failures, error, "", totals));
+  }
+
+  /** Closes the stores this exporter built; a registry passed to the builder stays open. */
+  @Override
+  public void close() {
+    if (ownsStorage) {
+      try {
+        storage.close();
+      } catch (IOException e) {
+        LOG.warn("could not close storage clients", e);
+      }
+    }
+  }
+
+  private PlanTotals count(ExportPlan plan) {
+    long[][] counts = new long[plan.rounds()][3];
+    try (Stream<Action> actions = plan.actions()) {
+      actions.forEach(
+          a -> {
+            long[] c = counts[a.round() - 1];
+            if (a.kind() == Action.Kind.COPY) {
+              c[0]++;
+              c[2] += a.size();
+            } else {
+              c[1]++;
+            }
+          });
+    }
+    var rounds = new ArrayList<PlanTotals.RoundTotals>();
+    for (int i = 0; i < counts.length; i++) {
+      rounds.add(new PlanTotals.RoundTotals(i + 1, counts[i][0], counts[i][1], counts[i][2]));
+    }
+    return new PlanTotals(rounds);
+  }
+
+  private ExportResult writeStatus(ObjectStore destination, ExportResult result) {
+    String name =
+        result.succeeded()
+            ? StatusFile.successName(result.commitId())
+            : StatusFile.failureName(result.commitId());
+    String stale =
+        result.succeeded()
+            ? StatusFile.failureName(result.commitId())
+            : StatusFile.successName(result.commitId());
+    Location file = root.child(name);
+    byte[] json = StatusFile.render(result);
+    try {
+      copySettings
+          .retry()
+          .run(
+              () -> {
+                destination.write(
+                    file,
+                    new ByteArrayInputStream(json),
+                    json.length,
+                    new ObjectMetadata("application/json", java.util.Map.of()));
+                return null;
+              });
+      // A status file of an earlier attempt at the same commit no longer tells the truth.
+      List<ObjectStore.DeleteFailure> left = destination.delete(List.of(root.child(stale)));
+      if (!left.isEmpty()) {
+        LOG.warn(
+            "could not remove the stale status file {}: {}",
+            root.child(stale),
+            left.get(0).reason());
+      }
+    } catch (IOException e) {
+      throw new ExportException(
+          "export of commit "
+              + result.commitId()
+              + " of repository '"
+              + repository
+              + "' ended "
+              + result.status()
+              + " but its status file could not be written at "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return new ExportResult(
+        result.status(),
+        result.repository(),
+        result.mode(),
+        result.branch(),
+        result.previousCommitId(),
+        result.commitId(),
+        result.destination(),
+        result.startedAt(),
+        result.finishedAt(),
+        result.rounds(),
+        result.failures(),
+        result.failuresOmitted(),
+        result.error(),
+        file.toString(),
+        result.plan(),
+        result.exporterVersion());
+  }
+
+  private ExportResult result(
+      ExportPlan plan,
+      ExportResult.Status status,
+      Instant started,
+      List<RoundSummary> rounds,
+      RoundTally.FailureLog failures,
+      String error,
+      String statusFile,
+      PlanTotals totals) {
+    List<ActionOutcome> kept = failures.kept();
+    return new ExportResult(
+        status,
+        repository,
+        plan.mode(),
+        plan.branch(),
+        plan.previousCommitId(),
+        plan.commitId(),
+        root.toString(),
+        started,
+        Instant.now(),
+        rounds,
+        kept,
+        failures.omitted(),
+        error,
+        statusFile.isEmpty() ? null : statusFile,
+        totals,
+        Version.get());
+  }
+
+  private ObjectStore destinationStore() {
+    try {
+      return storage.storeFor(root);
+    } catch (IOException e) {
+      throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean presign() {
+    return sourceMode == SourceMode.PRESIGNED;
+  }
+
+  private static void requireName(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidExportException(what + " is empty");
+    }
+  }
+
+  /** Options of an exporter; only lakeFS, repository and destination are required. */
+  public static final class Builder {
+    private LakeFsClient lakeFs;
+    private String repository;
+    private Location destination;
+    private KeyFilter filter = new SparkFilter();
+    private int concurrency = 16;
+    private long partSize = CopySettings.DEFAULT_PART_SIZE;
+    private long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private boolean serverSideCopy = true;
+    private boolean dryRun;
+    private boolean countFirst = true;
+    private SourceMode sourceMode = SourceMode.AUTO;
+    private StorageRegistry storage;
+    private StorageSettings storageSettings = StorageSettings.EMPTY;
+    private ProgressListener listener = ProgressListener.NONE;
+
+    private Builder() {}
+
+    public Builder lakeFs(LakeFsClient lakeFs) {
+      this.lakeFs = Objects.requireNonNull(lakeFs, "lakeFs is null");
+      return this;
+    }
+
+    public Builder repository(String repository) {
+      this.repository = Objects.requireNonNull(repository, "repository is null");
+      return this;
+    }
+
+    /** The destination root, in any form {@link Location#parse} accepts. */
+    public Builder destination(String destination) {
+      Objects.requireNonNull(destination, "destination is null");
+      try {
+        return destination(Location.parse(destination));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidExportException("invalid destination: " + e.getMessage(), e);
+      }
+    }
+
+    public Builder destination(Location destination) {
+      this.destination = Objects.requireNonNull(destination, "destination is null");
+      return this;
+    }
+
+    /** Which round each key goes in; {@link SparkFilter} by default. */
+    public Builder keyFilter(KeyFilter filter) {
+      this.filter = Objects.requireNonNull(filter, "filter is null");
+      return this;
+    }
+
+    /** Objects copied at once (and parts of large objects at once); 16 by default. */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 1024) {
+        throw new InvalidExportException("concurrency must be 1..1024, not " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Preferred part size of multipart copies; 16 MiB by default. */
+    public Builder partSize(long bytes) {
+      if (bytes < 1) {
+        throw new InvalidExportException("part size must be positive, not " + bytes);
+      }
+      this.partSize = bytes;
+      return this;
+    }
+
+    /** Objects at least this large are copied in parallel parts; 32 MiB by default. */
+    public Builder multipartThreshold(long bytes) {
+      if (bytes < 1) {
+        throw new InvalidExportException("multipart threshold must be positive, not " + bytes);
+      }
+      this.multipartThreshold = bytes;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry is null");
+      return this;
+    }
+
+    /** Whether stores may copy by themselves when they can; on by default. */
+    public Builder serverSideCopy(boolean enabled) {
+      this.serverSideCopy = enabled;
+      return this;
+    }
+
+    /** Plan only: count objects and bytes per round, write nothing. */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    /**
+     * Whether to count the plan before copying, for progress totals (one extra listing pass); on by
+     * default.
+     */
+    public Builder countFirst(boolean countFirst) {
+      this.countFirst = countFirst;
+      return this;
+    }
+
+    public Builder sourceMode(SourceMode sourceMode) {
+      this.sourceMode = Objects.requireNonNull(sourceMode, "sourceMode is null");
+      return this;
+    }
+
+    /**
+     * The stores to use; by default every provider on the class path with {@link #storageSettings}.
+     */
+    public Builder storage(StorageRegistry storage) {
+      this.storage = Objects.requireNonNull(storage, "storage is null");
+      return this;
+    }
+
+    public Builder storageSettings(StorageSettings settings) {
+      this.storageSettings = Objects.requireNonNull(settings, "settings is null");
+      return this;
+    }
+
+    public Builder listener(ProgressListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener is null");
+      return this;
+    }
+
+    public Exporter build() {
+      if (destination == null) {
+        throw new InvalidExportException("no destination root given");
+      }
+      if (repository == null) {
+        throw new InvalidExportException("no repository given");
+      }
+      return new Exporter(this);
+    }
+  }
+}

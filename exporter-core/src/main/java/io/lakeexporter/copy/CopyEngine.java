@@ -1,0 +1,198 @@
+package io.lakeexporter.copy;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.ServerSideCopyable;
+import io.lakeexporter.storage.UploadedPart;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one object by the cheapest correct way the destination allows: server-side when the store
+ * can take the source as it is, parallel ranged parts for large objects, one stream otherwise.
+ * Every copy is checked for size afterwards; transient faults are retried; a failed copy leaves
+ * nothing at the destination (stores write atomically, multipart uploads are aborted).
+ */
+public final class CopyEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(CopyEngine.class);
+
+  private final ObjectStore destination;
+  private final ExecutorService partPool;
+  private final CopySettings settings;
+
+  /**
+   * @param destination the store written to
+   * @param partPool runs the parts of large objects; not the pool that runs whole-object copies,
+   *     which wait on their parts
+   */
+  public CopyEngine(ObjectStore destination, ExecutorService partPool, CopySettings settings) {
+    this.destination = Objects.requireNonNull(destination, "destination is null");
+    this.partPool = Objects.requireNonNull(partPool, "partPool is null");
+    this.settings = Objects.requireNonNull(settings, "settings is null");
+  }
+
+  /** The metadata a copy carries: the lakeFS content type and user metadata, and its checksum. */
+  public static ObjectMetadata metadataOf(io.lakeexporter.source.ObjectEntry entry) {
+    var user = new HashMap<>(entry.metadata());
+    if (!entry.checksum().isEmpty()) {
+      user.put(ObjectMetadata.LAKEFS_CHECKSUM_KEY, entry.checksum());
+    }
+    return new ObjectMetadata(entry.contentType(), user);
+  }
+
+  /** Which way {@link #copy} will take for {@code source}. */
+  public CopyStrategy strategyFor(CopySource source) {
+    if (settings.serverSideCopy()
+        && source.location().isPresent()
+        && destination instanceof ServerSideCopyable copier
+        && copier.canCopyServerSide(source.location().get())) {
+      return CopyStrategy.SERVER_SIDE;
+    }
+    if (source.entry().size() >= settings.multipartThreshold()
+        && destination instanceof MultipartWritable) {
+      return CopyStrategy.PARALLEL_PARTS;
+    }
+    return CopyStrategy.STREAM;
+  }
+
+  /**
+   * Copies {@code source} to {@code target}.
+   *
+   * @throws java.io.FileNotFoundException when the source object is missing
+   * @throws IOException when the copy failed after its retries; nothing new is visible at {@code
+   *     target}
+   */
+  public CopyResult copy(CopySource source, Location target) throws IOException {
+    long size = source.entry().size();
+    ObjectMetadata metadata = metadataOf(source.entry());
+    CopyStrategy strategy = strategyFor(source);
+    int attempts =
+        switch (strategy) {
+          case SERVER_SIDE ->
+              settings
+                  .retry()
+                  .run(
+                      () -> {
+                        ((ServerSideCopyable) destination)
+                            .copyServerSide(source.location().get(), target, size, metadata);
+                        return null;
+                      })
+                  .attempts();
+          case PARALLEL_PARTS -> copyInParts(source, target, size, metadata);
+          case STREAM ->
+              settings
+                  .retry()
+                  .run(
+                      () -> {
+                        try (InputStream in = source.reader().open(0, size)) {
+                          destination.write(target, in, size, metadata);
+                        }
+                        return null;
+                      })
+                  .attempts();
+        };
+    verifySize(target, size);
+    return new CopyResult(strategy, size, attempts);
+  }
+
+  private int copyInParts(CopySource source, Location target, long size, ObjectMetadata metadata)
+      throws IOException {
+    MultipartWritable multipart = (MultipartWritable) destination;
+    long partSize = multipart.partLimits().partSizeFor(size, settings.partSize());
+    int partCount = (int) Math.max(1, (size + partSize - 1) / partSize);
+    MultipartUpload upload =
+        settings.retry().run(() -> multipart.startMultipart(target, size, metadata)).value();
+    var futures = new ArrayList<Future<RetryPolicy.Result<UploadedPart>>>(partCount);
+    try {
+      for (int i = 0; i < partCount; i++) {
+        int number = i + 1;
+        long offset = i * partSize;
+        long length = Math.min(partSize, size - offset);
+        futures.add(
+            partPool.submit(
+                () ->
+                    settings
+                        .retry()
+                        .run(
+                            () -> {
+                              try (InputStream in = source.reader().open(offset, length)) {
+                                return upload.writePart(number, in, length);
+                              }
+                            })));
+      }
+      var parts = new ArrayList<UploadedPart>(partCount);
+      int attempts = 1;
+      for (Future<RetryPolicy.Result<UploadedPart>> future : futures) {
+        RetryPolicy.Result<UploadedPart> result = await(future);
+        parts.add(result.value());
+        attempts = Math.max(attempts, result.attempts());
+      }
+      upload.complete(List.copyOf(parts));
+      return attempts;
+    } catch (IOException | RuntimeException e) {
+      futures.forEach(f -> f.cancel(true));
+      abortQuietly(upload, e);
+      throw e;
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while copying parts");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  private static void abortQuietly(MultipartUpload upload, Exception cause) {
+    try {
+      upload.abort();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not abort the multipart upload to {}", upload.location(), e);
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** A copy is done only when the destination holds exactly the source's size. */
+  private void verifySize(Location target, long size) throws IOException {
+    ObjectInfo written = destination.stat(target);
+    if (written.size() != size) {
+      try {
+        destination.delete(List.of(target));
+      } catch (IOException e) {
+        LOG.warn("could not remove the wrongly sized copy at {}", target, e);
+      }
+      throw new IOException(
+          "size check failed for "
+              + target
+              + ": wrote "
+              + written.size()
+              + " bytes, expected "
+              + size);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.lakeexporter.copy;
+
+import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.Location;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The object to copy and how to reach it.
+ *
+ * @param entry what lakeFS says of it
+ * @param location its storage or presigned location when the exporter reads it directly; empty when
+ *     it is read through the lakeFS API (then no server-side copy is possible)
+ * @param reader opens its byte ranges
+ */
+public record CopySource(ObjectEntry entry, Optional<Location> location, SourceReader reader) {
+
+  public CopySource {
+    Objects.requireNonNull(entry, "entry is null");
+    Objects.requireNonNull(location, "location is null");
+    Objects.requireNonNull(reader, "reader is null");
+  }
+}

@@ -1,0 +1,74 @@
+package io.lakeexporter.copy;
+
+import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Retries transient storage faults with exponential backoff and full jitter, so that many workers
+ * hitting the same throttled store do not retry in lock step. A missing object, an unsupported
+ * operation or an interrupt is never retried.
+ *
+ * @param maxAttempts attempts in all, at least 1
+ * @param baseDelay the first backoff's upper bound
+ * @param maxDelay no backoff is longer
+ */
+public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+
+  public static final RetryPolicy DEFAULT =
+      new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(10));
+
+  public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
+
+  public RetryPolicy {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+    }
+  }
+
+  /** Something to try again. */
+  @FunctionalInterface
+  public interface Attempt<T> {
+    T run() throws IOException;
+  }
+
+  /** The value and how many attempts it took. */
+  public record Result<T>(T value, int attempts) {}
+
+  public <T> Result<T> run(Attempt<T> attempt) throws IOException {
+    for (int n = 1; ; n++) {
+      try {
+        return new Result<>(attempt.run(), n);
+      } catch (IOException e) {
+        if (n >= maxAttempts || !isTransient(e)) {
+          throw e;
+        }
+        sleep(backoff(n));
+      }
+    }
+  }
+
+  /** Whether retrying may help. */
+  public static boolean isTransient(IOException e) {
+    return !(e instanceof FileNotFoundException
+        || e instanceof UnsupportedStoreOperationException
+        || e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException));
+  }
+
+  Duration backoff(int attempt) {
+    long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attempt - 1, 20));
+    return Duration.ofMillis(cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1));
+  }
+
+  private static void sleep(Duration d) throws InterruptedIOException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while backing off");
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.lakeexporter.exec;
+
+import io.lakeexporter.copy.CopyEngine;
+import io.lakeexporter.copy.CopyResult;
+import io.lakeexporter.copy.CopySource;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.DestinationKeys;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageProvider;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.http.HttpReadStore;
+import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Carries out the copies and deletes of one export: finds each source, the way to read it and its
+ * destination key, and turns every failure into an outcome that names the key and the reason.
+ */
+public final class ExportActions implements ActionHandler {
+
+  private final LakeFsClient lakeFs;
+  private final String repository;
+  private final String commitId;
+  private final StorageRegistry registry;
+  private final ObjectStore destination;
+  private final Location root;
+  private final CopyEngine engine;
+  private final SourceMode mode;
+  private final RetryPolicy retry;
+  private final HttpReadStore presignedReader;
+
+  public ExportActions(
+      LakeFsClient lakeFs,
+      String repository,
+      String commitId,
+      StorageRegistry registry,
+      ObjectStore destination,
+      Location root,
+      CopyEngine engine,
+      SourceMode mode,
+      RetryPolicy retry,
+      HttpReadStore presignedReader) {
+    this.lakeFs = Objects.requireNonNull(lakeFs, "lakeFs is null");
+    this.repository = Objects.requireNonNull(repository, "repository is null");
+    this.commitId = Objects.requireNonNull(commitId, "commitId is null");
+    this.registry = Objects.requireNonNull(registry, "registry is null");
+    this.destination = Objects.requireNonNull(destination, "destination is null");
+    this.root = Objects.requireNonNull(root, "root is null");
+    this.engine = Objects.requireNonNull(engine, "engine is null");
+    this.mode = Objects.requireNonNull(mode, "mode is null");
+    this.retry = Objects.requireNonNull(retry, "retry is null");
+    this.presignedReader = Objects.requireNonNull(presignedReader, "presignedReader is null");
+  }
+
+  @Override
+  public ActionOutcome copy(Action action) {
+    String source = action.source() == null ? "" : action.source().redactedAddress();
+    try {
+      Location target = DestinationKeys.resolve(root, action.path());
+      ObjectEntry entry = action.source() != null ? action.source() : statSource(action.path());
+      source = entry.redactedAddress();
+      CopyResult result = engine.copy(sourceOf(entry), target);
+      return ActionOutcome.copied(
+          action, result.strategy(), result.bytes(), result.attempts(), source);
+    } catch (DestinationKeys.InvalidKeyException e) {
+      return ActionOutcome.failed(action, source, e.getMessage());
+    } catch (FileNotFoundException e) {
+      return ActionOutcome.failed(action, source, "source object missing: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return ActionOutcome.failed(action, source, describe(e));
+    }
+  }
+
+  @Override
+  public List<ActionOutcome> delete(List<Action> batch) {
+    var outcomes = new ArrayList<ActionOutcome>(batch.size());
+    Map<Location, Action> byLocation = new HashMap<>();
+    for (Action action : batch) {
+      try {
+        byLocation.put(DestinationKeys.resolve(root, action.path()), action);
+      } catch (DestinationKeys.InvalidKeyException e) {
+        outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
+      }
+    }
+    if (byLocation.isEmpty()) {
+      return outcomes;
+    }
+    try {
+      List<ObjectStore.DeleteFailure> failures =
+          retry.run(() -> destination.delete(List.copyOf(byLocation.keySet()))).value();
+      for (ObjectStore.DeleteFailure failure : failures) {
+        Action action = byLocation.remove(failure.location());
+        if (action != null) {
+          outcomes.add(ActionOutcome.failed(action, "", failure.reason()));
+        }
+      }
+      byLocation.values().forEach(a -> outcomes.add(ActionOutcome.deleted(a)));
+    } catch (IOException | RuntimeException e) {
+      byLocation.values().forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e))));
+    }
+    return outcomes;
+  }
+
+  @Override
+  public int deleteBatchSize() {
+    return destination.maxDeleteBatch();
+  }
+
+  private ObjectEntry statSource(String path) throws IOException {
+    return retry
+        .run(() -> lakeFs.stat(repository, commitId, path, mode == SourceMode.PRESIGNED))
+        .value();
+  }
+
+  /** How to read {@code entry}, by the source mode. */
+  CopySource sourceOf(ObjectEntry entry) throws IOException {
+    return switch (mode) {
+      case LAKEFS -> throughLakeFs(entry);
+      case PRESIGNED -> {
+        Location location = Location.parse(entry.physicalAddress());
+        if (!location.scheme().startsWith("http")) {
+          throw new IOException(
+              "lakeFS returned no presigned URL for '"
+                  + entry.path()
+                  + "' (address "
+                  + entry.redactedAddress()
+                  + "); its blockstore may not support presigning: use the lakefs source mode");
+        }
+        yield direct(entry, location, presignedReader);
+      }
+      case DIRECT -> {
+        Location location = Location.parse(entry.physicalAddress());
+        yield direct(entry, location, registry.storeFor(location));
+      }
+      case AUTO -> {
+        Optional<Location> location = directlyReadable(entry.physicalAddress());
+        yield location.isPresent()
+            ? direct(entry, location.get(), registry.storeFor(location.get()))
+            : throughLakeFs(entry);
+      }
+    };
+  }
+
+  private Optional<Location> directlyReadable(String address) {
+    Location location;
+    try {
+      location = Location.parse(address);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (location.scheme().equals("local")
+        && registry.settings().get(LocalStorageProvider.BLOCKSTORE_PATH_KEY).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      StorageProvider provider = registry.providerFor(location);
+      return provider.priority() > 0 ? Optional.of(location) : Optional.empty();
+    } catch (IOException noProvider) {
+      return Optional.empty();
+    }
+  }
+
+  private static CopySource direct(ObjectEntry entry, Location location, ObjectStore store) {
+    return new CopySource(
+        entry, Optional.of(location), (offset, length) -> store.read(location, offset, length));
+  }
+
+  private CopySource throughLakeFs(ObjectEntry entry) {
+    return new CopySource(
+        entry,
+        Optional.empty(),
+        (offset, length) -> lakeFs.openObject(repository, commitId, entry.path(), offset, length));
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,133 @@
+package io.lakeexporter.filter;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Rounds from ordered glob patterns, for ordering needs that should not take Java code (Delta
+ * {@code _delta_log/**} last, {@code *.manifest} last).
+ *
+ * <p>Round N has a list of globs. A key goes to the first round, in order, that has a pattern
+ * matching it; a key that matches no pattern goes to the first round whose list is empty (the
+ * catch-all), or to round 1 when every round has patterns.
+ *
+ * <p>Globs match whole keys: {@code *} matches within one path segment, {@code **} across segments,
+ * {@code **}{@code /} also matches no directory at all (so {@code **}{@code /_SUCCESS} matches
+ * {@code _SUCCESS}), {@code ?} matches one character other than {@code /}.
+ */
+public final class GlobRoundFilter implements KeyFilter, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final List<List<String>> globs;
+  private final List<List<Pattern>> patterns;
+  private final int catchAllRound;
+
+  private GlobRoundFilter(List<List<String>> globs) {
+    if (globs.isEmpty()) {
+      throw new IllegalArgumentException("a round filter needs at least one round");
+    }
+    this.globs = globs.stream().map(List::copyOf).toList();
+    this.patterns =
+        this.globs.stream()
+            .map(round -> round.stream().map(GlobRoundFilter::compile).toList())
+            .toList();
+    int catchAll = 1;
+    for (int i = 0; i < this.globs.size(); i++) {
+      if (this.globs.get(i).isEmpty()) {
+        catchAll = i + 1;
+        break;
+      }
+    }
+    this.catchAllRound = catchAll;
+  }
+
+  /** A filter with one list of globs per round, in round order. */
+  public static GlobRoundFilter of(List<List<String>> globsPerRound) {
+    Objects.requireNonNull(globsPerRound, "globsPerRound is null");
+    return new GlobRoundFilter(globsPerRound);
+  }
+
+  /**
+   * Parses {@code ;}-separated rounds of {@code ,}-separated globs; an empty round is the
+   * catch-all. {@code ";**}{@code /_SUCCESS,_SUCCESS"} is the Spark default; {@code
+   * ";_delta_log/**,**}{@code /_delta_log/**"} puts Delta logs last.
+   *
+   * @throws IllegalArgumentException naming the bad glob
+   */
+  public static GlobRoundFilter parse(String spec) {
+    Objects.requireNonNull(spec, "spec is null");
+    var rounds = new ArrayList<List<String>>();
+    for (String round : spec.split(";", -1)) {
+      var list = new ArrayList<String>();
+      for (String glob : round.split(",")) {
+        if (!glob.isBlank()) {
+          list.add(glob.strip());
+        }
+      }
+      rounds.add(list);
+    }
+    return new GlobRoundFilter(rounds);
+  }
+
+  /** The globs of each round. */
+  public List<List<String>> globs() {
+    return globs;
+  }
+
+  @Override
+  public int rounds() {
+    return globs.size();
+  }
+
+  @Override
+  public int roundForKey(String key) {
+    for (int round = 0; round < patterns.size(); round++) {
+      for (Pattern pattern : patterns.get(round)) {
+        if (pattern.matcher(key).matches()) {
+          return round + 1;
+        }
+      }
+    }
+    return catchAllRound;
+  }
+
+  static Pattern compile(String glob) {
+    if (glob.isEmpty()) {
+      throw new IllegalArgumentException("empty glob");
+    }
+    var regex = new StringBuilder();
+    int i = 0;
+    while (i < glob.length()) {
+      char c = glob.charAt(i);
+      if (c == '*') {
+        if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+          if (i + 2 < glob.length() && glob.charAt(i + 2) == '/') {
+            regex.append("(?:.*/)?");
+            i += 3;
+          } else {
+            regex.append(".*");
+            i += 2;
+          }
+        } else {
+          regex.append("[^/]*");
+          i++;
+        }
+      } else if (c == '?') {
+        regex.append("[^/]");
+        i++;
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+        i++;
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.DOTALL);
+  }
+
+  @Override
+  public String toString() {
+    return "GlobRoundFilter" + globs;
+  }
+}

@@ -1,0 +1,22 @@
+package io.lakeexporter.filter;
+
+/**
+ * Puts each key of an export in a round. Round N+1 starts only after every action of round N
+ * succeeded, so whatever consumers wait for (Spark {@code _SUCCESS} markers, Delta logs, manifests)
+ * goes in a later round than the data it describes.
+ *
+ * <p>Implementations must be deterministic (an export lists the commit once per round) and, for
+ * Spark, serializable.
+ */
+public interface KeyFilter {
+
+  /** How many rounds, at least 1. */
+  int rounds();
+
+  /**
+   * The round of {@code key}, from 1 to {@link #rounds()}.
+   *
+   * @param key the lakeFS path of the object
+   */
+  int roundForKey(String key);
+}

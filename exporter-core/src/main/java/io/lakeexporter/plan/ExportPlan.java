@@ -1,0 +1,160 @@
+package io.lakeexporter.plan;
+
+import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.source.DiffEntry;
+import io.lakeexporter.source.LakeFsClient;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * What an export will do, as a listing that can be streamed again for each round instead of a list
+ * in memory: a commit is immutable, so every pass sees the same actions.
+ */
+public final class ExportPlan {
+
+  private final ExportMode mode;
+  private final String repository;
+  private final String commitId;
+  private final String branch;
+  private final String previousCommitId;
+  private final KeyFilter filter;
+  private final Supplier<Stream<Action>> actions;
+
+  private ExportPlan(
+      ExportMode mode,
+      String repository,
+      String commitId,
+      String branch,
+      String previousCommitId,
+      KeyFilter filter,
+      Supplier<Stream<Action>> actions) {
+    this.mode = mode;
+    this.repository = repository;
+    this.commitId = commitId;
+    this.branch = branch;
+    this.previousCommitId = previousCommitId;
+    this.filter = filter;
+    this.actions = actions;
+    if (filter.rounds() < 1) {
+      throw new IllegalArgumentException("key filter " + filter + " has no rounds");
+    }
+  }
+
+  /** Copies of every object of {@code commitId}. */
+  public static ExportPlan full(
+      LakeFsClient lakeFs,
+      ExportMode mode,
+      String repository,
+      String branch,
+      String commitId,
+      KeyFilter filter,
+      boolean presign) {
+    Objects.requireNonNull(lakeFs, "lakeFs is null");
+    return new ExportPlan(
+        mode,
+        repository,
+        commitId,
+        branch,
+        null,
+        filter,
+        () ->
+            lakeFs
+                .listObjects(repository, commitId, "", presign)
+                .map(e -> Action.copy(e, roundOf(filter, e.path()))));
+  }
+
+  /** Copies of what was added or changed since {@code previousCommitId}, deletes of the rest. */
+  public static ExportPlan diff(
+      LakeFsClient lakeFs,
+      String repository,
+      String branch,
+      String previousCommitId,
+      String commitId,
+      KeyFilter filter) {
+    Objects.requireNonNull(lakeFs, "lakeFs is null");
+    return new ExportPlan(
+        ExportMode.DIFF,
+        repository,
+        commitId,
+        branch,
+        previousCommitId,
+        filter,
+        () ->
+            lakeFs
+                .diff(repository, previousCommitId, commitId)
+                .map(
+                    d ->
+                        d.type() == DiffEntry.Type.REMOVED
+                            ? Action.delete(d.path(), roundOf(filter, d.path()))
+                            : Action.copyOf(d.path(), d.sizeBytes(), roundOf(filter, d.path()))));
+  }
+
+  /** A plan over any source of actions; for tests and other front ends. */
+  public static ExportPlan of(
+      ExportMode mode,
+      String repository,
+      String branch,
+      String previousCommitId,
+      String commitId,
+      KeyFilter filter,
+      Supplier<Stream<Action>> actions) {
+    return new ExportPlan(mode, repository, commitId, branch, previousCommitId, filter, actions);
+  }
+
+  static int roundOf(KeyFilter filter, String key) {
+    int round = filter.roundForKey(key);
+    if (round < 1 || round > filter.rounds()) {
+      throw new IllegalStateException(
+          "key filter "
+              + filter
+              + " put '"
+              + key
+              + "' in round "
+              + round
+              + ", outside 1.."
+              + filter.rounds());
+    }
+    return round;
+  }
+
+  /** Every action, freshly listed. Close the stream. */
+  public Stream<Action> actions() {
+    return actions.get();
+  }
+
+  /** The actions of one round, freshly listed. Close the stream. */
+  public Stream<Action> actionsOfRound(int round) {
+    return actions.get().filter(a -> a.round() == round);
+  }
+
+  public ExportMode mode() {
+    return mode;
+  }
+
+  public String repository() {
+    return repository;
+  }
+
+  public String commitId() {
+    return commitId;
+  }
+
+  /** The branch, or {@code null} for a commit export. */
+  public String branch() {
+    return branch;
+  }
+
+  /** The previous commit of a diff export, or {@code null}. */
+  public String previousCommitId() {
+    return previousCommitId;
+  }
+
+  public KeyFilter filter() {
+    return filter;
+  }
+
+  public int rounds() {
+    return filter.rounds();
+  }
+}

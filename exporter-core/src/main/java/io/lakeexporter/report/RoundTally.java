@@ -1,0 +1,90 @@
+package io.lakeexporter.report;
+
+import io.lakeexporter.copy.CopyStrategy;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts the outcomes of one round as workers report them, and keeps the first {@value
+ * #MAX_FAILURES} failures of the whole export (the rest are only counted). Thread safe.
+ */
+public final class RoundTally {
+
+  /** At most this many failures are kept, for the status file. */
+  public static final int MAX_FAILURES = 10_000;
+
+  private final int round;
+  private final AtomicLong copied = new AtomicLong();
+  private final AtomicLong deleted = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final EnumMap<CopyStrategy, AtomicLong> byStrategy = new EnumMap<>(CopyStrategy.class);
+  private final FailureLog failures;
+
+  public RoundTally(int round, FailureLog failures) {
+    this.round = round;
+    this.failures = failures;
+    for (CopyStrategy s : CopyStrategy.values()) {
+      byStrategy.put(s, new AtomicLong());
+    }
+  }
+
+  public void add(ActionOutcome outcome) {
+    if (!outcome.succeeded()) {
+      failed.incrementAndGet();
+      failures.add(outcome);
+      return;
+    }
+    switch (outcome.kind()) {
+      case COPY -> {
+        copied.incrementAndGet();
+        bytes.addAndGet(outcome.bytes());
+        if (outcome.strategy() != null) {
+          byStrategy.get(outcome.strategy()).incrementAndGet();
+        }
+      }
+      case DELETE -> deleted.incrementAndGet();
+    }
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  public RoundSummary summary() {
+    var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
+    byStrategy.forEach((k, v) -> by.put(k, v.get()));
+    return new RoundSummary(
+        round,
+        failed.get() == 0 ? RoundSummary.Status.SUCCEEDED : RoundSummary.Status.FAILED,
+        copied.get(),
+        deleted.get(),
+        failed.get(),
+        bytes.get(),
+        by);
+  }
+
+  /** The failures of an export: the first {@value #MAX_FAILURES} kept, the rest counted. */
+  public static final class FailureLog {
+    private final List<ActionOutcome> kept = new ArrayList<>();
+    private long omitted;
+
+    public synchronized void add(ActionOutcome failure) {
+      if (kept.size() < MAX_FAILURES) {
+        kept.add(failure);
+      } else {
+        omitted++;
+      }
+    }
+
+    public synchronized List<ActionOutcome> kept() {
+      return List.copyOf(kept);
+    }
+
+    public synchronized long omitted() {
+      return omitted;
+    }
+  }
+}

@@ -1,0 +1,375 @@
+package io.lakeexporter.source;
+
+import io.lakeexporter.ExportException;
+import io.lakeexporter.LakeFsAuthenticationException;
+import io.lakeexporter.LakeFsUnavailableException;
+import io.lakeexporter.RefNotFoundException;
+import io.lakeexporter.RepositoryNotFoundException;
+import io.lakefs.clients.sdk.ApiClient;
+import io.lakefs.clients.sdk.ApiException;
+import io.lakefs.clients.sdk.BranchesApi;
+import io.lakefs.clients.sdk.CommitsApi;
+import io.lakefs.clients.sdk.ObjectsApi;
+import io.lakefs.clients.sdk.RefsApi;
+import io.lakefs.clients.sdk.RepositoriesApi;
+import io.lakefs.clients.sdk.model.Commit;
+import io.lakefs.clients.sdk.model.Diff;
+import io.lakefs.clients.sdk.model.DiffList;
+import io.lakefs.clients.sdk.model.ObjectStats;
+import io.lakefs.clients.sdk.model.ObjectStatsList;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.Call;
+import okhttp3.Response;
+
+/**
+ * The exporter's view of lakeFS, over the official {@code io.lakefs:sdk} client: resolve refs,
+ * stream listings and diffs page by page, stat and read objects. Thread safe.
+ *
+ * <p>Errors are {@link ExportException}s that name the repository, ref and endpoint: {@link
+ * RepositoryNotFoundException}, {@link RefNotFoundException}, {@link LakeFsAuthenticationException}
+ * and {@link LakeFsUnavailableException} are distinct.
+ */
+public final class LakeFsClient {
+
+  /** lakeFS serves at most 1000 entries a page. */
+  static final int PAGE_SIZE = 1000;
+
+  private final LakeFsConfig config;
+  private final ApiClient api;
+  private final RepositoriesApi repositories;
+  private final BranchesApi branches;
+  private final CommitsApi commits;
+  private final ObjectsApi objects;
+  private final RefsApi refs;
+
+  private LakeFsClient(LakeFsConfig config) {
+    this.config = config;
+    this.api = new ApiClient();
+    api.setBasePath(config.apiUrl());
+    api.setUsername(config.accessKeyId());
+    api.setPassword(config.secretAccessKey());
+    api.setConnectTimeout((int) config.connectTimeout().toMillis());
+    api.setReadTimeout((int) config.readTimeout().toMillis());
+    api.setWriteTimeout((int) config.readTimeout().toMillis());
+    this.repositories = new RepositoriesApi(api);
+    this.branches = new BranchesApi(api);
+    this.commits = new CommitsApi(api);
+    this.objects = new ObjectsApi(api);
+    this.refs = new RefsApi(api);
+  }
+
+  public static LakeFsClient create(LakeFsConfig config) {
+    return new LakeFsClient(Objects.requireNonNull(config, "config is null"));
+  }
+
+  public LakeFsConfig config() {
+    return config;
+  }
+
+  /** Fails with a clear error unless {@code repository} exists and the credentials are good. */
+  public void checkRepository(String repository) {
+    try {
+      repositories.getRepository(repository).execute();
+    } catch (ApiException e) {
+      throw translate(e, repository, null, null);
+    }
+  }
+
+  /** The commit at the HEAD of {@code branch}; uncommitted changes are not part of it. */
+  public String resolveBranch(String repository, String branch) {
+    Objects.requireNonNull(branch, "branch is null");
+    try {
+      return branches.getBranch(repository, branch).execute().getCommitId();
+    } catch (ApiException e) {
+      throw translate(e, repository, "branch", branch);
+    }
+  }
+
+  /** The commit {@code commitId} (a full id or a unique prefix), with its full id. */
+  public CommitInfo commit(String repository, String commitId) {
+    Objects.requireNonNull(commitId, "commitId is null");
+    try {
+      Commit c = commits.getCommit(repository, commitId).execute();
+      return new CommitInfo(
+          c.getId(),
+          c.getMessage() == null ? "" : c.getMessage(),
+          c.getCreationDate() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getCreationDate()),
+          c.getParents() == null ? List.of() : List.copyOf(c.getParents()));
+    } catch (ApiException e) {
+      throw translate(e, repository, "commit", commitId);
+    }
+  }
+
+  /**
+   * Every object of {@code ref} whose path starts with {@code prefix}, in path order, fetched 1000
+   * at a time as the stream is consumed.
+   *
+   * @param presign ask lakeFS for presigned URLs as physical addresses
+   */
+  public Stream<ObjectEntry> listObjects(
+      String repository, String ref, String prefix, boolean presign) {
+    return Paged.stream(
+        after -> {
+          try {
+            ObjectStatsList page =
+                objects
+                    .listObjects(repository, ref)
+                    .after(after)
+                    .amount(PAGE_SIZE)
+                    .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                    .presign(presign)
+                    .userMetadata(true)
+                    .execute();
+            var results = new ArrayList<ObjectEntry>(page.getResults().size());
+            for (ObjectStats stats : page.getResults()) {
+              if (stats.getPathType() == ObjectStats.PathTypeEnum.OBJECT) {
+                results.add(toEntry(stats));
+              }
+            }
+            return new Paged.Page<>(
+                results,
+                Boolean.TRUE.equals(page.getPagination().getHasMore()),
+                page.getPagination().getNextOffset());
+          } catch (ApiException e) {
+            throw translate(e, repository, "ref", ref);
+          }
+        });
+  }
+
+  /**
+   * What changed from {@code leftRef} to {@code rightRef}, objects only. Uses {@code two_dot}: the
+   * API's default {@code three_dot} diffs from the merge base, which is wrong for an export.
+   */
+  public Stream<DiffEntry> diff(String repository, String leftRef, String rightRef) {
+    return Paged.stream(
+        after -> {
+          try {
+            DiffList page =
+                refs.diffRefs(repository, leftRef, rightRef)
+                    .after(after)
+                    .amount(PAGE_SIZE)
+                    .type("two_dot")
+                    .execute();
+            var results = new ArrayList<DiffEntry>(page.getResults().size());
+            for (Diff d : page.getResults()) {
+              if (d.getPathType() != Diff.PathTypeEnum.OBJECT) {
+                continue;
+              }
+              DiffEntry.Type type =
+                  switch (d.getType()) {
+                    case ADDED -> DiffEntry.Type.ADDED;
+                    case REMOVED -> DiffEntry.Type.REMOVED;
+                    case CHANGED -> DiffEntry.Type.CHANGED;
+                    default ->
+                        throw new ExportException(
+                            "lakeFS diff of repository '"
+                                + repository
+                                + "' reported a '"
+                                + d.getType()
+                                + "' change to "
+                                + d.getPath()
+                                + ", which an export cannot apply");
+                  };
+              long size = d.getSizeBytes() == null ? 0 : d.getSizeBytes();
+              results.add(new DiffEntry(type, d.getPath(), size));
+            }
+            return new Paged.Page<>(
+                results,
+                Boolean.TRUE.equals(page.getPagination().getHasMore()),
+                page.getPagination().getNextOffset());
+          } catch (ApiException e) {
+            throw translate(e, repository, "ref", leftRef + ".." + rightRef);
+          }
+        });
+  }
+
+  /**
+   * One object of {@code ref}.
+   *
+   * @throws FileNotFoundException when the ref has no such object
+   */
+  public ObjectEntry stat(String repository, String ref, String path, boolean presign)
+      throws IOException {
+    try {
+      return toEntry(
+          objects.statObject(repository, ref, path).presign(presign).userMetadata(true).execute());
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        throw new FileNotFoundException(
+            "no object '" + path + "' at ref '" + ref + "' of repository '" + repository + "'");
+      }
+      throw translate(e, repository, "ref", ref);
+    }
+  }
+
+  /**
+   * Reads an object's bytes through the lakeFS API ({@code GET .../objects} with Range). Works on
+   * every blockstore, the local one included, and needs no storage credentials.
+   *
+   * @param length bytes to read, or negative for the rest of the object
+   */
+  public InputStream openObject(
+      String repository, String ref, String path, long offset, long length) throws IOException {
+    String range =
+        offset == 0 && length < 0
+            ? null
+            : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
+    Response response;
+    try {
+      Call call = objects.getObject(repository, ref, path).range(range).buildCall(null);
+      response = call.execute();
+    } catch (ApiException e) {
+      throw new IOException("cannot read '" + path + "' through lakeFS: " + e.getMessage(), e);
+    }
+    int code = response.code();
+    if (code == 200 || code == 206) {
+      if (range != null && code == 200 && offset > 0) {
+        response.close();
+        throw new IOException("lakeFS ignored the range request for '" + path + "'");
+      }
+      return response.body().byteStream();
+    }
+    String message = response.message();
+    response.close();
+    String where = "'" + path + "' at ref '" + ref + "' of repository '" + repository + "'";
+    if (code == 404) {
+      throw new FileNotFoundException("no object " + where);
+    }
+    if (code == 401 || code == 403) {
+      throw new IOException("lakeFS refused to read " + where + " (" + code + ")");
+    }
+    throw new IOException("lakeFS answered " + code + " " + message + " reading " + where);
+  }
+
+  /** Closes idle connections and the client's threads. */
+  public void close() {
+    api.getHttpClient().dispatcher().executorService().shutdown();
+    api.getHttpClient().connectionPool().evictAll();
+    try {
+      api.getHttpClient().dispatcher().executorService().awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ObjectEntry toEntry(ObjectStats s) {
+    Map<String, String> metadata = s.getMetadata() == null ? Map.of() : s.getMetadata();
+    return new ObjectEntry(
+        s.getPath(),
+        s.getPhysicalAddress() == null ? "" : s.getPhysicalAddress(),
+        s.getSizeBytes() == null ? 0 : s.getSizeBytes(),
+        s.getChecksum() == null ? "" : s.getChecksum(),
+        s.getMtime() == null ? Instant.EPOCH : Instant.ofEpochSecond(s.getMtime()),
+        s.getContentType() == null ? "" : s.getContentType(),
+        metadata);
+  }
+
+  /**
+   * A clear, specific exception for a failed call. A 404 on a ref is told apart from a 404 on the
+   * repository by asking for the repository.
+   */
+  private ExportException translate(ApiException e, String repository, String kind, String ref) {
+    String endpoint = config.apiUrl();
+    int code = e.getCode();
+    if (code == 0) {
+      return new LakeFsUnavailableException(
+          "cannot reach lakeFS at " + endpoint + ": " + rootMessage(e), e);
+    }
+    if (code == 401) {
+      return new LakeFsAuthenticationException(
+          "lakeFS at "
+              + endpoint
+              + " rejected the credentials of access key '"
+              + config.accessKeyId()
+              + "' (401)");
+    }
+    if (code == 403) {
+      return new LakeFsAuthenticationException(
+          "access key '"
+              + config.accessKeyId()
+              + "' may not read repository '"
+              + repository
+              + "' at lakeFS "
+              + endpoint
+              + " (403)");
+    }
+    if (code == 404) {
+      if (kind == null || !repositoryExists(repository)) {
+        return new RepositoryNotFoundException(repository, endpoint);
+      }
+      return new RefNotFoundException(kind, ref, repository, endpoint);
+    }
+    String detail = lakeFsMessage(e);
+    String what = kind == null ? "" : " " + kind + " '" + ref + "' of";
+    if (code >= 500) {
+      return new LakeFsUnavailableException(
+          "lakeFS at "
+              + endpoint
+              + " failed ("
+              + code
+              + ") on"
+              + what
+              + " repository '"
+              + repository
+              + "': "
+              + detail,
+          e);
+    }
+    return new ExportException(
+        "lakeFS at "
+            + endpoint
+            + " refused ("
+            + code
+            + ")"
+            + what
+            + " repository '"
+            + repository
+            + "': "
+            + detail,
+        e);
+  }
+
+  private boolean repositoryExists(String repository) {
+    try {
+      repositories.getRepository(repository).execute();
+      return true;
+    } catch (ApiException e) {
+      return e.getCode() != 404;
+    }
+  }
+
+  private static String lakeFsMessage(ApiException e) {
+    String body = e.getResponseBody();
+    if (body != null) {
+      int i = body.indexOf("\"message\"");
+      if (i >= 0) {
+        int start = body.indexOf('"', body.indexOf(':', i) + 1);
+        int end = body.indexOf('"', start + 1);
+        if (start >= 0 && end > start) {
+          return body.substring(start + 1, end);
+        }
+      }
+    }
+    return e.getMessage() == null ? "no message" : e.getMessage();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+  }
+
+  /** What the exporter needs of a commit. */
+  public record CommitInfo(String id, String message, Instant creationDate, List<String> parents) {}
+}

@@ -1,0 +1,248 @@
+package io.lakeexporter.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lakeexporter.InvalidExportException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where lakeFS is and how to sign in. Built explicitly, from Hadoop-style keys ({@code
+ * lakefs.api.url} and friends, as Spark jobs carry them), or from lakectl's conventions ({@code
+ * LAKECTL_*} environment variables and {@code ~/.lakectl.yaml}). {@link #toString()} hides the
+ * secret.
+ *
+ * @param apiUrl the API base, always ending in {@code /api/v1}
+ * @param accessKeyId the access key id
+ * @param secretAccessKey the secret access key
+ * @param connectTimeout connection timeout
+ * @param readTimeout read timeout
+ */
+public record LakeFsConfig(
+    String apiUrl,
+    String accessKeyId,
+    String secretAccessKey,
+    Duration connectTimeout,
+    Duration readTimeout) {
+
+  public static final String API_URL_KEY = "lakefs.api.url";
+  public static final String ACCESS_KEY_KEY = "lakefs.api.access_key";
+  public static final String SECRET_KEY_KEY = "lakefs.api.secret_key";
+  public static final String CONNECTION_TIMEOUT_KEY = "lakefs.api.connection.timeout_seconds";
+  public static final String READ_TIMEOUT_KEY = "lakefs.api.read.timeout_seconds";
+
+  public static final String ENV_ENDPOINT = "LAKECTL_SERVER_ENDPOINT_URL";
+  public static final String ENV_ACCESS_KEY = "LAKECTL_CREDENTIALS_ACCESS_KEY_ID";
+  public static final String ENV_SECRET_KEY = "LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY";
+
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  public LakeFsConfig {
+    Objects.requireNonNull(apiUrl, "apiUrl is null");
+    Objects.requireNonNull(accessKeyId, "accessKeyId is null");
+    Objects.requireNonNull(secretAccessKey, "secretAccessKey is null");
+    Objects.requireNonNull(connectTimeout, "connectTimeout is null");
+    Objects.requireNonNull(readTimeout, "readTimeout is null");
+    apiUrl = normalizeApiUrl(apiUrl);
+  }
+
+  /**
+   * {@code http://host:8000}, {@code http://host:8000/} and {@code .../api/v1/} all mean the same.
+   */
+  static String normalizeApiUrl(String url) {
+    String u = url.strip();
+    if (!u.startsWith("http://") && !u.startsWith("https://")) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '" + u + "' must start with http:// or https://");
+    }
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u.endsWith("/api/v1") ? u : u + "/api/v1";
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Settings from every source, explicit ones first: {@code explicit} (a builder filled from
+   * command-line options or code), then Hadoop-style {@code keys}, then the {@code LAKECTL_*}
+   * variables in {@code environment}, then the lakectl file. The first source that sets a value
+   * wins, value by value.
+   *
+   * @param lakectlFile {@code ~/.lakectl.yaml} or another file; ignored when absent
+   * @throws InvalidExportException naming what is missing when no source gives an endpoint or keys
+   */
+  public static LakeFsConfig resolve(
+      Builder explicit,
+      Map<String, String> keys,
+      Map<String, String> environment,
+      Path lakectlFile) {
+    Builder fromKeys = fromKeys(keys);
+    Builder fromEnv =
+        builder()
+            .apiUrl(environment.get(ENV_ENDPOINT))
+            .accessKeyId(environment.get(ENV_ACCESS_KEY))
+            .secretAccessKey(environment.get(ENV_SECRET_KEY));
+    Builder fromFile = readLakectlFile(lakectlFile);
+    return explicit.orElse(fromKeys).orElse(fromEnv).orElse(fromFile).build();
+  }
+
+  /** The default lakectl file, {@code ~/.lakectl.yaml}. */
+  public static Path defaultLakectlFile() {
+    return Path.of(System.getProperty("user.home"), ".lakectl.yaml");
+  }
+
+  /** A builder from Hadoop-style keys ({@value #API_URL_KEY} and friends). */
+  public static Builder fromKeys(Map<String, String> keys) {
+    Builder b =
+        builder()
+            .apiUrl(keys.get(API_URL_KEY))
+            .accessKeyId(keys.get(ACCESS_KEY_KEY))
+            .secretAccessKey(keys.get(SECRET_KEY_KEY));
+    seconds(keys, CONNECTION_TIMEOUT_KEY).ifPresent(b::connectTimeout);
+    seconds(keys, READ_TIMEOUT_KEY).ifPresent(b::readTimeout);
+    return b;
+  }
+
+  private static Optional<Duration> seconds(Map<String, String> keys, String key) {
+    String value = keys.get(key);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      long s = Long.parseLong(value.strip());
+      if (s <= 0) {
+        throw new NumberFormatException();
+      }
+      return Optional.of(Duration.ofSeconds(s));
+    } catch (NumberFormatException e) {
+      throw new InvalidExportException(
+          key + " must be a positive number of seconds, not '" + value + "'");
+    }
+  }
+
+  /** Reads {@code server.endpoint_url} and {@code credentials.*} from a lakectl YAML file. */
+  static Builder readLakectlFile(Path file) {
+    Builder b = builder();
+    if (file == null || !Files.isRegularFile(file)) {
+      return b;
+    }
+    try {
+      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      if (root == null) {
+        return b;
+      }
+      return b.apiUrl(text(root, "server", "endpoint_url"))
+          .accessKeyId(text(root, "credentials", "access_key_id"))
+          .secretAccessKey(text(root, "credentials", "secret_access_key"));
+    } catch (IOException e) {
+      throw new InvalidExportException("cannot read lakectl file " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode root, String section, String field) {
+    JsonNode node = root.path(section).path(field);
+    return node.isValueNode() ? node.asText() : null;
+  }
+
+  @Override
+  public String toString() {
+    return "LakeFsConfig[apiUrl="
+        + apiUrl
+        + ", accessKeyId="
+        + accessKeyId
+        + ", secretAccessKey=<hidden>, connectTimeout="
+        + connectTimeout
+        + ", readTimeout="
+        + readTimeout
+        + "]";
+  }
+
+  /** Collects settings; blank values count as unset. */
+  public static final class Builder {
+    private String apiUrl;
+    private String accessKeyId;
+    private String secretAccessKey;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+
+    private Builder() {}
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    public Builder apiUrl(String apiUrl) {
+      this.apiUrl = blankToNull(apiUrl);
+      return this;
+    }
+
+    public Builder accessKeyId(String accessKeyId) {
+      this.accessKeyId = blankToNull(accessKeyId);
+      return this;
+    }
+
+    public Builder secretAccessKey(String secretAccessKey) {
+      this.secretAccessKey = blankToNull(secretAccessKey);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = readTimeout;
+      return this;
+    }
+
+    /** A builder with this one's values, and {@code other}'s where this one has none. */
+    public Builder orElse(Builder other) {
+      Builder b = new Builder();
+      b.apiUrl = apiUrl != null ? apiUrl : other.apiUrl;
+      b.accessKeyId = accessKeyId != null ? accessKeyId : other.accessKeyId;
+      b.secretAccessKey = secretAccessKey != null ? secretAccessKey : other.secretAccessKey;
+      b.connectTimeout = connectTimeout != null ? connectTimeout : other.connectTimeout;
+      b.readTimeout = readTimeout != null ? readTimeout : other.readTimeout;
+      return b;
+    }
+
+    /**
+     * @throws InvalidExportException naming every missing setting and where it may come from
+     */
+    public LakeFsConfig build() {
+      var missing = new java.util.ArrayList<String>();
+      if (apiUrl == null) {
+        missing.add("endpoint (" + API_URL_KEY + " or " + ENV_ENDPOINT + ")");
+      }
+      if (accessKeyId == null) {
+        missing.add("access key id (" + ACCESS_KEY_KEY + " or " + ENV_ACCESS_KEY + ")");
+      }
+      if (secretAccessKey == null) {
+        missing.add("secret access key (" + SECRET_KEY_KEY + " or " + ENV_SECRET_KEY + ")");
+      }
+      if (!missing.isEmpty()) {
+        throw new InvalidExportException(
+            "lakeFS settings missing: "
+                + String.join(", ", missing)
+                + "; or set them in ~/.lakectl.yaml");
+      }
+      return new LakeFsConfig(
+          apiUrl,
+          accessKeyId,
+          secretAccessKey,
+          connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT,
+          readTimeout != null ? readTimeout : DEFAULT_READ_TIMEOUT);
+    }
+  }
+}
