@@ -161,22 +161,19 @@ public record Location(String scheme, String authority, String path, String quer
 
   /** The full text, query included. Never log it. */
   public String toUnredactedString() {
-    return query.isEmpty() ? toString() : toString() + "?" + query;
+    return query.isEmpty() ? withoutQuery() : withoutQuery() + "?" + query;
   }
 
-  /** The location without its query; safe to log. */
+  /** The location with {@code ?<redacted>} in place of any query; safe to log. */
   @Override
   public String toString() {
+    return query.isEmpty() ? withoutQuery() : withoutQuery() + "?<redacted>";
+  }
+
+  private String withoutQuery() {
     if (scheme.equals("file")) {
       return "file:///" + path;
     }
-    StringBuilder sb = new StringBuilder(scheme).append("://").append(authority);
-    if (!path.isEmpty()) {
-      sb.append('/').append(path);
-    }
-    if (!query.isEmpty()) {
-      sb.append("?<redacted>");
-    }
-    return sb.toString();
+    return path.isEmpty() ? scheme + "://" + authority : scheme + "://" + authority + "/" + path;
   }
 }

@@ -1,0 +1,193 @@
+package io.lakeexporter.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.local.LocalFileStore;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine against the real local filesystem store. */
+class CopyEngineTest {
+
+  @TempDir Path dir;
+
+  private final LocalFileStore store = new LocalFileStore(Path.of("/unused"));
+  private final ExecutorService parts = Executors.newFixedThreadPool(4);
+  private final CopySettings settings =
+      new CopySettings(
+          64 * 1024,
+          256 * 1024,
+          new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)),
+          true);
+
+  @AfterEach
+  void stop() {
+    parts.shutdownNow();
+  }
+
+  private byte[] sourceFile(String name, int size) throws IOException {
+    byte[] data = new byte[size];
+    new Random(size).nextBytes(data);
+    Files.write(dir.resolve(name), data);
+    return data;
+  }
+
+  private ObjectEntry entry(String name, int size) {
+    return new ObjectEntry(
+        name,
+        Location.ofPath(dir.resolve(name)).toString(),
+        size,
+        "etag-" + name,
+        Instant.EPOCH,
+        "text/plain",
+        Map.of());
+  }
+
+  private SourceReader reader(String name) {
+    Location l = Location.ofPath(dir.resolve(name));
+    return (offset, length) -> store.read(l, offset, length);
+  }
+
+  @Test
+  void smallObjectsStream() throws IOException {
+    byte[] data = sourceFile("small", 1000);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out/small"));
+    CopyResult r =
+        engine.copy(
+            new CopySource(entry("small", 1000), Optional.empty(), reader("small")), target);
+    assertThat(r.strategy()).isEqualTo(CopyStrategy.STREAM);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+  }
+
+  @Test
+  void largeObjectsGoInParallelParts() throws IOException {
+    int size = 1_000_000;
+    byte[] data = sourceFile("large", size);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out/large"));
+    var reads = new AtomicInteger();
+    SourceReader counting =
+        (offset, length) -> {
+          reads.incrementAndGet();
+          return reader("large").open(offset, length);
+        };
+    CopyResult r =
+        engine.copy(new CopySource(entry("large", size), Optional.empty(), counting), target);
+    assertThat(r.strategy()).isEqualTo(CopyStrategy.PARALLEL_PARTS);
+    assertThat(reads).hasValue((size + 65535) / 65536);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+    try (var files = Files.list(dir.resolve("out"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("large");
+    }
+  }
+
+  @Test
+  void sameStoreSourcesAreCopiedServerSide() throws IOException {
+    byte[] data = sourceFile("ss", 5000);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out/ss"));
+    Location source = Location.ofPath(dir.resolve("ss"));
+    CopyResult r =
+        engine.copy(new CopySource(entry("ss", 5000), Optional.of(source), reader("ss")), target);
+    assertThat(r.strategy()).isEqualTo(CopyStrategy.SERVER_SIDE);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+  }
+
+  @Test
+  void aPartThatKeepsFailingAbortsTheUploadAndLeavesNothing() throws IOException {
+    int size = 500_000;
+    sourceFile("flaky", size);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out2/flaky"));
+    SourceReader broken =
+        (offset, length) -> {
+          if (offset >= 128 * 1024) {
+            throw new IOException("source connection reset");
+          }
+          return reader("flaky").open(offset, length);
+        };
+    assertThatThrownBy(
+            () ->
+                engine.copy(new CopySource(entry("flaky", size), Optional.empty(), broken), target))
+        .hasMessageContaining("connection reset");
+    try (var files = Files.list(dir.resolve("out2"))) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void transientFaultsAreRetriedAndCounted() throws IOException {
+    byte[] data = sourceFile("retry", 2000);
+    var engine = new CopyEngine(store, parts, settings);
+    var calls = new AtomicInteger();
+    SourceReader flaky =
+        (offset, length) -> {
+          if (calls.incrementAndGet() == 1) {
+            return new InputStream() {
+              @Override
+              public int read() throws IOException {
+                throw new IOException("reset mid-stream");
+              }
+            };
+          }
+          return reader("retry").open(offset, length);
+        };
+    Location target = Location.ofPath(dir.resolve("out/retry"));
+    CopyResult r =
+        engine.copy(new CopySource(entry("retry", 2000), Optional.empty(), flaky), target);
+    assertThat(r.attempts()).isEqualTo(2);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+  }
+
+  @Test
+  void aSourceShorterThanLakeFsSaysFailsAndWritesNothing() throws IOException {
+    sourceFile("short", 100);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out3/short"));
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(entry("short", 200), Optional.empty(), reader("short")), target))
+        .isInstanceOf(IOException.class);
+    assertThat(dir.resolve("out3/short")).doesNotExist();
+  }
+
+  @Test
+  void aMissingSourceIsNotFound() {
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out/none"));
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(entry("none", 10), Optional.empty(), reader("none")), target))
+        .isInstanceOf(FileNotFoundException.class);
+  }
+
+  @Test
+  void theLakeFsChecksumTravelsInMetadata() {
+    ObjectMetadata m = CopyEngine.metadataOf(entry("x", 1));
+    assertThat(m.userMetadata()).containsEntry(ObjectMetadata.LAKEFS_CHECKSUM_KEY, "etag-x");
+    assertThat(m.contentType()).isEqualTo("text/plain");
+    assertThat(new ByteArrayInputStream(new byte[0])).isNotNull();
+  }
+}

@@ -1,0 +1,68 @@
+package io.lakeexporter.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+
+  private final RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5));
+
+  @Test
+  void transientFaultsAreRetriedUntilTheySucceed() throws IOException {
+    var calls = new AtomicInteger();
+    RetryPolicy.Result<String> result =
+        policy.run(
+            () -> {
+              if (calls.incrementAndGet() < 3) {
+                throw new IOException("connection reset");
+              }
+              return "done";
+            });
+    assertThat(result.value()).isEqualTo("done");
+    assertThat(result.attempts()).isEqualTo(3);
+  }
+
+  @Test
+  void attemptsAreBounded() {
+    var calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                policy.run(
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new IOException("still down");
+                    }))
+        .hasMessage("still down");
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void missingObjectsAreNotRetried() {
+    var calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                policy.run(
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new FileNotFoundException("gone");
+                    }))
+        .isInstanceOf(FileNotFoundException.class);
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void backoffIsJitteredWithinAnExponentialCap() {
+    var p = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(1000));
+    for (int i = 0; i < 200; i++) {
+      assertThat(p.backoff(1).toMillis()).isBetween(0L, 100L);
+      assertThat(p.backoff(3).toMillis()).isBetween(0L, 400L);
+      assertThat(p.backoff(9).toMillis()).isBetween(0L, 1000L);
+    }
+  }
+}

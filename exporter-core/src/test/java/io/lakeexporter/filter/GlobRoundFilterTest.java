@@ -1,0 +1,72 @@
+package io.lakeexporter.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GlobRoundFilterTest {
+
+  @Test
+  void theSparkSpecBehavesLikeTheSparkFilter() {
+    var globs = GlobRoundFilter.parse(";**/_SUCCESS");
+    var spark = new SparkFilter();
+    for (String key :
+        List.of(
+            "_SUCCESS",
+            "t/_SUCCESS",
+            "t/_SUCCESS.crc",
+            "t/p.parquet",
+            "x_SUCCESS",
+            "a/b/_SUCCESS")) {
+      assertThat(globs.roundForKey(key)).as(key).isEqualTo(spark.roundForKey(key));
+    }
+    assertThat(globs.rounds()).isEqualTo(2);
+  }
+
+  @Test
+  void deltaLogsLast() {
+    var filter = GlobRoundFilter.parse(";_delta_log/**,**/_delta_log/**");
+    assertThat(filter.roundForKey("tbl/part-0.parquet")).isEqualTo(1);
+    assertThat(filter.roundForKey("tbl/_delta_log/00000.json")).isEqualTo(2);
+    assertThat(filter.roundForKey("_delta_log/00000.json")).isEqualTo(2);
+    assertThat(filter.roundForKey("tbl/_delta_logs/x")).isEqualTo(1);
+  }
+
+  @Test
+  void firstMatchingRoundWinsAndTheEmptyRoundCatchesTheRest() {
+    var filter =
+        GlobRoundFilter.of(List.of(List.of("*.manifest"), List.of(), List.of("**/*.manifest")));
+    assertThat(filter.roundForKey("top.manifest")).isEqualTo(1);
+    assertThat(filter.roundForKey("dir/deep.manifest")).isEqualTo(3);
+    assertThat(filter.roundForKey("dir/data.csv")).isEqualTo(2);
+  }
+
+  @Test
+  void withoutACatchAllUnmatchedKeysGoToRoundOne() {
+    var filter = GlobRoundFilter.of(List.of(List.of("a/*"), List.of("b/*")));
+    assertThat(filter.roundForKey("b/x")).isEqualTo(2);
+    assertThat(filter.roundForKey("c/x")).isEqualTo(1);
+  }
+
+  @Test
+  void globSyntax() {
+    assertThat(GlobRoundFilter.compile("*.csv").matcher("a.csv").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("*.csv").matcher("d/a.csv").matches()).isFalse();
+    assertThat(GlobRoundFilter.compile("**.csv").matcher("d/a.csv").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("d/?.csv").matcher("d/a.csv").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("d/?.csv").matcher("d/ab.csv").matches()).isFalse();
+    assertThat(GlobRoundFilter.compile("a+b(1).[x]").matcher("a+b(1).[x]").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("**/m").matcher("m").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("**/m").matcher("x/y/m").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("**/m").matcher("xm").matches()).isFalse();
+  }
+
+  @Test
+  void emptySpecsAreRefused() {
+    assertThatThrownBy(() -> GlobRoundFilter.of(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(GlobRoundFilter.parse("").rounds()).isEqualTo(1);
+  }
+}

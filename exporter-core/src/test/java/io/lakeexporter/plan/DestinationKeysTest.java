@@ -1,0 +1,44 @@
+package io.lakeexporter.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.storage.Location;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DestinationKeysTest {
+
+  private final Location fileRoot = Location.parse("file:///data/export/");
+  private final Location s3Root = Location.parse("s3://bucket/export");
+
+  @Test
+  void keysGoUnderTheRoot() throws Exception {
+    assertThat(DestinationKeys.resolve(fileRoot, "a/b c/d#1%.txt").toString())
+        .isEqualTo("file:///data/export/a/b c/d#1%.txt");
+    assertThat(DestinationKeys.resolve(s3Root, "x/y").toString())
+        .isEqualTo("s3://bucket/export/x/y");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"../etc/passwd", "a/../../b", "a/..", "/etc/passwd", "./a", "a//b", "a/./b", ""})
+  void filesystemEscapesAreRefused(String key) {
+    assertThatThrownBy(() -> DestinationKeys.resolve(fileRoot, key))
+        .isInstanceOf(DestinationKeys.InvalidKeyException.class)
+        .hasMessageContaining("refused key '" + key + "'");
+  }
+
+  @Test
+  void objectStoreKeysAreLiteral() throws Exception {
+    assertThat(DestinationKeys.resolve(s3Root, "a/../b").path()).isEqualTo("export/a/../b");
+    assertThat(DestinationKeys.resolve(s3Root, "a//b").path()).isEqualTo("export/a//b");
+  }
+
+  @Test
+  void nulCharactersAreRefusedEverywhere() {
+    assertThatThrownBy(() -> DestinationKeys.resolve(s3Root, "a\0b"))
+        .isInstanceOf(DestinationKeys.InvalidKeyException.class);
+  }
+}

@@ -1,0 +1,94 @@
+package io.lakeexporter.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.InvalidExportException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeFsConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void explicitSettingsWinOverKeysEnvironmentAndFile() throws IOException {
+    Path file = dir.resolve("lakectl.yaml");
+    Files.writeString(
+        file,
+        "credentials:\n  access_key_id: FILEKEY\n  secret_access_key: filesecret\n"
+            + "server:\n  endpoint_url: http://file-host:8000\n");
+    var env =
+        Map.of(
+            LakeFsConfig.ENV_ACCESS_KEY, "ENVKEY", LakeFsConfig.ENV_ENDPOINT, "http://env-host/");
+    var keys =
+        Map.of(LakeFsConfig.ACCESS_KEY_KEY, "HADOOPKEY", LakeFsConfig.READ_TIMEOUT_KEY, "90");
+    LakeFsConfig config =
+        LakeFsConfig.resolve(
+            LakeFsConfig.builder().apiUrl("http://explicit:8000"), keys, env, file);
+    assertThat(config.apiUrl()).isEqualTo("http://explicit:8000/api/v1");
+    assertThat(config.accessKeyId()).isEqualTo("HADOOPKEY");
+    assertThat(config.secretAccessKey()).isEqualTo("filesecret");
+    assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.connectTimeout()).isEqualTo(LakeFsConfig.DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  @Test
+  void environmentBeatsTheLakectlFile() throws IOException {
+    Path file = dir.resolve("lakectl.yaml");
+    Files.writeString(
+        file,
+        "credentials:\n  access_key_id: FILEKEY\n  secret_access_key: filesecret\n"
+            + "server:\n  endpoint_url: http://file-host:8000/api/v1\n");
+    var env = Map.of(LakeFsConfig.ENV_ENDPOINT, "http://env-host:8000");
+    LakeFsConfig config = LakeFsConfig.resolve(LakeFsConfig.builder(), Map.of(), env, file);
+    assertThat(config.apiUrl()).isEqualTo("http://env-host:8000/api/v1");
+    assertThat(config.accessKeyId()).isEqualTo("FILEKEY");
+  }
+
+  @Test
+  void missingSettingsAreNamed() {
+    assertThatThrownBy(
+            () ->
+                LakeFsConfig.resolve(
+                    LakeFsConfig.builder().accessKeyId("AK"),
+                    Map.of(),
+                    Map.of(),
+                    dir.resolve("none")))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("endpoint")
+        .hasMessageContaining("secret access key")
+        .hasMessageNotContaining("access key id (");
+  }
+
+  @Test
+  void badValuesAreRefused() {
+    assertThatThrownBy(
+            () ->
+                LakeFsConfig.builder()
+                    .apiUrl("ftp://x")
+                    .accessKeyId("a")
+                    .secretAccessKey("b")
+                    .build())
+        .hasMessageContaining("http://");
+    assertThatThrownBy(
+            () -> LakeFsConfig.fromKeys(Map.of(LakeFsConfig.CONNECTION_TIMEOUT_KEY, "soon")))
+        .hasMessageContaining(LakeFsConfig.CONNECTION_TIMEOUT_KEY);
+  }
+
+  @Test
+  void theSecretIsNeverPrinted() {
+    LakeFsConfig config =
+        LakeFsConfig.builder()
+            .apiUrl("http://h")
+            .accessKeyId("AK")
+            .secretAccessKey("s3cr3t")
+            .build();
+    assertThat(config.toString()).contains("AK").doesNotContain("s3cr3t");
+  }
+}
