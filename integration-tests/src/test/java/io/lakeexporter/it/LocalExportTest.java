@@ -1,0 +1,351 @@
+package io.lakeexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.LakeFsAuthenticationException;
+import io.lakeexporter.RefNotFoundException;
+import io.lakeexporter.RepositoryNotFoundException;
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.filter.GlobRoundFilter;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.storage.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end through the lakeFS emulator, on the local filesystem. */
+class LocalExportTest {
+
+  @TempDir static Path work;
+  private static LocalLakeFs lakeFs;
+
+  @TempDir Path out;
+
+  @BeforeAll
+  static void start() throws IOException {
+    lakeFs = new LocalLakeFs(work);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    lakeFs.close();
+  }
+
+  /** A repository with data, a Spark table and markers, committed once. */
+  private String sparkRepository() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "README.txt", "hello");
+    lakeFs.put(repo, "tables/events/date=2024-01-01/part-00000.parquet", "p0");
+    lakeFs.put(repo, "tables/events/date=2024-01-01/part-00001.parquet", "p1");
+    lakeFs.put(repo, "tables/events/_SUCCESS", "");
+    lakeFs.put(repo, "tables/users/part-00000.parquet", "u0");
+    lakeFs.put(repo, "tables/users/_SUCCESS", "");
+    lakeFs.put(repo, "tables/users/_SUCCESS.crc", "crc");
+    lakeFs.emulator.commit(repo, "main", "first");
+    return repo;
+  }
+
+  @Test
+  void branchExportCopiesTheHeadCommitAndLeavesUncommittedObjectsOut() throws IOException {
+    String repo = sparkRepository();
+    lakeFs.put(repo, "uncommitted.txt", "not yet");
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.commitId()).isEqualTo(head);
+    assertThat(LocalLakeFs.tree(out))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "README.txt", "hello",
+                "tables/events/date=2024-01-01/part-00000.parquet", "p0",
+                "tables/events/date=2024-01-01/part-00001.parquet", "p1",
+                "tables/events/_SUCCESS", "",
+                "tables/users/part-00000.parquet", "u0",
+                "tables/users/_SUCCESS", "",
+                "tables/users/_SUCCESS.crc", "crc"));
+    JsonNode status = LocalLakeFs.status(out, head, true);
+    assertThat(status.get("mode").asText()).isEqualTo("branch");
+    assertThat(status.get("branch").asText()).isEqualTo("main");
+    assertThat(status.get("repository").asText()).isEqualTo(repo);
+    assertThat(status.get("rounds").get(0).get("copied").asLong()).isEqualTo(5);
+    assertThat(status.get("rounds").get(1).get("copied").asLong()).isEqualTo(2);
+    assertThat(status.get("totals").get("copied").asLong()).isEqualTo(7);
+    assertThat(result.bytes()).isEqualTo(5 + 2 + 2 + 2 + 3);
+  }
+
+  @Test
+  void successMarkersAreWrittenOnlyAfterEveryOtherObject() throws IOException {
+    String repo = sparkRepository();
+    List<ActionOutcome> order = Collections.synchronizedList(new ArrayList<>());
+    ProgressListener recorder =
+        new ProgressListener() {
+          @Override
+          public void actionFinished(ActionOutcome outcome) {
+            order.add(outcome);
+          }
+        };
+    try (Exporter exporter = lakeFs.exporter(repo, out).listener(recorder).build()) {
+      assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+    }
+    assertThat(order).hasSize(7);
+    int firstMarker = -1;
+    for (int i = 0; i < order.size(); i++) {
+      boolean marker = order.get(i).path().endsWith("/_SUCCESS");
+      if (marker && firstMarker < 0) {
+        firstMarker = i;
+      }
+      assertThat(marker).as("order %s", order).isEqualTo(firstMarker >= 0);
+    }
+    long latestData =
+        Files.getLastModifiedTime(out.resolve("tables/users/part-00000.parquet")).toMillis();
+    assertThat(Files.getLastModifiedTime(out.resolve("tables/users/_SUCCESS")).toMillis())
+        .isGreaterThanOrEqualTo(latestData);
+  }
+
+  @Test
+  void commitExportAndDiffExportWithDeletes() throws IOException {
+    String repo = sparkRepository();
+    String first = lakeFs.client.resolveBranch(repo, "main");
+    lakeFs.emulator.deleteObject(repo, "main", "tables/users/part-00000.parquet");
+    lakeFs.put(repo, "README.txt", "hello again");
+    lakeFs.put(repo, "new/file.csv", "a,b");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    lakeFs.put(repo, "uncommitted.txt", "draft");
+
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      ExportResult full = exporter.exportAllFromCommit(first.substring(0, 12));
+      assertThat(full.succeeded()).isTrue();
+      assertThat(full.commitId()).isEqualTo(first);
+      assertThat(LocalLakeFs.status(out, first, true).get("mode").asText()).isEqualTo("commit");
+
+      ExportResult diff = exporter.exportFrom("main", first);
+      assertThat(diff.succeeded()).isTrue();
+      assertThat(diff.commitId()).isEqualTo(second);
+      assertThat(diff.copied()).isEqualTo(2);
+      assertThat(diff.deleted()).isEqualTo(1);
+    }
+    Map<String, String> tree = LocalLakeFs.tree(out);
+    assertThat(tree)
+        .containsEntry("README.txt", "hello again")
+        .containsEntry("new/file.csv", "a,b")
+        .doesNotContainKey("tables/users/part-00000.parquet")
+        .doesNotContainKey("uncommitted.txt")
+        .containsKey("tables/events/_SUCCESS");
+    JsonNode status = LocalLakeFs.status(out, second, true);
+    assertThat(status.get("mode").asText()).isEqualTo("diff");
+    assertThat(status.get("previous_commit_id").asText()).isEqualTo(first);
+    assertThat(status.get("totals").get("deleted").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedRoundStopsTheNextAndLeavesAFailureFile() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    String address = lakeFs.emulator.physicalAddress(repo, head, "tables/users/part-00000.parquet");
+    Path physical = lakeFs.blockstore.resolve(address.substring("local://".length()));
+    byte[] saved = Files.readAllBytes(physical);
+    Files.delete(physical);
+
+    ExportResult failed;
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      failed = exporter.exportAllFromBranch("main");
+    }
+    assertThat(failed.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(failed.rounds().get(0).status()).isEqualTo(RoundSummary.Status.FAILED);
+    assertThat(failed.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    assertThat(out.resolve("tables/users/_SUCCESS")).doesNotExist();
+    assertThat(out.resolve("tables/events/_SUCCESS")).doesNotExist();
+    JsonNode status = LocalLakeFs.status(out, head, false);
+    assertThat(status.get("status").asText()).isEqualTo("FAILURE");
+    JsonNode failure = status.get("failures").get(0);
+    assertThat(failure.get("operation").asText()).isEqualTo("copy");
+    assertThat(failure.get("key").asText()).isEqualTo("tables/users/part-00000.parquet");
+    assertThat(failure.get("error").asText()).contains("source object missing");
+    assertThat(failure.get("source").asText()).isEqualTo(address);
+
+    // Mended and run again: the success file replaces the failure file.
+    Files.write(physical, saved);
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+    }
+    assertThat(out.resolve("EXPORT_" + head + "_SUCCESS")).exists();
+    assertThat(out.resolve("EXPORT_" + head + "_FAILURE")).doesNotExist();
+  }
+
+  @Test
+  void unusualKeysAndEmptyObjects() throws IOException {
+    String repo = lakeFs.newRepository();
+    List<String> keys =
+        List.of(
+            "with space/a b.txt",
+            "unicode/données-日本語.csv",
+            "percent/100%.txt",
+            "percent/%20encoded.txt",
+            "plus/a+b.txt",
+            "hash/part#1.txt",
+            "empty/zero-bytes");
+    for (String key : keys) {
+      lakeFs.put(repo, key, key.equals("empty/zero-bytes") ? "" : key);
+    }
+    lakeFs.emulator.commit(repo, "main", "odd keys");
+    for (SourceMode mode : List.of(SourceMode.AUTO, SourceMode.LAKEFS)) {
+      Path dest = out.resolve(mode.name());
+      try (Exporter exporter = lakeFs.exporter(repo, dest).sourceMode(mode).build()) {
+        ExportResult result = exporter.exportAllFromBranch("main");
+        assertThat(result.succeeded()).as(mode + ": " + result.failures()).isTrue();
+      }
+      Map<String, String> tree = LocalLakeFs.tree(dest);
+      for (String key : keys) {
+        assertThat(tree).as(mode.name()).containsEntry(key, key.equals("empty/zero-bytes") ? "" : key);
+      }
+    }
+  }
+
+  @Test
+  void aLargeObjectIsCopiedInPartsThroughTheLakeFsApi() throws Exception {
+    String repo = lakeFs.newRepository();
+    byte[] data = new byte[100 << 20];
+    new Random(42).nextBytes(data);
+    lakeFs.put(repo, "big/blob.bin", data);
+    lakeFs.emulator.commit(repo, "main", "big");
+    ExportResult result;
+    try (Exporter exporter =
+        lakeFs.exporter(repo, out).sourceMode(SourceMode.LAKEFS).partSize(8 << 20).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    Path copy = out.resolve("big/blob.bin");
+    assertThat(Files.size(copy)).isEqualTo(data.length);
+    assertThat(sha256(copy)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  @Test
+  void directReadsOfTheLocalBlockstoreAreCopiedServerSide() throws IOException {
+    String repo = sparkRepository();
+    try (Exporter exporter = lakeFs.exporter(repo, out).sourceMode(SourceMode.DIRECT).build()) {
+      ExportResult result = exporter.exportAllFromBranch("main");
+      assertThat(result.copiedBy(CopyStrategy.SERVER_SIDE)).isEqualTo(7);
+    }
+    assertThat(LocalLakeFs.tree(out)).containsEntry("README.txt", "hello");
+  }
+
+  @Test
+  void aKeyThatWouldEscapeTheRootIsRefusedAndReported() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "ok.txt", "fine");
+    lakeFs.put(repo, "sneaky/../../escaped.txt", "bad");
+    String head = lakeFs.emulator.commit(repo, "main", "escape attempt");
+    Path dest = out.resolve("root");
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isFalse();
+    assertThat(out.resolve("escaped.txt")).doesNotExist();
+    assertThat(dest.resolve("ok.txt")).hasContent("fine");
+    JsonNode failure = LocalLakeFs.status(dest, head, false).get("failures").get(0);
+    assertThat(failure.get("key").asText()).isEqualTo("sneaky/../../escaped.txt");
+    assertThat(failure.get("error").asText()).contains("escape the destination root");
+  }
+
+  @Test
+  void aDryRunCountsAndWritesNothing() throws IOException {
+    String repo = sparkRepository();
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, out).dryRun(true).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.status()).isEqualTo(ExportResult.Status.PLANNED);
+    assertThat(result.plan().rounds().get(0).copies()).isEqualTo(5);
+    assertThat(result.plan().rounds().get(1).copies()).isEqualTo(2);
+    assertThat(result.plan().bytes()).isEqualTo(14);
+    try (var files = Files.list(out)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aCustomRoundFilterOrdersRounds() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "t/part-0.parquet", "d");
+    lakeFs.put(repo, "t/_delta_log/00000.json", "log");
+    lakeFs.emulator.commit(repo, "main", "delta");
+    ExportResult result;
+    try (Exporter exporter =
+        lakeFs.exporter(repo, out).keyFilter(GlobRoundFilter.parse(";**/_delta_log/**")).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.rounds()).extracting(RoundSummary::copied).containsExactly(1L, 1L);
+  }
+
+  @Test
+  void unknownRepositoryBranchCommitAndBadCredentialsGiveDistinctErrors() throws IOException {
+    String repo = sparkRepository();
+    try (Exporter exporter = lakeFs.exporter("no-such-repo", out).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(RepositoryNotFoundException.class)
+          .hasMessageContaining("'no-such-repo'")
+          .hasMessageContaining(lakeFs.emulator.apiUrl());
+    }
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("nope"))
+          .isInstanceOf(RefNotFoundException.class)
+          .hasMessageContaining("branch 'nope'")
+          .hasMessageContaining(repo);
+      assertThatThrownBy(() -> exporter.exportAllFromCommit("deadbeefdeadbeef"))
+          .isInstanceOf(RefNotFoundException.class)
+          .hasMessageContaining("commit 'deadbeefdeadbeef'");
+      assertThatThrownBy(() -> exporter.exportFrom("main", "deadbeefdeadbeef"))
+          .isInstanceOf(RefNotFoundException.class)
+          .hasMessageContaining("commit 'deadbeefdeadbeef'");
+    }
+    LakeFsClient wrong = LakeFsClient.create(lakeFs.config(lakeFs.emulator.accessKeyId(), "wrong-secret"));
+    try (Exporter exporter =
+        Exporter.builder().lakeFs(wrong).repository(repo).destination(Location.ofPath(out)).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(LakeFsAuthenticationException.class)
+          .hasMessageContaining("401")
+          .hasMessageNotContaining("wrong-secret");
+    } finally {
+      wrong.close();
+    }
+    try (var files = Files.list(out)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  private static byte[] sha256(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+      }
+    }
+    return digest.digest();
+  }
+}
