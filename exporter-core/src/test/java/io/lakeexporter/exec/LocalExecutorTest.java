@@ -1,0 +1,132 @@
+package io.lakeexporter.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.report.RoundTally;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class LocalExecutorTest {
+
+  /** Records what it is asked to do and how many run at once. */
+  private static final class Recorder implements ActionHandler {
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger maxRunning = new AtomicInteger();
+    final List<List<Action>> deleteBatches = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public ActionOutcome copy(Action action) {
+      int now = running.incrementAndGet();
+      maxRunning.accumulateAndGet(now, Math::max);
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.decrementAndGet();
+      if (action.path().startsWith("fail")) {
+        return ActionOutcome.failed(action, "", "failed on purpose");
+      }
+      if (action.path().startsWith("throw")) {
+        throw new IllegalStateException("a bug");
+      }
+      return ActionOutcome.copied(action, CopyStrategy.STREAM, action.size(), 1, "");
+    }
+
+    @Override
+    public List<ActionOutcome> delete(List<Action> batch) {
+      deleteBatches.add(batch);
+      return batch.stream().map(ActionOutcome::deleted).toList();
+    }
+
+    @Override
+    public int deleteBatchSize() {
+      return 10;
+    }
+  }
+
+  @Test
+  void runsEveryActionWithBoundedConcurrencyAndBatchesDeletes() {
+    var handler = new Recorder();
+    Stream<Action> actions =
+        Stream.concat(
+            IntStream.range(0, 200).mapToObj(i -> Action.copyOf("k" + i, 10, 1)),
+            IntStream.range(0, 25).mapToObj(i -> Action.delete("d" + i, 1)));
+    RoundSummary summary;
+    try (var executor = new LocalExecutor(3)) {
+      summary =
+          executor.runRound(
+              1, actions, handler, new RoundTally.FailureLog(), ProgressListener.NONE);
+    }
+    assertThat(summary.status()).isEqualTo(RoundSummary.Status.SUCCEEDED);
+    assertThat(summary.copied()).isEqualTo(200);
+    assertThat(summary.bytes()).isEqualTo(2000);
+    assertThat(summary.deleted()).isEqualTo(25);
+    assertThat(handler.maxRunning.get()).isBetween(1, 3);
+    assertThat(handler.deleteBatches).extracting(List::size).containsExactlyInAnyOrder(10, 10, 5);
+  }
+
+  @Test
+  void failuresAndBugsAreCountedNotLost() {
+    var handler = new Recorder();
+    var failures = new RoundTally.FailureLog();
+    RoundSummary summary;
+    try (var executor = new LocalExecutor(2)) {
+      summary =
+          executor.runRound(
+              1,
+              Stream.of(
+                  Action.copyOf("ok", 1, 1),
+                  Action.copyOf("fail-1", 1, 1),
+                  Action.copyOf("throw-1", 1, 1)),
+              handler,
+              failures,
+              ProgressListener.NONE);
+    }
+    assertThat(summary.status()).isEqualTo(RoundSummary.Status.FAILED);
+    assertThat(summary.failed()).isEqualTo(2);
+    assertThat(failures.kept())
+        .extracting(ActionOutcome::path)
+        .containsExactlyInAnyOrder("fail-1", "throw-1");
+    assertThat(failures.kept()).anySatisfy(f -> assertThat(f.error()).contains("a bug"));
+  }
+
+  @Test
+  void aListingThatBreaksOffIsRaisedAfterStartedActionsFinish() {
+    var handler = new Recorder();
+    var tally = new AtomicInteger();
+    Stream<Action> broken =
+        Stream.iterate(0, i -> i + 1)
+            .map(
+                i -> {
+                  if (i == 50) {
+                    throw new IllegalStateException("lakeFS went away");
+                  }
+                  return Action.copyOf("k" + i, 1, 1);
+                });
+    ProgressListener counting =
+        new ProgressListener() {
+          @Override
+          public void actionFinished(ActionOutcome outcome) {
+            tally.incrementAndGet();
+          }
+        };
+    try (var executor = new LocalExecutor(4)) {
+      assertThatThrownBy(
+              () -> executor.runRound(1, broken, handler, new RoundTally.FailureLog(), counting))
+          .hasMessageContaining("lakeFS went away");
+    }
+    assertThat(tally).hasValue(50);
+  }
+}

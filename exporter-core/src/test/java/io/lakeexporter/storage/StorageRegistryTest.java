@@ -1,0 +1,75 @@
+package io.lakeexporter.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.storage.http.HttpReadStore;
+import io.lakeexporter.storage.local.LocalFileStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StorageRegistryTest {
+
+  @Test
+  void serviceLoaderFindsTheCoreProviders() throws IOException {
+    try (StorageRegistry registry = StorageRegistry.discover(StorageSettings.EMPTY)) {
+      assertThat(registry.providers()).extracting(StorageProvider::name).contains("local", "http");
+      assertThat(registry.storeFor(Location.parse("file:///tmp/x")))
+          .isInstanceOf(LocalFileStore.class);
+      assertThat(registry.storeFor(Location.parse("local://ns/x")))
+          .isInstanceOf(LocalFileStore.class);
+      assertThat(registry.storeFor(Location.parse("https://h/x?sig=1")))
+          .isInstanceOf(HttpReadStore.class);
+      assertThat(registry.storeFor(Location.parse("file:///a")))
+          .as("one store per provider")
+          .isSameAs(registry.storeFor(Location.parse("file:///b")));
+    }
+  }
+
+  @Test
+  void aSpecificProviderWinsOverTheGenericOneForItsHosts() throws IOException {
+    var special =
+        new StorageProvider() {
+          @Override
+          public String name() {
+            return "special";
+          }
+
+          @Override
+          public Set<String> schemes() {
+            return Set.of("https");
+          }
+
+          @Override
+          public boolean supports(Location location, StorageSettings settings) {
+            return location.authority().endsWith(".special.example");
+          }
+
+          @Override
+          public ObjectStore create(StorageSettings settings) {
+            return new LocalFileStore(java.nio.file.Path.of("/special"));
+          }
+        };
+    var providers = StorageRegistry.discover(getClass().getClassLoader());
+    var all = new java.util.ArrayList<StorageProvider>(providers);
+    all.add(special);
+    try (StorageRegistry registry = new StorageRegistry(all, StorageSettings.EMPTY)) {
+      assertThat(registry.providerFor(Location.parse("https://acct.special.example/c/k")).name())
+          .isEqualTo("special");
+      assertThat(registry.providerFor(Location.parse("https://other.example/c/k")).name())
+          .isEqualTo("http");
+    }
+  }
+
+  @Test
+  void anUnservedSchemeNamesTheLocationAndTheKnownSchemes() {
+    var registry = new StorageRegistry(List.of(), StorageSettings.EMPTY);
+    assertThatThrownBy(() -> registry.storeFor(Location.parse("s3://bucket/key")))
+        .isInstanceOf(StorageRegistry.NoStorageProviderException.class)
+        .hasMessageContaining("s3://bucket/key")
+        .hasMessageContaining("none")
+        .hasMessageContaining("storage module");
+  }
+}
