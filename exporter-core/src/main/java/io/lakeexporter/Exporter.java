@@ -325,7 +325,7 @@ public final class Exporter implements AutoCloseable {
         kept,
         failures.omitted(),
         error,
-        statusFile.isEmpty() ? null : statusFile,
+        statusFile == null || statusFile.isEmpty() ? null : statusFile,
         totals,
         Version.get());
   }

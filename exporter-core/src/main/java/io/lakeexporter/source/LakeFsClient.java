@@ -219,6 +219,9 @@ public final class LakeFsClient {
    */
   public InputStream openObject(
       String repository, String ref, String path, long offset, long length) throws IOException {
+    if (length == 0) {
+      return InputStream.nullInputStream();
+    }
     String range =
         offset == 0 && length < 0
             ? null

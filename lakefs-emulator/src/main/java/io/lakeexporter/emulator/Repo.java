@@ -1,0 +1,341 @@
+package io.lakeexporter.emulator;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One repository's refs and trees. Committed trees are immutable sorted maps shared by readers; a
+ * branch's uncommitted changes live in its staging map (a {@code null} value is a deletion).
+ * Guarded by the repository's monitor; readers take consistent snapshots.
+ */
+final class Repo {
+
+  /** An immutable commit. */
+  record Commit(
+      String id,
+      List<String> parents,
+      String committer,
+      String message,
+      long creationDate,
+      Map<String, String> metadata,
+      long generation,
+      NavigableMap<String, Entry> tree) {}
+
+  /** A branch: its head commit and what is staged on it. */
+  static final class Branch {
+    final String name;
+    String head;
+    final TreeMap<String, Entry> staging = new TreeMap<>();
+
+    Branch(String name, String head) {
+      this.name = name;
+      this.head = head;
+    }
+  }
+
+  final String name;
+  final String storageNamespace;
+  final String defaultBranch;
+  final long creationDate;
+  private final Map<String, Commit> commits = new HashMap<>();
+  private final Map<String, Branch> branches = new LinkedHashMap<>();
+
+  Repo(String name, String storageNamespace, String defaultBranch, String committer) {
+    this.name = name;
+    this.storageNamespace = storageNamespace;
+    this.defaultBranch = defaultBranch;
+    this.creationDate = Instant.now().getEpochSecond();
+    Commit first =
+        newCommit(
+            List.of(),
+            committer,
+            "Repository created",
+            Map.of(),
+            Collections.emptyNavigableMap(),
+            1);
+    commits.put(first.id(), first);
+    branches.put(defaultBranch, new Branch(defaultBranch, first.id()));
+  }
+
+  private Commit newCommit(
+      List<String> parents,
+      String committer,
+      String message,
+      Map<String, String> metadata,
+      NavigableMap<String, Entry> tree,
+      long generation) {
+    long now = Instant.now().getEpochSecond();
+    String id =
+        sha256(
+            name
+                + "\n"
+                + parents
+                + "\n"
+                + message
+                + "\n"
+                + now
+                + "\n"
+                + System.nanoTime()
+                + "\n"
+                + tree.size());
+    return new Commit(
+        id,
+        List.copyOf(parents),
+        committer,
+        message,
+        now,
+        Map.copyOf(metadata),
+        generation,
+        Collections.unmodifiableNavigableMap(tree));
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  synchronized Branch branch(String branch) {
+    return branches.get(branch);
+  }
+
+  synchronized List<String> branchNames() {
+    return new ArrayList<>(branches.keySet());
+  }
+
+  synchronized Commit commit(String id) {
+    return commits.get(id);
+  }
+
+  /**
+   * A commit id from a full id or a unique prefix of at least 7 hex characters, as lakeFS accepts;
+   * {@code null} when none or ambiguous.
+   */
+  synchronized String findCommit(String ref) {
+    if (commits.containsKey(ref)) {
+      return ref;
+    }
+    if (ref.length() < 7 || !ref.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      return null;
+    }
+    String found = null;
+    for (String id : commits.keySet()) {
+      if (id.startsWith(ref)) {
+        if (found != null) {
+          return null;
+        }
+        found = id;
+      }
+    }
+    return found;
+  }
+
+  /** A readable view of a ref: a branch (committed + staged) or a commit. */
+  record View(
+      String commitId, NavigableMap<String, Entry> tree, NavigableMap<String, Entry> staging) {
+
+    Entry get(String path) {
+      if (staging.containsKey(path)) {
+        return staging.get(path);
+      }
+      return tree.get(path);
+    }
+
+    /** Entries with path > {@code after} (and starting with {@code prefix}), in order. */
+    Iterator<Entry> from(String after, String prefix) {
+      String start = after.compareTo(prefix) > 0 ? after : prefix;
+      Iterator<Map.Entry<String, Entry>> committed = tail(tree, start, after).entrySet().iterator();
+      Iterator<Map.Entry<String, Entry>> staged = tail(staging, start, after).entrySet().iterator();
+      return new Iterator<>() {
+        Map.Entry<String, Entry> c = advance(committed);
+        Map.Entry<String, Entry> s = advance(staged);
+        Entry next = compute();
+
+        private Map.Entry<String, Entry> advance(Iterator<Map.Entry<String, Entry>> it) {
+          return it.hasNext() ? it.next() : null;
+        }
+
+        private Entry compute() {
+          while (c != null || s != null) {
+            Map.Entry<String, Entry> pick;
+            if (s == null || (c != null && c.getKey().compareTo(s.getKey()) < 0)) {
+              pick = c;
+              c = advance(committed);
+            } else {
+              if (c != null && c.getKey().equals(s.getKey())) {
+                c = advance(committed);
+              }
+              pick = s;
+              s = advance(staged);
+            }
+            if (!pick.getKey().startsWith(prefix)) {
+              if (pick.getKey().compareTo(prefix) > 0) {
+                c = null;
+                s = null;
+                return null;
+              }
+              continue;
+            }
+            if (pick.getValue() != null) {
+              return pick.getValue();
+            }
+          }
+          return null;
+        }
+
+        @Override
+        public boolean hasNext() {
+          return next != null;
+        }
+
+        @Override
+        public Entry next() {
+          Entry result = next;
+          next = compute();
+          return result;
+        }
+      };
+    }
+
+    private static NavigableMap<String, Entry> tail(
+        NavigableMap<String, Entry> map, String start, String after) {
+      return start.equals(after) ? map.tailMap(start, false) : map.tailMap(start, true);
+    }
+  }
+
+  /** A consistent view of {@code ref}, or {@code null} when the ref is unknown. */
+  synchronized View view(String ref) {
+    Branch b = branches.get(ref);
+    if (b != null) {
+      return new View(b.head, commits.get(b.head).tree(), new TreeMap<>(b.staging));
+    }
+    String id = findCommit(ref);
+    return id == null
+        ? null
+        : new View(id, commits.get(id).tree(), Collections.emptyNavigableMap());
+  }
+
+  /** The commit a ref points to: a branch's head or the commit itself; null when unknown. */
+  synchronized String resolveCommit(String ref) {
+    Branch b = branches.get(ref);
+    return b != null ? b.head : findCommit(ref);
+  }
+
+  synchronized Branch createBranch(String branch, String source) {
+    if (branches.containsKey(branch)) {
+      throw new EmulatorException(409, "branch already exists: " + branch);
+    }
+    String head = resolveCommit(source);
+    if (head == null) {
+      throw new EmulatorException(404, "source ref not found: " + source);
+    }
+    Branch b = new Branch(branch, head);
+    branches.put(branch, b);
+    return b;
+  }
+
+  synchronized void stage(String branch, String path, Entry entry) {
+    Branch b = branches.get(branch);
+    if (b == null) {
+      throw new EmulatorException(404, "branch not found: " + branch);
+    }
+    b.staging.put(path, entry);
+  }
+
+  /** Stages a deletion; false when the branch has no such object. */
+  synchronized boolean unstage(String branch, String path) {
+    Branch b = branches.get(branch);
+    if (b == null) {
+      throw new EmulatorException(404, "branch not found: " + branch);
+    }
+    boolean exists =
+        b.staging.containsKey(path)
+            ? b.staging.get(path) != null
+            : commits.get(b.head).tree().containsKey(path);
+    if (!exists) {
+      return false;
+    }
+    if (commits.get(b.head).tree().containsKey(path)) {
+      b.staging.put(path, null);
+    } else {
+      b.staging.remove(path);
+    }
+    return true;
+  }
+
+  synchronized Commit commit(
+      String branch, String committer, String message, Map<String, String> metadata) {
+    Branch b = branches.get(branch);
+    if (b == null) {
+      throw new EmulatorException(404, "branch not found: " + branch);
+    }
+    if (b.staging.isEmpty()) {
+      throw new EmulatorException(400, "commit: no changes");
+    }
+    Commit parent = commits.get(b.head);
+    var tree = new TreeMap<>(parent.tree());
+    b.staging.forEach(
+        (path, entry) -> {
+          if (entry == null) {
+            tree.remove(path);
+          } else {
+            tree.put(path, entry);
+          }
+        });
+    Commit c =
+        newCommit(
+            List.of(parent.id()), committer, message, metadata, tree, parent.generation() + 1);
+    commits.put(c.id(), c);
+    b.head = c.id();
+    b.staging.clear();
+    return c;
+  }
+
+  /** Commits reachable from {@code commitId}, newest first by generation. */
+  synchronized List<Commit> log(String commitId) {
+    var out = new ArrayList<Commit>();
+    var seen = new HashSet<String>();
+    var queue = new ArrayDeque<String>(List.of(commitId));
+    while (!queue.isEmpty()) {
+      String id = queue.poll();
+      if (seen.add(id)) {
+        Commit c = commits.get(id);
+        out.add(c);
+        queue.addAll(c.parents());
+      }
+    }
+    out.sort((a, b) -> Long.compare(b.generation(), a.generation()));
+    return out;
+  }
+
+  /** The nearest common ancestor of two commits, or null. */
+  synchronized String mergeBase(String left, String right) {
+    Set<String> ancestors = new HashSet<>();
+    log(left).forEach(c -> ancestors.add(c.id()));
+    for (Commit c : log(right)) {
+      if (ancestors.contains(c.id())) {
+        return c.id();
+      }
+    }
+    return null;
+  }
+}
