@@ -218,7 +218,9 @@ class LocalExportTest {
       }
       Map<String, String> tree = LocalLakeFs.tree(dest);
       for (String key : keys) {
-        assertThat(tree).as(mode.name()).containsEntry(key, key.equals("empty/zero-bytes") ? "" : key);
+        assertThat(tree)
+            .as(mode.name())
+            .containsEntry(key, key.equals("empty/zero-bytes") ? "" : key);
       }
     }
   }
@@ -322,9 +324,14 @@ class LocalExportTest {
           .isInstanceOf(RefNotFoundException.class)
           .hasMessageContaining("commit 'deadbeefdeadbeef'");
     }
-    LakeFsClient wrong = LakeFsClient.create(lakeFs.config(lakeFs.emulator.accessKeyId(), "wrong-secret"));
+    LakeFsClient wrong =
+        LakeFsClient.create(lakeFs.config(lakeFs.emulator.accessKeyId(), "wrong-secret"));
     try (Exporter exporter =
-        Exporter.builder().lakeFs(wrong).repository(repo).destination(Location.ofPath(out)).build()) {
+        Exporter.builder()
+            .lakeFs(wrong)
+            .repository(repo)
+            .destination(Location.ofPath(out))
+            .build()) {
       assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
           .isInstanceOf(LakeFsAuthenticationException.class)
           .hasMessageContaining("401")

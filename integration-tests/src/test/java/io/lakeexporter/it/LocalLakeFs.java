@@ -20,8 +20,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The lakeFS emulator with its repositories on the local blockstore ({@code local://}
- * namespaces), and the exporter settings that reach it. One per test class.
+ * The lakeFS emulator with its repositories on the local blockstore ({@code local://} namespaces),
+ * and the exporter settings that reach it. One per test class.
  */
 final class LocalLakeFs implements AutoCloseable {
 
