@@ -1,0 +1,150 @@
+package io.lakeexporter.cli;
+
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Progress on stderr: objects, bytes, rate and ETA. On a terminal one line redrawn in place five
+ * times a second; otherwise a plain line every five seconds and at the end of each round, so logs
+ * stay readable.
+ */
+final class ProgressBar implements ProgressListener, AutoCloseable {
+
+  private final PrintWriter err;
+  private final boolean terminal;
+  private final long started = System.nanoTime();
+  private final AtomicLong objects = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicInteger round = new AtomicInteger(1);
+  private volatile PlanTotals totals;
+  private final ScheduledExecutorService ticker;
+
+  ProgressBar(PrintWriter err, boolean terminal) {
+    this.err = err;
+    this.terminal = terminal;
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "progress");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = terminal ? 200 : 5000;
+    ticker.scheduleAtFixedRate(this::draw, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void planned(PlanTotals totals) {
+    this.totals = totals;
+  }
+
+  @Override
+  public void roundStarted(int round) {
+    this.round.set(round);
+  }
+
+  @Override
+  public void actionFinished(ActionOutcome outcome) {
+    objects.incrementAndGet();
+    bytes.addAndGet(outcome.bytes());
+    if (!outcome.succeeded()) {
+      failed.incrementAndGet();
+    }
+  }
+
+  @Override
+  public void roundFinished(RoundSummary summary) {
+    if (!terminal) {
+      draw();
+    }
+  }
+
+  synchronized void draw() {
+    String line = line();
+    if (terminal) {
+      err.print("\r" + line + "\u001b[K");
+    } else {
+      err.println(line);
+    }
+    err.flush();
+  }
+
+  String line() {
+    double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+    long doneObjects = objects.get();
+    long doneBytes = bytes.get();
+    PlanTotals t = totals;
+    var sb = new StringBuilder();
+    sb.append("round ").append(round.get());
+    if (t != null) {
+      sb.append('/').append(t.rounds().size());
+    }
+    sb.append(" | ").append(String.format(Locale.ROOT, "%,d", doneObjects));
+    long totalObjects = t == null ? -1 : t.copies() + t.deletes();
+    if (totalObjects >= 0) {
+      sb.append(String.format(Locale.ROOT, "/%,d", totalObjects));
+    }
+    sb.append(" objects | ").append(bytes(doneBytes));
+    if (t != null) {
+      sb.append(" / ").append(bytes(t.bytes()));
+    }
+    double rate = doneBytes / seconds;
+    sb.append(" | ").append(bytes((long) rate)).append("/s");
+    sb.append(String.format(Locale.ROOT, " | %.0f obj/s", doneObjects / seconds));
+    if (t != null && doneObjects > 0) {
+      double objectShare = totalObjects == 0 ? 1 : (double) doneObjects / totalObjects;
+      double byteShare = t.bytes() == 0 ? objectShare : (double) doneBytes / t.bytes();
+      double share = Math.max(0.0001, Math.min(1, Math.max(objectShare, byteShare)));
+      long eta = (long) (seconds / share - seconds);
+      sb.append(" | ETA ").append(duration(eta));
+    }
+    if (failed.get() > 0) {
+      sb.append(" | ").append(failed.get()).append(" failed");
+    }
+    return sb.toString();
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  static String duration(long seconds) {
+    if (seconds < 60) {
+      return seconds + "s";
+    }
+    if (seconds < 3600) {
+      return seconds / 60 + "m" + String.format(Locale.ROOT, "%02d", seconds % 60) + "s";
+    }
+    return seconds / 3600 + "h" + String.format(Locale.ROOT, "%02d", seconds % 3600 / 60) + "m";
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    draw();
+    if (terminal) {
+      err.println();
+      err.flush();
+    }
+  }
+}
