@@ -55,11 +55,11 @@ public final class CopyEngine {
   }
 
   /** Which way {@link #copy} will take for {@code source}. */
-  public CopyStrategy strategyFor(CopySource source) {
+  public CopyStrategy strategyFor(CopySource source, Location target) {
     if (settings.serverSideCopy()
         && source.location().isPresent()
         && destination instanceof ServerSideCopyable copier
-        && copier.canCopyServerSide(source.location().get())) {
+        && copier.canCopyServerSide(source.location().get(), target)) {
       return CopyStrategy.SERVER_SIDE;
     }
     if (source.entry().size() >= settings.multipartThreshold()
@@ -79,7 +79,7 @@ public final class CopyEngine {
   public CopyResult copy(CopySource source, Location target) throws IOException {
     long size = source.entry().size();
     ObjectMetadata metadata = metadataOf(source.entry());
-    CopyStrategy strategy = strategyFor(source);
+    CopyStrategy strategy = strategyFor(source, target);
     int attempts =
         switch (strategy) {
           case SERVER_SIDE ->

@@ -8,8 +8,11 @@ import java.io.IOException;
  */
 public interface ServerSideCopyable {
 
-  /** Whether {@link #copyServerSide} can take {@code source} as it is. */
-  boolean canCopyServerSide(Location source);
+  /**
+   * Whether {@link #copyServerSide} can copy {@code source} to {@code destination} as they are (for
+   * S3: both buckets reached with the same client; for Azure: a source readable by URL).
+   */
+  boolean canCopyServerSide(Location source, Location destination);
 
   /**
    * Copies {@code size} bytes from {@code source} to {@code destination}, setting {@code metadata}

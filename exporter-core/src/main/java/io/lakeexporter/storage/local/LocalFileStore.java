@@ -225,7 +225,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   }
 
   @Override
-  public boolean canCopyServerSide(Location source) {
+  public boolean canCopyServerSide(Location source, Location destination) {
     return source.scheme().equals("file") || source.scheme().equals("local");
   }
 

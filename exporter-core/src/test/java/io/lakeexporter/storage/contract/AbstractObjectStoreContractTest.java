@@ -384,7 +384,7 @@ public abstract class AbstractObjectStoreContractTest {
     }
     byte[] data = randomBytes(300_000, 11);
     put(at("ssc/source.bin"), data, ObjectMetadata.EMPTY);
-    assertThat(copier.canCopyServerSide(at("ssc/source.bin"))).isTrue();
+    assertThat(copier.canCopyServerSide(at("ssc/source.bin"), at("ssc/copy of.bin"))).isTrue();
     ObjectMetadata metadata = new ObjectMetadata("image/png", Map.of("origin", "lakefs"));
     copier.copyServerSide(at("ssc/source.bin"), at("ssc/copy of.bin"), data.length, metadata);
     assertThat(readAll(at("ssc/copy of.bin"))).isEqualTo(data);
