@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.local;
 
+import io.lakeexporter.storage.BoundedInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;

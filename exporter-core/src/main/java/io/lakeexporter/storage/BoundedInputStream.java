@@ -1,14 +1,14 @@
-package io.lakeexporter.storage.local;
+package io.lakeexporter.storage;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads at most a fixed number of bytes from another stream. */
-final class BoundedInputStream extends FilterInputStream {
+public final class BoundedInputStream extends FilterInputStream {
   private long remaining;
 
-  BoundedInputStream(InputStream in, long limit) {
+  public BoundedInputStream(InputStream in, long limit) {
     super(in);
     this.remaining = limit;
   }

@@ -1,0 +1,118 @@
+package io.lakeexporter.storage.s3;
+
+import io.lakeexporter.storage.StorageSettings;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach one bucket. Buckets with equal settings share one client, and only such buckets can
+ * copy between each other server-side. {@link #toString()} never shows the secret.
+ *
+ * <p>Keys, project key first, then the Hadoop S3A key it stands for; a per-bucket key ({@code
+ * s3.bucket.<bucket>.<key>} or {@code fs.s3a.bucket.<bucket>.<s3a key>}) wins over the global one:
+ *
+ * <table>
+ *   <caption>settings</caption>
+ *   <tr><td>{@code s3.endpoint}</td><td>{@code fs.s3a.endpoint}</td><td>endpoint override (MinIO, Ceph, R2)</td></tr>
+ *   <tr><td>{@code s3.region}</td><td>{@code fs.s3a.endpoint.region}</td><td>region; default us-east-1 with an endpoint, else the SDK chain</td></tr>
+ *   <tr><td>{@code s3.path-style-access}</td><td>{@code fs.s3a.path.style.access}</td><td>path-style URLs</td></tr>
+ *   <tr><td>{@code s3.access-key-id}</td><td>{@code fs.s3a.access.key}</td><td>static credentials</td></tr>
+ *   <tr><td>{@code s3.secret-access-key}</td><td>{@code fs.s3a.secret.key}</td><td>static credentials</td></tr>
+ *   <tr><td>{@code s3.session-token}</td><td>{@code fs.s3a.session.token}</td><td>temporary credentials</td></tr>
+ *   <tr><td>{@code s3.profile}</td><td></td><td>a named profile of ~/.aws; else the default chain</td></tr>
+ * </table>
+ *
+ * @param endpoint the endpoint override, or empty
+ * @param region the region, or empty for the SDK's chain
+ * @param pathStyle path-style access
+ * @param accessKeyId static access key id, or empty
+ * @param secretAccessKey static secret, or empty
+ * @param sessionToken session token, or empty
+ * @param profile a named profile, or empty
+ */
+record S3ClientSettings(
+    String endpoint,
+    String region,
+    boolean pathStyle,
+    String accessKeyId,
+    String secretAccessKey,
+    String sessionToken,
+    String profile) {
+
+  S3ClientSettings {
+    Objects.requireNonNull(endpoint, "endpoint is null");
+    Objects.requireNonNull(region, "region is null");
+    Objects.requireNonNull(accessKeyId, "accessKeyId is null");
+    Objects.requireNonNull(secretAccessKey, "secretAccessKey is null");
+    Objects.requireNonNull(sessionToken, "sessionToken is null");
+    Objects.requireNonNull(profile, "profile is null");
+  }
+
+  /** The settings for {@code bucket}, or for buckets without overrides when it is empty. */
+  static S3ClientSettings forBucket(StorageSettings s, String bucket) {
+    String endpoint = value(s, bucket, "endpoint", "endpoint").orElse("");
+    String region =
+        value(s, bucket, "region", "endpoint.region").orElse(endpoint.isEmpty() ? "" : "us-east-1");
+    boolean pathStyle =
+        value(s, bucket, "path-style-access", "path.style.access")
+            .map(v -> parseBoolean(v, "path-style access"))
+            .orElse(false);
+    return new S3ClientSettings(
+        normalizeEndpoint(endpoint),
+        region,
+        pathStyle,
+        value(s, bucket, "access-key-id", "access.key").orElse(""),
+        value(s, bucket, "secret-access-key", "secret.key").orElse(""),
+        value(s, bucket, "session-token", "session.token").orElse(""),
+        value(s, bucket, "profile", null).orElse(""));
+  }
+
+  private static Optional<String> value(
+      StorageSettings s, String bucket, String key, String s3aKey) {
+    if (!bucket.isEmpty()) {
+      Optional<String> perBucket = s.get("s3.bucket." + bucket + "." + key);
+      if (perBucket.isEmpty() && s3aKey != null) {
+        perBucket = s.get("fs.s3a.bucket." + bucket + "." + s3aKey);
+      }
+      if (perBucket.isPresent()) {
+        return perBucket;
+      }
+    }
+    Optional<String> global = s.get("s3." + key);
+    return global.isPresent() || s3aKey == null ? global : s.get("fs.s3a." + s3aKey);
+  }
+
+  private static boolean parseBoolean(String v, String what) {
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException(what + " must be true or false, not '" + v + "'");
+  }
+
+  /** S3A endpoints are often given without a scheme; the SDK needs one. */
+  static String normalizeEndpoint(String endpoint) {
+    if (endpoint.isEmpty() || endpoint.contains("://")) {
+      return endpoint;
+    }
+    return "https://" + endpoint;
+  }
+
+  boolean hasStaticCredentials() {
+    return !accessKeyId.isEmpty() && !secretAccessKey.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "S3ClientSettings[endpoint="
+        + (endpoint.isEmpty() ? "aws" : endpoint)
+        + ", region="
+        + region
+        + ", pathStyle="
+        + pathStyle
+        + ", accessKeyId="
+        + accessKeyId
+        + ", profile="
+        + profile
+        + "]";
+  }
+}

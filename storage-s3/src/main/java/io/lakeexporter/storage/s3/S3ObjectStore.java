@@ -1,0 +1,642 @@
+package io.lakeexporter.storage.s3;
+
+import io.lakeexporter.storage.BoundedInputStream;
+import io.lakeexporter.storage.ExactLengthInputStream;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.ServerSideCopyable;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.StoreCapability;
+import io.lakeexporter.storage.UploadedPart;
+import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Amazon S3 and S3-compatible stores ({@code s3://} and {@code s3a://}). One instance serves every
+ * bucket; buckets with different settings get different clients (see {@link S3ClientSettings}).
+ *
+ * <p>Writes up to {@code s3.multipart.threshold} are one PutObject, larger ones a multipart upload
+ * that is aborted on failure. Copies between buckets of the same client are server-side: CopyObject
+ * up to {@code s3.copy.multipart-threshold}, parallel UploadPartCopy beyond it.
+ */
+public final class S3ObjectStore
+    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable {
+
+  /** S3's own limits: 5 MiB to 5 GiB parts (the last may be smaller), 10,000 parts. */
+  static final PartLimits S3_LIMITS = new PartLimits(5L << 20, 5L << 30, 10_000);
+
+  private static final int MAX_DELETE_BATCH = 1000;
+
+  private final StorageSettings settings;
+  private final S3Clients clients;
+  private final long multipartThreshold;
+  private final long partSize;
+  private final long copyThreshold;
+  private final long copyPartSize;
+  private final ExecutorService copyPool;
+  private final AtomicLong serverSideCopies = new AtomicLong();
+  private final AtomicLong partCopies = new AtomicLong();
+
+  S3ObjectStore(StorageSettings settings) {
+    this.settings = settings;
+    this.clients = new S3Clients(settings);
+    this.multipartThreshold = settings.getBytes("s3.multipart.threshold", 16L << 20);
+    this.partSize =
+        Math.max(S3_LIMITS.minPartSize(), settings.getBytes("s3.multipart.part-size", 16L << 20));
+    this.copyThreshold = settings.getBytes("s3.copy.multipart-threshold", 256L << 20);
+    this.copyPartSize =
+        Math.max(S3_LIMITS.minPartSize(), settings.getBytes("s3.copy.part-size", 128L << 20));
+    int copyConcurrency = settings.getInt("s3.copy.concurrency", 8);
+    var threads = new AtomicInteger();
+    this.copyPool =
+        Executors.newFixedThreadPool(
+            copyConcurrency,
+            r -> {
+              Thread t = new Thread(r, "s3-part-copy-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public String name() {
+    return "s3";
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return Set.of(
+        StoreCapability.WRITE,
+        StoreCapability.DELETE,
+        StoreCapability.LIST,
+        StoreCapability.METADATA);
+  }
+
+  /** Server-side copies done by CopyObject and by UploadPartCopy: how a copy travelled. */
+  long[] serverSideCopyCounts() {
+    return new long[] {serverSideCopies.get(), partCopies.get()};
+  }
+
+  private static String bucket(Location l) {
+    return l.authority();
+  }
+
+  private S3Client client(Location l) {
+    return clients.client(bucket(l));
+  }
+
+  @Override
+  public ObjectInfo stat(Location location) throws IOException {
+    try {
+      HeadObjectResponse head =
+          client(location).headObject(b -> b.bucket(bucket(location)).key(location.path()));
+      return new ObjectInfo(
+          location,
+          head.contentLength(),
+          head.lastModified() == null ? Instant.EPOCH : head.lastModified(),
+          stripQuotes(head.eTag()),
+          new ObjectMetadata(
+              head.contentType() == null ? "" : head.contentType(), head.metadata()));
+    } catch (SdkException e) {
+      throw translate(e, "stat", location);
+    }
+  }
+
+  @Override
+  public InputStream read(Location location, long offset, long length) throws IOException {
+    if (length == 0) {
+      stat(location);
+      return InputStream.nullInputStream();
+    }
+    String range =
+        offset == 0 && length < 0
+            ? null
+            : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
+    try {
+      return client(location)
+          .getObject(b -> b.bucket(bucket(location)).key(location.path()).range(range));
+    } catch (SdkException e) {
+      if (e instanceof S3Exception s3 && s3.statusCode() == 416) {
+        stat(location);
+        return InputStream.nullInputStream();
+      }
+      throw translate(e, "read", location);
+    }
+  }
+
+  @Override
+  public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+      throws IOException {
+    var exact = new ExactLengthInputStream(data, size, location.toString());
+    if (size <= multipartThreshold) {
+      try {
+        client(location)
+            .putObject(
+                b ->
+                    b.bucket(bucket(location))
+                        .key(location.path())
+                        .contentLength(size)
+                        .contentType(contentType(metadata))
+                        .metadata(metadata.userMetadata()),
+                body(exact, size));
+        // The body provider stops at the declared size; make sure nothing was left behind.
+        if (exact.read() >= 0) {
+          throw new IOException(location + ": the source holds more than " + size + " bytes");
+        }
+      } catch (SdkException e) {
+        throw translate(e, "write", location);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      return;
+    }
+    long part = S3_LIMITS.partSizeFor(size, partSize);
+    MultipartUpload upload = startMultipart(location, size, metadata);
+    try {
+      var parts = new ArrayList<UploadedPart>();
+      long offset = 0;
+      for (int number = 1; offset < size; number++) {
+        long length = Math.min(part, size - offset);
+        parts.add(
+            upload.writePart(number, new BoundedInputStream(unclosable(exact), length), length));
+        offset += length;
+      }
+      if (exact.read() >= 0) {
+        throw new IOException(location + ": the source holds more than " + size + " bytes");
+      }
+      upload.complete(parts);
+    } catch (IOException | RuntimeException e) {
+      try {
+        upload.abort();
+      } catch (IOException | RuntimeException abortFailure) {
+        e.addSuppressed(abortFailure);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
+    var failures = new ArrayList<DeleteFailure>();
+    Map<String, List<Location>> byBucket = new LinkedHashMap<>();
+    for (Location l : locations) {
+      byBucket.computeIfAbsent(bucket(l), k -> new ArrayList<>()).add(l);
+    }
+    for (var entry : byBucket.entrySet()) {
+      List<Location> all = entry.getValue();
+      for (int from = 0; from < all.size(); from += MAX_DELETE_BATCH) {
+        List<Location> batch = all.subList(from, Math.min(all.size(), from + MAX_DELETE_BATCH));
+        Map<String, Location> byKey = new LinkedHashMap<>();
+        batch.forEach(l -> byKey.put(l.path(), l));
+        try {
+          DeleteObjectsResponse response =
+              clients
+                  .client(entry.getKey())
+                  .deleteObjects(
+                      b ->
+                          b.bucket(entry.getKey())
+                              .delete(
+                                  Delete.builder()
+                                      .quiet(true)
+                                      .objects(
+                                          byKey.keySet().stream()
+                                              .map(k -> ObjectIdentifier.builder().key(k).build())
+                                              .toList())
+                                      .build()));
+          for (S3Error error : response.errors()) {
+            Location l = byKey.get(error.key());
+            if (l != null && !"NoSuchKey".equals(error.code())) {
+              failures.add(new DeleteFailure(l, error.code() + ": " + error.message()));
+            }
+          }
+        } catch (SdkException e) {
+          throw translate(e, "delete from", batch.get(0));
+        }
+      }
+    }
+    return failures;
+  }
+
+  @Override
+  public int maxDeleteBatch() {
+    return MAX_DELETE_BATCH;
+  }
+
+  @Override
+  public Stream<ObjectInfo> list(Location prefix) throws IOException {
+    try {
+      return client(prefix)
+          .listObjectsV2Paginator(b -> b.bucket(bucket(prefix)).prefix(prefix.path()))
+          .contents()
+          .stream()
+          .map(
+              o ->
+                  new ObjectInfo(
+                      new Location(prefix.scheme(), prefix.authority(), o.key()),
+                      o.size(),
+                      o.lastModified() == null ? Instant.EPOCH : o.lastModified(),
+                      stripQuotes(o.eTag()),
+                      ObjectMetadata.EMPTY));
+    } catch (SdkException e) {
+      throw translate(e, "list", prefix);
+    }
+  }
+
+  @Override
+  public PartLimits partLimits() {
+    return S3_LIMITS;
+  }
+
+  @Override
+  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
+      throws IOException {
+    try {
+      String uploadId =
+          client(location)
+              .createMultipartUpload(
+                  b ->
+                      b.bucket(bucket(location))
+                          .key(location.path())
+                          .contentType(contentType(metadata))
+                          .metadata(metadata.userMetadata()))
+              .uploadId();
+      return new S3MultipartUpload(location, uploadId);
+    } catch (SdkException e) {
+      throw translate(e, "start a multipart upload to", location);
+    }
+  }
+
+  @Override
+  public MultipartUpload resumeMultipart(Location location, String uploadId) {
+    return new S3MultipartUpload(location, uploadId);
+  }
+
+  @Override
+  public boolean canCopyServerSide(Location source, Location destination) {
+    boolean s3 = source.scheme().equals("s3") || source.scheme().equals("s3a");
+    return s3 && clients.settingsOf(bucket(source)).equals(clients.settingsOf(bucket(destination)));
+  }
+
+  @Override
+  public void copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata)
+      throws IOException {
+    if (size <= copyThreshold) {
+      try {
+        client(destination)
+            .copyObject(
+                b ->
+                    b.sourceBucket(bucket(source))
+                        .sourceKey(source.path())
+                        .destinationBucket(bucket(destination))
+                        .destinationKey(destination.path())
+                        .metadataDirective(MetadataDirective.REPLACE)
+                        .contentType(contentType(metadata))
+                        .metadata(metadata.userMetadata()));
+        serverSideCopies.incrementAndGet();
+        return;
+      } catch (SdkException e) {
+        throw translate(e, "copy " + source + " to", destination);
+      }
+    }
+    copyInParts(source, destination, size, metadata);
+  }
+
+  private void copyInParts(
+      Location source, Location destination, long size, ObjectMetadata metadata)
+      throws IOException {
+    long part = S3_LIMITS.partSizeFor(size, copyPartSize);
+    S3MultipartUpload upload = (S3MultipartUpload) startMultipart(destination, size, metadata);
+    var futures = new ArrayList<Future<UploadedPart>>();
+    try {
+      int number = 1;
+      for (long offset = 0; offset < size; offset += part, number++) {
+        long from = offset;
+        long to = Math.min(size, offset + part) - 1;
+        int n = number;
+        futures.add(copyPool.submit(() -> upload.copyPart(n, source, from, to)));
+      }
+      var parts = new ArrayList<UploadedPart>();
+      for (Future<UploadedPart> f : futures) {
+        parts.add(await(f));
+      }
+      upload.complete(parts);
+      partCopies.incrementAndGet();
+    } catch (IOException | RuntimeException e) {
+      futures.forEach(f -> f.cancel(true));
+      try {
+        upload.abort();
+      } catch (IOException | RuntimeException abortFailure) {
+        e.addSuppressed(abortFailure);
+      }
+      throw e;
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted during a server-side copy");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  @Override
+  public Location presignRead(Location location, Duration expiry) throws IOException {
+    try {
+      String url =
+          clients
+              .presigner(bucket(location))
+              .presignGetObject(
+                  p ->
+                      p.signatureDuration(expiry)
+                          .getObjectRequest(g -> g.bucket(bucket(location)).key(location.path())))
+              .url()
+              .toString();
+      return Location.parse(url);
+    } catch (SdkException e) {
+      throw translate(e, "presign", location);
+    }
+  }
+
+  @Override
+  public void close() {
+    copyPool.shutdownNow();
+    clients.close();
+  }
+
+  /** One upload's parts; needs nothing but the location and the upload id. */
+  private final class S3MultipartUpload implements MultipartUpload {
+    private final Location location;
+    private final String uploadId;
+
+    S3MultipartUpload(Location location, String uploadId) {
+      this.location = location;
+      this.uploadId = uploadId;
+    }
+
+    @Override
+    public Location location() {
+      return location;
+    }
+
+    @Override
+    public String uploadId() {
+      return uploadId;
+    }
+
+    @Override
+    public UploadedPart writePart(int partNumber, InputStream data, long length)
+        throws IOException {
+      var exact = new ExactLengthInputStream(data, length, location + " part " + partNumber);
+      try {
+        String etag =
+            client(location)
+                .uploadPart(
+                    b ->
+                        b.bucket(bucket(location))
+                            .key(location.path())
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .contentLength(length),
+                    body(exact, length))
+                .eTag();
+        return new UploadedPart(partNumber, length, etag);
+      } catch (SdkException e) {
+        throw translate(e, "write part " + partNumber + " of", location);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    UploadedPart copyPart(int partNumber, Location source, long from, long to) throws IOException {
+      try {
+        String etag =
+            client(location)
+                .uploadPartCopy(
+                    b ->
+                        b.sourceBucket(bucket(source))
+                            .sourceKey(source.path())
+                            .copySourceRange("bytes=" + from + "-" + to)
+                            .destinationBucket(bucket(location))
+                            .destinationKey(location.path())
+                            .uploadId(uploadId)
+                            .partNumber(partNumber))
+                .copyPartResult()
+                .eTag();
+        return new UploadedPart(partNumber, to - from + 1, etag);
+      } catch (SdkException e) {
+        throw translate(e, "copy part " + partNumber + " of " + source + " to", location);
+      }
+    }
+
+    @Override
+    public void complete(List<UploadedPart> parts) throws IOException {
+      var sorted = new ArrayList<>(parts);
+      sorted.sort(Comparator.comparingInt(UploadedPart::partNumber));
+      try {
+        client(location)
+            .completeMultipartUpload(
+                b ->
+                    b.bucket(bucket(location))
+                        .key(location.path())
+                        .uploadId(uploadId)
+                        .multipartUpload(
+                            m ->
+                                m.parts(
+                                    sorted.stream()
+                                        .map(
+                                            p ->
+                                                CompletedPart.builder()
+                                                    .partNumber(p.partNumber())
+                                                    .eTag(p.etag())
+                                                    .build())
+                                        .toList())));
+      } catch (SdkException e) {
+        throw translate(e, "complete the upload to", location);
+      }
+    }
+
+    @Override
+    public void abort() throws IOException {
+      try {
+        client(location)
+            .abortMultipartUpload(
+                b -> b.bucket(bucket(location)).key(location.path()).uploadId(uploadId));
+      } catch (NoSuchUploadException gone) {
+        // aborted or completed already
+      } catch (SdkException e) {
+        if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
+          return;
+        }
+        throw translate(e, "abort the upload to", location);
+      }
+    }
+  }
+
+  /**
+   * A body the SDK reads once. It may ask for the stream again before reading any of it (signing
+   * over plain HTTP does); asking after a partial read fails, and the copy engine's retry starts
+   * over from the source.
+   */
+  private static RequestBody body(InputStream data, long length) {
+    var served = new java.util.concurrent.atomic.AtomicBoolean();
+    var counting =
+        new FilterInputStream(data) {
+          @Override
+          public int read() throws IOException {
+            served.set(true);
+            return super.read();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            served.set(true);
+            return super.read(b, off, len);
+          }
+
+          @Override
+          public void close() {
+            // the caller owns the source stream
+          }
+        };
+    ContentStreamProvider provider =
+        () -> {
+          if (served.get()) {
+            throw new UncheckedIOException(
+                new IOException("the source stream cannot be replayed for a retry"));
+          }
+          return counting;
+        };
+    return RequestBody.fromContentProvider(provider, length, "application/octet-stream");
+  }
+
+  private static InputStream unclosable(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static String contentType(ObjectMetadata metadata) {
+    return metadata.contentType().isEmpty() ? "application/octet-stream" : metadata.contentType();
+  }
+
+  private static String stripQuotes(String etag) {
+    if (etag == null) {
+      return "";
+    }
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
+  }
+
+  /** A clear IOException naming bucket, key and endpoint; never a credential. */
+  private IOException translate(SdkException e, String operation, Location location) {
+    String where = location + " (endpoint " + clients.endpointOf(bucket(location)) + ")";
+    if (e instanceof S3Exception s3) {
+      String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
+      int status = s3.statusCode();
+      if ("NoSuchBucket".equals(code)) {
+        return new FileNotFoundException(
+            "cannot "
+                + operation
+                + " "
+                + location
+                + ": bucket '"
+                + bucket(location)
+                + "' does not exist at "
+                + clients.endpointOf(bucket(location)));
+      }
+      if (status == 404 || "NoSuchKey".equals(code)) {
+        return new FileNotFoundException("no object at " + where);
+      }
+      if (status == 403
+          || "InvalidAccessKeyId".equals(code)
+          || "SignatureDoesNotMatch".equals(code)) {
+        return new IOException(
+            "access denied to "
+                + operation
+                + " "
+                + where
+                + " ("
+                + status
+                + (code == null || code.isEmpty() ? "" : " " + code)
+                + "): check the credentials for bucket '"
+                + bucket(location)
+                + "'");
+      }
+      return new IOException(
+          "cannot "
+              + operation
+              + " "
+              + where
+              + ": "
+              + status
+              + " "
+              + (code == null ? "" : code)
+              + " "
+              + messageOf(s3));
+    }
+    return new IOException("cannot " + operation + " " + where + ": " + e.getMessage(), e);
+  }
+
+  private static String messageOf(S3Exception e) {
+    return e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+        ? ""
+        : e.awsErrorDetails().errorMessage();
+  }
+
+  /** The settings this store was built from. */
+  StorageSettings settings() {
+    return settings;
+  }
+}

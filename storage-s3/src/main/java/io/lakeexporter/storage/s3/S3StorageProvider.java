@@ -1,0 +1,39 @@
+package io.lakeexporter.storage.s3;
+
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageProvider;
+import io.lakeexporter.storage.StorageSettings;
+import java.util.Set;
+
+/**
+ * {@code s3://} and {@code s3a://} locations, on AWS S3 or any S3-compatible store. Settings are
+ * described in {@link S3ClientSettings}; besides those:
+ *
+ * <ul>
+ *   <li>{@code s3.multipart.threshold} (16MiB): larger writes are multipart uploads;
+ *   <li>{@code s3.multipart.part-size} (16MiB): their part size (grown to stay within 10,000
+ *       parts);
+ *   <li>{@code s3.copy.multipart-threshold} (256MiB): larger server-side copies use parallel
+ *       UploadPartCopy instead of one CopyObject (whose hard limit is 5 GiB);
+ *   <li>{@code s3.copy.part-size} (128MiB) and {@code s3.copy.concurrency} (8): those copies'
+ *       parts;
+ *   <li>{@code s3.max-connections} (128): the HTTP connection pool of each client.
+ * </ul>
+ */
+public final class S3StorageProvider implements StorageProvider {
+
+  @Override
+  public String name() {
+    return "s3";
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("s3", "s3a");
+  }
+
+  @Override
+  public ObjectStore create(StorageSettings settings) {
+    return new S3ObjectStore(settings);
+  }
+}

@@ -1,0 +1,164 @@
+package io.lakeexporter.storage.s3;
+
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.testing.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3 server for tests: S3Proxy, run as its own process on 127.0.0.1 and a free port, storing
+ * in a temporary directory. One per test JVM ({@link #shared()}), stopped when the JVM ends.
+ *
+ * <p>The S3Proxy jar is fetched by the build ({@code maven-dependency-plugin:copy} of {@code
+ * org.gaul:s3proxy:jar-with-dependencies}); its path comes from the system property {@code
+ * s3proxy.jar}, else {@code target/s3proxy/s3proxy.jar}, else the local Maven repository.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+
+  public static final String ACCESS_KEY = "s3proxy-access";
+  public static final String SECRET_KEY = "s3proxy-secret-for-tests";
+  private static final String VERSION = "4.1.0";
+
+  private static S3ProxyServer shared;
+
+  private final ServerProcess process;
+  private final Path dataDir;
+  private final S3Client admin;
+
+  private S3ProxyServer(ServerProcess process, Path dataDir) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.admin =
+        S3Client.builder()
+            .endpointOverride(java.net.URI.create(endpoint()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .build();
+  }
+
+  /** The server of this test JVM, started on first use. */
+  public static synchronized S3ProxyServer shared() {
+    if (shared == null) {
+      try {
+        shared = start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  public static S3ProxyServer start() throws IOException {
+    Path jar = findJar();
+    Path work = Files.createTempDirectory("s3proxy-");
+    Path data = Files.createDirectories(work.resolve("data"));
+    int port = ServerProcess.freePort();
+    Path properties = work.resolve("s3proxy.properties");
+    Files.writeString(
+        properties,
+        String.join(
+            "\n",
+            "s3proxy.endpoint=http://127.0.0.1:" + port,
+            "s3proxy.authorization=aws-v2-or-v4",
+            "s3proxy.identity=" + ACCESS_KEY,
+            "s3proxy.credential=" + SECRET_KEY,
+            "jclouds.provider=filesystem-nio2",
+            "jclouds.filesystem.basedir=" + data,
+            "jclouds.identity=" + ACCESS_KEY,
+            "jclouds.credential=" + SECRET_KEY,
+            ""));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ServerProcess process =
+        ServerProcess.start(
+            "s3proxy",
+            List.of(
+                java, "-Xmx512m", "-jar", jar.toString(), "--properties", properties.toString()),
+            Path.of("target").toAbsolutePath(),
+            Map.of(),
+            port,
+            Duration.ofSeconds(60));
+    return new S3ProxyServer(process, data);
+  }
+
+  static Path findJar() throws IOException {
+    String property = System.getProperty("s3proxy.jar");
+    if (property != null && Files.isRegularFile(Path.of(property))) {
+      return Path.of(property);
+    }
+    Path target = Path.of("target", "s3proxy", "s3proxy.jar");
+    if (Files.isRegularFile(target)) {
+      return target.toAbsolutePath();
+    }
+    String repo =
+        System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+    Path inRepo =
+        Path.of(
+            repo,
+            "org",
+            "gaul",
+            "s3proxy",
+            VERSION,
+            "s3proxy-" + VERSION + "-jar-with-dependencies.jar");
+    if (Files.isRegularFile(inRepo)) {
+      return inRepo;
+    }
+    throw new IOException(
+        "S3Proxy jar not found (system property s3proxy.jar, target/s3proxy/s3proxy.jar, "
+            + inRepo
+            + "); build with ./mvnw so that maven-dependency-plugin fetches it");
+  }
+
+  public String endpoint() {
+    return process.endpoint();
+  }
+
+  /** Settings that point the S3 provider at this server. */
+  public StorageSettings settings() {
+    return StorageSettings.of(
+        Map.of(
+            "s3.endpoint",
+            endpoint(),
+            "s3.region",
+            "us-east-1",
+            "s3.path-style-access",
+            "true",
+            "s3.access-key-id",
+            ACCESS_KEY,
+            "s3.secret-access-key",
+            SECRET_KEY));
+  }
+
+  /** Creates {@code bucket} unless it exists. */
+  public void createBucket(String bucket) {
+    try {
+      admin.createBucket(b -> b.bucket(bucket));
+    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
+        | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException e) {
+      // fine
+    }
+  }
+
+  /** A client for assertions the store does not offer (ListMultipartUploads). */
+  public S3Client admin() {
+    return admin;
+  }
+
+  @Override
+  public synchronized void close() {
+    admin.close();
+    process.close();
+  }
+}
