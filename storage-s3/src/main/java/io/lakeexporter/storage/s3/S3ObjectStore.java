@@ -37,8 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -168,6 +166,7 @@ public final class S3ObjectStore
       throws IOException {
     var exact = new ExactLengthInputStream(data, size, location.toString());
     if (size <= multipartThreshold) {
+      var body = new OneShotBody(exact, size);
       try {
         client(location)
             .putObject(
@@ -177,15 +176,13 @@ public final class S3ObjectStore
                         .contentLength(size)
                         .contentType(contentType(metadata))
                         .metadata(metadata.userMetadata()),
-                body(exact, size));
+                body.requestBody());
         // The body provider stops at the declared size; make sure nothing was left behind.
         if (exact.read() >= 0) {
           throw new IOException(location + ": the source holds more than " + size + " bytes");
         }
-      } catch (SdkException e) {
-        throw translate(e, "write", location);
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
+      } catch (SdkException | UncheckedIOException e) {
+        throw body.failure().orElseGet(() -> translate(e, "write", location));
       }
       return;
     }
@@ -437,6 +434,7 @@ public final class S3ObjectStore
     public UploadedPart writePart(int partNumber, InputStream data, long length)
         throws IOException {
       var exact = new ExactLengthInputStream(data, length, location + " part " + partNumber);
+      var body = new OneShotBody(exact, length);
       try {
         String etag =
             client(location)
@@ -447,13 +445,12 @@ public final class S3ObjectStore
                             .uploadId(uploadId)
                             .partNumber(partNumber)
                             .contentLength(length),
-                    body(exact, length))
+                    body.requestBody())
                 .eTag();
         return new UploadedPart(partNumber, length, etag);
-      } catch (SdkException e) {
-        throw translate(e, "write part " + partNumber + " of", location);
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
+      } catch (SdkException | UncheckedIOException e) {
+        throw body.failure()
+            .orElseGet(() -> translate(e, "write part " + partNumber + " of", location));
       }
     }
 
@@ -522,43 +519,6 @@ public final class S3ObjectStore
     }
   }
 
-  /**
-   * A body the SDK reads once. It may ask for the stream again before reading any of it (signing
-   * over plain HTTP does); asking after a partial read fails, and the copy engine's retry starts
-   * over from the source.
-   */
-  private static RequestBody body(InputStream data, long length) {
-    var served = new java.util.concurrent.atomic.AtomicBoolean();
-    var counting =
-        new FilterInputStream(data) {
-          @Override
-          public int read() throws IOException {
-            served.set(true);
-            return super.read();
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            served.set(true);
-            return super.read(b, off, len);
-          }
-
-          @Override
-          public void close() {
-            // the caller owns the source stream
-          }
-        };
-    ContentStreamProvider provider =
-        () -> {
-          if (served.get()) {
-            throw new UncheckedIOException(
-                new IOException("the source stream cannot be replayed for a retry"));
-          }
-          return counting;
-        };
-    return RequestBody.fromContentProvider(provider, length, "application/octet-stream");
-  }
-
   private static InputStream unclosable(InputStream in) {
     return new FilterInputStream(in) {
       @Override
@@ -580,7 +540,7 @@ public final class S3ObjectStore
   }
 
   /** A clear IOException naming bucket, key and endpoint; never a credential. */
-  private IOException translate(SdkException e, String operation, Location location) {
+  private IOException translate(RuntimeException e, String operation, Location location) {
     String where = location + " (endpoint " + clients.endpointOf(bucket(location)) + ")";
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();

@@ -1,0 +1,223 @@
+package io.lakeexporter.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.StorageSettings;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** S3 behaviour beyond the contract, against S3Proxy, with thresholds lowered to cross them. */
+class S3ObjectStoreTest {
+
+  private static final int MIB = 1 << 20;
+  private static S3ObjectStore store;
+  private static final String BUCKET = "s3-specific";
+
+  @BeforeAll
+  static void start() {
+    S3ProxyServer.shared().createBucket(BUCKET);
+    S3ProxyServer.shared().createBucket(BUCKET + "-other");
+    StorageSettings settings =
+        S3ProxyServer.shared()
+            .settings()
+            .overlay(
+                StorageSettings.of(
+                    Map.of(
+                        "s3.multipart.threshold", "6MiB",
+                        "s3.multipart.part-size", "5MiB",
+                        "s3.copy.multipart-threshold", "7MiB",
+                        "s3.copy.part-size", "5MiB")));
+    store = new S3ObjectStore(settings);
+  }
+
+  @AfterAll
+  static void stop() {
+    store.close();
+  }
+
+  private static Location at(String key) {
+    return Location.parse("s3://" + BUCKET + "/" + UUID.randomUUID() + "/" + key);
+  }
+
+  private static byte[] random(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  private static byte[] readAll(Location l) throws IOException {
+    try (InputStream in = store.read(l, 0, -1)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void writesAboveTheThresholdAreMultipartAndKeepMetadata() throws IOException {
+    byte[] data = random(13 * MIB + 77);
+    Location l = at("large.bin");
+    var md =
+        new ObjectMetadata(
+            "application/x-parquet", Map.of("lakefs-checksum", "abc", "owner", "me"));
+    store.write(l, new ByteArrayInputStream(data), data.length, md);
+    ObjectInfo info = store.stat(l);
+    assertThat(info.size()).isEqualTo(data.length);
+    assertThat(info.etag()).as("multipart ETags end in -<parts>").endsWith("-3");
+    assertThat(info.metadata().contentType()).isEqualTo("application/x-parquet");
+    assertThat(info.metadata().userMetadata())
+        .containsEntry("lakefs-checksum", "abc")
+        .containsEntry("owner", "me");
+    assertThat(readAll(l)).isEqualTo(data);
+  }
+
+  @Test
+  void aMultipartWriteWhoseSourceIsShortIsAbortedAndLeavesNothing() {
+    byte[] data = random(8 * MIB);
+    Location l = at("short.bin");
+    assertThatThrownBy(
+            () -> store.write(l, new ByteArrayInputStream(data), 12L * MIB, ObjectMetadata.EMPTY))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("ended after");
+    assertThatThrownBy(() -> store.stat(l)).isInstanceOf(FileNotFoundException.class);
+    assertThat(
+            S3ProxyServer.shared()
+                .admin()
+                .listMultipartUploads(b -> b.bucket(BUCKET).prefix(l.path()))
+                .uploads())
+        .isEmpty();
+  }
+
+  @Test
+  void aSourceLongerThanDeclaredIsRefused() {
+    Location l = at("long.bin");
+    assertThatThrownBy(
+            () -> store.write(l, new ByteArrayInputStream(new byte[100]), 50, ObjectMetadata.EMPTY))
+        .hasMessageContaining("more than");
+  }
+
+  @Test
+  void serverSideCopiesBelowAndAboveTheCopyThreshold() throws IOException {
+    var md = new ObjectMetadata("text/csv", Map.of("lakefs-checksum", "c0ffee"));
+    for (int size : new int[] {3 * MIB, 12 * MIB + 5}) {
+      byte[] data = random(size);
+      Location source = at("src-" + size);
+      store.write(source, new ByteArrayInputStream(data), size, ObjectMetadata.EMPTY);
+      Location dest = Location.parse("s3://" + BUCKET + "-other/copies/" + UUID.randomUUID());
+      assertThat(store.canCopyServerSide(source, dest)).isTrue();
+      long[] before = store.serverSideCopyCounts();
+      store.copyServerSide(source, dest, size, md);
+      long[] after = store.serverSideCopyCounts();
+      if (size < 7 * MIB) {
+        assertThat(after[0] - before[0]).as("CopyObject").isEqualTo(1);
+      } else {
+        assertThat(after[1] - before[1]).as("UploadPartCopy").isEqualTo(1);
+        assertThat(store.stat(dest).etag()).endsWith("-3");
+      }
+      assertThat(readAll(dest)).isEqualTo(data);
+      ObjectInfo info = store.stat(dest);
+      assertThat(info.metadata().contentType()).isEqualTo("text/csv");
+      assertThat(info.metadata().userMetadata()).containsEntry("lakefs-checksum", "c0ffee");
+    }
+  }
+
+  @Test
+  void bucketsOnDifferentEndpointsAreNotCopiedServerSide() {
+    var s =
+        S3ProxyServer.shared()
+            .settings()
+            .overlay(
+                StorageSettings.of(Map.of("s3.bucket.elsewhere.endpoint", "http://127.0.0.1:1")));
+    try (var other = new S3ObjectStore(s)) {
+      assertThat(
+              other.canCopyServerSide(
+                  Location.parse("s3://elsewhere/k"), Location.parse("s3a://" + BUCKET + "/k")))
+          .isFalse();
+      assertThat(other.canCopyServerSide(Location.parse("s3a://a/k"), Location.parse("s3://b/k")))
+          .isTrue();
+      assertThat(other.canCopyServerSide(Location.parse("gs://a/k"), Location.parse("s3://b/k")))
+          .isFalse();
+    }
+  }
+
+  @Test
+  void presignedUrlsAreReadableWithoutCredentials() throws Exception {
+    byte[] data = random(100_000);
+    Location l = at("with space+plus%/presigned #1.bin");
+    store.write(l, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    Location url = store.presignRead(l, Duration.ofMinutes(5));
+    assertThat(url.toString()).doesNotContain("Signature=").contains("<redacted>");
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url.toUnredactedString()))
+                    .header("Range", "bytes=10-19")
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(206);
+    assertThat(response.body()).isEqualTo(Arrays.copyOfRange(data, 10, 20));
+  }
+
+  @Test
+  void deletesOfMoreThanAThousandKeysGoInBatches() throws IOException {
+    String prefix = "many-" + UUID.randomUUID() + "/";
+    var locations = new ArrayList<Location>();
+    for (int i = 0; i < 1_205; i++) {
+      Location l = Location.parse("s3://" + BUCKET + "/" + prefix + i);
+      locations.add(l);
+    }
+    // Writing 1,205 objects one by one is slow; a few suffice to see them go, the rest do not
+    // exist.
+    for (int i = 0; i < 1_205; i += 200) {
+      store.write(locations.get(i), new ByteArrayInputStream(new byte[1]), 1, ObjectMetadata.EMPTY);
+    }
+    assertThat(store.delete(locations)).isEmpty();
+    try (var listed = store.list(Location.parse("s3://" + BUCKET + "/" + prefix))) {
+      assertThat(listed.count()).isZero();
+    }
+  }
+
+  @Test
+  void aMissingBucketIsNamed() {
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    Location.parse("s3://no-such-bucket-x/k"),
+                    new ByteArrayInputStream(new byte[1]),
+                    1,
+                    ObjectMetadata.EMPTY))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessageContaining("bucket 'no-such-bucket-x' does not exist");
+  }
+
+  @Test
+  void badCredentialsAreAClearErrorWithoutTheSecret() {
+    var s =
+        S3ProxyServer.shared()
+            .settings()
+            .overlay(StorageSettings.of(Map.of("s3.secret-access-key", "wrong-secret-value")));
+    try (var wrong = new S3ObjectStore(s)) {
+      assertThatThrownBy(() -> wrong.stat(Location.parse("s3://" + BUCKET + "/x")))
+          .hasMessageContaining("access denied")
+          .hasMessageContaining("credentials for bucket '" + BUCKET + "'")
+          .hasMessageNotContaining("wrong-secret-value");
+    }
+  }
+}
