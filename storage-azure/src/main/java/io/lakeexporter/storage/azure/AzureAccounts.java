@@ -1,0 +1,79 @@
+package io.lakeexporter.storage.azure;
+
+import com.azure.core.credential.AzureSasCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import io.lakeexporter.storage.StorageSettings;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client per storage account, with the credentials its settings give, first found wins:
+ *
+ * <ol>
+ *   <li>{@code azure.account.<account>.connection-string} or {@code azure.connection-string}
+ *   <li>{@code azure.account.<account>.key}, or the Hadoop keys {@code
+ *       fs.azure.account.key.<account>.dfs.core.windows.net} / {@code ...blob.core.windows.net}
+ *   <li>{@code azure.account.<account>.sas} (a SAS token)
+ *   <li>{@code DefaultAzureCredential} (environment, managed identity, Azure CLI...)
+ * </ol>
+ *
+ * The endpoint is {@code azure.account.<account>.endpoint} (Azurite: {@code
+ * http://127.0.0.1:10000/devstoreaccount1}) or {@code https://<account>.blob.core.windows.net}.
+ */
+final class AzureAccounts {
+
+  private final StorageSettings settings;
+  private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
+
+  AzureAccounts(StorageSettings settings) {
+    this.settings = settings;
+  }
+
+  static Optional<String> endpoint(StorageSettings s, String account) {
+    return s.get("azure.account." + account + ".endpoint")
+        .map(e -> e.endsWith("/") ? e.substring(0, e.length() - 1) : e);
+  }
+
+  String endpoint(String account) {
+    return endpoint(settings, account).orElse("https://" + account + BlobRef.BLOB_SUFFIX);
+  }
+
+  /** The account key, when the settings have one: needed to sign SAS URLs. */
+  Optional<StorageSharedKeyCredential> sharedKey(String account) {
+    return settings
+        .first(
+            "azure.account." + account + ".key",
+            "fs.azure.account.key." + account + BlobRef.DFS_SUFFIX,
+            "fs.azure.account.key." + account + BlobRef.BLOB_SUFFIX)
+        .map(key -> new StorageSharedKeyCredential(account, key));
+  }
+
+  BlobServiceClient client(String account) {
+    return clients.computeIfAbsent(account, this::build);
+  }
+
+  private BlobServiceClient build(String account) {
+    var builder = new BlobServiceClientBuilder();
+    Optional<String> connection =
+        settings.first(
+            "azure.account." + account + ".connection-string", "azure.connection-string");
+    if (connection.isPresent()) {
+      return builder.connectionString(connection.get()).buildClient();
+    }
+    builder.endpoint(endpoint(account));
+    Optional<StorageSharedKeyCredential> key = sharedKey(account);
+    Optional<String> sas = settings.get("azure.account." + account + ".sas");
+    if (key.isPresent()) {
+      builder.credential(key.get());
+    } else if (sas.isPresent()) {
+      builder.credential(new AzureSasCredential(sas.get()));
+    } else {
+      builder.credential(new DefaultAzureCredentialBuilder().build());
+    }
+    return builder.buildClient();
+  }
+}

@@ -1,0 +1,599 @@
+package io.lakeexporter.storage.azure;
+
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockFromUrlOptions;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import io.lakeexporter.storage.BoundedInputStream;
+import io.lakeexporter.storage.ExactLengthInputStream;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.ServerSideCopyable;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.StoreCapability;
+import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import io.lakeexporter.storage.UploadedPart;
+import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Azure Blob Storage: block blobs in any account the settings reach (see {@link AzureAccounts}).
+ *
+ * <p>Small writes are one Put Blob, large ones staged blocks committed with a block list; nothing
+ * is visible until the commit, and uncommitted blocks expire by themselves (Azure drops them after
+ * a week), so a failed upload leaves no blob. Copies are server to server whenever the source can
+ * be given to Azure as a URL: another Azure blob (with a SAS this store signs) or any HTTP(S) URL
+ * such as an S3 or GCS presigned one: Copy Blob From URL up to {@code azure.copy.block-threshold},
+ * Put Block From URL in parallel ranges beyond it.
+ */
+public final class AzureBlobStore
+    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable {
+
+  /** Azure's block limits: up to 4000 MiB a block, 50,000 blocks. */
+  static final PartLimits BLOCK_LIMITS = new PartLimits(1, 4000L << 20, 50_000);
+
+  private static final Duration COPY_SAS_LIFETIME = Duration.ofHours(2);
+
+  private final StorageSettings settings;
+  private final AzureAccounts accounts;
+  private final long singleUploadThreshold;
+  private final long blockSize;
+  private final long copyBlockThreshold;
+  private final long copyBlockSize;
+  private final int listPageSize;
+  private final ExecutorService copyPool;
+  private final AtomicLong urlCopies = new AtomicLong();
+  private final AtomicLong blockCopies = new AtomicLong();
+
+  AzureBlobStore(StorageSettings settings) {
+    this.settings = settings;
+    this.accounts = new AzureAccounts(settings);
+    this.singleUploadThreshold = settings.getBytes("azure.upload.threshold", 32L << 20);
+    this.blockSize = settings.getBytes("azure.upload.block-size", 16L << 20);
+    this.copyBlockThreshold = settings.getBytes("azure.copy.block-threshold", 256L << 20);
+    this.copyBlockSize = settings.getBytes("azure.copy.block-size", 100L << 20);
+    this.listPageSize = settings.getInt("azure.list.page-size", 5000);
+    var threads = new AtomicInteger();
+    this.copyPool =
+        Executors.newFixedThreadPool(
+            settings.getInt("azure.copy.concurrency", 8),
+            r -> {
+              Thread t = new Thread(r, "azure-block-copy-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public String name() {
+    return "azure";
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return Set.of(
+        StoreCapability.WRITE,
+        StoreCapability.DELETE,
+        StoreCapability.LIST,
+        StoreCapability.METADATA);
+  }
+
+  /** Copies by Copy Blob From URL and by Put Block From URL: how copies travelled. */
+  long[] serverSideCopyCounts() {
+    return new long[] {urlCopies.get(), blockCopies.get()};
+  }
+
+  BlobRef ref(Location location) throws IOException {
+    return BlobRef.of(location, settings)
+        .orElseThrow(() -> new IOException("not an Azure Blob location: " + location));
+  }
+
+  private BlobContainerClient container(BlobRef ref) {
+    return accounts.client(ref.account()).getBlobContainerClient(ref.container());
+  }
+
+  private BlobClient blob(BlobRef ref) {
+    return container(ref).getBlobClient(ref.blob());
+  }
+
+  @Override
+  public ObjectInfo stat(Location location) throws IOException {
+    BlobRef ref = ref(location);
+    try {
+      BlobProperties p = blob(ref).getProperties();
+      return new ObjectInfo(
+          location,
+          p.getBlobSize(),
+          p.getLastModified() == null ? java.time.Instant.EPOCH : p.getLastModified().toInstant(),
+          p.getETag() == null ? "" : p.getETag().replace("\"", ""),
+          new ObjectMetadata(
+              p.getContentType() == null ? "" : p.getContentType(),
+              MetadataKeys.decodeAll(p.getMetadata())));
+    } catch (BlobStorageException e) {
+      throw translate(e, "stat", ref);
+    } catch (RuntimeException e) {
+      throw unexpected(e, "stat", ref);
+    }
+  }
+
+  @Override
+  public InputStream read(Location location, long offset, long length) throws IOException {
+    BlobRef ref = ref(location);
+    if (length == 0) {
+      stat(location);
+      return InputStream.nullInputStream();
+    }
+    try {
+      var options =
+          new BlobInputStreamOptions()
+              .setRange(length < 0 ? new BlobRange(offset) : new BlobRange(offset, length))
+              .setBlockSize(4 << 20);
+      InputStream in = blob(ref).openInputStream(options, Context.NONE);
+      return new FilterInputStream(in) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (RuntimeException e) {
+            throw unexpected(e, "read", ref);
+          }
+        }
+      };
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 416) {
+        stat(location);
+        return InputStream.nullInputStream();
+      }
+      throw translate(e, "read", ref);
+    } catch (RuntimeException e) {
+      throw unexpected(e, "read", ref);
+    }
+  }
+
+  @Override
+  public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+      throws IOException {
+    BlobRef ref = ref(location);
+    var exact = new ExactLengthInputStream(data, size, location.toString());
+    if (size <= singleUploadThreshold) {
+      try {
+        blob(ref)
+            .getBlockBlobClient()
+            .uploadWithResponse(
+                new BlockBlobSimpleUploadOptions(exact, size)
+                    .setHeaders(headers(metadata))
+                    .setMetadata(MetadataKeys.encodeAll(metadata.userMetadata())),
+                null,
+                Context.NONE);
+        if (exact.read() >= 0) {
+          throw new IOException(location + ": the source holds more than " + size + " bytes");
+        }
+      } catch (BlobStorageException e) {
+        throw translate(e, "write", ref);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } catch (RuntimeException e) {
+        throw unexpected(e, "write", ref);
+      }
+      return;
+    }
+    long block = BLOCK_LIMITS.partSizeFor(size, blockSize);
+    MultipartUpload upload = startMultipart(location, size, metadata);
+    var parts = new ArrayList<UploadedPart>();
+    long offset = 0;
+    for (int number = 1; offset < size; number++) {
+      long length = Math.min(block, size - offset);
+      parts.add(
+          upload.writePart(number, new BoundedInputStream(unclosable(exact), length), length));
+      offset += length;
+    }
+    if (exact.read() >= 0) {
+      throw new IOException(location + ": the source holds more than " + size + " bytes");
+    }
+    upload.complete(parts);
+  }
+
+  @Override
+  public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
+    var failures = new ArrayList<DeleteFailure>();
+    for (Location l : locations) {
+      BlobRef ref = ref(l);
+      try {
+        blob(ref).deleteIfExists();
+      } catch (BlobStorageException e) {
+        if (e.getStatusCode() != 404) {
+          failures.add(new DeleteFailure(l, e.getErrorCode() + " (" + e.getStatusCode() + ")"));
+        }
+      } catch (RuntimeException e) {
+        failures.add(new DeleteFailure(l, String.valueOf(e.getMessage())));
+      }
+    }
+    return failures;
+  }
+
+  @Override
+  public Stream<ObjectInfo> list(Location prefix) throws IOException {
+    BlobRef ref = ref(prefix);
+    String base = prefix.path().substring(0, prefix.path().length() - ref.blob().length());
+    try {
+      return container(ref)
+          .listBlobs(
+              new ListBlobsOptions()
+                  .setPrefix(ref.blob().isEmpty() ? null : ref.blob())
+                  .setMaxResultsPerPage(listPageSize),
+              null)
+          .stream()
+          .filter(item -> !Boolean.TRUE.equals(item.isPrefix()))
+          .map(item -> info(prefix, base, item));
+    } catch (BlobStorageException e) {
+      throw translate(e, "list", ref);
+    }
+  }
+
+  private static ObjectInfo info(Location prefix, String base, BlobItem item) {
+    var p = item.getProperties();
+    return new ObjectInfo(
+        new Location(prefix.scheme(), prefix.authority(), base + item.getName()),
+        p.getContentLength() == null ? 0 : p.getContentLength(),
+        p.getLastModified() == null ? java.time.Instant.EPOCH : p.getLastModified().toInstant(),
+        p.getETag() == null ? "" : p.getETag().replace("\"", ""),
+        ObjectMetadata.EMPTY);
+  }
+
+  @Override
+  public PartLimits partLimits() {
+    return BLOCK_LIMITS;
+  }
+
+  @Override
+  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
+      throws IOException {
+    ref(location);
+    return new BlockUpload(location, BlockUpload.newId(metadata));
+  }
+
+  @Override
+  public MultipartUpload resumeMultipart(Location location, String uploadId) throws IOException {
+    ref(location);
+    return new BlockUpload(location, uploadId);
+  }
+
+  @Override
+  public boolean canCopyServerSide(Location source, Location destination) {
+    if (BlobRef.of(source, settings).isPresent()) {
+      // Azure reads another blob by URL only with a SAS, which needs that account's key.
+      return accounts.sharedKey(BlobRef.of(source, settings).get().account()).isPresent();
+    }
+    return source.scheme().equals("https") || source.scheme().equals("http");
+  }
+
+  @Override
+  public void copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata)
+      throws IOException {
+    BlobRef target = ref(destination);
+    String url = sourceUrl(source);
+    BlockBlobClient client = blob(target).getBlockBlobClient();
+    if (size <= copyBlockThreshold) {
+      try {
+        // Copy Blob From URL (synchronous up to 256 MiB) takes the metadata; then the type.
+        blob(target)
+            .copyFromUrlWithResponse(
+                new BlobCopyFromUrlOptions(url)
+                    .setMetadata(MetadataKeys.encodeAll(metadata.userMetadata())),
+                null,
+                Context.NONE);
+        client.setHttpHeaders(headers(metadata));
+        urlCopies.incrementAndGet();
+        return;
+      } catch (BlobStorageException e) {
+        throw translate(e, "copy " + source + " to", target);
+      } catch (RuntimeException e) {
+        throw unexpected(e, "copy " + source + " to", target);
+      }
+    }
+    long block = BLOCK_LIMITS.partSizeFor(size, copyBlockSize);
+    BlockUpload upload = new BlockUpload(destination, BlockUpload.newId(metadata));
+    var futures = new ArrayList<Future<UploadedPart>>();
+    try {
+      int number = 1;
+      for (long offset = 0; offset < size; offset += block, number++) {
+        long from = offset;
+        long length = Math.min(block, size - offset);
+        int n = number;
+        futures.add(copyPool.submit(() -> upload.stageFromUrl(n, url, from, length)));
+      }
+      var parts = new ArrayList<UploadedPart>();
+      for (Future<UploadedPart> f : futures) {
+        parts.add(await(f));
+      }
+      upload.complete(parts);
+      blockCopies.incrementAndGet();
+    } catch (IOException | RuntimeException e) {
+      futures.forEach(f -> f.cancel(true));
+      throw e;
+    }
+  }
+
+  /** A URL Azure can read the source from: a SAS URL for a blob, a presigned URL as it is. */
+  private String sourceUrl(Location source) throws IOException {
+    if (BlobRef.of(source, settings).isPresent()) {
+      return presignRead(source, COPY_SAS_LIFETIME).toUnredactedString();
+    }
+    return source.toUnredactedString();
+  }
+
+  @Override
+  public Location presignRead(Location location, Duration expiry) throws IOException {
+    BlobRef ref = ref(location);
+    if (accounts.sharedKey(ref.account()).isEmpty()) {
+      throw new UnsupportedStoreOperationException(
+          name(), "sign a SAS URL without the account key of '" + ref.account() + "'", location);
+    }
+    var values =
+        new BlobServiceSasSignatureValues(
+            OffsetDateTime.now().plus(expiry), new BlobSasPermission().setReadPermission(true));
+    BlobClient client = blob(ref);
+    String sas = client.generateSas(values);
+    return Location.parse(client.getBlobUrl() + "?" + sas);
+  }
+
+  @Override
+  public void close() {
+    copyPool.shutdownNow();
+  }
+
+  /**
+   * Staged blocks of one blob. The upload id carries a random block-id prefix and the metadata the
+   * commit will set, so any worker can resume from the id alone.
+   */
+  private final class BlockUpload implements MultipartUpload {
+    private final Location location;
+    private final String uploadId;
+    private final String prefix;
+    private final ObjectMetadata metadata;
+
+    BlockUpload(Location location, String uploadId) throws IOException {
+      this.location = location;
+      this.uploadId = uploadId;
+      int dot = uploadId.indexOf('.');
+      if (dot != 16) {
+        throw new IOException("not an upload id of this store: " + uploadId);
+      }
+      this.prefix = uploadId.substring(0, dot);
+      var p = new Properties();
+      p.load(
+          new java.io.StringReader(
+              new String(
+                  Base64.getUrlDecoder().decode(uploadId.substring(dot + 1)),
+                  StandardCharsets.UTF_8)));
+      String type = p.getProperty("\u0000type", "");
+      var user = new java.util.HashMap<String, String>();
+      p.stringPropertyNames().stream()
+          .filter(k -> !k.equals("\u0000type"))
+          .forEach(k -> user.put(k, p.getProperty(k)));
+      this.metadata = new ObjectMetadata(type, user);
+    }
+
+    static String newId(ObjectMetadata metadata) throws IOException {
+      var p = new Properties();
+      p.setProperty("\u0000type", metadata.contentType());
+      metadata.userMetadata().forEach(p::setProperty);
+      var text = new java.io.StringWriter();
+      p.store(text, null);
+      String random = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+      return random
+          + "."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Block ids must all have the same length within a blob. */
+    private String blockId(int partNumber) {
+      return Base64.getEncoder()
+          .encodeToString(
+              (prefix + String.format("%06d", partNumber)).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public Location location() {
+      return location;
+    }
+
+    @Override
+    public String uploadId() {
+      return uploadId;
+    }
+
+    @Override
+    public UploadedPart writePart(int partNumber, InputStream data, long length)
+        throws IOException {
+      BlobRef ref = ref(location);
+      var exact = new ExactLengthInputStream(data, length, location + " block " + partNumber);
+      try {
+        blob(ref).getBlockBlobClient().stageBlock(blockId(partNumber), exact, length);
+        return new UploadedPart(partNumber, length, blockId(partNumber));
+      } catch (BlobStorageException e) {
+        throw translate(e, "stage block " + partNumber + " of", ref);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } catch (RuntimeException e) {
+        throw unexpected(e, "stage block " + partNumber + " of", ref);
+      }
+    }
+
+    UploadedPart stageFromUrl(int partNumber, String url, long offset, long length)
+        throws IOException {
+      BlobRef ref = ref(location);
+      try {
+        blob(ref)
+            .getBlockBlobClient()
+            .stageBlockFromUrlWithResponse(
+                new BlockBlobStageBlockFromUrlOptions(blockId(partNumber), url)
+                    .setSourceRange(new BlobRange(offset, length)),
+                null,
+                Context.NONE);
+        return new UploadedPart(partNumber, length, blockId(partNumber));
+      } catch (BlobStorageException e) {
+        throw translate(e, "copy block " + partNumber + " into", ref);
+      } catch (RuntimeException e) {
+        throw unexpected(e, "copy block " + partNumber + " into", ref);
+      }
+    }
+
+    @Override
+    public void complete(List<UploadedPart> parts) throws IOException {
+      BlobRef ref = ref(location);
+      var sorted = new ArrayList<>(parts);
+      sorted.sort(Comparator.comparingInt(UploadedPart::partNumber));
+      try {
+        blob(ref)
+            .getBlockBlobClient()
+            .commitBlockListWithResponse(
+                new BlockBlobCommitBlockListOptions(
+                        sorted.stream().map(p -> blockId(p.partNumber())).toList())
+                    .setHeaders(headers(metadata))
+                    .setMetadata(MetadataKeys.encodeAll(metadata.userMetadata())),
+                null,
+                Context.NONE);
+      } catch (BlobStorageException e) {
+        throw translate(e, "commit the blocks of", ref);
+      } catch (RuntimeException e) {
+        throw unexpected(e, "commit the blocks of", ref);
+      }
+    }
+
+    /** Uncommitted blocks are never visible and Azure discards them: nothing to undo. */
+    @Override
+    public void abort() {}
+  }
+
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted during a server-side copy");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private static BlobHttpHeaders headers(ObjectMetadata metadata) {
+    return new BlobHttpHeaders()
+        .setContentType(
+            metadata.contentType().isEmpty() ? "application/octet-stream" : metadata.contentType());
+  }
+
+  private static InputStream unclosable(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Names account, container and blob; the SDK's message may hold a URL with a SAS, so not it. */
+  private IOException translate(BlobStorageException e, String operation, BlobRef ref) {
+    int status = e.getStatusCode();
+    String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
+    String where = "blob " + ref + " (endpoint " + accounts.endpoint(ref.account()) + ")";
+    if ("ContainerNotFound".equals(code)) {
+      return new FileNotFoundException(
+          "cannot "
+              + operation
+              + " "
+              + where
+              + ": container '"
+              + ref.container()
+              + "' does not exist in account '"
+              + ref.account()
+              + "'");
+    }
+    if (status == 404) {
+      return new FileNotFoundException("no object at " + where);
+    }
+    if (status == 403 || status == 401) {
+      return new IOException(
+          "access denied to "
+              + operation
+              + " "
+              + where
+              + " ("
+              + status
+              + " "
+              + code
+              + "): check the credentials of account '"
+              + ref.account()
+              + "'");
+    }
+    return new IOException("cannot " + operation + " " + where + ": " + status + " " + code);
+  }
+
+  private IOException unexpected(RuntimeException e, String operation, BlobRef ref) {
+    Throwable cause = e;
+    while (cause.getCause() != null && !(cause instanceof IOException)) {
+      cause = cause.getCause();
+    }
+    String what =
+        cause instanceof IOException io
+            ? io.getClass().getSimpleName()
+            : e.getClass().getSimpleName();
+    return new IOException(
+        "cannot "
+            + operation
+            + " blob "
+            + ref
+            + " (endpoint "
+            + accounts.endpoint(ref.account())
+            + "): "
+            + what);
+  }
+}

@@ -1,0 +1,37 @@
+package io.lakeexporter.storage.azure;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageProvider;
+import io.lakeexporter.storage.StorageSettings;
+import java.util.Set;
+
+/**
+ * Azure Blob Storage locations (see {@link BlobRef} for the forms and {@link AzureAccounts} for
+ * credentials). Plain {@code https} URLs of other services, such as S3 presigned URLs, are left to
+ * the HTTP provider. Tuning: {@code azure.upload.threshold} (32MiB) and {@code
+ * azure.upload.block-size} (16MiB) for writes; {@code azure.copy.block-threshold} (256MiB), {@code
+ * azure.copy.block-size} (100MiB) and {@code azure.copy.concurrency} (8) for server-side copies.
+ */
+public final class AzureStorageProvider implements StorageProvider {
+
+  @Override
+  public String name() {
+    return "azure";
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("https", "http", "abfs", "abfss", "wasb", "wasbs");
+  }
+
+  @Override
+  public boolean supports(Location location, StorageSettings settings) {
+    return BlobRef.of(location, settings).isPresent();
+  }
+
+  @Override
+  public ObjectStore create(StorageSettings settings) {
+    return new AzureBlobStore(settings);
+  }
+}

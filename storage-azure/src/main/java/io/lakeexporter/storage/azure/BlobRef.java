@@ -1,0 +1,89 @@
+package io.lakeexporter.storage.azure;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageSettings;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A blob (or prefix) named by any of the forms lakeFS and Hadoop users write:
+ *
+ * <ul>
+ *   <li>{@code https://<account>.blob.core.windows.net/<container>/<path>} (lakeFS addresses)
+ *   <li>{@code abfs[s]://<container>@<account>.dfs.core.windows.net/<path>}
+ *   <li>{@code wasb[s]://<container>@<account>.blob.core.windows.net/<path>}
+ *   <li>{@code http(s)://<host:port>/<account>/<container>/<path>} where {@code
+ *       azure.account.<account>.endpoint} names that host (Azurite, private endpoints)
+ * </ul>
+ *
+ * @param account storage account
+ * @param container container
+ * @param blob blob name or prefix, possibly empty
+ */
+record BlobRef(String account, String container, String blob) {
+
+  static final String BLOB_SUFFIX = ".blob.core.windows.net";
+  static final String DFS_SUFFIX = ".dfs.core.windows.net";
+
+  BlobRef {
+    Objects.requireNonNull(account, "account is null");
+    Objects.requireNonNull(container, "container is null");
+    Objects.requireNonNull(blob, "blob is null");
+  }
+
+  /** The blob a location names, or empty when it is not an Azure location. */
+  static Optional<BlobRef> of(Location l, StorageSettings settings) {
+    String scheme = l.scheme();
+    String authority = l.authority().toLowerCase(Locale.ROOT);
+    switch (scheme) {
+      case "abfs", "abfss", "wasb", "wasbs" -> {
+        int at = l.authority().indexOf('@');
+        if (at <= 0) {
+          return Optional.empty();
+        }
+        String host = authority.substring(at + 1);
+        String account = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
+        return Optional.of(new BlobRef(account, l.authority().substring(0, at), l.path()));
+      }
+      case "https", "http" -> {
+        if (authority.endsWith(BLOB_SUFFIX) || authority.endsWith(DFS_SUFFIX)) {
+          String account = authority.substring(0, authority.indexOf('.'));
+          return splitContainer(account, l.path());
+        }
+        // Emulator-style: http://host:port/<account>/<container>/<path>, for configured endpoints.
+        int slash = l.path().indexOf('/');
+        if (slash <= 0) {
+          return Optional.empty();
+        }
+        String account = l.path().substring(0, slash);
+        Optional<String> endpoint = AzureAccounts.endpoint(settings, account);
+        if (endpoint.isPresent()
+            && endpoint.get().equalsIgnoreCase(scheme + "://" + l.authority() + "/" + account)) {
+          return splitContainer(account, l.path().substring(slash + 1));
+        }
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<BlobRef> splitContainer(String account, String path) {
+    if (path.isEmpty()) {
+      return Optional.empty();
+    }
+    int slash = path.indexOf('/');
+    return Optional.of(
+        slash < 0
+            ? new BlobRef(account, path, "")
+            : new BlobRef(account, path.substring(0, slash), path.substring(slash + 1)));
+  }
+
+  /** For messages: {@code account/container/blob}. */
+  @Override
+  public String toString() {
+    return account + "/" + container + "/" + blob;
+  }
+}

@@ -1,0 +1,118 @@
+package io.lakeexporter.storage.azure;
+
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.testing.ServerProcess;
+import io.lakeexporter.testing.TestTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Azure Blob server for tests: Azurite's blob service, installed from npm into {@code
+ * .tools/azurite} on first use, run on 127.0.0.1 and a free port with in-memory storage. One per
+ * test JVM ({@link #shared()}), stopped when the JVM ends.
+ */
+public final class AzuriteServer implements AutoCloseable {
+
+  public static final String ACCOUNT = "devstoreaccount1";
+
+  /** Azurite's published development key. */
+  public static final String KEY =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+  static final String VERSION = "3.37.0";
+  private static AzuriteServer shared;
+
+  private final ServerProcess process;
+
+  private AzuriteServer(ServerProcess process) {
+    this.process = process;
+  }
+
+  public static synchronized AzuriteServer shared() {
+    if (shared == null) {
+      try {
+        shared = start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  public static AzuriteServer start() throws IOException {
+    Path dir = TestTools.toolDir("azurite");
+    Path bin = dir.resolve("node_modules/.bin/azurite-blob");
+    if (!Files.isExecutable(bin)) {
+      TestTools.runInstall(
+          dir,
+          List.of(
+              "npm",
+              "install",
+              "--no-audit",
+              "--no-fund",
+              "--prefix",
+              dir.toString(),
+              "azurite@" + VERSION),
+          10);
+    }
+    Path workspace = Files.createTempDirectory("azurite-");
+    int port = ServerProcess.freePort();
+    ServerProcess process =
+        ServerProcess.start(
+            "azurite",
+            List.of(
+                bin.toString(),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                String.valueOf(port),
+                "--inMemoryPersistence",
+                "--skipApiVersionCheck",
+                "--disableProductStyleUrl",
+                "--disableTelemetry",
+                "--loose"),
+            workspace,
+            Map.of(),
+            port,
+            Duration.ofSeconds(60));
+    return new AzuriteServer(process);
+  }
+
+  /** {@code http://127.0.0.1:<port>/devstoreaccount1} */
+  public String accountEndpoint() {
+    return process.endpoint() + "/" + ACCOUNT;
+  }
+
+  /** Settings that point the Azure provider at this server. */
+  public StorageSettings settings() {
+    return StorageSettings.of(
+        Map.of(
+            "azure.account." + ACCOUNT + ".endpoint",
+            accountEndpoint(),
+            "azure.account." + ACCOUNT + ".key",
+            KEY));
+  }
+
+  /** The location of {@code container/key} in this server's account. */
+  public String location(String container, String key) {
+    return accountEndpoint() + "/" + container + (key.isEmpty() ? "" : "/" + key);
+  }
+
+  public void createContainer(String container) {
+    var client = new AzureAccounts(settings()).client(ACCOUNT).getBlobContainerClient(container);
+    if (!client.exists()) {
+      client.create();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    process.close();
+  }
+}
