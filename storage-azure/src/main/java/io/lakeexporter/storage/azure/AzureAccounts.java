@@ -5,7 +5,10 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import io.lakeexporter.storage.StorageSettings;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +60,18 @@ final class AzureAccounts {
   }
 
   private BlobServiceClient build(String account) {
-    var builder = new BlobServiceClientBuilder();
+    // Few, short SDK retries: the copy engine retries whole objects and parts itself, and a
+    // source stream that broke cannot be replayed by the SDK anyway.
+    var builder =
+        new BlobServiceClientBuilder()
+            .retryOptions(
+                new RequestRetryOptions(
+                    RetryPolicyType.EXPONENTIAL,
+                    settings.getInt("azure.sdk.max-tries", 3),
+                    (Duration) null,
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(5),
+                    null));
     Optional<String> connection =
         settings.first(
             "azure.account." + account + ".connection-string", "azure.connection-string");
