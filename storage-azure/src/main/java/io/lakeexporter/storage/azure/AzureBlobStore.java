@@ -82,6 +82,7 @@ public final class AzureBlobStore
   private final long copyBlockThreshold;
   private final long copyBlockSize;
   private final int listPageSize;
+  private final boolean copyFromExternalUrls;
   private final ExecutorService copyPool;
   private final AtomicLong urlCopies = new AtomicLong();
   private final AtomicLong blockCopies = new AtomicLong();
@@ -94,6 +95,7 @@ public final class AzureBlobStore
     this.copyBlockThreshold = settings.getBytes("azure.copy.block-threshold", 256L << 20);
     this.copyBlockSize = settings.getBytes("azure.copy.block-size", 100L << 20);
     this.listPageSize = settings.getInt("azure.list.page-size", 5000);
+    this.copyFromExternalUrls = settings.getBoolean("azure.copy.from-external-urls", true);
     var threads = new AtomicInteger();
     this.copyPool =
         Executors.newFixedThreadPool(
@@ -305,7 +307,8 @@ public final class AzureBlobStore
       // Azure reads another blob by URL only with a SAS, which needs that account's key.
       return accounts.sharedKey(BlobRef.of(source, settings).get().account()).isPresent();
     }
-    return source.scheme().equals("https") || source.scheme().equals("http");
+    return copyFromExternalUrls
+        && (source.scheme().equals("https") || source.scheme().equals("http"));
   }
 
   @Override
@@ -585,6 +588,7 @@ public final class AzureBlobStore
     String what =
         cause instanceof IOException io
             ? io.getClass().getSimpleName()
+                + (io.getMessage() == null ? "" : ": " + redact(io.getMessage()))
             : e.getClass().getSimpleName();
     return new IOException(
         "cannot "
@@ -594,6 +598,12 @@ public final class AzureBlobStore
             + " (endpoint "
             + accounts.endpoint(ref.account())
             + "): "
-            + what);
+            + what,
+        cause instanceof IOException ? cause : e);
+  }
+
+  /** A message may quote a URL; its query may be a SAS. */
+  static String redact(String message) {
+    return message.replaceAll("\\?[^\\s\"']*", "?<redacted>");
   }
 }

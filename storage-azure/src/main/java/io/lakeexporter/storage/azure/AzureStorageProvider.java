@@ -11,7 +11,10 @@ import java.util.Set;
  * credentials). Plain {@code https} URLs of other services, such as S3 presigned URLs, are left to
  * the HTTP provider. Tuning: {@code azure.upload.threshold} (32MiB) and {@code
  * azure.upload.block-size} (16MiB) for writes; {@code azure.copy.block-threshold} (256MiB), {@code
- * azure.copy.block-size} (100MiB) and {@code azure.copy.concurrency} (8) for server-side copies.
+ * azure.copy.block-size} (100MiB) and {@code azure.copy.concurrency} (8) for server-side copies;
+ * {@code azure.copy.from-external-urls} (true) lets Azure fetch non-Azure sources (presigned S3 or
+ * GCS URLs) itself. Azurite cannot fetch URLs outside itself: set it to false there, and such
+ * copies stream through the exporter instead.
  */
 public final class AzureStorageProvider implements StorageProvider {
 
