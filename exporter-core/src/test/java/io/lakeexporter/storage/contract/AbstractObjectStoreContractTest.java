@@ -145,6 +145,33 @@ public abstract class AbstractObjectStoreContractTest {
   }
 
   @Test
+  void writesFromAStreamThatCannotMarkOrReset() throws IOException {
+    if (!can(StoreCapability.WRITE)) {
+      assertWriteRefused();
+      return;
+    }
+    // Sources are network streams: a store must not depend on mark/reset to send them.
+    byte[] data = randomBytes(300_000, 12);
+    InputStream oneWay =
+        new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+          @Override
+          public boolean markSupported() {
+            return false;
+          }
+
+          @Override
+          public synchronized void mark(int limit) {}
+
+          @Override
+          public synchronized void reset() throws IOException {
+            throw new IOException("mark/reset not supported");
+          }
+        };
+    store().write(at("one-way.bin"), oneWay, data.length, ObjectMetadata.EMPTY);
+    assertThat(readAll(at("one-way.bin"))).isEqualTo(data);
+  }
+
+  @Test
   void emptyObjects() throws IOException {
     if (!can(StoreCapability.WRITE)) {
       assertWriteRefused();

@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.azure;
 
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -203,7 +204,7 @@ public final class AzureBlobStore
         blob(ref)
             .getBlockBlobClient()
             .uploadWithResponse(
-                new BlockBlobSimpleUploadOptions(exact, size)
+                new BlockBlobSimpleUploadOptions(BinaryData.fromStream(exact, size))
                     .setHeaders(headers(metadata))
                     .setMetadata(MetadataKeys.encodeAll(metadata.userMetadata())),
                 null,
@@ -456,7 +457,9 @@ public final class AzureBlobStore
       BlobRef ref = ref(location);
       var exact = new ExactLengthInputStream(data, length, location + " block " + partNumber);
       try {
-        blob(ref).getBlockBlobClient().stageBlock(blockId(partNumber), exact, length);
+        blob(ref)
+            .getBlockBlobClient()
+            .stageBlock(blockId(partNumber), BinaryData.fromStream(exact, length));
         return new UploadedPart(partNumber, length, blockId(partNumber));
       } catch (BlobStorageException e) {
         throw translate(e, "stage block " + partNumber + " of", ref);

@@ -1,0 +1,268 @@
+package io.lakeexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end with repositories on an object store: store to store (server-side), store to files,
+ * files to store, presigned URLs without store credentials, and diffs. Each backend subclasses it
+ * with its real server.
+ */
+abstract class CloudExportTest {
+
+  private static final int MIB = 1 << 20;
+  private static final List<String> ODD_KEYS =
+      List.of(
+          "with space/a b.csv",
+          "unicode/données-日本語.csv",
+          "plus/a+b.csv",
+          "percent/100%.csv",
+          "hash/x#1.csv");
+
+  @TempDir static Path work;
+  static StorageRegistry storage;
+  static LakeFsEmulator emulator;
+  static LakeFsClient client;
+  static byte[] large;
+
+  @TempDir Path out;
+
+  /** Starts the emulator over {@code settings} (the backend's, thresholds lowered). */
+  static void start(StorageSettings settings) throws IOException {
+    storage =
+        StorageRegistry.discover(
+            settings.overlay(
+                StorageSettings.of(
+                    Map.of(LocalStorageProvider.BLOCKSTORE_PATH_KEY, work.toString()))));
+    emulator = LakeFsEmulator.builder().storage(storage).start();
+    client =
+        LakeFsClient.create(
+            LakeFsConfig.builder()
+                .apiUrl(emulator.apiUrl())
+                .accessKeyId(emulator.accessKeyId())
+                .secretAccessKey(emulator.secretAccessKey())
+                .build());
+    large = new byte[13 * MIB];
+    new Random(5).nextBytes(large);
+  }
+
+  /** Where repositories live: a prefix to which the repository name is appended. */
+  abstract String namespacePrefix();
+
+  /** A destination root on the same store for {@code name}, without a trailing slash. */
+  abstract String destination(String name);
+
+  /** Settings of an exporter that knows the store but has no credentials for it. */
+  StorageSettings withoutCredentials() {
+    return StorageSettings.EMPTY;
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    client.close();
+    emulator.close();
+    storage.close();
+  }
+
+  /** A repository on {@code namespace} with small, odd-keyed, large and marker objects. */
+  static String repository(String namespace) throws IOException {
+    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, namespace + repo, "main");
+    emulator.putObject(
+        repo,
+        "main",
+        "data/part-0.parquet",
+        bytes("p0"),
+        "application/x-parquet",
+        Map.of("owner", "team-a"));
+    emulator.putObject(
+        repo, "main", "data/_SUCCESS", new byte[0], "application/octet-stream", Map.of());
+    emulator.putObject(repo, "main", "big/large.bin", large, "application/octet-stream", Map.of());
+    for (String key : ODD_KEYS) {
+      emulator.putObject(repo, "main", key, bytes(key), "text/csv", Map.of());
+    }
+    emulator.commit(repo, "main", "load");
+    return repo;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Exporter.Builder exporter(String repo, String destination) {
+    return Exporter.builder()
+        .lakeFs(client)
+        .repository(repo)
+        .destination(destination)
+        .storage(storage)
+        .concurrency(4);
+  }
+
+  private static byte[] read(Location l) throws IOException {
+    try (InputStream in = storage.storeFor(l).read(l, 0, -1)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static Map<String, byte[]> expected() {
+    var m = new LinkedHashMap<String, byte[]>();
+    m.put("data/part-0.parquet", bytes("p0"));
+    m.put("data/_SUCCESS", new byte[0]);
+    m.put("big/large.bin", large);
+    ODD_KEYS.forEach(k -> m.put(k, bytes(k)));
+    return m;
+  }
+
+  @Test
+  void storeToStoreIsServerSideAndKeepsMetadata() throws IOException {
+    String repo = repository(namespacePrefix());
+    String root = destination(repo) + "/";
+    ExportResult result;
+    try (Exporter exporter = exporter(repo, root).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(result.copiedBy(CopyStrategy.SERVER_SIDE)).isEqualTo(expected().size());
+    for (var e : expected().entrySet()) {
+      assertThat(read(Location.parse(root + e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    ObjectStore store = storage.storeFor(Location.parse(root));
+    ObjectInfo parquet = store.stat(Location.parse(root + "data/part-0.parquet"));
+    assertThat(parquet.metadata().contentType()).isEqualTo("application/x-parquet");
+    assertThat(parquet.metadata().userMetadata())
+        .containsEntry("owner", "team-a")
+        .containsKey(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
+    String commit = result.commitId();
+    assertThat(read(Location.parse(root + "EXPORT_" + commit + "_SUCCESS"))).isNotEmpty();
+  }
+
+  @Test
+  void storeToLocalFilesStreamsAndSplitsLargeObjects() throws IOException {
+    String repo = repository(namespacePrefix());
+    String head = client.resolveBranch(repo, "main");
+    ExportResult result;
+    try (Exporter exporter =
+        exporter(repo, out.toUri().toString())
+            .multipartThreshold(8L * MIB)
+            .partSize(4L * MIB)
+            .build()) {
+      result = exporter.exportAllFromCommit(head);
+    }
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(result.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    assertThat(result.copiedBy(CopyStrategy.STREAM)).isEqualTo(expected().size() - 1);
+    for (var e : expected().entrySet()) {
+      assertThat(Files.readAllBytes(out.resolve(e.getKey())))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
+    }
+  }
+
+  @Test
+  void localFilesToStoreWritesPartsAndMetadata() throws IOException {
+    String repo = repository("local://");
+    String root = destination("from-local-" + repo);
+    ExportResult result;
+    try (Exporter exporter =
+        exporter(repo, root)
+            .sourceMode(SourceMode.LAKEFS)
+            .multipartThreshold(8L * MIB)
+            .partSize(5L * MIB)
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(result.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    for (var e : expected().entrySet()) {
+      assertThat(read(Location.parse(root + "/" + e.getKey())))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    ObjectInfo info =
+        storage.storeFor(Location.parse(root)).stat(Location.parse(root + "/with space/a b.csv"));
+    assertThat(info.metadata().contentType()).isEqualTo("text/csv");
+  }
+
+  @Test
+  void presignedUrlsExportWithoutCredentialsForTheSource() throws IOException {
+    String repo = repository(namespacePrefix());
+    // This exporter has no credentials for the store: it reads what lakeFS presigned.
+    try (var bare = StorageRegistry.discover(withoutCredentials());
+        Exporter exporter =
+            Exporter.builder()
+                .lakeFs(client)
+                .repository(repo)
+                .destination(out.toUri().toString())
+                .storage(bare)
+                .sourceMode(SourceMode.PRESIGNED)
+                .multipartThreshold(8L * MIB)
+                .partSize(4L * MIB)
+                .build()) {
+      ExportResult result = exporter.exportAllFromBranch("main");
+      assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+      JsonNode status = LocalLakeFs.status(out, result.commitId(), true);
+      assertThat(status.toString())
+          .doesNotContain("Signature")
+          .doesNotContain("X-Amz")
+          .doesNotContain("sig=");
+    }
+    for (var e : expected().entrySet()) {
+      assertThat(Files.readAllBytes(out.resolve(e.getKey())))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
+    }
+  }
+
+  @Test
+  void diffExportCopiesChangesAndDeletesRemovedObjects() throws IOException {
+    String repo = repository(namespacePrefix());
+    String first = client.resolveBranch(repo, "main");
+    String root = destination("diff-" + repo);
+    try (Exporter exporter = exporter(repo, root).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      emulator.deleteObject(repo, "main", "plus/a+b.csv");
+      emulator.putObject(
+          repo, "main", "data/part-0.parquet", bytes("p0 v2"), "application/x-parquet", Map.of());
+      emulator.putObject(
+          repo, "main", "data/part-1.parquet", bytes("p1"), "application/x-parquet", Map.of());
+      emulator.commit(repo, "main", "second");
+      ExportResult diff = exporter.exportFrom("main", first);
+      assertThat(diff.succeeded()).as(diff.failures().toString()).isTrue();
+      assertThat(diff.copied()).isEqualTo(2);
+      assertThat(diff.deleted()).isEqualTo(1);
+    }
+    assertThat(read(Location.parse(root + "/data/part-0.parquet"))).isEqualTo(bytes("p0 v2"));
+    assertThat(read(Location.parse(root + "/data/part-1.parquet"))).isEqualTo(bytes("p1"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> read(Location.parse(root + "/plus/a+b.csv")))
+        .isInstanceOf(java.io.FileNotFoundException.class);
+  }
+}
