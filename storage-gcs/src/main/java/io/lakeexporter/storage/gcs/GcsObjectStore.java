@@ -1,0 +1,494 @@
+package io.lakeexporter.storage.gcs;
+
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.CopyWriter;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
+import io.lakeexporter.storage.ExactLengthInputStream;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.ServerSideCopyable;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.StoreCapability;
+import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import io.lakeexporter.storage.UploadedPart;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import java.util.zip.CRC32C;
+
+/**
+ * Google Cloud Storage. Small writes are one request, larger ones a resumable upload that is only
+ * finalised once every byte arrived; both are checked against the CRC32C GCS reports. Parts written
+ * by several workers are temporary objects under {@value #UPLOADS_PREFIX} composed into the final
+ * object (32 at a time) and then deleted. Copies inside GCS use the rewrite API.
+ */
+public final class GcsObjectStore
+    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable {
+
+  /** Temporary parts live here, outside any exported prefix. */
+  static final String UPLOADS_PREFIX = ".lakefs-export-uploads/";
+
+  private static final int MAX_COMPOSE = 32;
+
+  private final Storage storage;
+  private final String endpoint;
+  private final long uploadThreshold;
+  private final PartLimits partLimits;
+  private final AtomicLong rewrites = new AtomicLong();
+
+  GcsObjectStore(StorageSettings settings) throws IOException {
+    this.endpoint = settings.get("gcs.endpoint").orElse("https://storage.googleapis.com");
+    var builder = StorageOptions.http();
+    settings.first("gcs.project-id", "fs.gs.project.id").ifPresent(builder::setProjectId);
+    settings.get("gcs.endpoint").ifPresent(builder::setHost);
+    if (settings.getBoolean("gcs.no-auth", false)) {
+      builder.setCredentials(NoCredentials.getInstance());
+    } else {
+      var file = settings.first("gcs.credentials-file", "fs.gs.auth.service.account.json.keyfile");
+      if (file.isPresent()) {
+        try (InputStream in = new FileInputStream(file.get())) {
+          builder.setCredentials(GoogleCredentials.fromStream(in));
+        }
+      }
+    }
+    this.storage = builder.build().getService();
+    this.uploadThreshold = settings.getBytes("gcs.upload.threshold", 4L << 20);
+    this.partLimits =
+        new PartLimits(settings.getBytes("gcs.compose.min-part-size", 5L << 20), 5L << 30, 10_000);
+  }
+
+  @Override
+  public String name() {
+    return "gcs";
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return Set.of(
+        StoreCapability.WRITE,
+        StoreCapability.DELETE,
+        StoreCapability.LIST,
+        StoreCapability.METADATA);
+  }
+
+  /** Copies made by the rewrite API: how copies travelled. */
+  long rewriteCount() {
+    return rewrites.get();
+  }
+
+  private static BlobId id(Location l) {
+    return BlobId.of(l.authority(), l.path());
+  }
+
+  private static BlobInfo info(Location l, ObjectMetadata metadata) {
+    return BlobInfo.newBuilder(id(l))
+        .setContentType(
+            metadata.contentType().isEmpty() ? "application/octet-stream" : metadata.contentType())
+        .setMetadata(
+            metadata.userMetadata().isEmpty() ? null : new HashMap<>(metadata.userMetadata()))
+        .build();
+  }
+
+  @Override
+  public ObjectInfo stat(Location location) throws IOException {
+    Blob blob;
+    try {
+      blob = storage.get(id(location));
+    } catch (StorageException e) {
+      throw translate(e, "stat", location);
+    }
+    if (blob == null) {
+      throw new FileNotFoundException("no object at " + location + " (endpoint " + endpoint + ")");
+    }
+    return toInfo(location, blob);
+  }
+
+  private static ObjectInfo toInfo(Location location, Blob blob) {
+    return new ObjectInfo(
+        location,
+        blob.getSize() == null ? 0 : blob.getSize(),
+        blob.getUpdateTimeOffsetDateTime() == null
+            ? Instant.EPOCH
+            : blob.getUpdateTimeOffsetDateTime().toInstant(),
+        blob.getEtag() == null ? "" : blob.getEtag(),
+        new ObjectMetadata(
+            blob.getContentType() == null ? "" : blob.getContentType(),
+            blob.getMetadata() == null ? java.util.Map.of() : withoutNulls(blob.getMetadata())));
+  }
+
+  private static java.util.Map<String, String> withoutNulls(java.util.Map<String, String> m) {
+    var out = new HashMap<String, String>();
+    m.forEach(
+        (k, v) -> {
+          if (v != null) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public InputStream read(Location location, long offset, long length) throws IOException {
+    if (length == 0) {
+      stat(location);
+      return InputStream.nullInputStream();
+    }
+    try {
+      ReadChannel channel = storage.reader(id(location));
+      channel.seek(offset);
+      if (length > 0) {
+        channel.limit(offset + length);
+      }
+      var in = new PushbackInputStream(Channels.newInputStream(channel), 1);
+      // The first read sends the request: a missing object fails here, not later.
+      int first = in.read();
+      if (first >= 0) {
+        in.unread(first);
+      }
+      return in;
+    } catch (StorageException e) {
+      throw translate(e, "read", location);
+    } catch (IOException e) {
+      if (e.getCause() instanceof StorageException se) {
+        throw translate(se, "read", location);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+      throws IOException {
+    var exact = new ExactLengthInputStream(data, size, location.toString());
+    var crc = new CRC32C();
+    try {
+      Blob blob;
+      if (size <= uploadThreshold) {
+        byte[] bytes = exact.readAllBytes();
+        crc.update(bytes);
+        blob = storage.create(info(location, metadata), bytes);
+      } else {
+        WriteChannel writer = storage.writer(info(location, metadata));
+        byte[] buffer = new byte[1 << 20];
+        int n;
+        while ((n = exact.read(buffer)) > 0) {
+          crc.update(buffer, 0, n);
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          while (chunk.hasRemaining()) {
+            writer.write(chunk);
+          }
+        }
+        // Only now, with every byte read, is the upload finalised; a failure above leaves the
+        // resumable session unfinished and nothing visible.
+        writer.close();
+        blob = storage.get(id(location));
+      }
+      verifyCrc(location, blob, crc);
+    } catch (StorageException e) {
+      throw translate(e, "write", location);
+    }
+  }
+
+  /** A mismatch removes the object: a wrong copy is worse than none. */
+  private void verifyCrc(Location location, Blob blob, CRC32C crc) throws IOException {
+    if (blob == null || blob.getCrc32c() == null) {
+      return; // not reported: nothing to compare
+    }
+    String expected =
+        Base64.getEncoder()
+            .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    if (!expected.equals(blob.getCrc32c())) {
+      storage.delete(blob.getBlobId());
+      throw new IOException(
+          "CRC32C mismatch writing "
+              + location
+              + ": sent "
+              + expected
+              + ", GCS stored "
+              + blob.getCrc32c());
+    }
+  }
+
+  @Override
+  public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
+    var failures = new ArrayList<DeleteFailure>();
+    for (Location l : locations) {
+      try {
+        storage.delete(id(l));
+      } catch (StorageException e) {
+        if (e.getCode() != 404) {
+          failures.add(new DeleteFailure(l, e.getCode() + " " + e.getReason()));
+        }
+      }
+    }
+    return failures;
+  }
+
+  @Override
+  public Stream<ObjectInfo> list(Location prefix) throws IOException {
+    try {
+      var page =
+          storage.list(
+              prefix.authority(),
+              Storage.BlobListOption.prefix(prefix.path()),
+              Storage.BlobListOption.pageSize(1000));
+      return StreamSupport.stream(page.iterateAll().spliterator(), false)
+          .filter(b -> !b.getName().startsWith(UPLOADS_PREFIX))
+          .map(b -> toInfo(new Location(prefix.scheme(), prefix.authority(), b.getName()), b));
+    } catch (StorageException e) {
+      throw translate(e, "list", prefix);
+    }
+  }
+
+  @Override
+  public PartLimits partLimits() {
+    return partLimits;
+  }
+
+  @Override
+  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
+      throws IOException {
+    return new ComposedUpload(location, ComposedUpload.newId(metadata));
+  }
+
+  @Override
+  public MultipartUpload resumeMultipart(Location location, String uploadId) throws IOException {
+    return new ComposedUpload(location, uploadId);
+  }
+
+  @Override
+  public boolean canCopyServerSide(Location source, Location destination) {
+    return source.scheme().equals("gs");
+  }
+
+  @Override
+  public void copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata)
+      throws IOException {
+    try {
+      CopyWriter writer =
+          storage.copy(
+              Storage.CopyRequest.newBuilder()
+                  .setSource(id(source))
+                  .setTarget(info(destination, metadata))
+                  .build());
+      // Large or cross-location rewrites take several calls: follow the token until done.
+      while (!writer.isDone()) {
+        writer.copyChunk();
+      }
+      rewrites.incrementAndGet();
+    } catch (StorageException e) {
+      throw translate(e, "copy " + source + " to", destination);
+    }
+  }
+
+  @Override
+  public Location presignRead(Location location, Duration expiry) throws IOException {
+    try {
+      URL url =
+          storage.signUrl(
+              BlobInfo.newBuilder(id(location)).build(),
+              expiry.toSeconds(),
+              TimeUnit.SECONDS,
+              Storage.SignUrlOption.withV4Signature());
+      return Location.parse(url.toString());
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new UnsupportedStoreOperationException(
+          name(), "sign URLs without service-account credentials", location);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      storage.close();
+    } catch (Exception e) {
+      throw new IOException("cannot close the GCS client", e);
+    }
+  }
+
+  /** Parts as temporary objects; completing composes them and deletes them. */
+  private final class ComposedUpload implements MultipartUpload {
+    private final Location location;
+    private final String uploadId;
+    private final String partsPrefix;
+    private final ObjectMetadata metadata;
+
+    ComposedUpload(Location location, String uploadId) throws IOException {
+      this.location = location;
+      this.uploadId = uploadId;
+      int dot = uploadId.indexOf('.');
+      if (dot != 16) {
+        throw new IOException("not an upload id of this store: " + uploadId);
+      }
+      this.partsPrefix = UPLOADS_PREFIX + uploadId.substring(0, dot) + "/";
+      var p = new Properties();
+      p.load(
+          new java.io.StringReader(
+              new String(
+                  Base64.getUrlDecoder().decode(uploadId.substring(dot + 1)),
+                  StandardCharsets.UTF_8)));
+      var user = new HashMap<String, String>();
+      p.stringPropertyNames().stream()
+          .filter(k -> !k.equals("\u0000type"))
+          .forEach(k -> user.put(k, p.getProperty(k)));
+      this.metadata = new ObjectMetadata(p.getProperty("\u0000type", ""), user);
+    }
+
+    static String newId(ObjectMetadata metadata) throws IOException {
+      var p = new Properties();
+      p.setProperty("\u0000type", metadata.contentType());
+      metadata.userMetadata().forEach(p::setProperty);
+      var text = new java.io.StringWriter();
+      p.store(text, null);
+      return UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+          + "."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private BlobId part(String name) {
+      return BlobId.of(location.authority(), partsPrefix + name);
+    }
+
+    @Override
+    public Location location() {
+      return location;
+    }
+
+    @Override
+    public String uploadId() {
+      return uploadId;
+    }
+
+    @Override
+    public UploadedPart writePart(int partNumber, InputStream data, long length)
+        throws IOException {
+      Location partLocation =
+          new Location(
+              "gs", location.authority(), partsPrefix + String.format("part-%05d", partNumber));
+      write(partLocation, data, length, ObjectMetadata.EMPTY);
+      return new UploadedPart(partNumber, length, "");
+    }
+
+    @Override
+    public void complete(List<UploadedPart> parts) throws IOException {
+      var sorted = new ArrayList<>(parts);
+      sorted.sort(Comparator.comparingInt(UploadedPart::partNumber));
+      List<BlobId> sources =
+          sorted.stream().map(p -> part(String.format("part-%05d", p.partNumber()))).toList();
+      try {
+        int level = 0;
+        // Compose 32 at a time into intermediates until one call can build the final object.
+        while (sources.size() > MAX_COMPOSE) {
+          var next = new ArrayList<BlobId>();
+          for (int i = 0; i < sources.size(); i += MAX_COMPOSE) {
+            BlobId target = part(String.format("compose-%d-%05d", level, i / MAX_COMPOSE));
+            storage.compose(
+                Storage.ComposeRequest.newBuilder()
+                    .addSource(
+                        sources.subList(i, Math.min(sources.size(), i + MAX_COMPOSE)).stream()
+                            .map(BlobId::getName)
+                            .toList())
+                    .setTarget(BlobInfo.newBuilder(target).build())
+                    .build());
+            next.add(target);
+          }
+          sources = next;
+          level++;
+        }
+        storage.compose(
+            Storage.ComposeRequest.newBuilder()
+                .addSource(sources.stream().map(BlobId::getName).toList())
+                .setTarget(info(location, metadata))
+                .build());
+      } catch (StorageException e) {
+        throw translate(e, "compose the parts of", location);
+      } finally {
+        abort();
+      }
+    }
+
+    @Override
+    public void abort() throws IOException {
+      try {
+        for (Blob b :
+            storage
+                .list(location.authority(), Storage.BlobListOption.prefix(partsPrefix))
+                .iterateAll()) {
+          storage.delete(b.getBlobId());
+        }
+      } catch (StorageException e) {
+        throw translate(e, "remove the temporary parts of", location);
+      }
+    }
+  }
+
+  private IOException translate(StorageException e, String operation, Location location) {
+    String where = location + " (endpoint " + endpoint + ")";
+    if (e.getCode() == 404) {
+      String reason = String.valueOf(e.getMessage());
+      if (reason.toLowerCase(java.util.Locale.ROOT).contains("bucket")) {
+        return new FileNotFoundException(
+            "cannot "
+                + operation
+                + " "
+                + where
+                + ": bucket '"
+                + location.authority()
+                + "' does not exist");
+      }
+      return new FileNotFoundException("no object at " + where);
+    }
+    if (e.getCode() == 401 || e.getCode() == 403) {
+      return new IOException(
+          "access denied to "
+              + operation
+              + " "
+              + where
+              + " ("
+              + e.getCode()
+              + "): check the credentials for bucket '"
+              + location.authority()
+              + "'");
+    }
+    return new IOException(
+        "cannot " + operation + " " + where + ": " + e.getCode() + " " + e.getReason());
+  }
+}
