@@ -10,6 +10,7 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -569,8 +570,12 @@ final class ApiHandler implements HttpHandler {
       Location location = Location.parse(address);
       ObjectStore store = emulator.storage().storeFor(location);
       if (store instanceof Presignable presigner) {
-        address = presigner.presignRead(location, PRESIGN_EXPIRY).toUnredactedString();
-        n.put("physical_address_expiry", Instant.now().plus(PRESIGN_EXPIRY).getEpochSecond());
+        try {
+          address = presigner.presignRead(location, PRESIGN_EXPIRY).toUnredactedString();
+          n.put("physical_address_expiry", Instant.now().plus(PRESIGN_EXPIRY).getEpochSecond());
+        } catch (UnsupportedStoreOperationException cannotSign) {
+          // As lakeFS on a blockstore that cannot presign: the plain address.
+        }
       }
     }
     n.put("physical_address", address);

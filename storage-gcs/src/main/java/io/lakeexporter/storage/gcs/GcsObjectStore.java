@@ -106,6 +106,10 @@ public final class GcsObjectStore
         StoreCapability.METADATA);
   }
 
+  String projectId() {
+    return storage.getOptions().getProjectId();
+  }
+
   /** Copies made by the rewrite API: how copies travelled. */
   long rewriteCount() {
     return rewrites.get();

@@ -1,0 +1,202 @@
+package io.lakeexporter.storage.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import io.lakeexporter.storage.UploadedPart;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GCS behaviour beyond the contract, against fake-gcs-server, with thresholds lowered. */
+class GcsObjectStoreTest {
+
+  private static final String BUCKET = "gcs-specific";
+  private static GcsObjectStore store;
+
+  @BeforeAll
+  static void start() throws IOException {
+    FakeGcsServer.shared().createBucket(BUCKET);
+    store =
+        new GcsObjectStore(
+            FakeGcsServer.shared()
+                .settings()
+                .overlay(
+                    StorageSettings.of(
+                        Map.of(
+                            "gcs.upload.threshold",
+                            "256KiB",
+                            "gcs.compose.min-part-size",
+                            "1KiB"))));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    store.close();
+  }
+
+  private static Location at(String key) {
+    return Location.parse("gs://" + BUCKET + "/" + UUID.randomUUID() + "/" + key);
+  }
+
+  private static byte[] random(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  private static byte[] readAll(Location l) throws IOException {
+    try (InputStream in = store.read(l, 0, -1)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static long leftovers() throws IOException {
+    // list() hides temporary parts from users: count them with a client of the test's own.
+    long n = 0;
+    for (var b :
+        com.google.cloud.storage.StorageOptions.http()
+            .setHost(FakeGcsServer.shared().endpoint())
+            .setProjectId("test-project")
+            .setCredentials(com.google.cloud.NoCredentials.getInstance())
+            .build()
+            .getService()
+            .list(
+                BUCKET,
+                com.google.cloud.storage.Storage.BlobListOption.prefix(
+                    GcsObjectStore.UPLOADS_PREFIX))
+            .iterateAll()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void resumableUploadsAboveTheThresholdKeepBytesAndMetadata() throws IOException {
+    byte[] data = random(3 << 20);
+    Location l = at("large.bin");
+    store.write(
+        l,
+        new ByteArrayInputStream(data),
+        data.length,
+        new ObjectMetadata("text/csv", Map.of("lakefs-checksum", "abc")));
+    assertThat(readAll(l)).isEqualTo(data);
+    ObjectInfo info = store.stat(l);
+    assertThat(info.metadata().contentType()).isEqualTo("text/csv");
+    assertThat(info.metadata().userMetadata()).containsEntry("lakefs-checksum", "abc");
+  }
+
+  @Test
+  void aResumableUploadWhoseSourceBreaksLeavesNothing() {
+    Location l = at("broken.bin");
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    l, new ByteArrayInputStream(random(1 << 20)), 2 << 20, ObjectMetadata.EMPTY))
+        .hasMessageContaining("ended after");
+    assertThatThrownBy(() -> store.stat(l)).isInstanceOf(FileNotFoundException.class);
+  }
+
+  @Test
+  void compositeUploadsOfMoreThanThirtyTwoPartsLeaveNoTemporaryParts() throws IOException {
+    int parts = 70;
+    int partSize = 2048;
+    byte[] data = random(parts * partSize);
+    Location l = at("composed.bin");
+    MultipartUpload upload =
+        store.startMultipart(l, data.length, new ObjectMetadata("image/png", Map.of("k", "v")));
+    var written = new ArrayList<UploadedPart>();
+    for (int i = parts; i >= 1; i--) {
+      MultipartUpload worker = store.resumeMultipart(l, upload.uploadId());
+      written.add(
+          worker.writePart(
+              i, new ByteArrayInputStream(data, (i - 1) * partSize, partSize), partSize));
+    }
+    assertThat(leftovers()).isEqualTo(parts);
+    upload.complete(written);
+    assertThat(readAll(l)).isEqualTo(data);
+    assertThat(store.stat(l).metadata().contentType()).isEqualTo("image/png");
+    assertThat(store.stat(l).metadata().userMetadata()).containsEntry("k", "v");
+    assertThat(leftovers()).isZero();
+
+    MultipartUpload aborted = store.startMultipart(at("aborted.bin"), 4096, ObjectMetadata.EMPTY);
+    aborted.writePart(1, new ByteArrayInputStream(new byte[2048]), 2048);
+    aborted.abort();
+    assertThat(leftovers()).isZero();
+  }
+
+  @Test
+  void copiesInsideGcsUseRewrite() throws IOException {
+    byte[] data = random(500_000);
+    Location source = at("src.bin");
+    store.write(source, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    Location dest = Location.parse("gs://" + BUCKET + "/copies/" + UUID.randomUUID());
+    assertThat(store.canCopyServerSide(source, dest)).isTrue();
+    long before = store.rewriteCount();
+    store.copyServerSide(
+        source,
+        dest,
+        data.length,
+        new ObjectMetadata("application/json", Map.of("lakefs-checksum", "x1")));
+    assertThat(store.rewriteCount() - before).isEqualTo(1);
+    assertThat(readAll(dest)).isEqualTo(data);
+    assertThat(store.stat(dest).metadata().userMetadata()).containsEntry("lakefs-checksum", "x1");
+    assertThat(store.stat(dest).metadata().contentType()).isEqualTo("application/json");
+    assertThat(store.canCopyServerSide(Location.parse("s3://b/k"), dest)).isFalse();
+  }
+
+  @Test
+  void presigningWithoutServiceAccountCredentialsIsRefusedAsDocumented() {
+    assertThatThrownBy(() -> store.presignRead(at("x"), Duration.ofMinutes(1)))
+        .isInstanceOf(UnsupportedStoreOperationException.class)
+        .hasMessageContaining("service-account");
+  }
+
+  @Test
+  void aMissingBucketIsNamed() {
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    Location.parse("gs://no-such-bucket-y/k"),
+                    new ByteArrayInputStream(new byte[1]),
+                    1,
+                    ObjectMetadata.EMPTY))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessageContaining("no-such-bucket-y");
+  }
+
+  @Test
+  void hadoopConnectorKeysAreUnderstood() throws IOException {
+    var s =
+        StorageSettings.of(
+            Map.of(
+                "fs.gs.project.id",
+                "from-hadoop",
+                "gcs.endpoint",
+                FakeGcsServer.shared().endpoint(),
+                "gcs.no-auth",
+                "true"));
+    try (var other = new GcsObjectStore(s)) {
+      assertThat(other.projectId()).isEqualTo("from-hadoop");
+    }
+    var both = s.overlay(StorageSettings.of(Map.of("gcs.project-id", "explicit")));
+    try (var other = new GcsObjectStore(both)) {
+      assertThat(other.projectId()).isEqualTo("explicit");
+    }
+  }
+}
