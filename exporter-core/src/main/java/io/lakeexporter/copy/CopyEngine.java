@@ -6,16 +6,15 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -137,7 +136,7 @@ public final class CopyEngine {
       var parts = new ArrayList<UploadedPart>(partCount);
       int attempts = 1;
       for (Future<RetryPolicy.Result<UploadedPart>> future : futures) {
-        RetryPolicy.Result<UploadedPart> result = await(future);
+        RetryPolicy.Result<UploadedPart> result = Parallel.await(future);
         parts.add(result.value());
         attempts = Math.max(attempts, result.attempts());
       }
@@ -147,24 +146,6 @@ public final class CopyEngine {
       futures.forEach(f -> f.cancel(true));
       abortQuietly(upload, e);
       throw e;
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while copying parts");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(cause);
     }
   }
 

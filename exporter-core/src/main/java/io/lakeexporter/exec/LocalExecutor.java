@@ -5,6 +5,7 @@ import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
+import io.lakeexporter.storage.Parallel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,9 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -33,8 +32,10 @@ public final class LocalExecutor implements AutoCloseable {
       throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
     }
     this.concurrency = concurrency;
-    this.actionPool = Executors.newFixedThreadPool(concurrency, named("export-action"));
-    this.partPool = Executors.newFixedThreadPool(concurrency, named("export-part"));
+    this.actionPool =
+        Executors.newFixedThreadPool(concurrency, Parallel.daemonThreads("export-action"));
+    this.partPool =
+        Executors.newFixedThreadPool(concurrency, Parallel.daemonThreads("export-part"));
   }
 
   /** The pool for the parts of large objects, separate so that whole copies can wait on parts. */
@@ -132,14 +133,5 @@ public final class LocalExecutor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static ThreadFactory named(String prefix) {
-    var counter = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + counter.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -6,6 +6,17 @@ import java.io.InputStream;
 
 /** Reads at most a fixed number of bytes from another stream. */
 public final class BoundedInputStream extends FilterInputStream {
+
+  /**
+   * A view of {@code in} that leaves it open when closed: a part of a stream others go on reading.
+   */
+  public static InputStream unclosable(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public void close() {}
+    };
+  }
+
   private long remaining;
 
   public BoundedInputStream(InputStream in, long limit) {

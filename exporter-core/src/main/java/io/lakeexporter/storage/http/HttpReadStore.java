@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.http;
 
+import io.lakeexporter.storage.BoundedInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -104,7 +105,7 @@ public final class HttpReadStore implements ObjectStore {
     int code = response.statusCode();
     if (code == 200 && (range == null || offset == 0)) {
       InputStream body = response.body();
-      return length < 0 ? body : limit(body, length);
+      return length < 0 ? body : new BoundedInputStream(body, length);
     }
     if (code == 206) {
       return response.body();
@@ -117,41 +118,6 @@ public final class HttpReadStore implements ObjectStore {
       return InputStream.nullInputStream();
     }
     throw failure(code, location);
-  }
-
-  private static InputStream limit(InputStream in, long length) {
-    return new InputStream() {
-      long remaining = length;
-
-      @Override
-      public int read() throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int b = in.read();
-        if (b >= 0) {
-          remaining--;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int n = in.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-          remaining -= n;
-        }
-        return n;
-      }
-
-      @Override
-      public void close() throws IOException {
-        in.close();
-      }
-    };
   }
 
   @Override

@@ -26,18 +26,19 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import io.lakeexporter.storage.UploadIds;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,14 +48,10 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -97,15 +94,10 @@ public final class AzureBlobStore
     this.copyBlockSize = settings.getBytes("azure.copy.block-size", 100L << 20);
     this.listPageSize = settings.getInt("azure.list.page-size", 5000);
     this.copyFromExternalUrls = settings.getBoolean("azure.copy.from-external-urls", true);
-    var threads = new AtomicInteger();
     this.copyPool =
         Executors.newFixedThreadPool(
             settings.getInt("azure.copy.concurrency", 8),
-            r -> {
-              Thread t = new Thread(r, "azure-block-copy-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Parallel.daemonThreads("azure-block-copy"));
   }
 
   @Override
@@ -228,7 +220,10 @@ public final class AzureBlobStore
     for (int number = 1; offset < size; number++) {
       long length = Math.min(block, size - offset);
       parts.add(
-          upload.writePart(number, new BoundedInputStream(unclosable(exact), length), length));
+          upload.writePart(
+              number,
+              new BoundedInputStream(BoundedInputStream.unclosable(exact), length),
+              length));
       offset += length;
     }
     if (exact.read() >= 0) {
@@ -293,7 +288,7 @@ public final class AzureBlobStore
   public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
       throws IOException {
     ref(location);
-    return new BlockUpload(location, BlockUpload.newId(metadata));
+    return new BlockUpload(location, UploadIds.newId(metadata));
   }
 
   @Override
@@ -338,7 +333,7 @@ public final class AzureBlobStore
       }
     }
     long block = BLOCK_LIMITS.partSizeFor(size, copyBlockSize);
-    BlockUpload upload = new BlockUpload(destination, BlockUpload.newId(metadata));
+    BlockUpload upload = new BlockUpload(destination, UploadIds.newId(metadata));
     var futures = new ArrayList<Future<UploadedPart>>();
     try {
       int number = 1;
@@ -350,7 +345,7 @@ public final class AzureBlobStore
       }
       var parts = new ArrayList<UploadedPart>();
       for (Future<UploadedPart> f : futures) {
-        parts.add(await(f));
+        parts.add(Parallel.await(f));
       }
       upload.complete(parts);
       blockCopies.incrementAndGet();
@@ -389,8 +384,8 @@ public final class AzureBlobStore
   }
 
   /**
-   * Staged blocks of one blob. The upload id carries a random block-id prefix and the metadata the
-   * commit will set, so any worker can resume from the id alone.
+   * Staged blocks of one blob. The upload id ({@link UploadIds}) carries a random block-id prefix
+   * and the metadata the commit will set, so any worker can resume from the id alone.
    */
   private final class BlockUpload implements MultipartUpload {
     private final Location location;
@@ -401,37 +396,8 @@ public final class AzureBlobStore
     BlockUpload(Location location, String uploadId) throws IOException {
       this.location = location;
       this.uploadId = uploadId;
-      int dot = uploadId.indexOf('.');
-      if (dot != 16) {
-        throw new IOException("not an upload id of this store: " + uploadId);
-      }
-      this.prefix = uploadId.substring(0, dot);
-      var p = new Properties();
-      p.load(
-          new java.io.StringReader(
-              new String(
-                  Base64.getUrlDecoder().decode(uploadId.substring(dot + 1)),
-                  StandardCharsets.UTF_8)));
-      String type = p.getProperty("\u0000type", "");
-      var user = new java.util.HashMap<String, String>();
-      p.stringPropertyNames().stream()
-          .filter(k -> !k.equals("\u0000type"))
-          .forEach(k -> user.put(k, p.getProperty(k)));
-      this.metadata = new ObjectMetadata(type, user);
-    }
-
-    static String newId(ObjectMetadata metadata) throws IOException {
-      var p = new Properties();
-      p.setProperty("\u0000type", metadata.contentType());
-      metadata.userMetadata().forEach(p::setProperty);
-      var text = new java.io.StringWriter();
-      p.store(text, null);
-      String random = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-      return random
-          + "."
-          + Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+      this.prefix = UploadIds.key(uploadId);
+      this.metadata = UploadIds.metadata(uploadId);
     }
 
     /** Block ids must all have the same length within a blob. */
@@ -516,34 +482,10 @@ public final class AzureBlobStore
     public void abort() {}
   }
 
-  private static <T> T await(Future<T> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted during a server-side copy");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(e.getCause());
-    }
-  }
-
   private static BlobHttpHeaders headers(ObjectMetadata metadata) {
     return new BlobHttpHeaders()
         .setContentType(
             metadata.contentType().isEmpty() ? "application/octet-stream" : metadata.contentType());
-  }
-
-  private static InputStream unclosable(InputStream in) {
-    return new FilterInputStream(in) {
-      @Override
-      public void close() {}
-    };
   }
 
   /** Names account, container and blob; the SDK's message may hold a URL with a SAS, so not it. */

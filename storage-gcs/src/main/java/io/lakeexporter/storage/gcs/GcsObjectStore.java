@@ -24,6 +24,7 @@ import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import io.lakeexporter.storage.UploadIds;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -33,7 +34,6 @@ import java.io.PushbackInputStream;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +42,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -287,7 +285,7 @@ public final class GcsObjectStore
   @Override
   public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
       throws IOException {
-    return new ComposedUpload(location, ComposedUpload.newId(metadata));
+    return new ComposedUpload(location, UploadIds.newId(metadata));
   }
 
   @Override
@@ -356,35 +354,8 @@ public final class GcsObjectStore
     ComposedUpload(Location location, String uploadId) throws IOException {
       this.location = location;
       this.uploadId = uploadId;
-      int dot = uploadId.indexOf('.');
-      if (dot != 16) {
-        throw new IOException("not an upload id of this store: " + uploadId);
-      }
-      this.partsPrefix = UPLOADS_PREFIX + uploadId.substring(0, dot) + "/";
-      var p = new Properties();
-      p.load(
-          new java.io.StringReader(
-              new String(
-                  Base64.getUrlDecoder().decode(uploadId.substring(dot + 1)),
-                  StandardCharsets.UTF_8)));
-      var user = new HashMap<String, String>();
-      p.stringPropertyNames().stream()
-          .filter(k -> !k.equals("\u0000type"))
-          .forEach(k -> user.put(k, p.getProperty(k)));
-      this.metadata = new ObjectMetadata(p.getProperty("\u0000type", ""), user);
-    }
-
-    static String newId(ObjectMetadata metadata) throws IOException {
-      var p = new Properties();
-      p.setProperty("\u0000type", metadata.contentType());
-      metadata.userMetadata().forEach(p::setProperty);
-      var text = new java.io.StringWriter();
-      p.store(text, null);
-      return UUID.randomUUID().toString().replace("-", "").substring(0, 16)
-          + "."
-          + Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+      this.partsPrefix = UPLOADS_PREFIX + UploadIds.key(uploadId) + "/";
+      this.metadata = UploadIds.metadata(uploadId);
     }
 
     private BlobId part(String name) {

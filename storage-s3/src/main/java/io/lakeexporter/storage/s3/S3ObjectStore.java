@@ -8,6 +8,7 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
 import io.lakeexporter.storage.ServerSideCopyable;
@@ -15,10 +16,8 @@ import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.FileNotFoundException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,11 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -84,15 +81,8 @@ public final class S3ObjectStore
     this.copyPartSize =
         Math.max(S3_LIMITS.minPartSize(), settings.getBytes("s3.copy.part-size", 128L << 20));
     int copyConcurrency = settings.getInt("s3.copy.concurrency", 8);
-    var threads = new AtomicInteger();
     this.copyPool =
-        Executors.newFixedThreadPool(
-            copyConcurrency,
-            r -> {
-              Thread t = new Thread(r, "s3-part-copy-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(copyConcurrency, Parallel.daemonThreads("s3-part-copy"));
   }
 
   @Override
@@ -194,7 +184,10 @@ public final class S3ObjectStore
       for (int number = 1; offset < size; number++) {
         long length = Math.min(part, size - offset);
         parts.add(
-            upload.writePart(number, new BoundedInputStream(unclosable(exact), length), length));
+            upload.writePart(
+                number,
+                new BoundedInputStream(BoundedInputStream.unclosable(exact), length),
+                length));
         offset += length;
       }
       if (exact.read() >= 0) {
@@ -354,7 +347,7 @@ public final class S3ObjectStore
       }
       var parts = new ArrayList<UploadedPart>();
       for (Future<UploadedPart> f : futures) {
-        parts.add(await(f));
+        parts.add(Parallel.await(f));
       }
       upload.complete(parts);
       partCopies.incrementAndGet();
@@ -366,23 +359,6 @@ public final class S3ObjectStore
         e.addSuppressed(abortFailure);
       }
       throw e;
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted during a server-side copy");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(e.getCause());
     }
   }
 
@@ -517,13 +493,6 @@ public final class S3ObjectStore
         throw translate(e, "abort the upload to", location);
       }
     }
-  }
-
-  private static InputStream unclosable(InputStream in) {
-    return new FilterInputStream(in) {
-      @Override
-      public void close() {}
-    };
   }
 
   private static String contentType(ObjectMetadata metadata) {
