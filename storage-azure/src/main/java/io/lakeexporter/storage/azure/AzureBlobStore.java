@@ -18,7 +18,6 @@ import com.azure.storage.blob.options.BlockBlobStageBlockFromUrlOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-import io.lakeexporter.storage.BoundedInputStream;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -29,6 +28,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.SequentialParts;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
@@ -190,8 +190,8 @@ public final class AzureBlobStore
   public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
       throws IOException {
     BlobRef ref = ref(location);
-    var exact = new ExactLengthInputStream(data, size, location.toString());
     if (size <= singleUploadThreshold) {
+      var exact = new ExactLengthInputStream(data, size, location.toString());
       try {
         blob(ref)
             .getBlockBlobClient()
@@ -213,23 +213,8 @@ public final class AzureBlobStore
       }
       return;
     }
-    long block = BLOCK_LIMITS.partSizeFor(size, blockSize);
-    MultipartUpload upload = startMultipart(location, size, metadata);
-    var parts = new ArrayList<UploadedPart>();
-    long offset = 0;
-    for (int number = 1; offset < size; number++) {
-      long length = Math.min(block, size - offset);
-      parts.add(
-          upload.writePart(
-              number,
-              new BoundedInputStream(BoundedInputStream.unclosable(exact), length),
-              length));
-      offset += length;
-    }
-    if (exact.read() >= 0) {
-      throw new IOException(location + ": the source holds more than " + size + " bytes");
-    }
-    upload.complete(parts);
+    SequentialParts.write(
+        this, location, data, size, BLOCK_LIMITS.partSizeFor(size, blockSize), metadata);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.lakeexporter.storage.s3;
 
-import io.lakeexporter.storage.BoundedInputStream;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -11,6 +10,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.SequentialParts;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
@@ -154,8 +154,8 @@ public final class S3ObjectStore
   @Override
   public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
       throws IOException {
-    var exact = new ExactLengthInputStream(data, size, location.toString());
     if (size <= multipartThreshold) {
+      var exact = new ExactLengthInputStream(data, size, location.toString());
       var body = new OneShotBody(exact, size);
       try {
         client(location)
@@ -176,32 +176,8 @@ public final class S3ObjectStore
       }
       return;
     }
-    long part = S3_LIMITS.partSizeFor(size, partSize);
-    MultipartUpload upload = startMultipart(location, size, metadata);
-    try {
-      var parts = new ArrayList<UploadedPart>();
-      long offset = 0;
-      for (int number = 1; offset < size; number++) {
-        long length = Math.min(part, size - offset);
-        parts.add(
-            upload.writePart(
-                number,
-                new BoundedInputStream(BoundedInputStream.unclosable(exact), length),
-                length));
-        offset += length;
-      }
-      if (exact.read() >= 0) {
-        throw new IOException(location + ": the source holds more than " + size + " bytes");
-      }
-      upload.complete(parts);
-    } catch (IOException | RuntimeException e) {
-      try {
-        upload.abort();
-      } catch (IOException | RuntimeException abortFailure) {
-        e.addSuppressed(abortFailure);
-      }
-      throw e;
-    }
+    SequentialParts.write(
+        this, location, data, size, S3_LIMITS.partSizeFor(size, partSize), metadata);
   }
 
   @Override
