@@ -28,6 +28,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
 import okhttp3.Response;
 
 /**
@@ -43,6 +45,8 @@ public final class LakeFsClient {
   /** lakeFS serves at most 1000 entries a page. */
   static final int PAGE_SIZE = 1000;
 
+  private static final int MAX_IDLE_CONNECTIONS = 256;
+
   private final LakeFsConfig config;
   private final ApiClient api;
   private final RepositoriesApi repositories;
@@ -53,7 +57,13 @@ public final class LakeFsClient {
 
   private LakeFsClient(LakeFsConfig config) {
     this.config = config;
-    this.api = new ApiClient();
+    // The default pool keeps 5 idle connections: with 16 and more concurrent reads through lakeFS
+    // every other request would open a new one.
+    this.api =
+        new ApiClient(
+            new OkHttpClient.Builder()
+                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
+                .build());
     api.setBasePath(config.apiUrl());
     api.setUsername(config.accessKeyId());
     api.setPassword(config.secretAccessKey());

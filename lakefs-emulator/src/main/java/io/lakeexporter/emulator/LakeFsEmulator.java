@@ -31,6 +31,15 @@ public final class LakeFsEmulator implements AutoCloseable {
 
   static final String COMMITTER = "emulator";
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle's algorithm on, every small
+    // response then waits for the client's delayed ACK (40 ms), which caps reads through the API
+    // at a few hundred objects a second. Read once by the JDK, so it must be set before any server.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final String accessKeyId;
