@@ -62,6 +62,7 @@ public final class GcsObjectStore
   static final String UPLOADS_PREFIX = ".lakefs-export-uploads/";
 
   private static final int MAX_COMPOSE = 32;
+  private static final int BATCH = 100;
 
   private final Storage storage;
   private final String endpoint;
@@ -246,19 +247,35 @@ public final class GcsObjectStore
     }
   }
 
+  /** One batch request of up to 100 deletes (the JSON API's batch limit). */
   @Override
   public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
     var failures = new ArrayList<DeleteFailure>();
-    for (Location l : locations) {
+    var all = new ArrayList<>(locations);
+    for (int from = 0; from < all.size(); from += BATCH) {
+      List<Location> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+      List<Boolean> deleted;
       try {
-        storage.delete(id(l));
+        deleted = storage.delete(batch.stream().map(GcsObjectStore::id).toList());
       } catch (StorageException e) {
-        if (e.getCode() != 404) {
-          failures.add(new DeleteFailure(l, e.getCode() + " " + e.getReason()));
+        throw translate(e, "delete from", batch.get(0));
+      }
+      // false means "not found", which is no failure; errors other than 404 raise instead.
+      if (deleted.size() != batch.size()) {
+        for (Location l : batch) {
+          failures.add(
+              new DeleteFailure(
+                  l,
+                  "GCS answered " + deleted.size() + " results for " + batch.size() + " deletes"));
         }
       }
     }
     return failures;
+  }
+
+  @Override
+  public int maxDeleteBatch() {
+    return BATCH;
   }
 
   @Override

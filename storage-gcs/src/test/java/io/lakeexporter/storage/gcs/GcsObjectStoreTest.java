@@ -161,6 +161,23 @@ class GcsObjectStoreTest {
   }
 
   @Test
+  void deletesGoInBatchesOfAHundred() throws IOException {
+    String prefix = "batch-" + UUID.randomUUID() + "/";
+    var locations = new ArrayList<Location>();
+    for (int i = 0; i < 250; i++) {
+      locations.add(Location.parse("gs://" + BUCKET + "/" + prefix + i));
+    }
+    for (int i = 0; i < 250; i += 25) {
+      store.write(locations.get(i), new ByteArrayInputStream(new byte[1]), 1, ObjectMetadata.EMPTY);
+    }
+    assertThat(store.maxDeleteBatch()).isEqualTo(100);
+    assertThat(store.delete(locations)).isEmpty();
+    try (var listed = store.list(Location.parse("gs://" + BUCKET + "/" + prefix))) {
+      assertThat(listed.count()).isZero();
+    }
+  }
+
+  @Test
   void presigningWithoutServiceAccountCredentialsIsRefusedAsDocumented() {
     assertThatThrownBy(() -> store.presignRead(at("x"), Duration.ofMinutes(1)))
         .isInstanceOf(UnsupportedStoreOperationException.class)
