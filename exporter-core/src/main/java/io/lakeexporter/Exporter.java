@@ -19,12 +19,10 @@ import io.lakeexporter.report.RoundTally;
 import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.storage.Location;
-import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.http.HttpReadStore;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -238,36 +236,9 @@ public final class Exporter implements AutoCloseable {
   }
 
   private ExportResult writeStatus(ObjectStore destination, ExportResult result) {
-    String name =
-        result.succeeded()
-            ? StatusFile.successName(result.commitId())
-            : StatusFile.failureName(result.commitId());
-    String stale =
-        result.succeeded()
-            ? StatusFile.failureName(result.commitId())
-            : StatusFile.successName(result.commitId());
-    Location file = root.child(name);
-    byte[] json = StatusFile.render(result);
+    Location file;
     try {
-      copySettings
-          .retry()
-          .run(
-              () -> {
-                destination.write(
-                    file,
-                    new ByteArrayInputStream(json),
-                    json.length,
-                    new ObjectMetadata("application/json", java.util.Map.of()));
-                return null;
-              });
-      // A status file of an earlier attempt at the same commit no longer tells the truth.
-      List<ObjectStore.DeleteFailure> left = destination.delete(List.of(root.child(stale)));
-      if (!left.isEmpty()) {
-        LOG.warn(
-            "could not remove the stale status file {}: {}",
-            root.child(stale),
-            left.get(0).reason());
-      }
+      file = StatusFile.write(destination, root, result, copySettings.retry());
     } catch (IOException e) {
       throw new ExportException(
           "export of commit "
@@ -277,7 +248,7 @@ public final class Exporter implements AutoCloseable {
               + "' ended "
               + result.status()
               + " but its status file could not be written at "
-              + file
+              + root
               + ": "
               + e.getMessage(),
           e);

@@ -7,13 +7,25 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file an export leaves at the destination root: {@code EXPORT_<commitId>_SUCCESS} or {@code
  * EXPORT_<commitId>_FAILURE}, UTF-8 JSON with the summary and, on failure, every failed operation.
  */
 public final class StatusFile {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StatusFile.class);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -26,6 +38,38 @@ public final class StatusFile {
 
   public static String failureName(String commitId) {
     return "EXPORT_" + commitId + "_FAILURE";
+  }
+
+  /**
+   * Writes the status file of {@code result} at {@code root} and removes the other one of the same
+   * commit, which no longer tells the truth.
+   *
+   * @return where it was written
+   */
+  public static Location write(
+      ObjectStore destination, Location root, ExportResult result, RetryPolicy retry)
+      throws IOException {
+    String name =
+        result.succeeded() ? successName(result.commitId()) : failureName(result.commitId());
+    String stale =
+        result.succeeded() ? failureName(result.commitId()) : successName(result.commitId());
+    Location file = root.child(name);
+    byte[] json = render(result);
+    retry.run(
+        () -> {
+          destination.write(
+              file,
+              new ByteArrayInputStream(json),
+              json.length,
+              new ObjectMetadata("application/json", Map.of()));
+          return null;
+        });
+    List<ObjectStore.DeleteFailure> left = destination.delete(List.of(root.child(stale)));
+    if (!left.isEmpty()) {
+      LOG.warn(
+          "could not remove the stale status file {}: {}", root.child(stale), left.get(0).reason());
+    }
+    return file;
   }
 
   /** The JSON of {@code result}, as UTF-8 bytes. */

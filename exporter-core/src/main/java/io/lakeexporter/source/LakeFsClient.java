@@ -127,6 +127,46 @@ public final class LakeFsClient {
    */
   public Stream<ObjectEntry> listObjects(
       String repository, String ref, String prefix, boolean presign) {
+    return listObjects(repository, ref, prefix, "", presign);
+  }
+
+  /**
+   * The top level of {@code ref}: its directories ({@code a/}) and the objects beside them, for
+   * splitting a listing into parts that can be fetched in parallel.
+   */
+  public List<String> topLevelPrefixes(String repository, String ref) {
+    var prefixes = new ArrayList<String>();
+    Paged.<String>stream(
+            after -> {
+              try {
+                ObjectStatsList page =
+                    objects
+                        .listObjects(repository, ref)
+                        .after(after)
+                        .amount(PAGE_SIZE)
+                        .delimiter("/")
+                        .execute();
+                var results = new ArrayList<String>();
+                for (ObjectStats stats : page.getResults()) {
+                  if (stats.getPathType() == ObjectStats.PathTypeEnum.COMMON_PREFIX) {
+                    results.add(stats.getPath());
+                  }
+                }
+                return new Paged.Page<>(
+                    results,
+                    Boolean.TRUE.equals(page.getPagination().getHasMore()),
+                    page.getPagination().getNextOffset());
+              } catch (ApiException e) {
+                throw translate(e, repository, "ref", ref);
+              }
+            })
+        .forEach(prefixes::add);
+    return prefixes;
+  }
+
+  /** Objects under {@code prefix}; with delimiter {@code /}, only those not in a subdirectory. */
+  public Stream<ObjectEntry> listObjects(
+      String repository, String ref, String prefix, String delimiter, boolean presign) {
     return Paged.stream(
         after -> {
           try {
@@ -136,6 +176,7 @@ public final class LakeFsClient {
                     .after(after)
                     .amount(PAGE_SIZE)
                     .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                    .delimiter(delimiter == null || delimiter.isEmpty() ? null : delimiter)
                     .presign(presign)
                     .userMetadata(true)
                     .execute();
@@ -160,6 +201,11 @@ public final class LakeFsClient {
    * API's default {@code three_dot} diffs from the merge base, which is wrong for an export.
    */
   public Stream<DiffEntry> diff(String repository, String leftRef, String rightRef) {
+    return diff(repository, leftRef, rightRef, "");
+  }
+
+  /** The diff restricted to paths under {@code prefix}. */
+  public Stream<DiffEntry> diff(String repository, String leftRef, String rightRef, String prefix) {
     return Paged.stream(
         after -> {
           try {
@@ -167,6 +213,7 @@ public final class LakeFsClient {
                 refs.diffRefs(repository, leftRef, rightRef)
                     .after(after)
                     .amount(PAGE_SIZE)
+                    .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
                     .type("two_dot")
                     .execute();
             var results = new ArrayList<DiffEntry>(page.getResults().size());

@@ -29,7 +29,8 @@ public record LakeFsConfig(
     String accessKeyId,
     String secretAccessKey,
     Duration connectTimeout,
-    Duration readTimeout) {
+    Duration readTimeout)
+    implements java.io.Serializable {
 
   public static final String API_URL_KEY = "lakefs.api.url";
   public static final String ACCESS_KEY_KEY = "lakefs.api.access_key";
