@@ -1,0 +1,120 @@
+package io.lakeexporter.spark;
+
+import io.lakeexporter.copy.CopyEngine;
+import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.exec.ExportActions;
+import io.lakeexporter.exec.LocalExecutor;
+import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.report.RoundTally;
+import io.lakeexporter.source.DiffEntry;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.http.HttpReadStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/** The work that runs on executors: listing a split, and copying a partition of actions. */
+final class ExecutorTasks {
+
+  /** The split of objects directly at the root (no {@code /} in their path). */
+  static final String ROOT = "";
+
+  private ExecutorTasks() {}
+
+  /**
+   * The actions of {@code round} in one split of the listing, fetched page by page as Spark
+   * consumes them (never the whole split in memory).
+   */
+  static Iterator<Action> list(JobSpec spec, String split, int round) {
+    LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
+    Stream<Action> actions;
+    if (spec.mode() == ExportMode.DIFF) {
+      actions =
+          lakeFs
+              .diff(spec.repository(), spec.previousCommitId(), spec.commitId(), split)
+              .filter(d -> !split.equals(ROOT) || d.path().indexOf('/') < 0)
+              .map(
+                  d ->
+                      d.type() == DiffEntry.Type.REMOVED
+                          ? Action.delete(d.path(), spec.filter().roundForKey(d.path()))
+                          : Action.copyOf(
+                              d.path(), d.sizeBytes(), spec.filter().roundForKey(d.path())));
+    } else {
+      actions =
+          lakeFs
+              .listObjects(
+                  spec.repository(), spec.commitId(), split, split.equals(ROOT) ? "/" : "", false)
+              .map(e -> Action.copy(e, spec.filter().roundForKey(e.path())));
+    }
+    Iterator<Action> it = actions.filter(a -> a.round() == round).iterator();
+    return new Iterator<>() {
+      private boolean open = true;
+
+      @Override
+      public boolean hasNext() {
+        boolean more = open && it.hasNext();
+        if (!more && open) {
+          open = false;
+          lakeFs.close();
+        }
+        return more;
+      }
+
+      @Override
+      public Action next() {
+        return it.next();
+      }
+    };
+  }
+
+  /** Copies and deletes one partition's actions with the core's engine, bounded in memory. */
+  static Iterator<PartitionOutcome> run(JobSpec spec, int round, Iterator<Action> actions) {
+    LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
+    try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
+        var executor = new LocalExecutor(spec.concurrency());
+        var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
+      Location root = Location.parse(spec.destination());
+      var destination = storage.storeFor(root);
+      var settings =
+          new CopySettings(spec.partSize(), spec.multipartThreshold(), RetryPolicy.DEFAULT, true);
+      var engine = new CopyEngine(destination, executor.partPool(), settings);
+      var handler =
+          new ExportActions(
+              lakeFs,
+              spec.repository(),
+              spec.commitId(),
+              storage,
+              destination,
+              root,
+              engine,
+              SourceMode.AUTO,
+              RetryPolicy.DEFAULT,
+              presigned);
+      var failures = new RoundTally.FailureLog();
+      Stream<Action> stream =
+          StreamSupport.stream(
+              Spliterators.spliteratorUnknownSize(actions, Spliterator.ORDERED), false);
+      RoundSummary summary =
+          executor.runRound(round, stream, handler, failures, ProgressListener.NONE);
+      return List.of(PartitionOutcome.of(summary, failures.kept(), failures.omitted())).iterator();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      lakeFs.close();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.lakeexporter.spark;
+
+import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.source.LakeFsConfig;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything an executor needs to list and copy its share of an export; shipped with each task.
+ * Holds credentials: it never appears in job descriptions, RDD names or logs ({@link #toString()}
+ * hides the settings' values and the lakeFS secret).
+ */
+record JobSpec(
+    LakeFsConfig lakeFs,
+    String repository,
+    ExportMode mode,
+    String commitId,
+    String previousCommitId,
+    KeyFilter filter,
+    Map<String, String> settings,
+    String destination,
+    int concurrency,
+    long partSize,
+    long multipartThreshold)
+    implements Serializable {
+
+  JobSpec {
+    Objects.requireNonNull(lakeFs, "lakeFs is null");
+    Objects.requireNonNull(repository, "repository is null");
+    Objects.requireNonNull(mode, "mode is null");
+    Objects.requireNonNull(commitId, "commitId is null");
+    Objects.requireNonNull(filter, "filter is null");
+    settings = Map.copyOf(settings);
+    Objects.requireNonNull(destination, "destination is null");
+  }
+
+  @Override
+  public String toString() {
+    return "JobSpec["
+        + repository
+        + "@"
+        + commitId
+        + " -> "
+        + destination
+        + ", settings "
+        + settings.keySet()
+        + "]";
+  }
+}

@@ -1,0 +1,41 @@
+package io.lakeexporter.spark;
+
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.RoundSummary;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What one Spark partition did in a round: counts and the failures it kept. Small, so the driver
+ * collects every partition's once, and no copy is ever recomputed to count it.
+ */
+record PartitionOutcome(
+    long copied,
+    long deleted,
+    long failed,
+    long bytes,
+    long serverSide,
+    long parallelParts,
+    long streamed,
+    List<ActionOutcome> failures,
+    long failuresOmitted)
+    implements Serializable {
+
+  PartitionOutcome {
+    failures = List.copyOf(failures);
+  }
+
+  static PartitionOutcome of(RoundSummary s, List<ActionOutcome> failures, long omitted) {
+    return new PartitionOutcome(
+        s.copied(),
+        s.deleted(),
+        s.failed(),
+        s.bytes(),
+        s.copiedBy(CopyStrategy.SERVER_SIDE),
+        s.copiedBy(CopyStrategy.PARALLEL_PARTS),
+        s.copiedBy(CopyStrategy.STREAM),
+        failures,
+        omitted);
+  }
+}

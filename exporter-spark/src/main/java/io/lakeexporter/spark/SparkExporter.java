@@ -1,0 +1,442 @@
+package io.lakeexporter.spark;
+
+import io.lakeexporter.ExportException;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.Version;
+import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.filter.SparkFilter;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.report.RoundTally;
+import io.lakeexporter.report.StatusFile;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Runs an export on Spark: the listing is split by top-level prefix and fetched by executors, the
+ * actions of each round are spread over partitions by bytes (not by count), executors copy with the
+ * core engine, and the driver collects one small outcome per partition and writes the same status
+ * file as the standalone {@link io.lakeexporter.Exporter}. Rounds are successive Spark jobs; a
+ * failed round stops the later ones.
+ */
+public final class SparkExporter {
+
+  /** Each object weighs its bytes plus this, so that many small objects also spread out. */
+  static final long OBJECT_OVERHEAD_BYTES = 256 * 1024;
+
+  private final SparkSession spark;
+  private final LakeFsConfig lakeFsConfig;
+  private final String repository;
+  private final String destination;
+  private final KeyFilter filter;
+  private final int concurrency;
+  private final long partSize;
+  private final long multipartThreshold;
+  private final boolean dryRun;
+  private final Map<String, String> settings;
+  private final int partitions;
+
+  private SparkExporter(Builder b) {
+    this.spark = Objects.requireNonNull(b.spark, "spark is null");
+    this.lakeFsConfig = Objects.requireNonNull(b.lakeFs, "lakeFs is null");
+    this.repository = Objects.requireNonNull(b.repository, "repository is null");
+    this.destination = Objects.requireNonNull(b.destination, "destination is null");
+    this.filter = b.filter;
+    this.concurrency = b.concurrency;
+    this.partSize = b.partSize;
+    this.multipartThreshold = b.multipartThreshold;
+    this.dryRun = b.dryRun;
+    this.settings = Map.copyOf(b.settings);
+    this.partitions =
+        b.partitions > 0 ? b.partitions : Math.max(1, spark.sparkContext().defaultParallelism());
+    try {
+      Location.parse(destination);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidExportException("invalid destination: " + e.getMessage(), e);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public ExportResult exportAllFromBranch(String branch) {
+    LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
+    try {
+      return run(lakeFs, ExportMode.BRANCH, branch, null, lakeFs.resolveBranch(repository, branch));
+    } finally {
+      lakeFs.close();
+    }
+  }
+
+  public ExportResult exportAllFromCommit(String commitId) {
+    LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
+    try {
+      return run(lakeFs, ExportMode.COMMIT, null, null, lakeFs.commit(repository, commitId).id());
+    } finally {
+      lakeFs.close();
+    }
+  }
+
+  public ExportResult exportFrom(String branch, String prevCommitId) {
+    LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
+    try {
+      String head = lakeFs.resolveBranch(repository, branch);
+      String previous = lakeFs.commit(repository, prevCommitId).id();
+      return run(lakeFs, ExportMode.DIFF, branch, previous, head);
+    } finally {
+      lakeFs.close();
+    }
+  }
+
+  private ExportResult run(
+      LakeFsClient lakeFs, ExportMode mode, String branch, String previous, String commitId) {
+    Instant started = Instant.now();
+    var spec =
+        new JobSpec(
+            lakeFsConfig,
+            repository,
+            mode,
+            commitId,
+            previous,
+            filter,
+            settings,
+            destination,
+            concurrency,
+            partSize,
+            multipartThreshold);
+    // The driver lists only the top level; executors list the rest, one split each.
+    var splits = new TreeSet<>(lakeFs.topLevelPrefixes(repository, commitId));
+    if (previous != null) {
+      splits.addAll(lakeFs.topLevelPrefixes(repository, previous));
+    }
+    var splitList = new ArrayList<String>(splits);
+    splitList.add(ExecutorTasks.ROOT);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var rounds = new ArrayList<RoundSummary>();
+    var failures = new ArrayList<ActionOutcome>();
+    long omitted = 0;
+    var planned = new ArrayList<PlanTotals.RoundTotals>();
+    boolean failed = false;
+    for (int round = 1; round <= filter.rounds(); round++) {
+      if (failed) {
+        rounds.add(RoundSummary.skipped(round));
+        continue;
+      }
+      int r = round;
+      jsc.setJobDescription("lakeFS export of " + repository + " round " + r);
+      JavaRDD<Action> actions =
+          jsc.parallelize(splitList, splitList.size())
+              .flatMap(split -> ExecutorTasks.list(spec, split, r))
+              .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      try {
+        List<long[]> perPartition =
+            actions
+                .mapPartitions(
+                    it -> {
+                      long weight = 0;
+                      long copies = 0;
+                      long deletes = 0;
+                      long bytes = 0;
+                      while (it.hasNext()) {
+                        Action a = it.next();
+                        weight += a.size() + OBJECT_OVERHEAD_BYTES;
+                        if (a.kind() == Action.Kind.COPY) {
+                          copies++;
+                          bytes += a.size();
+                        } else {
+                          deletes++;
+                        }
+                      }
+                      return List.of(new long[] {weight, copies, deletes, bytes}).iterator();
+                    })
+                .collect();
+        long total = perPartition.stream().mapToLong(c -> c[0]).sum();
+        planned.add(
+            new PlanTotals.RoundTotals(
+                r,
+                perPartition.stream().mapToLong(c -> c[1]).sum(),
+                perPartition.stream().mapToLong(c -> c[2]).sum(),
+                perPartition.stream().mapToLong(c -> c[3]).sum()));
+        if (dryRun) {
+          continue;
+        }
+        long[] offsets = new long[perPartition.size()];
+        for (int i = 1; i < offsets.length; i++) {
+          offsets[i] = offsets[i - 1] + perPartition.get(i - 1)[0];
+        }
+        int target = partitions;
+        long all = Math.max(1, total);
+        List<PartitionOutcome> outcomes =
+            actions
+                .mapPartitionsWithIndex(
+                    (index, it) -> {
+                      // Each action's place in the byte order of the whole round picks its
+                      // partition: every partition gets an equal share of bytes.
+                      long offset = offsets[index];
+                      var keyed = new ArrayList<Tuple2<Integer, Action>>();
+                      while (it.hasNext()) {
+                        Action a = it.next();
+                        int p = (int) Math.min(target - 1, (long) ((double) offset / all * target));
+                        keyed.add(new Tuple2<>(p, a));
+                        offset += a.size() + OBJECT_OVERHEAD_BYTES;
+                      }
+                      return keyed.iterator();
+                    },
+                    true)
+                .mapToPair(t -> t)
+                .partitionBy(new HashPartitioner(target))
+                .values()
+                .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
+                .collect();
+        RoundSummary summary = merge(r, outcomes);
+        for (PartitionOutcome o : outcomes) {
+          for (ActionOutcome f : o.failures()) {
+            if (failures.size() < RoundTally.MAX_FAILURES) {
+              failures.add(f);
+            } else {
+              omitted++;
+            }
+          }
+          omitted += o.failuresOmitted();
+        }
+        rounds.add(summary);
+        failed = summary.failed() > 0;
+      } finally {
+        actions.unpersist(false);
+      }
+    }
+    var totals = new PlanTotals(planned);
+    if (dryRun) {
+      var plannedRounds = new ArrayList<RoundSummary>();
+      for (PlanTotals.RoundTotals t : planned) {
+        plannedRounds.add(
+            new RoundSummary(
+                t.round(),
+                RoundSummary.Status.PLANNED,
+                t.copies(),
+                t.deletes(),
+                0,
+                t.bytes(),
+                Map.of()));
+      }
+      return result(
+          mode,
+          branch,
+          previous,
+          commitId,
+          started,
+          ExportResult.Status.PLANNED,
+          plannedRounds,
+          failures,
+          omitted,
+          null,
+          totals);
+    }
+    ExportResult result =
+        result(
+            mode,
+            branch,
+            previous,
+            commitId,
+            started,
+            failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED,
+            rounds,
+            failures,
+            omitted,
+            null,
+            totals);
+    Location root = Location.parse(destination);
+    try (var storage = StorageRegistry.discover(StorageSettings.of(settings))) {
+      Location file = StatusFile.write(storage.storeFor(root), root, result, RetryPolicy.DEFAULT);
+      return result(
+          mode,
+          branch,
+          previous,
+          commitId,
+          started,
+          result.status(),
+          rounds,
+          failures,
+          omitted,
+          file.toString(),
+          totals);
+    } catch (IOException e) {
+      throw new ExportException(
+          "export of commit "
+              + commitId
+              + " of repository '"
+              + repository
+              + "' ended "
+              + result.status()
+              + " but its status file could not be written at "
+              + root
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static RoundSummary merge(int round, List<PartitionOutcome> outcomes) {
+    long copied = 0;
+    long deleted = 0;
+    long failed = 0;
+    long bytes = 0;
+    var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
+    for (PartitionOutcome o : outcomes) {
+      copied += o.copied();
+      deleted += o.deleted();
+      failed += o.failed();
+      bytes += o.bytes();
+      by.merge(CopyStrategy.SERVER_SIDE, o.serverSide(), Long::sum);
+      by.merge(CopyStrategy.PARALLEL_PARTS, o.parallelParts(), Long::sum);
+      by.merge(CopyStrategy.STREAM, o.streamed(), Long::sum);
+    }
+    return new RoundSummary(
+        round,
+        failed == 0 ? RoundSummary.Status.SUCCEEDED : RoundSummary.Status.FAILED,
+        copied,
+        deleted,
+        failed,
+        bytes,
+        by);
+  }
+
+  private ExportResult result(
+      ExportMode mode,
+      String branch,
+      String previous,
+      String commitId,
+      Instant started,
+      ExportResult.Status status,
+      List<RoundSummary> rounds,
+      List<ActionOutcome> failures,
+      long omitted,
+      String statusFile,
+      PlanTotals totals) {
+    return new ExportResult(
+        status,
+        repository,
+        mode,
+        branch,
+        previous,
+        commitId,
+        Location.parse(destination).toString(),
+        started,
+        Instant.now(),
+        rounds,
+        failures,
+        omitted,
+        "",
+        statusFile,
+        totals,
+        Version.get());
+  }
+
+  /** Options; the same as the standalone exporter's. */
+  public static final class Builder {
+    private SparkSession spark;
+    private LakeFsConfig lakeFs;
+    private String repository;
+    private String destination;
+    private KeyFilter filter = new SparkFilter();
+    private int concurrency = 16;
+    private long partSize = CopySettings.DEFAULT_PART_SIZE;
+    private long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
+    private boolean dryRun;
+    private Map<String, String> settings = new LinkedHashMap<>();
+    private int partitions;
+
+    private Builder() {}
+
+    public Builder spark(SparkSession spark) {
+      this.spark = spark;
+      return this;
+    }
+
+    public Builder lakeFs(LakeFsConfig lakeFs) {
+      this.lakeFs = lakeFs;
+      return this;
+    }
+
+    public Builder repository(String repository) {
+      this.repository = repository;
+      return this;
+    }
+
+    public Builder destination(String destination) {
+      this.destination = destination;
+      return this;
+    }
+
+    public Builder keyFilter(KeyFilter filter) {
+      this.filter = Objects.requireNonNull(filter, "filter is null");
+      return this;
+    }
+
+    /** Objects copied at once in each task. */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1) {
+        throw new InvalidExportException("concurrency must be at least 1, not " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    public Builder partSize(long partSize) {
+      this.partSize = partSize;
+      return this;
+    }
+
+    public Builder multipartThreshold(long bytes) {
+      this.multipartThreshold = bytes;
+      return this;
+    }
+
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    /** Storage settings for executors and the driver (S3, Azure, GCS keys). */
+    public Builder storageSettings(Map<String, String> settings) {
+      this.settings = new LinkedHashMap<>(settings);
+      return this;
+    }
+
+    /** Partitions per round; by default Spark's default parallelism. */
+    public Builder partitions(int partitions) {
+      this.partitions = partitions;
+      return this;
+    }
+
+    public SparkExporter build() {
+      return new SparkExporter(this);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.lakeexporter.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Spark in local mode, end to end through the emulator on local files. */
+class SparkExporterTest {
+
+  @TempDir static Path work;
+  private static SparkSession spark;
+  private static StorageRegistry storage;
+  private static LakeFsEmulator emulator;
+  private static LakeFsConfig config;
+  private static Map<String, String> settings;
+
+  @TempDir Path out;
+
+  @BeforeAll
+  static void start() throws IOException {
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("lakefs-export-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate();
+    settings = Map.of(LocalStorageProvider.BLOCKSTORE_PATH_KEY, work.toString());
+    storage = StorageRegistry.discover(StorageSettings.of(settings));
+    emulator = LakeFsEmulator.builder().storage(storage).start();
+    config =
+        LakeFsConfig.builder()
+            .apiUrl(emulator.apiUrl())
+            .accessKeyId(emulator.accessKeyId())
+            .secretAccessKey(emulator.secretAccessKey())
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    spark.stop();
+    emulator.close();
+    storage.close();
+  }
+
+  private static String repository(String name) throws IOException {
+    emulator.createRepository(name, "local://" + name, "main");
+    for (int t = 0; t < 3; t++) {
+      for (int p = 0; p < 4; p++) {
+        put(name, "tables/t" + t + "/part-" + p + ".parquet", "table " + t + " part " + p);
+      }
+      put(name, "tables/t" + t + "/_SUCCESS", "");
+    }
+    put(name, "top.txt", "at the root");
+    put(name, "docs/a b#1.txt", "odd key");
+    byte[] big = new byte[3 << 20];
+    new java.util.Random(3).nextBytes(big);
+    emulator.putObject(name, "main", "big/blob.bin", big, "application/octet-stream", Map.of());
+    emulator.commit(name, "main", "first");
+    return name;
+  }
+
+  private static void put(String repo, String path, String content) throws IOException {
+    emulator.putObject(
+        repo, "main", path, content.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
+  }
+
+  private SparkExporter.Builder exporter(String repo, Path dest) {
+    return SparkExporter.builder()
+        .spark(spark)
+        .lakeFs(config)
+        .repository(repo)
+        .destination(dest.toUri().toString())
+        .storageSettings(settings)
+        .concurrency(4)
+        .partitions(3);
+  }
+
+  private static Map<String, Long> tree(Path dir) throws IOException {
+    var files = new TreeMap<String, Long>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        String rel = dir.relativize(p).toString();
+        if (!rel.startsWith("EXPORT_")) {
+          files.put(rel, Files.size(p));
+        }
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void sameTreeAndStatusCountsAsTheStandaloneExporter() throws IOException {
+    String repo = repository("same");
+    Path viaSpark = out.resolve("spark");
+    Path viaCore = out.resolve("core");
+    ExportResult sparkResult = exporter(repo, viaSpark).build().exportAllFromBranch("main");
+    ExportResult coreResult;
+    try (Exporter core =
+        Exporter.builder()
+            .lakeFs(LakeFsClient.create(config))
+            .repository(repo)
+            .destination(viaCore.toUri().toString())
+            .storage(storage)
+            .build()) {
+      coreResult = core.exportAllFromBranch("main");
+    }
+    assertThat(sparkResult.succeeded()).as(sparkResult.failures().toString()).isTrue();
+    assertThat(tree(viaSpark)).isEqualTo(tree(viaCore)).hasSize(18);
+    JsonNode sparkStatus =
+        new ObjectMapper()
+            .readTree(viaSpark.resolve("EXPORT_" + sparkResult.commitId() + "_SUCCESS").toFile());
+    JsonNode coreStatus =
+        new ObjectMapper()
+            .readTree(viaCore.resolve("EXPORT_" + coreResult.commitId() + "_SUCCESS").toFile());
+    assertThat(sparkStatus.get("totals")).isEqualTo(coreStatus.get("totals"));
+    assertThat(sparkStatus.get("rounds").get(1).get("copied").asLong()).isEqualTo(3);
+    long markers = Files.getLastModifiedTime(viaSpark.resolve("tables/t0/_SUCCESS")).toMillis();
+    for (int p = 0; p < 4; p++) {
+      assertThat(
+              Files.getLastModifiedTime(viaSpark.resolve("tables/t0/part-" + p + ".parquet"))
+                  .toMillis())
+          .isLessThanOrEqualTo(markers);
+    }
+  }
+
+  @Test
+  void commitAndDiffExportsWithDeletes() throws IOException {
+    String repo = repository("diffs");
+    LakeFsClient client = LakeFsClient.create(config);
+    String first = client.resolveBranch(repo, "main");
+    client.close();
+    Path dest = out.resolve("d");
+    assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
+    emulator.deleteObject(repo, "main", "tables/t1/part-2.parquet");
+    emulator.deleteObject(repo, "main", "top.txt");
+    put(repo, "tables/t2/part-9.parquet", "new");
+    emulator.commit(repo, "main", "second");
+    ExportResult diff = exporter(repo, dest).build().exportFrom("main", first);
+    assertThat(diff.succeeded()).as(diff.failures().toString()).isTrue();
+    assertThat(diff.copied()).isEqualTo(1);
+    assertThat(diff.deleted()).isEqualTo(2);
+    assertThat(dest.resolve("tables/t1/part-2.parquet")).doesNotExist();
+    assertThat(dest.resolve("top.txt")).doesNotExist();
+    assertThat(dest.resolve("tables/t2/part-9.parquet")).hasContent("new");
+  }
+
+  @Test
+  void aFailedRoundStopsTheNextAndLeavesAFailureFile() throws IOException {
+    String repo = repository("failing");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    String address = emulator.physicalAddress(repo, head, "tables/t1/part-1.parquet");
+    Files.delete(work.resolve(address.substring("local://".length())));
+    Path dest = out.resolve("f");
+    ExportResult result = exporter(repo, dest).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    assertThat(dest.resolve("tables/t0/_SUCCESS")).doesNotExist();
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
+    assertThat(status.get("failures").get(0).get("key").asText())
+        .isEqualTo("tables/t1/part-1.parquet");
+  }
+
+  @Test
+  void aDryRunCountsWithoutWriting() throws IOException {
+    String repo = repository("dry");
+    Path dest = out.resolve("dry");
+    ExportResult result = exporter(repo, dest).dryRun(true).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.PLANNED);
+    assertThat(result.plan().copies()).isEqualTo(18);
+    assertThat(dest).doesNotExist();
+  }
+}
