@@ -125,7 +125,7 @@ public final class ExportActions implements ActionHandler {
   }
 
   /** How to read {@code entry}, by the source mode. */
-  CopySource sourceOf(ObjectEntry entry) throws IOException {
+  public CopySource sourceOf(ObjectEntry entry) throws IOException {
     return switch (mode) {
       case LAKEFS -> throughLakeFs(entry);
       case PRESIGNED -> {

@@ -14,10 +14,13 @@ import io.lakeexporter.report.RoundTally;
 import io.lakeexporter.source.DiffEntry;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.UploadedPart;
 import io.lakeexporter.storage.http.HttpReadStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Iterator;
@@ -79,6 +82,65 @@ final class ExecutorTasks {
         return it.next();
       }
     };
+  }
+
+  /** Copies the parts of large objects, each into the upload the driver started. */
+  static Iterator<PartResult> copyParts(JobSpec spec, Iterator<PartTask> tasks) {
+    LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
+    var results = new java.util.ArrayList<PartResult>();
+    try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
+        var executor = new LocalExecutor(1);
+        var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
+      Location root = Location.parse(spec.destination());
+      var destination = storage.storeFor(root);
+      var settings =
+          new CopySettings(spec.partSize(), spec.multipartThreshold(), RetryPolicy.DEFAULT, true);
+      var handler =
+          new ExportActions(
+              lakeFs,
+              spec.repository(),
+              spec.commitId(),
+              storage,
+              destination,
+              root,
+              new CopyEngine(destination, executor.partPool(), settings),
+              SourceMode.AUTO,
+              RetryPolicy.DEFAULT,
+              presigned);
+      var multipart = (MultipartWritable) destination;
+      while (tasks.hasNext()) {
+        PartTask task = tasks.next();
+        try {
+          Location target = Location.parse(task.target());
+          var source = handler.sourceOf(task.entry());
+          var upload = multipart.resumeMultipart(target, task.uploadId());
+          UploadedPart part =
+              RetryPolicy.DEFAULT
+                  .run(
+                      () -> {
+                        try (InputStream in = source.reader().open(task.offset(), task.length())) {
+                          return upload.writePart(task.partNumber(), in, task.length());
+                        }
+                      })
+                  .value();
+          results.add(new PartResult(task.object(), part, ""));
+        } catch (IOException | RuntimeException e) {
+          results.add(
+              new PartResult(
+                  task.object(),
+                  null,
+                  "part "
+                      + task.partNumber()
+                      + ": "
+                      + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      lakeFs.close();
+    }
+    return results.iterator();
   }
 
   /** Copies and deletes one partition's actions with the core's engine, bounded in memory. */

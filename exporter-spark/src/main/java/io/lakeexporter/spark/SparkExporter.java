@@ -19,6 +19,8 @@ import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
@@ -138,6 +140,16 @@ public final class SparkExporter {
     var splitList = new ArrayList<String>(splits);
     splitList.add(ExecutorTasks.ROOT);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Location root = Location.parse(destination);
+    StorageRegistry driverStorage = StorageRegistry.discover(StorageSettings.of(settings));
+    ObjectStore destinationStore;
+    try {
+      destinationStore = driverStorage.storeFor(root);
+    } catch (IOException e) {
+      throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
+    }
+    boolean takesParts = destinationStore instanceof MultipartWritable;
+    var largeObjects = new LargeObjects(destinationStore, root, partSize, partitions);
     var rounds = new ArrayList<RoundSummary>();
     var failures = new ArrayList<ActionOutcome>();
     long omitted = 0;
@@ -155,6 +167,9 @@ public final class SparkExporter {
               .flatMap(split -> ExecutorTasks.list(spec, split, r))
               .persist(StorageLevel.MEMORY_AND_DISK_SER());
       try {
+        long threshold = multipartThreshold;
+        boolean split = !dryRun && takesParts;
+        JavaRDD<Action> whole = split ? actions.filter(a -> !isLarge(a, threshold)) : actions;
         List<long[]> perPartition =
             actions
                 .mapPartitions(
@@ -176,7 +191,6 @@ public final class SparkExporter {
                       return List.of(new long[] {weight, copies, deletes, bytes}).iterator();
                     })
                 .collect();
-        long total = perPartition.stream().mapToLong(c -> c[0]).sum();
         planned.add(
             new PlanTotals.RoundTotals(
                 r,
@@ -186,34 +200,53 @@ public final class SparkExporter {
         if (dryRun) {
           continue;
         }
-        long[] offsets = new long[perPartition.size()];
+        List<Action> large =
+            split ? actions.filter(a -> isLarge(a, threshold)).collect() : List.of();
+        List<long[]> wholeWeights =
+            whole
+                .mapPartitions(
+                    it -> {
+                      long weight = 0;
+                      while (it.hasNext()) {
+                        weight += it.next().size() + OBJECT_OVERHEAD_BYTES;
+                      }
+                      return List.of(new long[] {weight}).iterator();
+                    })
+                .collect();
+        long total = wholeWeights.stream().mapToLong(c -> c[0]).sum();
+        long[] offsets = new long[wholeWeights.size()];
         for (int i = 1; i < offsets.length; i++) {
-          offsets[i] = offsets[i - 1] + perPartition.get(i - 1)[0];
+          offsets[i] = offsets[i - 1] + wholeWeights.get(i - 1)[0];
         }
         int target = partitions;
         long all = Math.max(1, total);
-        List<PartitionOutcome> outcomes =
-            actions
-                .mapPartitionsWithIndex(
-                    (index, it) -> {
-                      // Each action's place in the byte order of the whole round picks its
-                      // partition: every partition gets an equal share of bytes.
-                      long offset = offsets[index];
-                      var keyed = new ArrayList<Tuple2<Integer, Action>>();
-                      while (it.hasNext()) {
-                        Action a = it.next();
-                        int p = (int) Math.min(target - 1, (long) ((double) offset / all * target));
-                        keyed.add(new Tuple2<>(p, a));
-                        offset += a.size() + OBJECT_OVERHEAD_BYTES;
-                      }
-                      return keyed.iterator();
-                    },
-                    true)
-                .mapToPair(t -> t)
-                .partitionBy(new HashPartitioner(target))
-                .values()
-                .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
-                .collect();
+        var outcomes =
+            new ArrayList<>(
+                whole
+                    .mapPartitionsWithIndex(
+                        (index, it) -> {
+                          // Each action's place in the byte order of the whole round picks its
+                          // partition: every partition gets an equal share of bytes.
+                          long offset = offsets[index];
+                          var keyed = new ArrayList<Tuple2<Integer, Action>>();
+                          while (it.hasNext()) {
+                            Action a = it.next();
+                            int p =
+                                (int) Math.min(target - 1, (long) ((double) offset / all * target));
+                            keyed.add(new Tuple2<>(p, a));
+                            offset += a.size() + OBJECT_OVERHEAD_BYTES;
+                          }
+                          return keyed.iterator();
+                        },
+                        true)
+                    .mapToPair(t -> t)
+                    .partitionBy(new HashPartitioner(target))
+                    .values()
+                    .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
+                    .collect());
+        if (!large.isEmpty()) {
+          outcomes.add(largeObjects.copy(jsc, spec, r, large, lakeFs));
+        }
         RoundSummary summary = merge(r, outcomes);
         for (PartitionOutcome o : outcomes) {
           for (ActionOutcome f : o.failures()) {
@@ -271,9 +304,8 @@ public final class SparkExporter {
             omitted,
             null,
             totals);
-    Location root = Location.parse(destination);
-    try (var storage = StorageRegistry.discover(StorageSettings.of(settings))) {
-      Location file = StatusFile.write(storage.storeFor(root), root, result, RetryPolicy.DEFAULT);
+    try (driverStorage) {
+      Location file = StatusFile.write(destinationStore, root, result, RetryPolicy.DEFAULT);
       return result(
           mode,
           branch,
@@ -299,6 +331,19 @@ public final class SparkExporter {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** Objects copied as part tasks spread over executors, when the destination takes parts. */
+  static boolean isLarge(Action a, long threshold) {
+    return a.kind() == Action.Kind.COPY && a.size() >= threshold;
+  }
+
+  private static void closeQuietly(StorageRegistry storage) {
+    try {
+      storage.close();
+    } catch (IOException e) {
+      // nothing was written through it
     }
   }
 

@@ -96,7 +96,10 @@ class SparkExporterTest {
         .destination(dest.toUri().toString())
         .storageSettings(settings)
         .concurrency(4)
-        .partitions(3);
+        .partitions(3)
+        // The 3 MiB blob goes in six part tasks spread over the executors.
+        .multipartThreshold(1 << 20)
+        .partSize(512 << 10);
   }
 
   private static Map<String, Long> tree(Path dir) throws IOException {
@@ -129,7 +132,10 @@ class SparkExporterTest {
       coreResult = core.exportAllFromBranch("main");
     }
     assertThat(sparkResult.succeeded()).as(sparkResult.failures().toString()).isTrue();
+    assertThat(sparkResult.copiedBy(io.lakeexporter.copy.CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
     assertThat(tree(viaSpark)).isEqualTo(tree(viaCore)).hasSize(18);
+    assertThat(Files.readAllBytes(viaSpark.resolve("big/blob.bin")))
+        .isEqualTo(Files.readAllBytes(viaCore.resolve("big/blob.bin")));
     JsonNode sparkStatus =
         new ObjectMapper()
             .readTree(viaSpark.resolve("EXPORT_" + sparkResult.commitId() + "_SUCCESS").toFile());
@@ -185,6 +191,24 @@ class SparkExporterTest {
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
     assertThat(status.get("failures").get(0).get("key").asText())
         .isEqualTo("tables/t1/part-1.parquet");
+  }
+
+  @Test
+  void aLargeObjectWhosePartsFailIsAbortedAndReported() throws IOException {
+    String repo = repository("large-failing");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    String address = emulator.physicalAddress(repo, head, "big/blob.bin");
+    Files.delete(work.resolve(address.substring("local://".length())));
+    Path dest = out.resolve("lf");
+    ExportResult result = exporter(repo, dest).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.failures()).extracting(f -> f.path()).containsExactly("big/blob.bin");
+    assertThat(result.failures().get(0).error()).contains("source object missing");
+    try (Stream<Path> left = Files.list(dest.resolve("big"))) {
+      assertThat(left).as("no object and no parts left behind").isEmpty();
+    }
   }
 
   @Test
