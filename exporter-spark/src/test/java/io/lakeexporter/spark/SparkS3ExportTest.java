@@ -1,0 +1,113 @@
+package io.lakeexporter.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.s3.S3ProxyServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Spark in local mode on S3 (S3Proxy): server-side copies, and a large object's parts as tasks. */
+class SparkS3ExportTest {
+
+  private static SparkSession spark;
+  private static StorageRegistry storage;
+  private static LakeFsEmulator emulator;
+  private static Map<String, String> settings;
+
+  @BeforeAll
+  static void start() throws IOException {
+    S3ProxyServer s3 = S3ProxyServer.shared();
+    s3.createBucket("spark-lake");
+    s3.createBucket("spark-export");
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("lakefs-export-s3-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate();
+    settings = new HashMap<>(s3.settings().asMap());
+    settings.put("s3.multipart.threshold", "6MiB");
+    storage = StorageRegistry.discover(StorageSettings.of(settings));
+    emulator = LakeFsEmulator.builder().storage(storage).start();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    spark.stop();
+    emulator.close();
+    storage.close();
+  }
+
+  @Test
+  void s3ToLocalWithPartTasksAndS3ToS3ServerSide() throws IOException {
+    emulator.createRepository("sparks3", "s3://spark-lake/sparks3", "main");
+    byte[] big = new byte[12 << 20];
+    new Random(9).nextBytes(big);
+    emulator.putObject(
+        "sparks3", "main", "big/blob.bin", big, "application/octet-stream", Map.of());
+    emulator.putObject(
+        "sparks3", "main", "t/part-0.csv", new byte[] {1, 2, 3}, "text/csv", Map.of());
+    emulator.putObject("sparks3", "main", "t/_SUCCESS", new byte[0], "", Map.of());
+    emulator.commit("sparks3", "main", "load");
+    LakeFsConfig config =
+        LakeFsConfig.builder()
+            .apiUrl(emulator.apiUrl())
+            .accessKeyId(emulator.accessKeyId())
+            .secretAccessKey(emulator.secretAccessKey())
+            .build();
+
+    // To another bucket on the same S3: every copy server-side, the large one too.
+    ExportResult toS3 =
+        SparkExporter.builder()
+            .spark(spark)
+            .lakeFs(config)
+            .repository("sparks3")
+            .destination("s3://spark-export/sparks3/")
+            .storageSettings(settings)
+            .multipartThreshold(100L << 20)
+            .build()
+            .exportAllFromBranch("main");
+    assertThat(toS3.succeeded()).as(toS3.failures().toString()).isTrue();
+    assertThat(toS3.copiedBy(CopyStrategy.SERVER_SIDE)).isEqualTo(3);
+    Location copy = Location.parse("s3://spark-export/sparks3/big/blob.bin");
+    try (InputStream in = storage.storeFor(copy).read(copy, 0, -1)) {
+      assertThat(in.readAllBytes()).isEqualTo(big);
+    }
+
+    // Into S3 from an S3 source with the large object split into 5 MiB part tasks.
+    ExportResult parts =
+        SparkExporter.builder()
+            .spark(spark)
+            .lakeFs(config)
+            .repository("sparks3")
+            .destination("s3://spark-export/parts/")
+            .storageSettings(settings)
+            .multipartThreshold(6L << 20)
+            .partSize(5L << 20)
+            .build()
+            .exportAllFromBranch("main");
+    assertThat(parts.succeeded()).as(parts.failures().toString()).isTrue();
+    assertThat(parts.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    Location split = Location.parse("s3://spark-export/parts/big/blob.bin");
+    try (InputStream in = storage.storeFor(split).read(split, 0, -1)) {
+      assertThat(in.readAllBytes()).isEqualTo(big);
+    }
+    assertThat(storage.storeFor(split).stat(split).etag()).as("a multipart ETag").endsWith("-3");
+  }
+}
