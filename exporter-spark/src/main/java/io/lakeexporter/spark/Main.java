@@ -2,11 +2,7 @@ package io.lakeexporter.spark;
 
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
-import io.lakeexporter.source.LakeFsConfig;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -36,21 +32,12 @@ public final class Main {
         SparkSession.builder().appName("lakeFS export of " + parsed.repository()).getOrCreate();
     int code;
     try {
-      Map<String, String> hadoop = new HashMap<>();
-      spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
-      LakeFsConfig config =
-          LakeFsConfig.resolve(
-              LakeFsConfig.builder(),
-              hadoop,
-              System.getenv(),
-              Path.of(System.getProperty("user.home"), ".lakectl.yaml"));
       SparkExporter exporter =
           SparkExporter.builder()
               .spark(spark)
-              .lakeFs(config)
+              .fromHadoopConfiguration()
               .repository(parsed.repository())
               .destination(parsed.root())
-              .storageSettings(hadoop)
               .build();
       ExportResult result =
           parsed.commitId() != null

@@ -429,6 +429,25 @@ public final class SparkExporter {
       return this;
     }
 
+    /**
+     * lakeFS and storage settings from the session's Hadoop configuration ({@code
+     * spark.hadoop.lakefs.api.*}, {@code spark.hadoop.fs.s3a.*}...), then the LAKECTL_* variables
+     * and ~/.lakectl.yaml. Spark's UI redacts these keys (secret, access key).
+     */
+    public Builder fromHadoopConfiguration() {
+      Objects.requireNonNull(spark, "set spark first");
+      Map<String, String> hadoop = new LinkedHashMap<>();
+      spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
+      this.lakeFs =
+          LakeFsConfig.resolve(
+              LakeFsConfig.builder(),
+              hadoop,
+              System.getenv(),
+              java.nio.file.Path.of(System.getProperty("user.home"), ".lakectl.yaml"));
+      this.settings = hadoop;
+      return this;
+    }
+
     public Builder repository(String repository) {
       this.repository = repository;
       return this;
