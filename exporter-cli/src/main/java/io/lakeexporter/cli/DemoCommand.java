@@ -5,6 +5,7 @@ import io.lakeexporter.Exporter;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
@@ -43,9 +44,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "Destination directory (default: ${DEFAULT-VALUE}).")
   Path destination;
 
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log what happens (-vv: in detail).")
+  boolean[] verbose = new boolean[0];
+
   @Override
   public Integer call() throws IOException {
-    Logging.configure(false);
+    Logging.configure(verbose.length);
     PrintWriter out = spec.commandLine().getOut();
     Path work = Files.createTempDirectory("lakefs-export-demo-");
     Path dest = destination.toAbsolutePath().normalize();
@@ -66,26 +72,26 @@ final class DemoCommand implements Callable<Integer> {
                 + commits[1]
                 + "  (second: removes a file, changes one, adds a partition)");
         out.println("     plus one uncommitted file, scratch/draft.txt, which no export includes");
-        LakeFsClient client =
-            LakeFsClient.create(
-                LakeFsConfig.builder()
-                    .apiUrl(emulator.apiUrl())
-                    .accessKeyId(emulator.accessKeyId())
-                    .secretAccessKey(emulator.secretAccessKey())
-                    .build());
+        LakeFsConfig config =
+            LakeFsConfig.builder()
+                .apiUrl(emulator.apiUrl())
+                .accessKeyId(emulator.accessKeyId())
+                .secretAccessKey(emulator.secretAccessKey())
+                .build();
+        LakeFsClient client = LakeFsClient.create(config);
         try (Exporter exporter =
             Exporter.builder()
                 .lakeFs(client)
                 .repository(REPOSITORY)
-                .destination(dest.toUri().toString())
+                .destination(Location.ofPath(dest))
                 .storage(storage)
                 .build()) {
           ExportResult full = exporter.exportAllFromCommit(commits[0]);
           out.println("3. Exported the first commit in full to " + dest + ":");
-          Summary.print(out, full);
+          Summary.print(out, full, config);
           ExportResult diff = exporter.exportFrom("main", commits[0]);
           out.println("4. Exported the changes from the first commit to the HEAD of main:");
-          Summary.print(out, diff);
+          Summary.print(out, diff, config);
           out.println("5. " + dest + " now holds:");
           printTree(out, dest);
           out.flush();
@@ -155,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,25 +31,71 @@ final class EmulatorCommand implements Callable<Integer> {
       description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--access-key-id", defaultValue = "AKIAEMULATOR")
+  @Option(
+      names = "--access-key-id",
+      paramLabel = "KEY",
+      defaultValue = "AKIAEMULATOR",
+      description = "Access key id clients must use (default: ${DEFAULT-VALUE}).")
   String accessKeyId;
 
-  @Option(names = "--secret-access-key", defaultValue = "emulator-secret")
+  @Option(
+      names = "--secret-access-key",
+      paramLabel = "SECRET",
+      defaultValue = "emulator-secret",
+      description = "Secret access key clients must use.")
   String secretAccessKey;
 
-  @Option(names = "--blockstore-dir", description = "Directory of local:// namespaces.")
+  @Option(
+      names = "--blockstore-dir",
+      paramLabel = "DIR",
+      description = "Directory of local:// namespaces (default: a new temporary directory).")
   Path blockstore;
 
-  @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A storage setting.")
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "A storage setting for namespaces on s3://, gs://, Azure (repeatable).")
   Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(
+      names = "--sample",
+      description =
+          "Start with the demo's sample repository '" + DemoCommand.REPOSITORY + "' (local://).")
+  boolean sample;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log what happens (-vv: in detail).")
+  boolean[] verbose = new boolean[0];
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(false);
-    Path dir = blockstore != null ? blockstore : Files.createTempDirectory("lakefs-emulator-");
+    Logging.configure(verbose.length);
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--port must be 0..65535, not " + port);
+    }
+    boolean temporary = blockstore == null;
+    Path dir = temporary ? Files.createTempDirectory("lakefs-emulator-") : blockstore;
     Files.createDirectories(dir);
     var all = new LinkedHashMap<>(settings);
     all.put(LocalStorageProvider.BLOCKSTORE_PATH_KEY, dir.toString());
+    var stop = new CountDownLatch(1);
+    var stopped = new CountDownLatch(1);
+    // Ctrl-C runs the hook; it lets the server close and a temporary blockstore go before the JVM
+    // halts.
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                stopped.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "emulator-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (var storage = StorageRegistry.discover(StorageSettings.of(all));
         var emulator =
             LakeFsEmulator.builder()
@@ -56,18 +103,36 @@ final class EmulatorCommand implements Callable<Integer> {
                 .credentials(accessKeyId, secretAccessKey)
                 .storage(storage)
                 .start()) {
+      if (sample) {
+        String[] commits = DemoCommand.seed(emulator);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "repository "
+                    + DemoCommand.REPOSITORY
+                    + ": commits "
+                    + commits[0]
+                    + " and "
+                    + commits[1]
+                    + " (HEAD of main)");
+      }
       spec.commandLine()
           .getOut()
           .println(
               "lakeFS emulator at "
                   + emulator.apiUrl()
-                  + " (local:// under "
+                  + " (access key id "
+                  + emulator.accessKeyId()
+                  + "; local:// under "
                   + dir
                   + "); Ctrl-C stops it");
       spec.commandLine().getOut().flush();
-      var stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
+    } finally {
+      if (temporary) {
+        DemoCommand.deleteTree(dir);
+      }
+      stopped.countDown();
     }
     return Main.OK;
   }

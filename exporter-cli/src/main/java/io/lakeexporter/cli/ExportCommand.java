@@ -4,6 +4,7 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -101,7 +103,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "-D",
       paramLabel = "KEY=VALUE",
-      description = "A storage setting; wins over --config.")
+      description = "A storage (or lakefs.api.*) setting, repeatable; wins over --config.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(
@@ -142,13 +144,31 @@ final class ExportCommand implements Callable<Integer> {
               + " Default: Spark _SUCCESS markers last. Example: ';**/_delta_log/**'")
   String rounds;
 
+  @Option(
+      names = "--retries",
+      defaultValue = "4",
+      paramLabel = "N",
+      description =
+          "Attempts per storage operation on transient faults (default: ${DEFAULT-VALUE}).")
+  int attempts;
+
+  @Option(
+      names = "--no-server-side-copy",
+      description = "Always stream bytes through this process, even within one store.")
+  boolean noServerSideCopy;
+
+  @Option(
+      names = "--no-count",
+      description = "Start copying without counting the objects first (no totals or ETA).")
+  boolean noCount;
+
   @Option(names = "--no-progress", description = "No progress output.")
   boolean noProgress;
 
   @Option(
       names = {"-v", "--verbose"},
-      description = "Log what happens, and stack traces on errors.")
-  boolean verbose;
+      description = "Log what happens (-vv: in detail), and stack traces on errors.")
+  boolean[] verbose = new boolean[0];
 
   ExportCommand(Main.Environment environment) {
     this.environment = environment;
@@ -158,15 +178,17 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Logging.configure(verbose);
+    Logging.configure(verbose.length);
     validateArguments();
     Properties fileSettings = readConfigFile();
     Exporter.Builder builder;
     LakeFsClient client;
+    LakeFsConfig config;
     try {
       Map<String, String> keys = new LinkedHashMap<>();
       fileSettings.stringPropertyNames().forEach(k -> keys.put(k, fileSettings.getProperty(k)));
-      LakeFsConfig config =
+      keys.putAll(settings);
+      config =
           LakeFsConfig.resolve(
               LakeFsConfig.builder()
                   .apiUrl(endpoint)
@@ -175,7 +197,6 @@ final class ExportCommand implements Callable<Integer> {
               keys,
               environment.variables(),
               environment.lakectlFile());
-      keys.putAll(settings);
       client = LakeFsClient.create(config);
       builder =
           Exporter.builder()
@@ -187,6 +208,11 @@ final class ExportCommand implements Callable<Integer> {
               .partSize(bytes("--part-size", partSize))
               .multipartThreshold(bytes("--multipart-threshold", multipartThreshold))
               .sourceMode(sourceMode)
+              .retry(
+                  new RetryPolicy(
+                      attempts, RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay()))
+              .serverSideCopy(!noServerSideCopy)
+              .countFirst(!noCount)
               .dryRun(dryRun)
               .storageSettings(StorageSettings.of(keys));
     } catch (InvalidExportException e) {
@@ -206,13 +232,13 @@ final class ExportCommand implements Callable<Integer> {
           progress.close();
         }
       }
-      Summary.print(out, result);
+      Summary.print(out, result, config);
       return result.status() == ExportResult.Status.FAILED ? Main.FAILED : Main.OK;
     } catch (InvalidExportException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     } catch (ExportException e) {
       err.println("export failed: " + e.getMessage());
-      if (verbose) {
+      if (verbose.length > 0) {
         e.printStackTrace(err);
       }
       return Main.FAILED;
@@ -249,6 +275,9 @@ final class ExportCommand implements Callable<Integer> {
     if (concurrency < 1 || concurrency > 1024) {
       usage("--concurrency must be 1..1024, not " + concurrency);
     }
+    if (attempts < 1 || attempts > 100) {
+      usage("--retries must be 1..100 attempts, not " + attempts);
+    }
     try {
       Location.parse(root);
     } catch (IllegalArgumentException e) {
@@ -260,11 +289,45 @@ final class ExportCommand implements Callable<Integer> {
     if (rounds == null) {
       return new SparkFilter();
     }
+    GlobRoundFilter filter;
     try {
-      return GlobRoundFilter.parse(rounds);
+      filter = GlobRoundFilter.parse(rounds);
     } catch (IllegalArgumentException e) {
       throw usage("invalid --rounds '" + rounds + "': " + e.getMessage());
     }
+    // The parser accepts what would surely surprise: say so instead of exporting in a wrong order.
+    if (rounds.isBlank()) {
+      throw usage("--rounds is empty; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
+    }
+    int catchAll = 0;
+    for (int i = 0; i < filter.globs().size(); i++) {
+      List<String> globs = filter.globs().get(i);
+      if (globs.isEmpty()) {
+        if (catchAll > 0) {
+          throw usage(
+              "invalid --rounds '"
+                  + rounds
+                  + "': round "
+                  + (i + 1)
+                  + " has no patterns, but round "
+                  + catchAll
+                  + " already takes every key no pattern matches");
+        }
+        catchAll = i + 1;
+      }
+      for (String glob : globs) {
+        if (glob.chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
+          throw usage(
+              "invalid --rounds '"
+                  + rounds
+                  + "': glob '"
+                  + glob
+                  + "' uses {} or [], which --rounds does not support; list the patterns"
+                  + " separated by ',' (only *, ** and ? are wildcards)");
+        }
+      }
+    }
+    return filter;
   }
 
   private long bytes(String option, String value) {

@@ -1,14 +1,23 @@
 package io.lakeexporter.cli;
 
-/** The CLI's logging: warnings only, unless asked for more. Set before the first logger exists. */
+/**
+ * The CLI's logging through slf4j-simple: warnings only, unless asked for more. slf4j-simple reads
+ * these properties when the first logger is made, so this runs before any command touches core.
+ */
 final class Logging {
 
   private Logging() {}
 
-  static void configure(boolean verbose) {
+  /**
+   * @param verbosity 0: warnings, 1: info, 2 or more: debug
+   */
+  static void configure(int verbosity) {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+      String level = verbosity <= 0 ? "warn" : verbosity == 1 ? "info" : "debug";
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
   }
 }

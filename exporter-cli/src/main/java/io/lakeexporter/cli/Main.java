@@ -1,6 +1,7 @@
 package io.lakeexporter.cli;
 
 import io.lakeexporter.Version;
+import io.lakeexporter.source.LakeFsConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,11 +44,8 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(run(args, out, err, new Environment(System.getenv(), defaultLakectlFile())));
-  }
-
-  static Path defaultLakectlFile() {
-    return Path.of(System.getProperty("user.home"), ".lakectl.yaml");
+    System.exit(
+        run(args, out, err, new Environment(System.getenv(), LakeFsConfig.defaultLakectlFile())));
   }
 
   /** Runs a command line and returns its exit code. */
@@ -57,7 +55,8 @@ public final class Main implements Runnable {
             .setOut(out)
             .setErr(err)
             .setCaseInsensitiveEnumValuesAllowed(true)
-            .setExitCodeExceptionMapper(e -> USAGE)
+            .setExitCodeExceptionMapper(
+                e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED)
             .setParameterExceptionHandler(
                 (e, a) -> {
                   CommandLine c = e.getCommandLine();
@@ -66,6 +65,20 @@ public final class Main implements Runnable {
                       .println(
                           "Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
                   return USAGE;
+                })
+            .setExecutionExceptionHandler(
+                (e, c, parsed) -> {
+                  // Commands turn what they expect into messages; anything else (a port in use,
+                  // an unwritable directory) still gets one clear line, and the trace for reports.
+                  c.getErr().println("error: " + e);
+                  if (parsed.originalArgs().stream()
+                      .anyMatch(a -> a.equals("--verbose") || a.matches("-v+"))) {
+                    e.printStackTrace(c.getErr());
+                  } else {
+                    c.getErr().println("Run again with --verbose for the stack trace.");
+                  }
+                  c.getErr().flush();
+                  return FAILED;
                 });
     cli.getCommandSpec().exitCodeOnUsageHelp(OK);
     cli.getCommandSpec().exitCodeOnVersionHelp(OK);

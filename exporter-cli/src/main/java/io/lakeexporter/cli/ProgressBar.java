@@ -27,6 +27,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicInteger round = new AtomicInteger(1);
   private volatile PlanTotals totals;
+  private long drawnObjects = -1;
   private final ScheduledExecutorService ticker;
 
   ProgressBar(PrintWriter err, boolean terminal) {
@@ -70,6 +71,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   }
 
   synchronized void draw() {
+    drawnObjects = objects.get();
     String line = line();
     if (terminal) {
       err.print("\r" + line + "\u001b[K");
@@ -141,10 +143,15 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   @Override
   public void close() {
     ticker.shutdownNow();
-    draw();
-    if (terminal) {
-      err.println();
-      err.flush();
+    synchronized (this) {
+      // A log needs no repeat of the round-end line it just got.
+      if (terminal || drawnObjects != objects.get()) {
+        draw();
+      }
+      if (terminal) {
+        err.println();
+        err.flush();
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.source.LakeFsConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -16,7 +17,12 @@ final class Summary {
 
   private Summary() {}
 
-  static void print(PrintWriter out, ExportResult r) {
+  /**
+   * Prints how an export ended.
+   *
+   * @param lakeFs where the objects came from; only its endpoint and access key id are printed
+   */
+  static void print(PrintWriter out, ExportResult r, LakeFsConfig lakeFs) {
     String what =
         switch (r.mode()) {
           case BRANCH -> "branch " + r.branch() + " at commit " + r.commitId();
@@ -37,6 +43,7 @@ final class Summary {
             "  round %d: %d to copy (%s), %d to delete%n",
             t.round(), t.copies(), ProgressBar.bytes(t.bytes()), t.deletes());
       }
+      out.println("  lakeFS: " + source(lakeFs));
       out.println("Nothing was written.");
       out.flush();
       return;
@@ -49,6 +56,7 @@ final class Summary {
         what,
         r.destination(),
         took.toMillis() / 1000.0);
+    out.println("  lakeFS: " + source(lakeFs));
     for (RoundSummary s : r.rounds()) {
       out.printf(
           "  round %d %s: %d copied (%s), %d deleted, %d failed%s%n",
@@ -73,8 +81,16 @@ final class Summary {
     }
     if (r.statusFile() != null) {
       out.println("  status file: " + r.statusFile());
+      if (r.failed() > 0) {
+        out.println("  the status file lists every failed operation");
+      }
     }
     out.flush();
+  }
+
+  /** The endpoint and access key id; never the secret. */
+  private static String source(LakeFsConfig lakeFs) {
+    return lakeFs.apiUrl() + " (access key id " + lakeFs.accessKeyId() + ")";
   }
 
   private static String strategies(RoundSummary s) {

@@ -2,54 +2,76 @@ package io.lakeexporter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeexporter.testing.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The runnable jar, run as a user runs it: in its own JVM. */
+/** The runnable jar, run as a user runs it: in its own JVM, with only the jar on the class path. */
 class CliJarIT {
 
   @TempDir Path dir;
 
   private record Result(int code, String output) {}
 
-  private Result java(String... args) throws IOException, InterruptedException {
+  private static List<String> javaJar() {
     String jar = System.getProperty("cli.jar");
     assertThat(jar).as("system property cli.jar").isNotNull();
-    var command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+    assertThat(Path.of(jar)).exists();
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar);
+  }
+
+  private Result java(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    var command = new ArrayList<>(javaJar());
     command.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    // No lakectl settings of whoever runs the build.
+    builder.environment().keySet().removeIf(k -> k.startsWith("LAKECTL_"));
+    builder.environment().put("HOME", dir.toString());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Result(p.exitValue(), output);
   }
 
+  private Result java(String... args) throws IOException, InterruptedException {
+    return java(Map.of(), args);
+  }
+
   @Test
-  void versionProvidersAndDemo() throws Exception {
+  void versionProvidersDemoAndUsage() throws Exception {
     Result version = java("--version");
     assertThat(version.code()).isZero();
     assertThat(version.output()).startsWith("lakefs-export ");
 
+    // Every storage module's provider survived the merge of META-INF/services.
     Result providers = java("providers");
     assertThat(providers.code()).as(providers.output()).isZero();
-    assertThat(providers.output()).contains("local [file, local]").contains("http [http, https]");
+    assertThat(providers.output().lines())
+        .contains(
+            "local [file, local]",
+            "http [http, https]",
+            "s3 [s3, s3a]",
+            "azure [abfs, abfss, http, https, wasb, wasbs]",
+            "gcs [gs]");
 
-    Result demo = java("demo");
+    Path tree = dir.resolve("out dir");
+    Result demo = java("demo", "--to", tree.toString());
     assertThat(demo.code()).as(demo.output()).isZero();
-    Path tree = dir.resolve("lakefs-export-demo");
-    assertThat(tree.resolve("tables/events/_SUCCESS")).exists();
-    assertThat(tree.resolve("scratch/draft.txt")).doesNotExist();
-    try (var files = Files.list(tree)) {
+    assertThat(demo.output()).contains("now holds:").doesNotContain("SLF4J");
+    CliTest.assertDemoHead(tree);
+    try (Stream<Path> files = Files.list(tree)) {
       assertThat(
               files.filter(p -> p.getFileName().toString().matches("EXPORT_[0-9a-f]{64}_SUCCESS")))
           .hasSize(2);
@@ -57,6 +79,48 @@ class CliJarIT {
 
     Result usage = java("export", "repo");
     assertThat(usage.code()).isEqualTo(2);
-    assertThat(usage.output()).contains("--help");
+    assertThat(usage.output()).contains("<rootLocation>").contains("--help");
+  }
+
+  @Test
+  void exportFromTheStandaloneEmulator() throws Exception {
+    int port = ServerProcess.freePort();
+    var command = new ArrayList<>(javaJar());
+    command.addAll(
+        List.of(
+            "emulator",
+            "--port=" + port,
+            "--access-key-id=AKIAJARTEST",
+            "--secret-access-key=jar-test-secret",
+            "--blockstore-dir=" + dir.resolve("blockstore"),
+            "--sample"));
+    try (var emulator =
+        ServerProcess.start(
+            "cli-emulator",
+            command,
+            Path.of("target", "cli-emulator"),
+            Map.of(),
+            port,
+            Duration.ofSeconds(60))) {
+      Path tree = dir.resolve("export");
+      var env =
+          Map.of(
+              "LAKECTL_SERVER_ENDPOINT_URL", emulator.endpoint(),
+              "LAKECTL_CREDENTIALS_ACCESS_KEY_ID", "AKIAJARTEST",
+              "LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", "jar-test-secret");
+      Result export = java(env, "export", DemoCommand.REPOSITORY, tree.toString(), "--branch=main");
+      assertThat(export.code()).as(export.output()).isZero();
+      assertThat(export.output())
+          .contains("round 2/2 | 11/11 objects")
+          .contains("Exported: repository demo-repo, branch main")
+          .contains("(access key id AKIAJARTEST)")
+          .doesNotContain("jar-test-secret");
+      CliTest.assertDemoHead(tree);
+
+      Result missing = java(env, "export", "nope", tree.toString(), "--commit_id=abc");
+      assertThat(missing.code()).as(missing.output()).isEqualTo(1);
+      assertThat(missing.output()).contains("repository 'nope' not found").doesNotContain("\tat ");
+      assertThat(emulator.isAlive()).isTrue();
+    }
   }
 }

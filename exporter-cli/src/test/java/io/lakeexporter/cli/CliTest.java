@@ -62,7 +62,11 @@ class CliTest {
             new PrintWriter(stdout, true),
             new PrintWriter(stderr, true),
             new Main.Environment(env, work.resolve("no-lakectl.yaml")));
-    return new Run(code, stdout.toString(), stderr.toString());
+    var run = new Run(code, stdout.toString(), stderr.toString());
+    assertThat(run.stdout() + run.stderr())
+        .as("output must not hold the secret access key")
+        .doesNotContain(emulator.secretAccessKey());
+    return run;
   }
 
   private static Map<String, String> lakectlEnv() {
@@ -91,38 +95,74 @@ class CliTest {
     }
   }
 
+  /** The demo's branch HEAD, as a reader of the export must see it. */
+  private static final Map<String, String> DEMO_HEAD =
+      Map.ofEntries(
+          Map.entry("README.md", "# Demo repository\nExported by lakefs-export.\n"),
+          Map.entry("config/settings.json", "{\"retention_days\": 90}\n"),
+          Map.entry("reports/q1 summary (final).txt", "keys with spaces survive\n"),
+          Map.entry(
+              "tables/events/date=2024-01-01/part-00000.parquet", "events 2024-01-01 part 0\n"),
+          Map.entry(
+              "tables/events/date=2024-01-01/part-00001.parquet", "events 2024-01-01 part 1\n"),
+          Map.entry(
+              "tables/events/date=2024-01-02/part-00000.parquet", "events 2024-01-02 part 0\n"),
+          Map.entry(
+              "tables/events/date=2024-01-02/part-00001.parquet", "events 2024-01-02 part 1\n"),
+          Map.entry(
+              "tables/events/date=2024-01-03/part-00000.parquet", "events 2024-01-03 part 0\n"),
+          Map.entry("tables/events/_SUCCESS", ""),
+          Map.entry("tables/users/part-00000.parquet", "users\n"),
+          Map.entry("tables/users/_SUCCESS", ""));
+
+  /** Asserts that {@code dir} holds exactly the demo's HEAD (and status files, when asked). */
+  static void assertDemoHead(Path dir) throws IOException {
+    List<String> data = files(dir).stream().filter(f -> !f.startsWith("EXPORT_")).toList();
+    assertThat(data).containsExactlyInAnyOrderElementsOf(DEMO_HEAD.keySet());
+    for (var e : DEMO_HEAD.entrySet()) {
+      assertThat(dir.resolve(e.getKey())).as(e.getKey()).hasContent(e.getValue());
+    }
+  }
+
   @Test
   void demoLeavesTheExpectedTreeAndStatusFiles() throws IOException {
-    Path dest = out.resolve("demo");
+    Path dest = out.resolve("demo out");
+    var seen = new java.util.HashSet<String>();
     for (int attempt = 0; attempt < 2; attempt++) {
       Run r = run(Map.of(), "demo", "--to", dest.toString());
       assertThat(r.code()).as(r.stderr()).isZero();
-      assertThat(r.stdout()).contains("Exported the first commit").contains("Exported the changes");
-    }
-    List<String> files = files(dest);
-    assertThat(files)
-        .contains(
-            "README.md",
-            "reports/q1 summary (final).txt",
-            "tables/events/_SUCCESS",
-            "tables/users/_SUCCESS",
-            "tables/events/date=2024-01-03/part-00000.parquet")
-        .doesNotContain("docs/old-notes.txt", "scratch/draft.txt");
-    assertThat(Files.readString(dest.resolve("config/settings.json"))).contains("90");
-    List<String> statusFiles = files.stream().filter(f -> f.startsWith("EXPORT_")).toList();
-    // Each demo run seeds a fresh repository, so each leaves its own two status files.
-    assertThat(statusFiles).hasSize(4).allMatch(f -> f.endsWith("_SUCCESS"));
-    for (String f : statusFiles) {
-      JsonNode json = new ObjectMapper().readTree(dest.resolve(f).toFile());
-      assertThat(json.get("status").asText()).isEqualTo("SUCCESS");
-      String mode = json.get("mode").asText();
-      long copied = json.get("totals").get("copied").asLong();
-      if (mode.equals("commit")) {
-        assertThat(copied).isEqualTo(11);
-      } else {
-        assertThat(mode).isEqualTo("diff");
-        assertThat(copied).isEqualTo(2);
-        assertThat(json.get("totals").get("deleted").asLong()).isEqualTo(1);
+      assertThat(r.stdout())
+          .contains("Exported the first commit")
+          .contains("Exported the changes")
+          .contains("lakeFS: http://127.0.0.1:")
+          .contains("(access key id " + emulator.accessKeyId() + ")")
+          .contains("9 copied", "2 copied", "1 deleted");
+      assertDemoHead(dest);
+
+      // Each run seeds a fresh repository: two new commits, two new status files.
+      List<String> statusFiles = files(dest).stream().filter(f -> f.startsWith("EXPORT_")).toList();
+      assertThat(statusFiles).hasSize(2 * (attempt + 1)).allMatch(f -> f.endsWith("_SUCCESS"));
+      for (String f : statusFiles) {
+        if (!seen.add(f)) {
+          continue;
+        }
+        JsonNode json = new ObjectMapper().readTree(dest.resolve(f).toFile());
+        assertThat(f).isEqualTo("EXPORT_" + json.get("commit_id").asText() + "_SUCCESS");
+        assertThat(r.stdout()).contains(json.get("commit_id").asText());
+        assertThat(json.get("status").asText()).isEqualTo("SUCCESS");
+        JsonNode totals = json.get("totals");
+        if (json.get("mode").asText().equals("commit")) {
+          assertThat(totals.get("copied").asLong()).isEqualTo(11);
+          assertThat(totals.get("deleted").asLong()).isZero();
+          assertThat(json.get("rounds").get(1).get("copied").asLong())
+              .as("the two _SUCCESS markers, last")
+              .isEqualTo(2);
+        } else {
+          assertThat(json.get("mode").asText()).isEqualTo("diff");
+          assertThat(totals.get("copied").asLong()).isEqualTo(2);
+          assertThat(totals.get("deleted").asLong()).isEqualTo(1);
+        }
+        assertThat(totals.get("failed").asLong()).isZero();
       }
     }
   }
@@ -145,6 +185,47 @@ class CliTest {
     assertThat(diff.code()).as(diff.stderr()).isZero();
     assertThat(diff.stdout()).contains("1 deleted");
     assertThat(files(out)).doesNotContain("docs/old-notes.txt");
+  }
+
+  @Test
+  void progressGoesToStderrAsPlainLinesWhenNotOnATerminal() {
+    Path dest = out.resolve("a dir with spaces");
+    var args = List.of("export", DemoCommand.REPOSITORY, dest.toString(), "--branch=main");
+    Run r = run(lakectlEnv(), args.toArray(String[]::new));
+    assertThat(r.code()).as(r.stderr()).isZero();
+    assertThat(dest.resolve("tables/users/_SUCCESS")).exists();
+    // One line at the end of each round, no carriage returns in a log.
+    assertThat(r.stderr())
+        .contains("round 1/2 | 9/11 objects")
+        .contains("round 2/2 | 11/11 objects")
+        .doesNotContain("\r");
+    assertThat(r.stdout()).contains("round 2 succeeded: 2 copied");
+  }
+
+  @Test
+  void roundsOptionsAndDashDSettingsShapeTheExport() {
+    // The endpoint only through -D: -D settings reach the lakeFS settings too.
+    Run r =
+        run(
+            Map.of(
+                "LAKECTL_CREDENTIALS_ACCESS_KEY_ID", emulator.accessKeyId(),
+                "LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", emulator.secretAccessKey()),
+            "export",
+            DemoCommand.REPOSITORY,
+            out.toString(),
+            "--branch=main",
+            "--dry-run",
+            "--rounds=tables/users/**;;**/_SUCCESS",
+            "--no-server-side-copy",
+            "--retries=2",
+            "--part-size=5MiB",
+            "-D",
+            "lakefs.api.url=" + emulator.apiUrl());
+    assertThat(r.code()).as(r.stderr()).isZero();
+    assertThat(r.stdout())
+        .contains("round 1: 2 to copy")
+        .contains("round 2: 8 to copy")
+        .contains("round 3: 1 to copy");
   }
 
   @Test
@@ -201,6 +282,30 @@ class CliTest {
         run(Map.of(), "export", "repo", out.toString(), "--branch=main"),
         "lakeFS settings missing");
     assertUsage(export("--branch=main", "--source-mode=telepathy"), "telepathy");
+    assertUsage(export("--branch=main", "--retries=0"), "--retries");
+    assertUsage(export("--branch=main", "--concurrency=many"), "--concurrency");
+    assertUsage(export("--branch=main", "--rounds="), "--rounds is empty");
+    assertUsage(export("--branch=main", "--rounds=;_SUCCESS;"), "round 3 has no patterns");
+    assertUsage(export("--branch=main", "--rounds=;**/*.{crc,json}"), "does not support");
+    assertUsage(
+        run(lakectlEnv(), "export", "repo", "s3:/bucket/x", "--branch=main"),
+        "invalid <rootLocation>");
+    assertUsage(
+        run(lakectlEnv(), "export", DemoCommand.REPOSITORY, "ftp://host/x", "--branch=main"),
+        "ftp");
+    assertUsage(
+        run(
+            Map.of("LAKECTL_SERVER_ENDPOINT_URL", "lakefs.example.com"),
+            "export",
+            "repo",
+            out.toString(),
+            "--branch=main",
+            "--access-key-id=AK",
+            "--secret-access-key=SK"),
+        "http://");
+    assertUsage(
+        run(Map.of(), "export", "--config=/no/such/file", "r", "d", "--branch=x"), "--config");
+    assertUsage(run(Map.of(), "bogus-command"), "bogus-command");
   }
 
   private static void assertUsage(Run r, String message) {
@@ -232,7 +337,30 @@ class CliTest {
     assertThat(creds.code()).isEqualTo(1);
     assertThat(creds.stderr())
         .contains("rejected the credentials")
-        .doesNotContain("not-the-secret");
+        .contains(emulator.accessKeyId())
+        .doesNotContain("not-the-secret")
+        .doesNotContain("Exception");
+    Run unreachable =
+        run(
+            Map.of(),
+            "export",
+            DemoCommand.REPOSITORY,
+            out.toString(),
+            "--branch=main",
+            "--lakefs-endpoint=http://127.0.0.1:" + closedPort(),
+            "--access-key-id=AK",
+            "--secret-access-key=SK");
+    assertThat(unreachable.code()).isEqualTo(1);
+    assertThat(unreachable.stderr()).contains("cannot reach lakeFS at http://127.0.0.1:");
+  }
+
+  /** A port nothing listens on. */
+  private static int closedPort() {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
