@@ -219,7 +219,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     ProgressBar progress =
-        noProgress || dryRun ? null : new ProgressBar(err, System.console() != null);
+        noProgress || dryRun ? null : new ProgressBar(err, System.console() != null, !noCount);
     if (progress != null) {
       builder.listener(progress);
     }

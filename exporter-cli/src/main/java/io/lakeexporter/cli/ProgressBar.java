@@ -21,7 +21,10 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
 
   private final PrintWriter err;
   private final boolean terminal;
-  private final long started = System.nanoTime();
+  private final boolean counting;
+  // Rates and the ETA count from the first round, not from the count before it.
+  private volatile long started = System.nanoTime();
+  private volatile boolean copying;
   private final AtomicLong objects = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -30,9 +33,14 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private long drawnObjects = -1;
   private final ScheduledExecutorService ticker;
 
-  ProgressBar(PrintWriter err, boolean terminal) {
+  /**
+   * @param terminal whether {@code err} is a terminal: redraw one line, or print log lines
+   * @param counting whether the export counts its objects before round 1
+   */
+  ProgressBar(PrintWriter err, boolean terminal, boolean counting) {
     this.err = err;
     this.terminal = terminal;
+    this.counting = counting;
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -51,6 +59,10 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
 
   @Override
   public void roundStarted(int round) {
+    if (!copying) {
+      started = System.nanoTime();
+      copying = true;
+    }
     this.round.set(round);
   }
 
@@ -87,6 +99,9 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     long doneBytes = bytes.get();
     PlanTotals t = totals;
     var sb = new StringBuilder();
+    if (!copying && t == null && doneObjects == 0) {
+      return counting ? "counting the objects to export..." : "listing the objects to export...";
+    }
     sb.append("round ").append(round.get());
     if (t != null) {
       sb.append('/').append(t.rounds().size());
@@ -144,11 +159,13 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     synchronized (this) {
-      // A log needs no repeat of the round-end line it just got.
-      if (terminal || drawnObjects != objects.get()) {
+      boolean started = totals != null || objects.get() > 0;
+      // An export that failed before it began (unknown ref, bad credentials) gets its error alone,
+      // and a log needs no repeat of the round-end line it just got.
+      if (started && (terminal || drawnObjects != objects.get())) {
         draw();
       }
-      if (terminal) {
+      if (terminal && drawnObjects >= 0) {
         err.println();
         err.flush();
       }

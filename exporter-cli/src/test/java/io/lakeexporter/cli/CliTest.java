@@ -229,6 +229,28 @@ class CliTest {
   }
 
   @Test
+  void aFailedExportExitsOneAndShowsTheFirstFailures() throws IOException {
+    // A file where the export needs a directory: every copy under tables/ fails.
+    Files.writeString(out.resolve("tables"), "in the way");
+    Run r = export("--branch=main");
+    assertThat(r.code()).as(r.stdout() + r.stderr()).isEqualTo(1);
+    assertThat(r.stdout())
+        .startsWith("FAILED: repository demo-repo, branch main")
+        .contains("round 1 failed: 3 copied")
+        .contains("6 failed")
+        .contains("round 2 skipped")
+        .contains("failed copy tables/")
+        .contains("... and 1 more failures")
+        .contains("_FAILURE")
+        .contains("the status file lists every failed operation");
+    assertThat(out.resolve("EXPORT_" + secondCommit + "_FAILURE")).exists();
+    // Round 2 (the _SUCCESS markers) never ran; what round 1 could copy is there.
+    assertThat(files(out))
+        .contains("README.md", "config/settings.json", "tables")
+        .noneMatch(f -> f.endsWith("_SUCCESS") && !f.startsWith("EXPORT_"));
+  }
+
+  @Test
   void aDryRunPrintsCountsAndWritesNothing() throws IOException {
     Run r = export("--branch=main", "--dry-run");
     assertThat(r.code()).as(r.stderr()).isZero();
@@ -375,10 +397,13 @@ class CliTest {
 
   @Test
   void theProgressLineCountsObjectsBytesAndEta() {
-    var bar = new ProgressBar(new PrintWriter(new StringWriter()), false);
+    var log = new StringWriter();
+    var bar = new ProgressBar(new PrintWriter(log), false, true);
+    assertThat(bar.line()).isEqualTo("counting the objects to export...");
     bar.planned(
         new io.lakeexporter.report.PlanTotals(
             List.of(new io.lakeexporter.report.PlanTotals.RoundTotals(1, 4, 0, 4096))));
+    bar.roundStarted(1);
     bar.actionFinished(
         io.lakeexporter.report.ActionOutcome.copied(
             io.lakeexporter.plan.Action.copyOf("k", 1024, 1),
@@ -388,7 +413,15 @@ class CliTest {
             ""));
     String line = bar.line();
     bar.close();
-    assertThat(line).contains("1/4 objects").contains("1.0 KiB / 4.0 KiB").contains("ETA");
+    assertThat(line)
+        .startsWith("round 1/1 | 1/4 objects")
+        .contains("1.0 KiB / 4.0 KiB")
+        .contains("ETA");
+    assertThat(log.toString()).as("one closing line in a log").hasLineCount(1);
+
+    var quiet = new StringWriter();
+    new ProgressBar(new PrintWriter(quiet), true, true).close();
+    assertThat(quiet.toString()).as("an export that never began draws nothing").isEmpty();
     assertThat(ProgressBar.bytes(5L << 30)).isEqualTo("5.0 GiB");
     assertThat(ProgressBar.duration(3725)).isEqualTo("1h02m");
   }
