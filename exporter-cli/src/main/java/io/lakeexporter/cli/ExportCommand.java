@@ -214,7 +214,7 @@ final class ExportCommand implements Callable<Integer> {
               .serverSideCopy(!noServerSideCopy)
               .countFirst(!noCount)
               .dryRun(dryRun)
-              .storageSettings(StorageSettings.of(keys));
+              .storageSettings(StorageSettings.of(storageOnly(keys)));
     } catch (InvalidExportException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -283,6 +283,13 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       usage("invalid <rootLocation>: " + e.getMessage());
     }
+  }
+
+  /** Storage providers get no lakeFS credentials: nothing can leak what it never had. */
+  private static Map<String, String> storageOnly(Map<String, String> keys) {
+    var storage = new LinkedHashMap<>(keys);
+    storage.keySet().removeIf(k -> k.startsWith("lakefs.api."));
+    return storage;
   }
 
   private KeyFilter keyFilter() {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Exports lakeFS commits to S3, Azure Blob, GCS or local directories.",
+    footer = {
+      "",
+      "First time? 'lakefs-export demo' exports a sample repository with nothing to set up.",
+      "Exit codes: 0 success, 1 the export failed, 2 bad usage or configuration."
+    },
     subcommands = {
       ExportCommand.class,
       DemoCommand.class,
@@ -25,7 +31,7 @@ import picocli.CommandLine.Command;
       ProvidersCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -36,9 +42,11 @@ public final class Main implements Runnable {
   /** Where the process's surroundings come from; tests replace them. */
   record Environment(Map<String, String> variables, Path lakectlFile) {}
 
+  /** No command given: show what there is. */
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
   }
 
   public static void main(String[] args) {

@@ -328,6 +328,9 @@ class CliTest {
     assertUsage(
         run(Map.of(), "export", "--config=/no/such/file", "r", "d", "--branch=x"), "--config");
     assertUsage(run(Map.of(), "bogus-command"), "bogus-command");
+    Run nothing = run(Map.of());
+    assertThat(nothing.code()).isEqualTo(2);
+    assertThat(nothing.stderr()).contains("Commands:").contains("export").contains("demo");
   }
 
   private static void assertUsage(Run r, String message) {
