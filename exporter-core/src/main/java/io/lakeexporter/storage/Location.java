@@ -60,7 +60,7 @@ public record Location(String scheme, String authority, String path, String quer
     if (sep < 0) {
       if (colon > 1 && text.regionMatches(true, 0, "file:", 0, 5)) {
         // file:/abs/path
-        return ofPath(Path.of(text.substring(5)));
+        return ofPath(Path.of(decodeFileUri(text.substring(5))));
       }
       if (colon > 1 && isScheme(text.substring(0, colon))) {
         throw new IllegalArgumentException(
@@ -81,7 +81,7 @@ public record Location(String scheme, String authority, String path, String quer
         throw new IllegalArgumentException(
             "location '" + text + "' names host '" + host + "'; file locations must be local");
       }
-      return ofPath(Path.of(slash < 0 ? "/" : rest.substring(slash)));
+      return ofPath(Path.of(slash < 0 ? "/" : decodeFileUri(rest.substring(slash))));
     }
     String query = "";
     boolean http = scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https");
@@ -107,6 +107,31 @@ public record Location(String scheme, String authority, String path, String quer
     Objects.requireNonNull(path, "path is null");
     String absolute = path.toAbsolutePath().normalize().toString();
     return new Location("file", "", absolute);
+  }
+
+  /**
+   * A {@code file:} URI is a URI: {@code Path.toUri()} writes a space as {@code %20}. Valid {@code
+   * %XX} escapes are decoded (as UTF-8); a {@code %} not followed by two hex digits stays.
+   */
+  static String decodeFileUri(String path) {
+    if (path.indexOf('%') < 0) {
+      return path;
+    }
+    var bytes = new java.io.ByteArrayOutputStream();
+    byte[] raw = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == '%' && i + 2 < raw.length && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
+        bytes.write(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
+        i += 2;
+      } else {
+        bytes.write(raw[i]);
+      }
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static int hex(byte b) {
+    return Character.digit((char) b, 16);
   }
 
   private static boolean isScheme(String s) {

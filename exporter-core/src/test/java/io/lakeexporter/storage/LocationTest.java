@@ -62,6 +62,19 @@ class LocationTest {
   }
 
   @Test
+  void fileUrisAreDecodedLikeTheUrisTheyAre() {
+    Path spaced = Path.of("/tmp/with space/ünï");
+    assertThat(Location.parse(spaced.toUri().toString()).toPath()).isEqualTo(spaced);
+    assertThat(Location.parse("file:///tmp/100%/x").toPath()).isEqualTo(Path.of("/tmp/100%/x"));
+    assertThat(Location.parse("/tmp/a%20b").toPath())
+        .as("a plain path is taken as written")
+        .isEqualTo(Path.of("/tmp/a%20b"));
+    assertThat(Location.parse("s3://b/a%20b").path())
+        .as("object keys are literal")
+        .isEqualTo("a%20b");
+  }
+
+  @Test
   void childJoinsWithOneSlash() {
     assertThat(Location.parse("s3://b/root").child("k").path()).isEqualTo("root/k");
     assertThat(Location.parse("s3://b/root/").child("k").path()).isEqualTo("root/k");
