@@ -440,10 +440,7 @@ public final class SparkExporter {
       spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
       this.lakeFs =
           LakeFsConfig.resolve(
-              LakeFsConfig.builder(),
-              hadoop,
-              System.getenv(),
-              java.nio.file.Path.of(System.getProperty("user.home"), ".lakectl.yaml"));
+              LakeFsConfig.builder(), hadoop, System.getenv(), LakeFsConfig.defaultLakectlFile());
       this.settings = hadoop;
       return this;
     }
@@ -473,11 +470,17 @@ public final class SparkExporter {
     }
 
     public Builder partSize(long partSize) {
+      if (partSize < 1) {
+        throw new InvalidExportException("part size must be positive, not " + partSize);
+      }
       this.partSize = partSize;
       return this;
     }
 
     public Builder multipartThreshold(long bytes) {
+      if (bytes < 1) {
+        throw new InvalidExportException("multipart threshold must be positive, not " + bytes);
+      }
       this.multipartThreshold = bytes;
       return this;
     }
