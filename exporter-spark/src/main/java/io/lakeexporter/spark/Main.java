@@ -7,9 +7,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code spark-submit ... --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>
- * (--branch=B | --commit_id=C) [--prev_commit_id=P]}. lakeFS settings come from {@code
- * spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and ~/.lakectl.yaml); storage settings
- * from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys).
+ * (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]}. lakeFS settings come from
+ * {@code spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and ~/.lakectl.yaml); storage
+ * settings from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys).
  */
 public final class Main {
 
@@ -17,7 +17,15 @@ public final class Main {
 
   /** The parsed command line. */
   record Arguments(
-      String repository, String root, String branch, String commitId, String previousCommitId) {}
+      String repository,
+      String root,
+      String branch,
+      String commitId,
+      String previousCommitId,
+      int concurrency) {}
+
+  /** Objects each task copies at once unless --concurrency says otherwise. */
+  static final int DEFAULT_CONCURRENCY = 16;
 
   public static void main(String[] args) {
     Arguments parsed;
@@ -38,6 +46,7 @@ public final class Main {
               .fromHadoopConfiguration()
               .repository(parsed.repository())
               .destination(parsed.root())
+              .concurrency(parsed.concurrency())
               .build();
       ExportResult result =
           parsed.commitId() != null
@@ -75,6 +84,7 @@ public final class Main {
     String branch = null;
     String commit = null;
     String previous = null;
+    int concurrency = DEFAULT_CONCURRENCY;
     var positional = new java.util.ArrayList<String>();
     for (String arg : args) {
       if (arg.startsWith("--branch=")) {
@@ -83,6 +93,8 @@ public final class Main {
         commit = value(arg);
       } else if (arg.startsWith("--prev_commit_id=")) {
         previous = value(arg);
+      } else if (arg.startsWith("--concurrency=")) {
+        concurrency = positiveInt(arg);
       } else if (arg.startsWith("--")) {
         throw new IllegalArgumentException("unknown option " + arg);
       } else {
@@ -102,7 +114,22 @@ public final class Main {
     if (previous != null && branch == null) {
       throw new IllegalArgumentException("--prev_commit_id needs --branch");
     }
-    return new Arguments(positional.get(0), positional.get(1), branch, commit, previous);
+    return new Arguments(
+        positional.get(0), positional.get(1), branch, commit, previous, concurrency);
+  }
+
+  private static int positiveInt(String arg) {
+    String v = value(arg);
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= 1024) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        arg.substring(0, arg.indexOf('=')) + " must be 1..1024, not '" + v + "'");
   }
 
   private static String value(String arg) {
@@ -117,6 +144,6 @@ public final class Main {
     out.println("error: " + problem);
     out.println(
         "usage: spark-submit --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>"
-            + " (--branch=B | --commit_id=C) [--prev_commit_id=P]");
+            + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]");
   }
 }

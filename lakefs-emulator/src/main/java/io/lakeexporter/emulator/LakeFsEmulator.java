@@ -166,6 +166,39 @@ public final class LakeFsEmulator implements AutoCloseable {
     stage(repo, branch, path, location, size, md5, contentType, userMetadata);
   }
 
+  /**
+   * Stages an object whose bytes are already at {@code physicalAddress}, as lakeFS's "link physical
+   * address" does: nothing is read or copied. Benchmarks use it to commit data that other tools
+   * read from the same place, and to build commits far larger than uploading would allow.
+   *
+   * @param checksum hex MD5 of the content (what S3 reports as the ETag of a single-part upload)
+   */
+  public void linkObject(
+      String repository,
+      String branch,
+      String path,
+      String physicalAddress,
+      long size,
+      String checksum,
+      String contentType) {
+    Repo repo = repo(repository);
+    if (repo.branch(branch) == null) {
+      throw new IllegalArgumentException(
+          "branch '" + branch + "' not found in repository '" + repository + "'");
+    }
+    requireName(path, "path");
+    if (size < 0) {
+      throw new IllegalArgumentException("size of '" + path + "' is negative: " + size);
+    }
+    Location location;
+    try {
+      location = Location.parse(physicalAddress);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("physical address of '" + path + "': " + e.getMessage());
+    }
+    stage(repo, branch, path, location, size, checksum, contentType, Map.of());
+  }
+
   void stage(
       Repo repo,
       String branch,

@@ -388,4 +388,36 @@ class EmulatorSdkTest {
     assertThat(Files.size(stored)).isEqualTo(data.length);
     assertThat(Files.readAllBytes(stored)).isEqualTo(data);
   }
+
+  @Test
+  void linkedObjectsKeepTheirAddressAndOnlyRelinkedOnesDiffer() throws Exception {
+    String repo = newRepo();
+    byte[] data = "linked bytes".getBytes(StandardCharsets.UTF_8);
+    Path file = blockstore.resolve("outside/" + repo + "/a.bin");
+    Files.createDirectories(file.getParent());
+    Files.write(file, data);
+    String address = "local://outside/" + repo + "/a.bin";
+    String md5 = java.util.HexFormat.of().formatHex(LakeFsEmulator.md5().digest(data));
+    emulator.linkObject(repo, "main", "t/a.bin", address, data.length, md5, "");
+    emulator.linkObject(repo, "main", "t/b.bin", address, data.length, md5, "text/plain");
+    Commit first = commit(repo, "main", "linked");
+
+    ObjectStats stat = new ObjectsApi(client).statObject(repo, first.getId(), "t/a.bin").execute();
+    assertThat(stat.getPhysicalAddress()).isEqualTo(address);
+    assertThat(stat.getSizeBytes()).isEqualTo(data.length);
+    assertThat(stat.getChecksum()).isEqualTo(md5);
+    assertThat(stat.getContentType()).isEqualTo("application/octet-stream");
+
+    emulator.linkObject(repo, "main", "t/a.bin", address, data.length, md5, "");
+    emulator.linkObject(repo, "main", "t/b.bin", address + ".v2", data.length, md5, "text/plain");
+    commit(repo, "main", "relinked");
+    DiffList diff =
+        new RefsApi(client).diffRefs(repo, first.getId(), "main").type("two_dot").execute();
+    assertThat(diff.getResults()).extracting(Diff::getPath).containsExactly("t/b.bin");
+
+    assertThatThrownBy(() -> emulator.linkObject(repo, "nope", "x", address, 1, md5, ""))
+        .hasMessageContaining("branch 'nope' not found in repository '" + repo + "'");
+    assertThatThrownBy(() -> emulator.linkObject(repo, "main", "x", "s3://", 1, md5, ""))
+        .hasMessageContaining("physical address of 'x'");
+  }
 }
