@@ -432,14 +432,13 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
         }
         try {
           var attrs = Files.readAttributes(path, BasicFileAttributes.class);
-          String key = text.substring(prefixPath.toString().length());
-          if (key.startsWith("/")) {
-            key = key.substring(1);
-          }
+          // What follows the prefix: "/x" under a directory named without its slash, "t-0"
+          // after a prefix that ends inside a name; appended as it is, it gives the key.
+          String rest = text.substring(prefixPath.toString().length());
           Location location =
               prefix.path().isEmpty() || prefix.path().endsWith("/")
-                  ? prefix.child(key)
-                  : new Location(prefix.scheme(), prefix.authority(), prefix.path() + key);
+                  ? prefix.child(rest.startsWith("/") ? rest.substring(1) : rest)
+                  : new Location(prefix.scheme(), prefix.authority(), prefix.path() + rest);
           next =
               new ObjectInfo(
                   location,

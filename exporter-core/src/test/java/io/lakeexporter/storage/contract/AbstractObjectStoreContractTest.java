@@ -299,9 +299,13 @@ public abstract class AbstractObjectStoreContractTest {
       assertThat(listed.map(i -> i.location().path().substring(root().path().length())).toList())
           .containsExactlyElementsOf(expected);
     }
-    // A prefix that ends inside a name.
+    // A prefix that ends inside a name, or names a folder without its slash: the same keys.
+    var withSibling = new ArrayList<>(expected);
+    withSibling.add("p-sibling");
+    withSibling.sort(null);
     try (Stream<ObjectInfo> listed = store().list(at("p"))) {
-      assertThat(listed.count()).isEqualTo(count + 1);
+      assertThat(listed.map(i -> i.location().path().substring(root().path().length())).toList())
+          .containsExactlyElementsOf(withSibling);
     }
     try (Stream<ObjectInfo> listed = store().list(at("nothing-here/"))) {
       assertThat(listed.count()).isZero();

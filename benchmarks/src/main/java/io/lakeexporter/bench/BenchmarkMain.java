@@ -1,0 +1,316 @@
+package io.lakeexporter.bench;
+
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.testing.TestTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark: writes the datasets, runs every tool on every scenario it can do (rotating the
+ * order each repetition), checks what each left at the destination, runs the planning benchmark and
+ * writes the report. Exits 1 when any run failed or left the wrong objects.
+ *
+ * <p>{@code BenchmarkMain [--profile full|smoke] [--runs N] [--out DIR] [--work DIR] [--only TEXT]
+ * [--no-planning]}
+ */
+public final class BenchmarkMain {
+
+  private final Context context;
+  private final List<Tool> tools;
+  private final Path logs;
+  private final List<RunRecord> records = new ArrayList<>();
+  private int containers;
+
+  private BenchmarkMain(Context context, List<Tool> tools) throws IOException {
+    this.context = context;
+    this.tools = tools;
+    this.logs = Files.createDirectories(context.workspace().dir.resolve("logs"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Profile profile = Profile.full();
+    Integer runs = null;
+    Path root = TestTools.projectRoot();
+    Path out = root.resolve("benchmarks/results");
+    Path work = null;
+    String only = "";
+    boolean planning = true;
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--profile" -> profile = Profile.named(require(args[i], value));
+        case "--runs" -> runs = Integer.parseInt(require(args[i], value));
+        case "--out" -> out = Path.of(require(args[i], value));
+        case "--work" -> work = Path.of(require(args[i], value));
+        case "--only" -> only = require(args[i], value);
+        case "--no-planning" -> {
+          planning = false;
+          continue;
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument '"
+                    + args[i]
+                    + "'; use --profile full|smoke, --runs N, --out DIR, --work DIR, --only TEXT,"
+                    + " --no-planning");
+      }
+      i++;
+    }
+    if (runs != null) {
+      profile = profile.withRuns(runs);
+    }
+    if (work == null) {
+      work = Files.createTempDirectory("lakefs-export-bench-");
+    }
+    boolean ok = run(root, profile, out, work, only, planning);
+    System.exit(ok ? 0 : 1);
+  }
+
+  private static String require(String option, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return value;
+  }
+
+  /** Runs the benchmark; true when every run succeeded and left the right objects. */
+  static boolean run(
+      Path root, Profile profile, Path out, Path work, String only, boolean withPlanning)
+      throws Exception {
+    Path rclone = PeerInstall.rclone();
+    Path aws = PeerInstall.aws();
+    var environment = new LinkedHashMap<String, String>();
+    environment.put("date", LocalDate.now().toString());
+    environment.put(
+        "machine",
+        Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch"));
+    environment.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+    environment.put("rclone", PeerInstall.version(rclone, "version"));
+    environment.put("aws", PeerInstall.version(aws, "--version"));
+    environment.put(
+        "method",
+        "every tool moves "
+            + profile.concurrency()
+            + " objects (or parts) at once; median of "
+            + profile.runs()
+            + " run(s), the order of the tools rotated every run; wall time from process start to"
+            + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
+            + " checked afterwards (objects and bytes); S3Proxy (filesystem), Azurite (in memory)"
+            + " and the lakeFS emulator on the same machine");
+    try (Workspace ws = Workspace.start(work)) {
+      var context = new Context(root, System.getProperty("java.class.path"), ws, profile);
+      var tools =
+          List.<Tool>of(
+              new ExporterCliTool(context),
+              new ExporterSparkTool(context),
+              new RcloneTool(context, rclone),
+              new AwsCliTool(context, aws),
+              new CopyTool(context),
+              new RangedDownload.AsTool(context));
+      var bench = new BenchmarkMain(context, tools);
+      var writer = new DatasetWriter(ws, profile);
+      log("writing datasets under " + work);
+      Dataset smallLocal = writer.small(Side.LOCAL);
+      Dataset smallS3 = writer.small(Side.S3);
+      Dataset largeLocal = writer.large(Side.LOCAL);
+      Dataset largeS3 = writer.large(Side.S3);
+      Dataset diffLocal = writer.diff(Side.LOCAL);
+      Dataset diffS3 = writer.diff(Side.S3);
+      var scenarios =
+          List.of(
+              new Scenario(smallLocal, Side.LOCAL, Side.LOCAL),
+              new Scenario(smallS3, Side.S3, Side.S3),
+              new Scenario(smallS3, Side.S3, Side.LOCAL),
+              new Scenario(smallLocal, Side.LOCAL, Side.AZURE),
+              new Scenario(largeLocal, Side.LOCAL, Side.LOCAL),
+              new Scenario(largeS3, Side.S3, Side.S3),
+              new Scenario(largeS3, Side.S3, Side.LOCAL),
+              new Scenario(largeLocal, Side.LOCAL, Side.AZURE),
+              new Scenario(diffLocal, Side.LOCAL, Side.LOCAL),
+              new Scenario(diffS3, Side.S3, Side.S3));
+      for (Scenario scenario : scenarios) {
+        if (scenario.id().contains(only)) {
+          bench.run(scenario);
+        }
+      }
+      PlanningResult planning = withPlanning ? bench.planning(writer) : null;
+      new Report(bench.records, planning, profile, environment).write(out);
+      log("report written to " + out.resolve(profile.name() + "-results.md"));
+      boolean planningOk = planning == null || planning.ok(profile.planningEntries());
+      return planningOk && bench.records.stream().allMatch(RunRecord::ok);
+    }
+  }
+
+  private void run(Scenario scenario) throws IOException {
+    var able = tools.stream().filter(t -> t.supports(scenario)).toList();
+    Dataset data = scenario.dataset();
+    Place shared = data.isDiff() ? destination(scenario, "shared", 0) : null;
+    if (shared != null) {
+      context.workspace().prepare(shared);
+      putBack(data, shared, false);
+    }
+    for (int run = 1; run <= context.profile().runs(); run++) {
+      for (int i = 0; i < able.size(); i++) {
+        Tool tool = able.get((i + run - 1) % able.size());
+        Place destination = shared != null ? shared : destination(scenario, tool.name(), run);
+        context.workspace().prepare(destination);
+        Path log = logs.resolve(scenario.slug() + "-" + slug(tool.name()) + "-" + run + ".log");
+        Measured measured =
+            Measured.run(context.workspace().dir, tool.invocation(scenario, destination), log);
+        var found = context.workspace().contents(destination);
+        var record =
+            new RunRecord(
+                scenario,
+                tool.name(),
+                run,
+                measured,
+                data.isDiff() ? context.profile().diffChanges() : data.expected().objects(),
+                data.expected(),
+                found);
+        records.add(record);
+        log(
+            String.format(
+                Locale.ROOT,
+                "%s | %s | run %d: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS%s",
+                scenario.id(),
+                tool.name(),
+                run,
+                measured.wallSeconds(),
+                record.objectsPerSecond(),
+                record.mibPerSecond(),
+                measured.maxRssKib() / 1024.0,
+                record.ok()
+                    ? ""
+                    : " FAILED (exit "
+                        + measured.exitCode()
+                        + ", found "
+                        + found
+                        + ", expected "
+                        + data.expected()
+                        + "; see "
+                        + log
+                        + ")"));
+        if (shared != null) {
+          // Back to the first commit for the next tool: the exporter's own diff, in reverse.
+          putBack(data, shared, true);
+        } else {
+          context.workspace().clear(destination);
+        }
+      }
+    }
+  }
+
+  private PlanningResult planning(DatasetWriter writer) throws IOException {
+    Workspace ws = context.workspace();
+    int entries = context.profile().planningEntries();
+    log("committing " + entries + " linked objects for the planning benchmark");
+    String commit = writer.planningCommit("planning", entries);
+    Path log = logs.resolve("planning.log");
+    var invocation =
+        new Tool.Invocation(
+            List.of(
+                Context.java(),
+                "-Xmx256m",
+                "-cp",
+                context.harnessClasspath(),
+                PlanningBenchmark.class.getName(),
+                ws.emulator.apiUrl(),
+                ws.emulator.accessKeyId(),
+                "planning",
+                commit,
+                String.valueOf(context.profile().runs())),
+            Map.of(LakeFsConfig.ENV_SECRET_KEY, ws.emulator.secretAccessKey()));
+    Measured measured = Measured.run(ws.dir, invocation, log);
+    PlanningResult result = PlanningResult.parse(Files.readString(log), measured);
+    log(
+        String.format(
+            Locale.ROOT,
+            "planning %d objects: %.0f entries/s, peak heap %.1f MiB of %d MiB, exit %d",
+            result.entries(),
+            result.medianEntriesPerSecond(),
+            result.peakHeapMib(),
+            result.maxHeapMib(),
+            measured.exitCode()));
+    return result;
+  }
+
+  private Place destination(Scenario scenario, String tool, int run) {
+    String name = scenario.slug() + "/" + slug(tool) + "-" + run;
+    return switch (scenario.to()) {
+      case LOCAL -> new Place(Side.LOCAL, "dst/" + name);
+      case S3 -> new Place(Side.S3, Workspace.DESTINATION_BUCKET + "/" + name);
+      // A container per run: dropping a container is how Azurite forgets a run quickly.
+      case AZURE -> new Place(Side.AZURE, "run-" + ++containers + "/" + name);
+    };
+  }
+
+  private Exporter exporter(String repository, Place destination) {
+    Workspace ws = context.workspace();
+    return Exporter.builder()
+        .lakeFs(
+            LakeFsClient.create(
+                LakeFsConfig.builder()
+                    .apiUrl(ws.emulator.apiUrl())
+                    .accessKeyId(ws.emulator.accessKeyId())
+                    .secretAccessKey(ws.emulator.secretAccessKey())
+                    .build()))
+        .repository(repository)
+        .destination(ws.location(destination))
+        .storage(ws.storage)
+        .concurrency(context.profile().concurrency())
+        .build();
+  }
+
+  /**
+   * Makes {@code place} hold the diff's first commit: a full export of it, or ({@code reverse}) the
+   * exporter's diff from the second commit back to the base branch.
+   */
+  private void putBack(Dataset data, Place place, boolean reverse) throws IOException {
+    try (Exporter exporter = exporter(data.repository(), place)) {
+      ExportResult result =
+          reverse
+              ? exporter.exportFrom(data.baseBranch(), data.commitId())
+              : exporter.exportAllFromCommit(data.previousCommitId());
+      check(result, place, data.base());
+    }
+  }
+
+  private void check(ExportResult result, Place place, Workspace.Contents expected)
+      throws IOException {
+    var found = context.workspace().contents(place);
+    if (!result.succeeded() || !found.equals(expected)) {
+      throw new IOException(
+          "could not set up "
+              + place
+              + ": export "
+              + result.status()
+              + ", found "
+              + found
+              + ", expected "
+              + expected);
+    }
+  }
+
+  static String slug(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+  }
+
+  private static void log(String line) {
+    System.out.println("[bench] " + line);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,210 @@
+package io.lakeexporter.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The raw numbers as CSV and the medians as a Markdown table, with the targets checked. */
+final class Report {
+
+  static final String CLI = "exporter (CLI)";
+  private final List<RunRecord> records;
+  private final PlanningResult planning;
+  private final Profile profile;
+  private final Map<String, String> environment;
+
+  Report(
+      List<RunRecord> records,
+      PlanningResult planning,
+      Profile profile,
+      Map<String, String> environment) {
+    this.records = List.copyOf(records);
+    this.planning = planning;
+    this.profile = profile;
+    this.environment = environment;
+  }
+
+  void write(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    var csv = new StringBuilder(RunRecord.csvHeader()).append('\n');
+    records.forEach(r -> csv.append(r.csv()).append('\n'));
+    Files.writeString(directory.resolve(profile.name() + "-raw.csv"), csv);
+    Files.writeString(directory.resolve(profile.name() + "-results.md"), markdown());
+  }
+
+  String markdown() {
+    var md = new StringBuilder();
+    md.append("# Benchmark results: ").append(profile.name()).append(" profile\n\n");
+    environment.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+    md.append('\n');
+    md.append("## Targets\n\n");
+    targets().forEach(line -> md.append("- ").append(line).append('\n'));
+    md.append('\n');
+    for (var scenario : byScenario().entrySet()) {
+      List<RunRecord> runs = scenario.getValue();
+      RunRecord first = runs.get(0);
+      md.append("## ").append(scenario.getKey()).append("\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%d objects, %.1f MiB%s.\n\n",
+              first.expected().objects(),
+              first.expected().bytes() / 1048576.0,
+              first.scenario().dataset().isDiff()
+                  ? "; " + first.work() + " of them changed since the destination's commit"
+                  : ""));
+      md.append("| tool | wall s | objects/s | MiB/s | peak RSS MiB | CPU s | runs ok |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (var tool : byTool(runs).entrySet()) {
+        List<RunRecord> t = tool.getValue();
+        boolean diff = first.scenario().dataset().isDiff();
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %.0f | %s | %.0f | %.1f | %d/%d |\n",
+                tool.getKey(),
+                median(t, r -> r.measured().wallSeconds()),
+                median(t, RunRecord::objectsPerSecond),
+                diff ? "-" : String.format(Locale.ROOT, "%.1f", median(t, RunRecord::mibPerSecond)),
+                median(t, r -> r.measured().maxRssKib() / 1024.0),
+                median(t, r -> r.measured().cpuSeconds()),
+                t.stream().filter(RunRecord::ok).count(),
+                t.size()));
+      }
+      md.append('\n');
+    }
+    if (planning != null) {
+      md.append("## Planning ").append(planning.entries()).append(" objects\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Listing and planning through the lakeFS API (a dry run) in a JVM limited to %d MiB"
+                  + " of heap: median %.0f entries/s over %d passes after a warm-up, peak heap in"
+                  + " use %.1f MiB, peak RSS %.0f MiB, exit code %d.\n",
+              planning.maxHeapMib(),
+              planning.medianEntriesPerSecond(),
+              planning.entriesPerSecond().size(),
+              planning.peakHeapMib(),
+              planning.measured().maxRssKib() / 1024.0,
+              planning.measured().exitCode()));
+    }
+    return md.toString();
+  }
+
+  /** Each target of the issue as a sentence with its ratio and verdict. */
+  List<String> targets() {
+    var lines = new ArrayList<String>();
+    ratio(
+        lines, "small S3Proxy -> S3Proxy", "rclone", RunRecord::objectsPerSecond, 2.0, "objects/s");
+    ratio(
+        lines,
+        "large S3Proxy -> local",
+        "parallel ranged GETs",
+        RunRecord::mibPerSecond,
+        0.9,
+        "MiB/s");
+    ratio(lines, "large S3Proxy -> local", "rclone", RunRecord::mibPerSecond, 1.0, "MiB/s");
+    ratio(lines, "large S3Proxy -> local", "aws s3", RunRecord::mibPerSecond, 1.0, "MiB/s");
+    for (String side : List.of("local -> local", "S3Proxy -> S3Proxy")) {
+      List<RunRecord> diff = runs("diff " + side, CLI);
+      List<RunRecord> full = runs("small " + side, CLI);
+      if (diff.isEmpty() || full.isEmpty()) {
+        continue;
+      }
+      double d = median(diff, r -> r.measured().wallSeconds());
+      double f = median(full, r -> r.measured().wallSeconds());
+      double changeShare = (double) diff.get(0).work() / diff.get(0).expected().objects();
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "diff %s: %d changes in %d objects took %.2f s, %.3f of the %.2f s a full export of"
+                  + " %d objects takes (changes are %.3f of the objects; JVM start included)",
+              side,
+              diff.get(0).work(),
+              diff.get(0).expected().objects(),
+              d,
+              d / f,
+              f,
+              full.get(0).expected().objects(),
+              changeShare));
+    }
+    if (planning != null) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "planning %d objects under -Xmx%dm: %s, peak heap %.1f MiB, %.0f entries/s",
+              planning.entries(),
+              planning.maxHeapMib(),
+              planning.ok(profile.planningEntries()) ? "met" : "NOT MET",
+              planning.peakHeapMib(),
+              planning.medianEntriesPerSecond()));
+    }
+    return lines;
+  }
+
+  private void ratio(
+      List<String> lines,
+      String scenario,
+      String peer,
+      ToDoubleFunction<RunRecord> metric,
+      double target,
+      String unit) {
+    List<RunRecord> ours = runs(scenario, CLI);
+    List<RunRecord> theirs = runs(scenario, peer);
+    if (ours.isEmpty() || theirs.isEmpty()) {
+      return;
+    }
+    double a = median(ours, metric);
+    double b = median(theirs, metric);
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "%s: exporter %.1f %s vs %s %.1f %s = %.2fx (target %.1fx): %s",
+            scenario,
+            a,
+            unit,
+            peer,
+            b,
+            unit,
+            a / b,
+            target,
+            a / b >= target ? "met" : "NOT MET"));
+  }
+
+  private List<RunRecord> runs(String scenarioId, String tool) {
+    return records.stream()
+        .filter(r -> r.scenario().id().equals(scenarioId) && r.tool().equals(tool))
+        .toList();
+  }
+
+  private Map<String, List<RunRecord>> byScenario() {
+    var map = new LinkedHashMap<String, List<RunRecord>>();
+    records.forEach(r -> map.computeIfAbsent(r.scenario().id(), k -> new ArrayList<>()).add(r));
+    return map;
+  }
+
+  private static Map<String, List<RunRecord>> byTool(List<RunRecord> runs) {
+    var map = new LinkedHashMap<String, List<RunRecord>>();
+    runs.forEach(r -> map.computeIfAbsent(r.tool(), k -> new ArrayList<>()).add(r));
+    return map;
+  }
+
+  static double median(List<RunRecord> runs, ToDoubleFunction<RunRecord> metric) {
+    return median(runs.stream().mapToDouble(metric).boxed().toList());
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    var sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

@@ -1,0 +1,57 @@
+package io.lakeexporter.bench;
+
+import java.util.Locale;
+
+/**
+ * One timed run of one tool, and whether the destination then held exactly what it should.
+ *
+ * @param work objects the run had to touch: every object, or the changes of a diff
+ * @param found what the destination held afterwards
+ */
+record RunRecord(
+    Scenario scenario,
+    String tool,
+    int run,
+    Measured measured,
+    long work,
+    Workspace.Contents expected,
+    Workspace.Contents found) {
+
+  boolean ok() {
+    return measured.exitCode() == 0 && expected.equals(found);
+  }
+
+  double objectsPerSecond() {
+    return work / measured.wallSeconds();
+  }
+
+  double mibPerSecond() {
+    return expected.bytes() / 1048576.0 / measured.wallSeconds();
+  }
+
+  static String csvHeader() {
+    return "scenario,dataset,from,to,tool,run,wall_s,cpu_s,peak_rss_mib,exit,work_objects,"
+        + "expected_objects,expected_bytes,found_objects,found_bytes,ok";
+  }
+
+  String csv() {
+    return String.join(
+        ",",
+        scenario.id(),
+        scenario.dataset().kind(),
+        scenario.from().label,
+        scenario.to().label,
+        tool,
+        String.valueOf(run),
+        String.format(Locale.ROOT, "%.3f", measured.wallSeconds()),
+        String.format(Locale.ROOT, "%.3f", measured.cpuSeconds()),
+        String.format(Locale.ROOT, "%.1f", measured.maxRssKib() / 1024.0),
+        String.valueOf(measured.exitCode()),
+        String.valueOf(work),
+        String.valueOf(expected.objects()),
+        String.valueOf(expected.bytes()),
+        String.valueOf(found.objects()),
+        String.valueOf(found.bytes()),
+        String.valueOf(ok()));
+  }
+}

@@ -1,0 +1,224 @@
+package io.lakeexporter.bench;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.azure.AzuriteServer;
+import io.lakeexporter.storage.local.LocalStorageProvider;
+import io.lakeexporter.storage.s3.S3ProxyServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk,
+ * Azurite in memory, and the lakeFS emulator in this JVM. Every tool reads and writes the same
+ * places through them.
+ */
+final class Workspace implements AutoCloseable {
+
+  static final String SOURCE_BUCKET = "bench-src";
+  static final String DESTINATION_BUCKET = "bench-dst";
+
+  final Path dir;
+  final Path localRoot;
+  final S3ProxyServer s3;
+  final AzuriteServer azurite;
+  final Map<String, String> storageSettings;
+  final StorageRegistry storage;
+  final LakeFsEmulator emulator;
+
+  private Workspace(Path dir, S3ProxyServer s3, AzuriteServer azurite) throws IOException {
+    this.dir = dir;
+    this.localRoot = Files.createDirectories(dir.resolve("local"));
+    this.s3 = s3;
+    this.azurite = azurite;
+    var settings = new LinkedHashMap<String, String>();
+    settings.put(LocalStorageProvider.BLOCKSTORE_PATH_KEY, localRoot.toString());
+    settings.putAll(s3.settings().asMap());
+    settings.putAll(azurite.settings().asMap());
+    this.storageSettings = Map.copyOf(settings);
+    this.storage = StorageRegistry.discover(StorageSettings.of(storageSettings));
+    this.emulator = LakeFsEmulator.builder().storage(storage).start();
+    s3.createBucket(SOURCE_BUCKET);
+    s3.createBucket(DESTINATION_BUCKET);
+  }
+
+  static Workspace start(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    S3ProxyServer s3 = S3ProxyServer.start();
+    try {
+      return new Workspace(dir, s3, AzuriteServer.start());
+    } catch (IOException | RuntimeException e) {
+      s3.close();
+      throw e;
+    }
+  }
+
+  /** The place as the exporter and the storage SPI name it. */
+  Location location(Place place) {
+    return switch (place.side()) {
+      case LOCAL -> Location.parse("local://" + place.path());
+      case S3 -> Location.parse("s3://" + place.path());
+      case AZURE -> Location.parse(azurite.location(place.container(), place.prefix()));
+    };
+  }
+
+  Path localPath(Place place) {
+    if (place.side() != Side.LOCAL) {
+      throw new IllegalArgumentException("not a local place: " + place);
+    }
+    return localRoot.resolve(place.path());
+  }
+
+  /** Makes the bucket or container of {@code place} exist. */
+  void prepare(Place place) throws IOException {
+    switch (place.side()) {
+      case LOCAL -> Files.createDirectories(localPath(place));
+      case S3 -> s3.createBucket(place.container());
+      case AZURE -> azurite.createContainer(place.container());
+    }
+  }
+
+  /**
+   * What a tool left under {@code place}: objects and bytes, leaving out the exporter's status
+   * files at the root and anything under a hidden upload folder.
+   */
+  Contents contents(Place place) throws IOException {
+    Location root = location(place);
+    ObjectStore store = storage.storeFor(root);
+    long objects = 0;
+    long bytes = 0;
+    try (var listing = store.list(root.child(""))) {
+      for (ObjectInfo info : (Iterable<ObjectInfo>) listing::iterator) {
+        if (isBookkeeping(info.location())) {
+          continue;
+        }
+        objects++;
+        bytes += info.size();
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return new Contents(objects, bytes);
+  }
+
+  /** The exporter's status files and its folder of upload parts: not part of a dataset. */
+  private static boolean isBookkeeping(Location object) {
+    String name = object.name();
+    return (name.startsWith("EXPORT_") && (name.endsWith("_SUCCESS") || name.endsWith("_FAILURE")))
+        || object.path().contains("/.lakefs-export-uploads/");
+  }
+
+  /**
+   * A URL with a shared access signature for the container of {@code place}, valid for a day: how a
+   * tool that cannot be pointed at an emulator's host and port reaches Azurite.
+   */
+  String containerSasUrl(Place place) {
+    var container = blobService().getBlobContainerClient(place.container());
+    var permissions =
+        new BlobContainerSasPermission()
+            .setReadPermission(true)
+            .setWritePermission(true)
+            .setCreatePermission(true)
+            .setAddPermission(true)
+            .setListPermission(true)
+            .setDeletePermission(true);
+    String sas =
+        container.generateSas(
+            new BlobServiceSasSignatureValues(OffsetDateTime.now().plusDays(1), permissions));
+    return container.getBlobContainerUrl() + "?" + sas;
+  }
+
+  private BlobServiceClient blobService() {
+    return new BlobServiceClientBuilder()
+        .endpoint(azurite.accountEndpoint())
+        .credential(new StorageSharedKeyCredential(AzuriteServer.ACCOUNT, AzuriteServer.KEY))
+        .buildClient();
+  }
+
+  /** Removes everything under {@code place} (a whole container on Azure: much faster there). */
+  void clear(Place place) throws IOException {
+    switch (place.side()) {
+      case LOCAL -> deleteTree(localPath(place));
+      case AZURE -> blobService().getBlobContainerClient(place.container()).deleteIfExists();
+      case S3 -> {
+        Location root = location(place);
+        ObjectStore store = storage.storeFor(root);
+        List<Location> batch = new ArrayList<>();
+        try (var listing = store.list(root.child(""))) {
+          for (ObjectInfo info : (Iterable<ObjectInfo>) listing::iterator) {
+            batch.add(info.location());
+            if (batch.size() == store.maxDeleteBatch()) {
+              deleteAll(store, batch);
+            }
+          }
+        }
+        deleteAll(store, batch);
+      }
+    }
+  }
+
+  private static void deleteAll(ObjectStore store, List<Location> batch) throws IOException {
+    if (!batch.isEmpty()) {
+      var failures = store.delete(batch);
+      if (!failures.isEmpty()) {
+        throw new IOException("could not clear " + failures.get(0));
+      }
+      batch.clear();
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      emulator.close();
+      storage.close();
+    } finally {
+      azurite.close();
+      s3.close();
+    }
+  }
+
+  /** What a folder holds. */
+  record Contents(long objects, long bytes) {}
+}
