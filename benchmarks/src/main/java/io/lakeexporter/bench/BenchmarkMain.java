@@ -44,6 +44,7 @@ public final class BenchmarkMain {
     Path out = root.resolve("benchmarks/results");
     Path work = null;
     String only = "";
+    String toolFilter = "";
     boolean planning = true;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -53,6 +54,7 @@ public final class BenchmarkMain {
         case "--out" -> out = Path.of(require(args[i], value));
         case "--work" -> work = Path.of(require(args[i], value));
         case "--only" -> only = require(args[i], value);
+        case "--tool" -> toolFilter = require(args[i], value);
         case "--no-planning" -> {
           planning = false;
           continue;
@@ -72,8 +74,39 @@ public final class BenchmarkMain {
     if (work == null) {
       work = Files.createTempDirectory("lakefs-export-bench-");
     }
-    boolean ok = run(root, profile, out, work, only, planning);
+    boolean ok =
+        run(
+            root,
+            System.getProperty("java.class.path"),
+            profile,
+            out,
+            work,
+            new Selection(only, toolFilter),
+            planning);
     System.exit(ok ? 0 : 1);
+  }
+
+  /** A scenario before its dataset exists. */
+  private record Planned(String kind, Side from, Side to) {}
+
+  /** Every scenario, in the order they run. */
+  private static final List<Planned> PLAN =
+      List.of(
+          new Planned("small", Side.LOCAL, Side.LOCAL),
+          new Planned("small", Side.S3, Side.S3),
+          new Planned("small", Side.S3, Side.LOCAL),
+          new Planned("small", Side.LOCAL, Side.AZURE),
+          new Planned("large", Side.LOCAL, Side.LOCAL),
+          new Planned("large", Side.S3, Side.S3),
+          new Planned("large", Side.S3, Side.LOCAL),
+          new Planned("large", Side.LOCAL, Side.AZURE),
+          new Planned("diff", Side.LOCAL, Side.LOCAL),
+          new Planned("diff", Side.S3, Side.S3));
+
+  /** Which scenarios and tools to run: those whose names contain these texts. */
+  record Selection(String scenario, String tool) {
+
+    static final Selection ALL = new Selection("", "");
   }
 
   private static String require(String option, String value) {
@@ -85,7 +118,13 @@ public final class BenchmarkMain {
 
   /** Runs the benchmark; true when every run succeeded and left the right objects. */
   static boolean run(
-      Path root, Profile profile, Path out, Path work, String only, boolean withPlanning)
+      Path root,
+      String harnessClasspath,
+      Profile profile,
+      Path out,
+      Path work,
+      Selection selection,
+      boolean withPlanning)
       throws Exception {
     Path rclone = PeerInstall.rclone();
     Path aws = PeerInstall.aws();
@@ -112,40 +151,41 @@ public final class BenchmarkMain {
             + " checked afterwards (objects and bytes); S3Proxy (filesystem), Azurite (in memory)"
             + " and the lakeFS emulator on the same machine");
     try (Workspace ws = Workspace.start(work)) {
-      var context = new Context(root, System.getProperty("java.class.path"), ws, profile);
+      var context = new Context(root, harnessClasspath, ws, profile);
       var tools =
           List.<Tool>of(
-              new ExporterCliTool(context),
-              new ExporterSparkTool(context),
-              new RcloneTool(context, rclone),
-              new AwsCliTool(context, aws),
-              new CopyTool(context),
-              new RangedDownload.AsTool(context));
+                  new ExporterCliTool(context),
+                  new ExporterSparkTool(context),
+                  new RcloneTool(context, rclone),
+                  new AwsCliTool(context, aws),
+                  new CopyTool(context),
+                  new RangedDownload.AsTool(context))
+              .stream()
+              .filter(t -> t.name().contains(selection.tool()))
+              .toList();
       var bench = new BenchmarkMain(context, tools);
       var writer = new DatasetWriter(ws, profile);
-      log("writing datasets under " + work);
-      Dataset smallLocal = writer.small(Side.LOCAL);
-      Dataset smallS3 = writer.small(Side.S3);
-      Dataset largeLocal = writer.large(Side.LOCAL);
-      Dataset largeS3 = writer.large(Side.S3);
-      Dataset diffLocal = writer.diff(Side.LOCAL);
-      Dataset diffS3 = writer.diff(Side.S3);
-      var scenarios =
-          List.of(
-              new Scenario(smallLocal, Side.LOCAL, Side.LOCAL),
-              new Scenario(smallS3, Side.S3, Side.S3),
-              new Scenario(smallS3, Side.S3, Side.LOCAL),
-              new Scenario(smallLocal, Side.LOCAL, Side.AZURE),
-              new Scenario(largeLocal, Side.LOCAL, Side.LOCAL),
-              new Scenario(largeS3, Side.S3, Side.S3),
-              new Scenario(largeS3, Side.S3, Side.LOCAL),
-              new Scenario(largeLocal, Side.LOCAL, Side.AZURE),
-              new Scenario(diffLocal, Side.LOCAL, Side.LOCAL),
-              new Scenario(diffS3, Side.S3, Side.S3));
-      for (Scenario scenario : scenarios) {
-        if (scenario.id().contains(only)) {
-          bench.run(scenario);
+      log("workspace " + work);
+      var datasets = new LinkedHashMap<String, Dataset>();
+      for (var planned : PLAN) {
+        String kind = planned.kind();
+        Side from = planned.from();
+        String id = kind + " " + from.label + " -> " + planned.to().label;
+        if (!id.contains(selection.scenario())) {
+          continue;
         }
+        Dataset data = datasets.get(kind + from);
+        if (data == null) {
+          log("writing the " + kind + " dataset to " + from.label);
+          data =
+              switch (kind) {
+                case "small" -> writer.small(from);
+                case "large" -> writer.large(from);
+                default -> writer.diff(from);
+              };
+          datasets.put(kind + from, data);
+        }
+        bench.run(new Scenario(data, from, planned.to()));
       }
       PlanningResult planning = withPlanning ? bench.planning(writer) : null;
       new Report(bench.records, planning, profile, environment).write(out);

@@ -202,15 +202,25 @@ final class DatasetWriter {
     }
   }
 
+  /** Writes one object; a failed write is tried again with fresh bytes of the same seed. */
   private static Written write(ObjectStore store, Location root, Spec spec) throws IOException {
     Location address = root.child(spec.key());
-    var digest = new DigestInputStream(new RandomContent(spec.seed(), spec.size()), md5());
-    store.write(address, digest, spec.size(), ObjectMetadata.EMPTY);
-    return new Written(
-        spec.key(),
-        address,
-        spec.size(),
-        HexFormat.of().formatHex(digest.getMessageDigest().digest()));
+    for (int attempt = 1; ; attempt++) {
+      var digest = new DigestInputStream(new RandomContent(spec.seed(), spec.size()), md5());
+      try {
+        store.write(address, digest, spec.size(), ObjectMetadata.EMPTY);
+      } catch (IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        continue;
+      }
+      return new Written(
+          spec.key(),
+          address,
+          spec.size(),
+          HexFormat.of().formatHex(digest.getMessageDigest().digest()));
+    }
   }
 
   private void link(String repo, List<Written> written) {

@@ -27,22 +27,26 @@ final class ExporterCliTool implements Tool {
   public Invocation invocation(Scenario scenario, Place destination) {
     Workspace ws = context.workspace();
     Dataset data = scenario.dataset();
-    var command =
-        new ArrayList<>(
-            List.of(
-                Context.java(),
-                "-jar",
-                context.built("exporter-cli/target/lakefs-export.jar").toString(),
-                "export",
-                data.repository(),
-                ws.location(destination).toUnredactedString(),
-                "--lakefs-endpoint",
-                ws.emulator.apiUrl(),
-                "--access-key-id",
-                ws.emulator.accessKeyId(),
-                "--concurrency",
-                String.valueOf(context.profile().concurrency()),
-                "--no-progress"));
+    var command = new ArrayList<>(List.of(Context.java()));
+    // For profiling: -Dbench.exporter.jvm-args="-XX:StartFlightRecording=filename=x.jfr"
+    String jvmArgs = System.getProperty("bench.exporter.jvm-args", "").strip();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(List.of(jvmArgs.split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-jar",
+            context.built("exporter-cli/target/lakefs-export.jar").toString(),
+            "export",
+            data.repository(),
+            ws.location(destination).toUnredactedString(),
+            "--lakefs-endpoint",
+            ws.emulator.apiUrl(),
+            "--access-key-id",
+            ws.emulator.accessKeyId(),
+            "--concurrency",
+            String.valueOf(context.profile().concurrency()),
+            "--no-progress"));
     if (data.isDiff()) {
       command.addAll(
           List.of("--branch", DatasetWriter.BRANCH, "--prev_commit_id", data.previousCommitId()));

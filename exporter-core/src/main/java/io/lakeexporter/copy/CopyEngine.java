@@ -79,20 +79,23 @@ public final class CopyEngine {
     long size = source.entry().size();
     ObjectMetadata metadata = metadataOf(source.entry());
     CopyStrategy strategy = strategyFor(source, target);
-    int attempts =
-        switch (strategy) {
-          case SERVER_SIDE ->
-              settings
-                  .retry()
-                  .run(
-                      () -> {
+    boolean verified = false;
+    int attempts;
+    switch (strategy) {
+      case SERVER_SIDE -> {
+        var result =
+            settings
+                .retry()
+                .run(
+                    () ->
                         ((ServerSideCopyable) destination)
-                            .copyServerSide(source.location().get(), target, size, metadata);
-                        return null;
-                      })
-                  .attempts();
-          case PARALLEL_PARTS -> copyInParts(source, target, size, metadata);
-          case STREAM ->
+                            .copyServerSide(source.location().get(), target, size, metadata));
+        verified = result.value();
+        attempts = result.attempts();
+      }
+      case PARALLEL_PARTS -> attempts = copyInParts(source, target, size, metadata);
+      default ->
+          attempts =
               settings
                   .retry()
                   .run(
@@ -103,8 +106,10 @@ public final class CopyEngine {
                         return null;
                       })
                   .attempts();
-        };
-    verifySize(target, size);
+    }
+    if (!verified) {
+      verifySize(target, size);
+    }
     return new CopyResult(strategy, size, attempts);
   }
 
@@ -114,7 +119,10 @@ public final class CopyEngine {
     long partSize = multipart.partLimits().partSizeFor(size, settings.partSize());
     int partCount = (int) Math.max(1, (size + partSize - 1) / partSize);
     MultipartUpload upload =
-        settings.retry().run(() -> multipart.startMultipart(target, size, metadata)).value();
+        settings
+            .retry()
+            .run(() -> multipart.startMultipart(target, size, partSize, metadata))
+            .value();
     var futures = new ArrayList<Future<RetryPolicy.Result<UploadedPart>>>(partCount);
     try {
       for (int i = 0; i < partCount; i++) {

@@ -26,7 +26,7 @@ public final class SequentialParts {
       ObjectMetadata metadata)
       throws IOException {
     var exact = new ExactLengthInputStream(data, size, location.toString());
-    MultipartUpload upload = store.startMultipart(location, size, metadata);
+    MultipartUpload upload = store.startMultipart(location, size, partSize, metadata);
     try {
       var parts = new ArrayList<UploadedPart>();
       long offset = 0;

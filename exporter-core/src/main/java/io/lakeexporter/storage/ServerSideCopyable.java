@@ -18,7 +18,11 @@ public interface ServerSideCopyable {
    * Copies {@code size} bytes from {@code source} to {@code destination}, setting {@code metadata}
    * on the copy. Large objects are copied in parts inside. When this throws, nothing new is visible
    * at {@code destination}.
+   *
+   * @return true when the store's own answer already proves the copy holds {@code size} bytes (the
+   *     size it reported, or an ETag equal to the lakeFS checksum in {@code metadata}); false when
+   *     the caller must check, which costs a request per object
    */
-  void copyServerSide(Location source, Location destination, long size, ObjectMetadata metadata)
+  boolean copyServerSide(Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException;
 }

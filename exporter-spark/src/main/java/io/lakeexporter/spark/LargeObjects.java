@@ -60,7 +60,7 @@ final class LargeObjects {
         Location target = DestinationKeys.resolve(root, action.path());
         long part = multipart.partLimits().partSizeFor(entry.size(), partSize);
         MultipartUpload upload =
-            multipart.startMultipart(target, entry.size(), CopyEngine.metadataOf(entry));
+            multipart.startMultipart(target, entry.size(), part, CopyEngine.metadataOf(entry));
         int index = started.size();
         started.add(new Started(action, entry, target, upload));
         int number = 1;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -203,26 +204,48 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     return PART_LIMITS;
   }
 
+  /**
+   * Parts are written in place into one hidden file beside the target, each at its offset, and the
+   * file is renamed into place on complete: no part files to join, every byte written once. The
+   * upload id names that file and carries the object's size and part size, so that a worker can
+   * resume the upload from the id alone.
+   */
   @Override
-  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
-      throws IOException {
+  public MultipartUpload startMultipart(
+      Location location, long size, long partSize, ObjectMetadata metadata) throws IOException {
+    if (size < 0 || partSize < 1) {
+      throw new IllegalArgumentException(
+          "upload to " + location + ": size " + size + " in parts of " + partSize);
+    }
     Path target = pathOf(location);
     Files.createDirectories(target.getParent());
-    String uploadId = TEMP_PREFIX + UUID.randomUUID();
-    Files.createDirectory(target.getParent().resolve(uploadId));
-    return new LocalMultipartUpload(location, target, uploadId);
+    if (Files.isDirectory(target)) {
+      throw new IOException("cannot write " + target + ": a directory is in the way");
+    }
+    String uploadId = TEMP_PREFIX + UUID.randomUUID() + "-" + size + "-" + partSize;
+    Files.createFile(target.getParent().resolve(uploadId));
+    return new LocalMultipartUpload(location, target, uploadId, size, partSize);
   }
 
   @Override
   public MultipartUpload resumeMultipart(Location location, String uploadId) throws IOException {
     Path target = pathOf(location);
-    if (!uploadId.startsWith(TEMP_PREFIX) || uploadId.contains("/")) {
+    String[] fields = uploadId.split("-");
+    if (!uploadId.startsWith(TEMP_PREFIX) || uploadId.contains("/") || fields.length < 3) {
       throw new IOException("not an upload of this store: " + uploadId);
     }
-    if (!Files.isDirectory(target.getParent().resolve(uploadId))) {
+    long size;
+    long partSize;
+    try {
+      size = Long.parseLong(fields[fields.length - 2]);
+      partSize = Long.parseLong(fields[fields.length - 1]);
+    } catch (NumberFormatException e) {
+      throw new IOException("not an upload of this store: " + uploadId, e);
+    }
+    if (!Files.isRegularFile(target.getParent().resolve(uploadId))) {
       throw new FileNotFoundException("no upload " + uploadId + " for " + location);
     }
-    return new LocalMultipartUpload(location, target, uploadId);
+    return new LocalMultipartUpload(location, target, uploadId, size, partSize);
   }
 
   @Override
@@ -231,7 +254,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   }
 
   @Override
-  public void copyServerSide(
+  public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
     Path from = pathOf(source);
@@ -248,6 +271,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
             "copied " + copied + " bytes from " + source + " but expected " + size);
       }
       moveIntoPlace(temp, target);
+      return true;
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;
@@ -283,13 +307,18 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     private final Location location;
     private final Path target;
     private final String uploadId;
-    private final Path partsDir;
+    private final Path file;
+    private final long size;
+    private final long partSize;
 
-    LocalMultipartUpload(Location location, Path target, String uploadId) {
+    LocalMultipartUpload(
+        Location location, Path target, String uploadId, long size, long partSize) {
       this.location = location;
       this.target = target;
       this.uploadId = uploadId;
-      this.partsDir = target.getParent().resolve(uploadId);
+      this.file = target.getParent().resolve(uploadId);
+      this.size = size;
+      this.partSize = partSize;
     }
 
     @Override
@@ -302,27 +331,61 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       return uploadId;
     }
 
+    private int partCount() {
+      return (int) Math.max(1, (size + partSize - 1) / partSize);
+    }
+
+    private long lengthOf(int partNumber) {
+      return Math.min(partSize, size - (partNumber - 1L) * partSize);
+    }
+
     @Override
     public UploadedPart writePart(int partNumber, InputStream data, long length)
         throws IOException {
-      if (!Files.isDirectory(partsDir)) {
+      if (partNumber < 1 || partNumber > partCount() || length != lengthOf(partNumber)) {
+        throw new IOException(
+            "part "
+                + partNumber
+                + " of "
+                + length
+                + " bytes does not fit the upload to "
+                + location
+                + " ("
+                + size
+                + " bytes in parts of "
+                + partSize
+                + ")");
+      }
+      if (!Files.isRegularFile(file)) {
         throw new FileNotFoundException("upload " + uploadId + " for " + location + " is gone");
       }
-      Path part = partsDir.resolve(String.format("part-%05d", partNumber));
-      Path temp = Files.createTempFile(partsDir, TEMP_PREFIX, ".tmp");
-      try {
-        long written;
-        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
-          written = data.transferTo(out);
+      long position = (partNumber - 1L) * partSize;
+      long end = position + length;
+      byte[] buffer = new byte[256 << 10];
+      try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        int n;
+        while ((n = data.read(buffer, 0, (int) Math.min(buffer.length, end - position + 1))) > 0) {
+          if (position + n > end) {
+            throw new IOException(
+                "part " + partNumber + " of " + location + ": more than " + length + " bytes");
+          }
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          while (chunk.hasRemaining()) {
+            position += out.write(chunk, position);
+          }
         }
-        if (written != length) {
-          throw new IOException(
-              "part " + partNumber + " of " + location + ": got " + written + " of " + length);
-        }
-        moveIntoPlace(temp, part);
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(temp);
-        throw e;
+      }
+      if (position != end) {
+        throw new IOException(
+            "part "
+                + partNumber
+                + " of "
+                + location
+                + ": got "
+                + (length - (end - position))
+                + " of "
+                + length
+                + " bytes");
       }
       return new UploadedPart(partNumber, length, "");
     }
@@ -331,45 +394,35 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     public void complete(List<UploadedPart> parts) throws IOException {
       var sorted = new ArrayList<>(parts);
       sorted.sort(Comparator.comparingInt(UploadedPart::partNumber));
-      Path temp = newTempFile(target);
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        int expected = 1;
-        for (UploadedPart part : sorted) {
-          if (part.partNumber() != expected++) {
-            throw new IOException(
-                "upload " + uploadId + " for " + location + " misses part " + (expected - 1));
-          }
-          Path file = partsDir.resolve(String.format("part-%05d", part.partNumber()));
-          try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (in.size() != part.size()) {
-              throw new IOException("part " + part.partNumber() + " of " + location + " changed");
-            }
-            long done = 0;
-            while (done < in.size()) {
-              done += in.transferTo(done, in.size() - done, out);
-            }
-          }
+      int expected = 1;
+      for (UploadedPart part : sorted) {
+        if (part.partNumber() != expected || part.size() != lengthOf(expected)) {
+          throw new IOException(
+              "upload " + uploadId + " for " + location + " misses or mangles part " + expected);
         }
-        out.force(false);
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(temp);
-        throw e;
+        expected++;
       }
-      moveIntoPlace(temp, target);
-      abort();
+      if (expected - 1 != partCount()) {
+        throw new IOException(
+            "upload "
+                + uploadId
+                + " for "
+                + location
+                + " has "
+                + (expected - 1)
+                + " of "
+                + partCount()
+                + " parts");
+      }
+      if (!Files.isRegularFile(file) || Files.size(file) != size) {
+        throw new IOException("upload " + uploadId + " for " + location + " is gone or changed");
+      }
+      moveIntoPlace(file, target);
     }
 
     @Override
     public void abort() throws IOException {
-      if (!Files.isDirectory(partsDir)) {
-        return;
-      }
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(partsDir)) {
-        for (Path file : files) {
-          Files.deleteIfExists(file);
-        }
-      }
-      Files.deleteIfExists(partsDir);
+      Files.deleteIfExists(file);
     }
   }
 

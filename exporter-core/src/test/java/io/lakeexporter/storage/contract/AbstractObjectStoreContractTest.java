@@ -358,7 +358,7 @@ public abstract class AbstractObjectStoreContractTest {
     int size = (int) (partSize * 2 + 1234);
     byte[] data = randomBytes(size, 9);
     ObjectMetadata metadata = new ObjectMetadata("text/csv", Map.of("k", "v"));
-    MultipartUpload upload = multipart.startMultipart(at("mp/large.bin"), size, metadata);
+    MultipartUpload upload = multipart.startMultipart(at("mp/large.bin"), size, partSize, metadata);
     var parts = new ArrayList<UploadedPart>();
     // Written in reverse, the third by a resumed handle, as distributed workers would.
     parts.add(writePart(upload, 3, data, 2 * partSize, size - 2 * partSize));
@@ -388,7 +388,7 @@ public abstract class AbstractObjectStoreContractTest {
     long partSize = Math.max(multipart.partLimits().minPartSize(), 64 * 1024);
     byte[] data = randomBytes((int) partSize, 10);
     MultipartUpload upload =
-        multipart.startMultipart(at("abort/x.bin"), partSize * 2, ObjectMetadata.EMPTY);
+        multipart.startMultipart(at("abort/x.bin"), partSize * 2, partSize, ObjectMetadata.EMPTY);
     writePart(upload, 1, data, 0, partSize);
     upload.abort();
     upload.abort();

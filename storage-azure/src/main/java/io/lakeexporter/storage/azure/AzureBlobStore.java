@@ -270,8 +270,8 @@ public final class AzureBlobStore
   }
 
   @Override
-  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
-      throws IOException {
+  public MultipartUpload startMultipart(
+      Location location, long size, long partSize, ObjectMetadata metadata) throws IOException {
     ref(location);
     return new BlockUpload(location, UploadIds.newId(metadata));
   }
@@ -293,7 +293,7 @@ public final class AzureBlobStore
   }
 
   @Override
-  public void copyServerSide(
+  public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
     BlobRef target = ref(destination);
@@ -310,7 +310,8 @@ public final class AzureBlobStore
                 Context.NONE);
         client.setHttpHeaders(headers(metadata));
         urlCopies.incrementAndGet();
-        return;
+        // Neither answer carries the copy's length: the caller checks it.
+        return false;
       } catch (BlobStorageException e) {
         throw translate(e, "copy " + source + " to", target);
       } catch (RuntimeException e) {
@@ -334,6 +335,8 @@ public final class AzureBlobStore
       }
       upload.complete(parts);
       blockCopies.incrementAndGet();
+      // Each block staged an explicit range, refused past the source's end: size bytes in all.
+      return true;
     } catch (IOException | RuntimeException e) {
       futures.forEach(f -> f.cancel(true));
       throw e;

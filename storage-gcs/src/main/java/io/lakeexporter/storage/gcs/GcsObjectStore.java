@@ -300,8 +300,8 @@ public final class GcsObjectStore
   }
 
   @Override
-  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
-      throws IOException {
+  public MultipartUpload startMultipart(
+      Location location, long size, long partSize, ObjectMetadata metadata) throws IOException {
     return new ComposedUpload(location, UploadIds.newId(metadata));
   }
 
@@ -316,7 +316,7 @@ public final class GcsObjectStore
   }
 
   @Override
-  public void copyServerSide(
+  public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
     try {
@@ -331,6 +331,8 @@ public final class GcsObjectStore
         writer.copyChunk();
       }
       rewrites.incrementAndGet();
+      Long copied = writer.getResult().getSize();
+      return copied != null && copied == size;
     } catch (StorageException e) {
       throw translate(e, "copy " + source + " to", destination);
     }

@@ -119,7 +119,8 @@ class GcsObjectStoreTest {
     byte[] data = random(parts * partSize);
     Location l = at("composed.bin");
     MultipartUpload upload =
-        store.startMultipart(l, data.length, new ObjectMetadata("image/png", Map.of("k", "v")));
+        store.startMultipart(
+            l, data.length, partSize, new ObjectMetadata("image/png", Map.of("k", "v")));
     var written = new ArrayList<UploadedPart>();
     for (int i = parts; i >= 1; i--) {
       MultipartUpload worker = store.resumeMultipart(l, upload.uploadId());
@@ -134,7 +135,8 @@ class GcsObjectStoreTest {
     assertThat(store.stat(l).metadata().userMetadata()).containsEntry("k", "v");
     assertThat(leftovers()).isZero();
 
-    MultipartUpload aborted = store.startMultipart(at("aborted.bin"), 4096, ObjectMetadata.EMPTY);
+    MultipartUpload aborted =
+        store.startMultipart(at("aborted.bin"), 4096, 2048, ObjectMetadata.EMPTY);
     aborted.writePart(1, new ByteArrayInputStream(new byte[2048]), 2048);
     aborted.abort();
     assertThat(leftovers()).isZero();

@@ -71,6 +71,10 @@ final class S3Clients implements AutoCloseable {
             .credentialsProvider(credentials(s));
     if (!s.endpoint().isEmpty()) {
       builder.endpointOverride(URI.create(s.endpoint()));
+      if (s.pathStyle()) {
+        builder.endpointProvider(
+            new PathStyleEndpoints(s.endpoint(), s.region().isEmpty() ? "us-east-1" : s.region()));
+      }
     }
     if (!s.region().isEmpty()) {
       builder.region(Region.of(s.region()));

@@ -253,8 +253,8 @@ public final class S3ObjectStore
   }
 
   @Override
-  public MultipartUpload startMultipart(Location location, long size, ObjectMetadata metadata)
-      throws IOException {
+  public MultipartUpload startMultipart(
+      Location location, long size, long partSize, ObjectMetadata metadata) throws IOException {
     try {
       String uploadId =
           client(location)
@@ -283,35 +283,51 @@ public final class S3ObjectStore
   }
 
   @Override
-  public void copyServerSide(
+  public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
     if (size <= copyThreshold) {
       try {
-        client(destination)
-            .copyObject(
-                b ->
-                    b.sourceBucket(bucket(source))
-                        .sourceKey(source.path())
-                        .destinationBucket(bucket(destination))
-                        .destinationKey(destination.path())
-                        .metadataDirective(MetadataDirective.REPLACE)
-                        .contentType(contentType(metadata))
-                        .metadata(metadata.userMetadata()));
+        var response =
+            client(destination)
+                .copyObject(
+                    b ->
+                        b.sourceBucket(bucket(source))
+                            .sourceKey(source.path())
+                            .destinationBucket(bucket(destination))
+                            .destinationKey(destination.path())
+                            .metadataDirective(MetadataDirective.REPLACE)
+                            .contentType(contentType(metadata))
+                            .metadata(metadata.userMetadata()));
         serverSideCopies.incrementAndGet();
-        return;
+        // A single-part copy's ETag is the MD5 of its bytes; equal to the checksum lakeFS
+        // recorded, the copy holds exactly the bytes lakeFS knows, and no HEAD is needed.
+        String etag =
+            response.copyObjectResult() == null ? null : response.copyObjectResult().eTag();
+        String checksum = metadata.userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
+        return etag != null && checksum != null && unquoted(etag).equalsIgnoreCase(checksum);
       } catch (SdkException e) {
         throw translate(e, "copy " + source + " to", destination);
       }
     }
     copyInParts(source, destination, size, metadata);
+    // Every part copied an explicit range and S3 refuses a range past the source's end: the
+    // completed object holds exactly size bytes.
+    return true;
+  }
+
+  private static String unquoted(String etag) {
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
   }
 
   private void copyInParts(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
     long part = S3_LIMITS.partSizeFor(size, copyPartSize);
-    S3MultipartUpload upload = (S3MultipartUpload) startMultipart(destination, size, metadata);
+    S3MultipartUpload upload =
+        (S3MultipartUpload) startMultipart(destination, size, part, metadata);
     var futures = new ArrayList<Future<UploadedPart>>();
     try {
       int number = 1;

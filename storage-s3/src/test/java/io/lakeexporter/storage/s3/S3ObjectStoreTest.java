@@ -123,13 +123,15 @@ class S3ObjectStoreTest {
       Location dest = Location.parse("s3://" + BUCKET + "-other/copies/" + UUID.randomUUID());
       assertThat(store.canCopyServerSide(source, dest)).isTrue();
       long[] before = store.serverSideCopyCounts();
-      store.copyServerSide(source, dest, size, md);
+      boolean verified = store.copyServerSide(source, dest, size, md);
       long[] after = store.serverSideCopyCounts();
       if (size < 7 * MIB) {
         assertThat(after[0] - before[0]).as("CopyObject").isEqualTo(1);
+        assertThat(verified).as("an ETag that is not the lakeFS checksum proves nothing").isFalse();
       } else {
         assertThat(after[1] - before[1]).as("UploadPartCopy").isEqualTo(1);
         assertThat(store.stat(dest).etag()).endsWith("-3");
+        assertThat(verified).as("explicit part ranges").isTrue();
       }
       assertThat(readAll(dest)).isEqualTo(data);
       ObjectInfo info = store.stat(dest);
@@ -219,5 +221,21 @@ class S3ObjectStoreTest {
           .hasMessageContaining("credentials for bucket '" + BUCKET + "'")
           .hasMessageNotContaining("wrong-secret-value");
     }
+  }
+
+  @Test
+  void aCopyWhoseEtagIsTheLakeFsChecksumNeedsNoSizeCheck() throws Exception {
+    byte[] data = random(70_000);
+    Location source = at("checksummed.bin");
+    store.write(source, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    String md5 =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
+    Location dest = at("checksummed-copy.bin");
+    var matching = new ObjectMetadata("", Map.of(ObjectMetadata.LAKEFS_CHECKSUM_KEY, md5));
+    assertThat(store.copyServerSide(source, dest, data.length, matching)).isTrue();
+    var other = new ObjectMetadata("", Map.of(ObjectMetadata.LAKEFS_CHECKSUM_KEY, "0".repeat(32)));
+    assertThat(store.copyServerSide(source, dest, data.length, other)).isFalse();
+    assertThat(readAll(dest)).isEqualTo(data);
   }
 }

@@ -1,0 +1,64 @@
+package io.lakeexporter.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeexporter.testing.TestTools;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole benchmark on tiny datasets, once: every tool on every scenario it can do, the planning
+ * benchmark, the report. It fails when any tool fails or leaves the wrong objects, so the harness
+ * cannot rot; its numbers mean nothing.
+ */
+class BenchmarkSmokeIT {
+
+  @TempDir Path work;
+
+  @Test
+  void everyToolRunsEveryScenarioItCanAndTheReportSaysSo() throws Exception {
+    Path out = work.resolve("results");
+    String classpath =
+        System.getProperty("harness.classes")
+            + File.pathSeparator
+            + Files.readString(Path.of(System.getProperty("harness.classpath.file"))).strip();
+    boolean ok =
+        BenchmarkMain.run(
+            TestTools.projectRoot(),
+            classpath,
+            Profile.smoke(),
+            out,
+            work.resolve("workspace"),
+            BenchmarkMain.Selection.ALL,
+            true);
+
+    List<String> raw = Files.readAllLines(out.resolve("smoke-raw.csv"));
+    assertThat(raw.get(0)).isEqualTo(RunRecord.csvHeader());
+    assertThat(raw.subList(1, raw.size())).allSatisfy(line -> assertThat(line).endsWith(",true"));
+    assertThat(ok).isTrue();
+    // 4 scenarios of small objects, 4 of large, 2 of diffs; tools by what each can do.
+    assertThat(rows(raw, "small local -> local,")).hasSize(4);
+    assertThat(rows(raw, "small S3Proxy -> S3Proxy,")).hasSize(4);
+    assertThat(rows(raw, "small S3Proxy -> local,")).hasSize(4);
+    assertThat(rows(raw, "small local -> Azurite,")).hasSize(3);
+    assertThat(rows(raw, "large S3Proxy -> local,")).hasSize(5);
+    assertThat(rows(raw, "diff local -> local,")).hasSize(3);
+    assertThat(rows(raw, "diff S3Proxy -> S3Proxy,")).hasSize(4);
+    assertThat(raw).hasSize(1 + 4 + 4 + 4 + 3 + 4 + 4 + 5 + 3 + 3 + 4);
+
+    String report = Files.readString(out.resolve("smoke-results.md"));
+    assertThat(report)
+        .contains("## Targets")
+        .contains("| exporter (CLI) |")
+        .contains("| parallel ranged GETs |")
+        .contains("planning " + Profile.smoke().planningEntries() + " objects under -Xmx256m: met");
+  }
+
+  private static List<String> rows(List<String> raw, String scenario) {
+    return raw.stream().filter(line -> line.startsWith(scenario)).toList();
+  }
+}
