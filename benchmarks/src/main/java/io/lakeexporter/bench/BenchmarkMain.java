@@ -209,8 +209,12 @@ public final class BenchmarkMain {
         Place destination = shared != null ? shared : destination(scenario, tool.name(), run);
         context.workspace().prepare(destination);
         Path log = logs.resolve(scenario.slug() + "-" + slug(tool.name()) + "-" + run + ".log");
-        Measured measured =
-            Measured.run(context.workspace().dir, tool.invocation(scenario, destination), log);
+        Tool.Invocation invocation = tool.invocation(scenario, destination);
+        double serversBefore = ServerCpu.seconds();
+        double emulatorBefore = ServerCpu.emulatorSeconds();
+        Measured measured = Measured.run(context.workspace().dir, invocation, log);
+        double serverSeconds = ServerCpu.seconds() - serversBefore;
+        double emulatorSeconds = ServerCpu.emulatorSeconds() - emulatorBefore;
         var found = context.workspace().contents(destination);
         var record =
             new RunRecord(
@@ -220,12 +224,14 @@ public final class BenchmarkMain {
                 measured,
                 data.isDiff() ? context.profile().diffChanges() : data.expected().objects(),
                 data.expected(),
-                found);
+                found,
+                serverSeconds);
         records.add(record);
         log(
             String.format(
                 Locale.ROOT,
-                "%s | %s | run %d: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS%s",
+                "%s | %s | run %d: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS, CPU %.1f s"
+                    + " (servers %.1f s, of which lakeFS emulator %.1f s)%s",
                 scenario.id(),
                 tool.name(),
                 run,
@@ -233,6 +239,9 @@ public final class BenchmarkMain {
                 record.objectsPerSecond(),
                 record.mibPerSecond(),
                 measured.maxRssKib() / 1024.0,
+                measured.cpuSeconds(),
+                serverSeconds,
+                emulatorSeconds,
                 record.ok()
                     ? ""
                     : " FAILED (exit "

@@ -59,21 +59,24 @@ final class Report {
               first.scenario().dataset().isDiff()
                   ? "; " + first.work() + " of them changed since the destination's commit"
                   : ""));
-      md.append("| tool | wall s | objects/s | MiB/s | peak RSS MiB | CPU s | runs ok |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      md.append(
+          "| tool | wall s | objects/s | MiB/s | peak RSS MiB | CPU s | servers' CPU s | runs ok"
+              + " |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (var tool : byTool(runs).entrySet()) {
         List<RunRecord> t = tool.getValue();
         boolean diff = first.scenario().dataset().isDiff();
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.2f | %.0f | %s | %.0f | %.1f | %d/%d |\n",
+                "| %s | %.2f | %.0f | %s | %.0f | %.1f | %.1f | %d/%d |\n",
                 tool.getKey(),
                 median(t, r -> r.measured().wallSeconds()),
                 median(t, RunRecord::objectsPerSecond),
                 diff ? "-" : String.format(Locale.ROOT, "%.1f", median(t, RunRecord::mibPerSecond)),
                 median(t, r -> r.measured().maxRssKib() / 1024.0),
                 median(t, r -> r.measured().cpuSeconds()),
+                median(t, RunRecord::serverCpuSeconds),
                 t.stream().filter(RunRecord::ok).count(),
                 t.size()));
       }

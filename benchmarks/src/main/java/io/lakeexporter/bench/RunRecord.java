@@ -7,6 +7,7 @@ import java.util.Locale;
  *
  * @param work objects the run had to touch: every object, or the changes of a diff
  * @param found what the destination held afterwards
+ * @param serverCpuSeconds CPU the shared servers (storage servers, lakeFS emulator) used meanwhile
  */
 record RunRecord(
     Scenario scenario,
@@ -15,7 +16,8 @@ record RunRecord(
     Measured measured,
     long work,
     Workspace.Contents expected,
-    Workspace.Contents found) {
+    Workspace.Contents found,
+    double serverCpuSeconds) {
 
   boolean ok() {
     return measured.exitCode() == 0 && expected.equals(found);
@@ -30,7 +32,8 @@ record RunRecord(
   }
 
   static String csvHeader() {
-    return "scenario,dataset,from,to,tool,run,wall_s,cpu_s,peak_rss_mib,exit,work_objects,"
+    return "scenario,dataset,from,to,tool,run,wall_s,cpu_s,server_cpu_s,peak_rss_mib,exit,"
+        + "work_objects,"
         + "expected_objects,expected_bytes,found_objects,found_bytes,ok";
   }
 
@@ -45,6 +48,7 @@ record RunRecord(
         String.valueOf(run),
         String.format(Locale.ROOT, "%.3f", measured.wallSeconds()),
         String.format(Locale.ROOT, "%.3f", measured.cpuSeconds()),
+        String.format(Locale.ROOT, "%.3f", serverCpuSeconds),
         String.format(Locale.ROOT, "%.1f", measured.maxRssKib() / 1024.0),
         String.valueOf(measured.exitCode()),
         String.valueOf(work),

@@ -123,4 +123,24 @@ class CliJarIT {
       assertThat(emulator.isAlive()).isTrue();
     }
   }
+
+  @Test
+  void theLauncherRunsTheJarWithItsJvmSettingsAndTheUsersOptions() throws Exception {
+    Path launcher =
+        Path.of(System.getProperty("cli.jar")).getParent().getParent().resolve("lakefs-export");
+    assertThat(launcher).isExecutable();
+    var builder =
+        new ProcessBuilder(launcher.toString(), "providers")
+            .directory(dir.toFile())
+            .redirectErrorStream(true);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // A JVM option of the user's, after the launcher's own: printing the flags proves both.
+    builder.environment().put("LAKEFS_EXPORT_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+    Process p = builder.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
+    assertThat(output).contains("s3 [s3, s3a]");
+  }
 }
