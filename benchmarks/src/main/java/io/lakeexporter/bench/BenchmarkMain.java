@@ -225,7 +225,8 @@ public final class BenchmarkMain {
                 data.isDiff() ? context.profile().diffChanges() : data.expected().objects(),
                 data.expected(),
                 found,
-                serverSeconds);
+                serverSeconds,
+                RunRecord.ownSeconds(Files.readString(log)));
         records.add(record);
         log(
             String.format(

@@ -127,7 +127,8 @@ final class Report {
           String.format(
               Locale.ROOT,
               "diff %s: %d changes in %d objects took %.2f s, %.3f of the %.2f s a full export of"
-                  + " %d objects takes (changes are %.3f of the objects; JVM start included)",
+                  + " %d objects takes (changes are %.3f of the objects); the exports themselves,"
+                  + " JVM start-up aside: %.1f s and %.1f s",
               side,
               diff.get(0).work(),
               diff.get(0).expected().objects(),
@@ -135,7 +136,9 @@ final class Report {
               d / f,
               f,
               full.get(0).expected().objects(),
-              changeShare));
+              changeShare,
+              median(diff, RunRecord::ownSeconds),
+              median(full, RunRecord::ownSeconds)));
     }
     if (planning != null) {
       lines.add(

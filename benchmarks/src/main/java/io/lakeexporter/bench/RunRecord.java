@@ -8,6 +8,8 @@ import java.util.Locale;
  * @param work objects the run had to touch: every object, or the changes of a diff
  * @param found what the destination held afterwards
  * @param serverCpuSeconds CPU the shared servers (storage servers, lakeFS emulator) used meanwhile
+ * @param ownSeconds the export's duration as the exporter's CLI reports it (JVM start-up aside);
+ *     NaN for other tools
  */
 record RunRecord(
     Scenario scenario,
@@ -17,7 +19,17 @@ record RunRecord(
     long work,
     Workspace.Contents expected,
     Workspace.Contents found,
-    double serverCpuSeconds) {
+    double serverCpuSeconds,
+    double ownSeconds) {
+
+  private static final java.util.regex.Pattern OWN_TIME =
+      java.util.regex.Pattern.compile(" -> .* in ([0-9]+\\.[0-9]) s");
+
+  /** The duration the CLI's summary gives in {@code log}, or NaN. */
+  static double ownSeconds(String log) {
+    var m = OWN_TIME.matcher(log);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
 
   boolean ok() {
     return measured.exitCode() == 0 && expected.equals(found);
@@ -34,7 +46,7 @@ record RunRecord(
   static String csvHeader() {
     return "scenario,dataset,from,to,tool,run,wall_s,cpu_s,server_cpu_s,peak_rss_mib,exit,"
         + "work_objects,"
-        + "expected_objects,expected_bytes,found_objects,found_bytes,ok";
+        + "expected_objects,expected_bytes,found_objects,found_bytes,own_s,ok";
   }
 
   String csv() {
@@ -56,6 +68,7 @@ record RunRecord(
         String.valueOf(expected.bytes()),
         String.valueOf(found.objects()),
         String.valueOf(found.bytes()),
+        Double.isNaN(ownSeconds) ? "" : String.format(Locale.ROOT, "%.1f", ownSeconds),
         String.valueOf(ok()));
   }
 }

@@ -55,4 +55,32 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     blockstore.write(location, new ByteArrayInputStream(new byte[3]), 3, ObjectMetadata.EMPTY);
     assertThat(dir.resolve("blockstore/repo-ns/data/obj")).hasSize(3);
   }
+
+  @Test
+  void multipartPartsLandInPlaceAndMisfitPartsAreRefused() throws IOException {
+    Location target = at("inplace/obj.bin");
+    byte[] data = randomBytes(2500, 12);
+    var upload = store.startMultipart(target, data.length, 1000, ObjectMetadata.EMPTY);
+    assertThatThrownBy(() -> upload.writePart(1, new ByteArrayInputStream(data, 0, 999), 999))
+        .hasMessageContaining("does not fit");
+    assertThatThrownBy(() -> upload.writePart(4, new ByteArrayInputStream(new byte[1]), 1))
+        .hasMessageContaining("does not fit");
+    assertThatThrownBy(() -> upload.writePart(3, new ByteArrayInputStream(data, 2000, 499), 500))
+        .hasMessageContaining("got 499 of 500 bytes");
+    assertThatThrownBy(() -> upload.writePart(3, new ByteArrayInputStream(data, 1999, 501), 500))
+        .hasMessageContaining("more than 500 bytes");
+    var parts = new java.util.ArrayList<io.lakeexporter.storage.UploadedPart>();
+    var resumed = store.resumeMultipart(target, upload.uploadId());
+    parts.add(resumed.writePart(3, new ByteArrayInputStream(data, 2000, 500), 500));
+    parts.add(upload.writePart(1, new ByteArrayInputStream(data, 0, 1000), 1000));
+    assertThatThrownBy(() -> upload.complete(parts)).hasMessageContaining("part 2");
+    parts.add(upload.writePart(2, new ByteArrayInputStream(data, 1000, 1000), 1000));
+    upload.complete(parts);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+    try (var files = Files.list(target.toPath().getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("obj.bin");
+    }
+    assertThatThrownBy(() -> store.resumeMultipart(target, ".lakefs-export-not-an-id"))
+        .hasMessageContaining("not an upload of this store");
+  }
 }
