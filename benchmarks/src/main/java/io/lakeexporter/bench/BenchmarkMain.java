@@ -107,6 +107,11 @@ public final class BenchmarkMain {
   record Selection(String scenario, String tool) {
 
     static final Selection ALL = new Selection("", "");
+
+    /** Whether the scenario is one of the comma-separated texts' (all when there is none). */
+    boolean wants(String scenarioId) {
+      return java.util.Arrays.stream(scenario.split(",")).anyMatch(scenarioId::contains);
+    }
   }
 
   private static String require(String option, String value) {
@@ -171,7 +176,7 @@ public final class BenchmarkMain {
         String kind = planned.kind();
         Side from = planned.from();
         String id = kind + " " + from.label + " -> " + planned.to().label;
-        if (!id.contains(selection.scenario())) {
+        if (!selection.wants(id)) {
           continue;
         }
         Dataset data = datasets.get(kind + from);

@@ -19,11 +19,6 @@ final class ExporterCliTool implements Tool {
   }
 
   @Override
-  public boolean supports(Scenario scenario) {
-    return true;
-  }
-
-  @Override
   public Invocation invocation(Scenario scenario, Place destination) {
     Workspace ws = context.workspace();
     Dataset data = scenario.dataset();

@@ -26,11 +26,6 @@ final class ExporterSparkTool implements Tool {
   }
 
   @Override
-  public boolean supports(Scenario scenario) {
-    return true;
-  }
-
-  @Override
   public Invocation invocation(Scenario scenario, Place destination) throws IOException {
     Workspace ws = context.workspace();
     Dataset data = scenario.dataset();

@@ -31,11 +31,6 @@ final class RcloneTool implements Tool {
   }
 
   @Override
-  public boolean supports(Scenario scenario) {
-    return true;
-  }
-
-  @Override
   public Invocation invocation(Scenario scenario, Place destination) throws IOException {
     Workspace ws = context.workspace();
     String n = String.valueOf(context.profile().concurrency());

@@ -12,9 +12,11 @@ interface Tool {
 
   /**
    * Whether it can do {@code scenario} at all (the AWS CLI speaks neither Azure nor
-   * local-to-local).
+   * local-to-local); every scenario unless a tool says otherwise.
    */
-  boolean supports(Scenario scenario);
+  default boolean supports(Scenario scenario) {
+    return true;
+  }
 
   /** The command that copies {@code scenario}'s dataset to {@code destination}. */
   Invocation invocation(Scenario scenario, Place destination) throws IOException;
