@@ -26,9 +26,4 @@ record Dataset(
   boolean isDiff() {
     return previousCommitId != null;
   }
-
-  /** Changed objects for a diff, every object otherwise: what the exporter has to touch. */
-  long work(long changes) {
-    return isDiff() ? changes : expected.objects();
-  }
 }
