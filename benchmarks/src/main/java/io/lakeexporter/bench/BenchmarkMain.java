@@ -21,7 +21,7 @@ import java.util.Map;
  * writes the report. Exits 1 when any run failed or left the wrong objects.
  *
  * <p>{@code BenchmarkMain [--profile full|smoke] [--runs N] [--out DIR] [--work DIR] [--only TEXT]
- * [--no-planning]}
+ * [--tool TEXT] [--no-planning]}
  */
 public final class BenchmarkMain {
 
@@ -64,7 +64,7 @@ public final class BenchmarkMain {
                 "unknown argument '"
                     + args[i]
                     + "'; use --profile full|smoke, --runs N, --out DIR, --work DIR, --only TEXT,"
-                    + " --no-planning");
+                    + " --tool TEXT, --no-planning");
       }
       i++;
     }
@@ -110,7 +110,16 @@ public final class BenchmarkMain {
 
     /** Whether the scenario is one of the comma-separated texts' (all when there is none). */
     boolean wants(String scenarioId) {
-      return java.util.Arrays.stream(scenario.split(",")).anyMatch(scenarioId::contains);
+      return anyIn(scenario, scenarioId);
+    }
+
+    /** Whether the tool is one of the comma-separated texts' (all when there is none). */
+    boolean wantsTool(String toolName) {
+      return anyIn(tool, toolName);
+    }
+
+    private static boolean anyIn(String texts, String name) {
+      return java.util.Arrays.stream(texts.split(",")).anyMatch(name::contains);
     }
   }
 
@@ -166,7 +175,7 @@ public final class BenchmarkMain {
                   new CopyTool(context),
                   new RangedDownload.AsTool(context))
               .stream()
-              .filter(t -> t.name().contains(selection.tool()))
+              .filter(t -> selection.wantsTool(t.name()))
               .toList();
       var bench = new BenchmarkMain(context, tools);
       var writer = new DatasetWriter(ws, profile);

@@ -1,9 +1,11 @@
 package io.lakeexporter.storage.s3;
 
 import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.s3.wire.Http11Client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -31,14 +33,36 @@ final class S3Clients implements AutoCloseable {
   private final int maxConnections;
   private final Map<S3ClientSettings, S3Client> clients = new ConcurrentHashMap<>();
   private final Map<S3ClientSettings, S3Presigner> presigners = new ConcurrentHashMap<>();
+  private final Map<S3ClientSettings, AwsCredentialsProvider> credentials =
+      new ConcurrentHashMap<>();
+  private final Map<S3ClientSettings, Optional<S3FastPath>> fastPaths = new ConcurrentHashMap<>();
+  private final Map<String, S3ClientSettings> settingsByBucket = new ConcurrentHashMap<>();
+  private final boolean fastPathEnabled;
+  private final Duration connectionTimeout;
+  private final Duration socketTimeout;
+  private final Http11Client http;
 
   S3Clients(StorageSettings settings) {
     this.settings = settings;
     this.maxConnections = settings.getInt("s3.max-connections", 128);
+    this.fastPathEnabled = settings.getBoolean("s3.fast-path", true);
+    this.connectionTimeout = settings.getDuration("s3.connection-timeout", Duration.ofSeconds(10));
+    this.socketTimeout = settings.getDuration("s3.socket-timeout", Duration.ofMinutes(2));
+    this.http = new Http11Client(connectionTimeout, socketTimeout, maxConnections);
   }
 
   S3ClientSettings settingsOf(String bucket) {
-    return S3ClientSettings.forBucket(settings, bucket);
+    // Settings are read once per bucket: they are looked up for every request.
+    return settingsByBucket.computeIfAbsent(bucket, b -> S3ClientSettings.forBucket(settings, b));
+  }
+
+  /** The fast path for this bucket's settings, if it is on and they allow it. */
+  Optional<S3FastPath> fastPath(String bucket) {
+    if (!fastPathEnabled) {
+      return Optional.empty();
+    }
+    S3ClientSettings s = settingsOf(bucket);
+    return fastPaths.computeIfAbsent(s, k -> S3FastPath.of(k, credentialsOf(k), http));
   }
 
   String endpointOf(String bucket) {
@@ -60,15 +84,15 @@ final class S3Clients implements AutoCloseable {
             .httpClientBuilder(
                 ApacheHttpClient.builder()
                     .maxConnections(maxConnections)
-                    .connectionTimeout(Duration.ofSeconds(10))
-                    .socketTimeout(Duration.ofMinutes(2)))
+                    .connectionTimeout(connectionTimeout)
+                    .socketTimeout(socketTimeout))
             // S3-compatible stores (MinIO, Ceph, S3Proxy, R2) may not know the newest checksum
             // headers: send and check checksums only where the API requires them.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(s.pathStyle()).build())
-            .credentialsProvider(credentials(s));
+            .credentialsProvider(credentialsOf(s));
     if (!s.endpoint().isEmpty()) {
       builder.endpointOverride(URI.create(s.endpoint()));
       if (s.pathStyle()) {
@@ -97,6 +121,10 @@ final class S3Clients implements AutoCloseable {
     return builder.build();
   }
 
+  private AwsCredentialsProvider credentialsOf(S3ClientSettings s) {
+    return credentials.computeIfAbsent(s, S3Clients::credentials);
+  }
+
   static AwsCredentialsProvider credentials(S3ClientSettings s) {
     if (s.hasStaticCredentials()) {
       return StaticCredentialsProvider.create(
@@ -113,6 +141,7 @@ final class S3Clients implements AutoCloseable {
 
   @Override
   public void close() {
+    http.close();
     clients.values().forEach(S3Client::close);
     presigners.values().forEach(S3Presigner::close);
     clients.clear();

@@ -139,6 +139,20 @@ public final class S3ObjectStore
         offset == 0 && length < 0
             ? null
             : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
+    var fast = clients.fastPath(bucket(location));
+    if (fast.isPresent() && fast.get().carries(bucket(location))) {
+      try {
+        return fast.get().getObject(bucket(location), location.path(), range).body();
+      } catch (S3FastPath.Failure e) {
+        if (e.status() == 416) {
+          stat(location);
+          return InputStream.nullInputStream();
+        }
+        throw translate(e, "read", location);
+      } catch (IOException e) {
+        throw translate(e, "read", location);
+      }
+    }
     try {
       return client(location)
           .getObject(b -> b.bucket(bucket(location)).key(location.path()).range(range));
@@ -287,6 +301,29 @@ public final class S3ObjectStore
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
     if (size <= copyThreshold) {
+      String checksum = metadata.userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
+      var fast = clients.fastPath(bucket(destination));
+      String type = contentType(metadata);
+      if (fast.isPresent()
+          && fast.get().carries(bucket(source))
+          && fast.get().carries(bucket(destination), type, metadata.userMetadata())) {
+        String etag;
+        try {
+          etag =
+              fast.get()
+                  .copyObject(
+                      bucket(source),
+                      source.path(),
+                      bucket(destination),
+                      destination.path(),
+                      type,
+                      metadata.userMetadata());
+        } catch (IOException e) {
+          throw translate(e, "copy " + source + " to", destination);
+        }
+        serverSideCopies.incrementAndGet();
+        return checksum != null && etag.equalsIgnoreCase(checksum);
+      }
       try {
         var response =
             client(destination)
@@ -304,7 +341,6 @@ public final class S3ObjectStore
         // recorded, the copy holds exactly the bytes lakeFS knows, and no HEAD is needed.
         String etag =
             response.copyObjectResult() == null ? null : response.copyObjectResult().eTag();
-        String checksum = metadata.userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
         return etag != null && checksum != null && unquoted(etag).equalsIgnoreCase(checksum);
       } catch (SdkException e) {
         throw translate(e, "copy " + source + " to", destination);
@@ -502,52 +538,70 @@ public final class S3ObjectStore
 
   /** A clear IOException naming bucket, key and endpoint; never a credential. */
   private IOException translate(RuntimeException e, String operation, Location location) {
-    String where = location + " (endpoint " + clients.endpointOf(bucket(location)) + ")";
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
-      int status = s3.statusCode();
-      if ("NoSuchBucket".equals(code)) {
-        return new FileNotFoundException(
-            "cannot "
-                + operation
-                + " "
-                + location
-                + ": bucket '"
-                + bucket(location)
-                + "' does not exist at "
-                + clients.endpointOf(bucket(location)));
-      }
-      if (status == 404 || "NoSuchKey".equals(code)) {
-        return new FileNotFoundException("no object at " + where);
-      }
-      if (status == 403
-          || "InvalidAccessKeyId".equals(code)
-          || "SignatureDoesNotMatch".equals(code)) {
-        return new IOException(
-            "access denied to "
-                + operation
-                + " "
-                + where
-                + " ("
-                + status
-                + (code == null || code.isEmpty() ? "" : " " + code)
-                + "): check the credentials for bucket '"
-                + bucket(location)
-                + "'");
-      }
-      return new IOException(
+      return refusal(s3.statusCode(), code, messageOf(s3), operation, location);
+    }
+    return new IOException(
+        "cannot " + operation + " " + where(location) + ": " + e.getMessage(), e);
+  }
+
+  /** The same words for the fast path's refusals and faults as for the SDK's. */
+  private IOException translate(IOException e, String operation, Location location) {
+    if (e instanceof S3FastPath.Failure f) {
+      return refusal(f.status(), f.code(), f.s3Message(), operation, location);
+    }
+    return new IOException(
+        "cannot " + operation + " " + where(location) + ": " + e.getMessage(), e);
+  }
+
+  private String where(Location location) {
+    return location + " (endpoint " + clients.endpointOf(bucket(location)) + ")";
+  }
+
+  private IOException refusal(
+      int status, String code, String message, String operation, Location location) {
+    String where = where(location);
+    if ("NoSuchBucket".equals(code)) {
+      return new FileNotFoundException(
           "cannot "
               + operation
               + " "
-              + where
-              + ": "
-              + status
-              + " "
-              + (code == null ? "" : code)
-              + " "
-              + messageOf(s3));
+              + location
+              + ": bucket '"
+              + bucket(location)
+              + "' does not exist at "
+              + clients.endpointOf(bucket(location)));
     }
-    return new IOException("cannot " + operation + " " + where + ": " + e.getMessage(), e);
+    if (status == 404 || "NoSuchKey".equals(code)) {
+      return new FileNotFoundException("no object at " + where);
+    }
+    if (status == 403
+        || "InvalidAccessKeyId".equals(code)
+        || "SignatureDoesNotMatch".equals(code)) {
+      return new IOException(
+          "access denied to "
+              + operation
+              + " "
+              + where
+              + " ("
+              + status
+              + (code == null || code.isEmpty() ? "" : " " + code)
+              + "): check the credentials for bucket '"
+              + bucket(location)
+              + "'");
+    }
+    return new IOException(
+        "cannot "
+            + operation
+            + " "
+            + where
+            + ": "
+            + status
+            + " "
+            + (code == null ? "" : code)
+            + " "
+            + message);
   }
 
   private static String messageOf(S3Exception e) {

@@ -17,7 +17,13 @@ import java.util.Set;
  *       UploadPartCopy instead of one CopyObject (whose hard limit is 5 GiB);
  *   <li>{@code s3.copy.part-size} (128MiB) and {@code s3.copy.concurrency} (8): those copies'
  *       parts;
- *   <li>{@code s3.max-connections} (128): the HTTP connection pool of each client.
+ *   <li>{@code s3.max-connections} (128): the HTTP connection pool of each client;
+ *   <li>{@code s3.connection-timeout} (10s) and {@code s3.socket-timeout} (2m): how long to wait
+ *       for a connection and for the next bytes of an answer;
+ *   <li>{@code s3.fast-path} (true): CopyObject and GetObject, the requests sent once per object,
+ *       go out signed by the exporter over a lean HTTP/1.1 client instead of the SDK's request
+ *       pipeline, which costs about ten times the CPU per request ({@link S3FastPath}); false sends
+ *       everything through the SDK.
  * </ul>
  */
 public final class S3StorageProvider implements StorageProvider {

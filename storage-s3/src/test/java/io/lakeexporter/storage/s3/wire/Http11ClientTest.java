@@ -1,0 +1,159 @@
+package io.lakeexporter.storage.s3.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.lakeexporter.storage.s3.wire.Http11Client.Origin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against the JDK's HTTP server: framing, keep-alive, stale connections, errors. */
+class Http11ClientTest {
+
+  private HttpServer server;
+  private Http11Client client;
+  private Origin origin;
+  private final Map<String, String> seenHeaders = new ConcurrentHashMap<>();
+  private final AtomicInteger requests = new AtomicInteger();
+
+  @BeforeEach
+  void start() throws IOException {
+    server = startServer(0);
+    origin = Origin.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+    client = new Http11Client(Duration.ofSeconds(5), Duration.ofSeconds(5), 4);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.stop(0);
+  }
+
+  private HttpServer startServer(int port) throws IOException {
+    var s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    s.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> seenHeaders.put(k.toLowerCase(), v.get(0)));
+          String path = exchange.getRequestURI().getRawPath();
+          byte[] body = ("answer to " + path).getBytes(StandardCharsets.UTF_8);
+          if (path.startsWith("/close")) {
+            exchange.getResponseHeaders().set("Connection", "close");
+          }
+          if (path.startsWith("/missing")) {
+            exchange.sendResponseHeaders(404, body.length);
+          } else if (path.startsWith("/chunked")) {
+            exchange.sendResponseHeaders(200, 0); // 0: the JDK server sends chunks
+          } else if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(200, -1);
+          } else {
+            exchange.sendResponseHeaders(200, body.length);
+          }
+          try (OutputStream out = exchange.getResponseBody()) {
+            if (!exchange.getRequestMethod().equals("HEAD")) {
+              if (path.startsWith("/chunked")) {
+                for (int i = 0; i < 3; i++) {
+                  out.write(body);
+                  out.flush();
+                }
+              } else {
+                out.write(body);
+              }
+            }
+          }
+        });
+    s.start();
+    return s;
+  }
+
+  private String get(String target) throws IOException {
+    Http11Response response = client.execute(origin, "GET", target, Map.of("x-test", "1"));
+    return response.status() + " " + response.bodyText(1 << 20);
+  }
+
+  @Test
+  void fixedLengthAndChunkedBodiesOverOneKeptAliveConnection() throws IOException {
+    assertThat(get("/a%20b")).isEqualTo("200 answer to /a%20b");
+    assertThat(get("/chunked/x")).isEqualTo("200 " + "answer to /chunked/x".repeat(3));
+    assertThat(get("/missing")).isEqualTo("404 answer to /missing");
+    Http11Response head = client.execute(origin, "HEAD", "/h", Map.of());
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body().read()).isEqualTo(-1);
+    assertThat(get("/again")).isEqualTo("200 answer to /again");
+    assertThat(client.connectionsOpened()).isEqualTo(1);
+    assertThat(seenHeaders).containsEntry("x-test", "1").containsKey("host");
+  }
+
+  @Test
+  void aBodyClosedEarlyOrConnectionCloseIsNotReused() throws IOException {
+    Http11Response response = client.execute(origin, "GET", "/partly", Map.of());
+    assertThat(response.body().read()).isEqualTo('a');
+    response.body().close();
+    assertThat(get("/close/x")).isEqualTo("200 answer to /close/x");
+    assertThat(get("/after")).isEqualTo("200 answer to /after");
+    assertThat(client.connectionsOpened()).isEqualTo(3);
+  }
+
+  @Test
+  void aPooledConnectionTheServerClosedIsReplacedOnce() throws IOException {
+    assertThat(get("/first")).isEqualTo("200 answer to /first");
+    int port = server.getAddress().getPort();
+    server.stop(0); // closes the kept-alive connection under the client
+    server = startServer(port);
+    assertThat(get("/second")).isEqualTo("200 answer to /second");
+    assertThat(client.connectionsOpened()).isEqualTo(2);
+    assertThat(requests.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aServerThatIsGoneIsNamed() {
+    int port = server.getAddress().getPort();
+    server.stop(0);
+    assertThatThrownBy(() -> get("/x"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot connect to http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void headersThatHttpCannotCarryAreRefusedBeforeSending() {
+    assertThatThrownBy(() -> client.execute(origin, "GET", "/x", Map.of("x-meta", "caf\u00e9")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x-meta");
+    assertThatThrownBy(() -> client.execute(origin, "GET", "/x", Map.of("x-meta", "a\r\nb: c")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(requests.get()).isZero();
+  }
+
+  @Test
+  void aTruncatedBodyIsAnError() throws IOException {
+    server.createContext(
+        "/short",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 100);
+          exchange.getResponseBody().write(new byte[10]);
+          exchange.getResponseBody().flush();
+          exchange.close();
+        });
+    Http11Response response = client.execute(origin, "GET", "/short", Map.of());
+    try (InputStream body = response.body()) {
+      assertThatThrownBy(body::readAllBytes)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("bytes of the body unsent");
+    }
+  }
+}
