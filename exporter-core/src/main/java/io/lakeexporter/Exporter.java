@@ -172,6 +172,10 @@ public final class Exporter implements AutoCloseable {
               sourceMode,
               copySettings.retry(),
               presigned);
+      // How many actions each round holds, once a pass over the whole listing has told: the
+      // counting pass, or the first round's (it sees every action to pick its own). A round
+      // known to be empty is not listed again.
+      long[] perRound = totals == null ? null : actionsPerRound(totals);
       for (int round = 1; round <= plan.rounds(); round++) {
         if (failed) {
           rounds.add(RoundSummary.skipped(round));
@@ -180,8 +184,19 @@ public final class Exporter implements AutoCloseable {
         listener.roundStarted(round);
         RoundSummary summary;
         try {
-          summary =
-              executor.runRound(round, plan.actionsOfRound(round), actions, failures, listener);
+          Stream<Action> roundActions;
+          long[] seen = new long[plan.rounds()];
+          if (perRound == null) {
+            int current = round;
+            roundActions =
+                plan.actions().peek(a -> seen[a.round() - 1]++).filter(a -> a.round() == current);
+          } else {
+            roundActions = perRound[round - 1] == 0 ? Stream.empty() : plan.actionsOfRound(round);
+          }
+          summary = executor.runRound(round, roundActions, actions, failures, listener);
+          if (perRound == null) {
+            perRound = seen;
+          }
         } catch (RuntimeException e) {
           error = "round " + round + " stopped: " + e.getMessage();
           LOG.error("export of {} to {} stopped in round {}", plan.commitId(), root, round, e);
@@ -212,6 +227,14 @@ public final class Exporter implements AutoCloseable {
         LOG.warn("could not close storage clients", e);
       }
     }
+  }
+
+  private static long[] actionsPerRound(PlanTotals totals) {
+    long[] perRound = new long[totals.rounds().size()];
+    for (PlanTotals.RoundTotals r : totals.rounds()) {
+      perRound[r.round() - 1] = r.copies() + r.deletes();
+    }
+    return perRound;
   }
 
   private PlanTotals count(ExportPlan plan) {

@@ -125,6 +125,32 @@ class LocalExportTest {
   }
 
   @Test
+  void aRoundKnownToBeEmptyIsNotListedAgain() throws IOException {
+    String withMarkers = sparkRepository();
+    String withoutMarkers = lakeFs.newRepository();
+    lakeFs.put(withoutMarkers, "data/part-0.parquet", "d0");
+    lakeFs.put(withoutMarkers, "data/part-1.parquet", "d1");
+    lakeFs.emulator.commit(withoutMarkers, "main", "no markers");
+    // Each export of these small commits lists one page per pass over the commit.
+    assertThat(listingPasses(withMarkers, false)).as("two rounds with objects").isEqualTo(2);
+    assertThat(listingPasses(withoutMarkers, false))
+        .as("the first round's pass saw that the markers' round is empty")
+        .isEqualTo(1);
+    assertThat(listingPasses(withoutMarkers, true)).as("the count, then round 1").isEqualTo(2);
+    assertThat(LocalLakeFs.tree(out)).containsKeys("data/part-0.parquet", "data/part-1.parquet");
+  }
+
+  private long listingPasses(String repo, boolean countFirst) throws IOException {
+    long before = lakeFs.emulator.listingPagesServed();
+    try (Exporter exporter = lakeFs.exporter(repo, out).countFirst(countFirst).build()) {
+      ExportResult result = exporter.exportAllFromBranch("main");
+      assertThat(result.succeeded()).isTrue();
+      assertThat(result.rounds()).hasSize(2);
+    }
+    return lakeFs.emulator.listingPagesServed() - before;
+  }
+
+  @Test
   void commitExportAndDiffExportWithDeletes() throws IOException {
     String repo = sparkRepository();
     String first = lakeFs.client.resolveBranch(repo, "main");

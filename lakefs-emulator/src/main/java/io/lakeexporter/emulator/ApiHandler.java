@@ -189,6 +189,7 @@ final class ApiHandler implements HttpHandler {
     } else if ((x = match(LOG_COMMITS, p)) != null && m.equals("GET")) {
       logCommits(c, repo(x.group(1)), decode(x.group(2)));
     } else if ((x = match(LS, p)) != null && m.equals("GET")) {
+      emulator.listingPagesServed.incrementAndGet();
       listObjects(c, repo(x.group(1)), decode(x.group(2)));
     } else if ((x = match(STAT, p)) != null && m.equals("GET")) {
       statObject(c, repo(x.group(1)), decode(x.group(2)));

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A lakeFS REST API server ({@code /api/v1}) for tests and the demo: the subset the exporter uses,
@@ -47,6 +48,7 @@ public final class LakeFsEmulator implements AutoCloseable {
   private final StorageRegistry storage;
   private final boolean ownsStorage;
   final Map<String, Repo> repositories = new ConcurrentHashMap<>();
+  final AtomicLong listingPagesServed = new AtomicLong();
 
   private LakeFsEmulator(Builder b) throws IOException {
     this.accessKeyId = b.accessKeyId;
@@ -71,6 +73,11 @@ public final class LakeFsEmulator implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Pages of object listings answered so far: how tests see how often a commit was listed. */
+  public long listingPagesServed() {
+    return listingPagesServed.get();
   }
 
   /** {@code http://127.0.0.1:<port>/api/v1} */
