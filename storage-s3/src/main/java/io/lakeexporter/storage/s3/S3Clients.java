@@ -37,6 +37,7 @@ final class S3Clients implements AutoCloseable {
       new ConcurrentHashMap<>();
   private final Map<S3ClientSettings, Optional<S3FastPath>> fastPaths = new ConcurrentHashMap<>();
   private final Map<String, S3ClientSettings> settingsByBucket = new ConcurrentHashMap<>();
+  private final Map<String, Optional<S3FastPath>> fastPathsByBucket = new ConcurrentHashMap<>();
   private final boolean fastPathEnabled;
   private final Duration connectionTimeout;
   private final Duration socketTimeout;
@@ -56,13 +57,15 @@ final class S3Clients implements AutoCloseable {
     return settingsByBucket.computeIfAbsent(bucket, b -> S3ClientSettings.forBucket(settings, b));
   }
 
-  /** The fast path for this bucket's settings, if it is on and they allow it. */
+  /** The fast path for this bucket, if it is on and the bucket and its settings allow it. */
   Optional<S3FastPath> fastPath(String bucket) {
-    if (!fastPathEnabled) {
-      return Optional.empty();
-    }
-    S3ClientSettings s = settingsOf(bucket);
-    return fastPaths.computeIfAbsent(s, k -> S3FastPath.of(k, credentialsOf(k), http));
+    return fastPathsByBucket.computeIfAbsent(
+        bucket,
+        b ->
+            fastPathEnabled && S3FastPath.addresses(b)
+                ? fastPaths.computeIfAbsent(
+                    settingsOf(b), s -> S3FastPath.of(s, credentialsOf(s), http))
+                : Optional.empty());
   }
 
   String endpointOf(String bucket) {

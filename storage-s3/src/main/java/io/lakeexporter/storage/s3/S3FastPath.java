@@ -20,20 +20,20 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
- * The requests the exporter sends once per object (CopyObject, ranged GetObject), signed here and
- * sent over {@link Http11Client} instead of through the AWS SDK: per request the SDK spends about
- * ten times the CPU (see {@link Http11Client}), which on a small machine decides how many small
- * objects per second an export moves. Everything else (listing, multipart, deletes, presigning,
- * credentials and region chains) stays with the SDK, and so does any request this path cannot carry
- * unchanged: buckets that are not plain DNS names, directory buckets, metadata that is not
- * printable ASCII. {@code s3.fast-path=false} turns it off.
+ * The requests the exporter sends once per object (CopyObject, ranged GetObject, PutObject of a
+ * small object, DeleteObject of a single key), signed here and sent over {@link Http11Client}
+ * instead of through the AWS SDK: per request the SDK spends about ten times the CPU (see {@link
+ * Http11Client}), which on a small machine decides how many small objects per second an export
+ * moves. Everything else (listing, multipart, batch deletes, presigning, credentials and region
+ * chains) stays with the SDK, and so does any request this path cannot carry unchanged: buckets
+ * that are not plain DNS names, directory buckets, metadata that is not printable ASCII, endpoints
+ * behind an HTTP proxy. {@code s3.fast-path=false} turns it off.
  */
 final class S3FastPath {
 
   /** Bucket names this path addresses itself; others (ARNs, directory buckets) go to the SDK. */
   private static final Pattern PLAIN_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
-  private static final Pattern ETAG = Pattern.compile("<ETag>([^<]*)</ETag>");
   private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
   private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
@@ -61,7 +61,7 @@ final class S3FastPath {
 
   /**
    * The fast path for one client's settings, or empty when they need the SDK: no region to be
-   * found, a China partition, or an endpoint with a path of its own.
+   * found, a China partition, an endpoint with a path of its own, or a proxy to go through.
    */
   static Optional<S3FastPath> of(
       S3ClientSettings settings, AwsCredentialsProvider credentials, Http11Client http) {
@@ -88,15 +88,35 @@ final class S3FastPath {
     if ((path != null && !path.isEmpty() && !path.equals("/")) || endpoint.getRawQuery() != null) {
       return Optional.empty();
     }
+    if (proxied(Origin.of(endpoint))) {
+      return Optional.empty();
+    }
     return Optional.of(
         new S3FastPath(endpoint, aws, settings.pathStyle(), region, credentials, http));
   }
 
-  /** Whether requests to this bucket, with these headers, can go this way. */
-  boolean carries(String bucket, String contentType, Map<String, String> userMetadata) {
-    if (!PLAIN_BUCKET.matcher(bucket).matches() || bucket.endsWith("--x-s3")) {
+  /**
+   * Whether the SDK would reach this origin through a proxy (JVM properties or the usual
+   * environment variables): this path does not speak to proxies, so it stays out of their way.
+   */
+  static boolean proxied(Origin origin) {
+    String host = origin.host();
+    if (host.equals("localhost") || host.startsWith("127.") || host.equals("::1")) {
       return false;
     }
+    String scheme = origin.tls() ? "https" : "http";
+    return System.getProperty(scheme + ".proxyHost") != null
+        || System.getenv(scheme.toUpperCase(Locale.ROOT) + "_PROXY") != null
+        || System.getenv(scheme + "_proxy") != null;
+  }
+
+  /** Whether this path addresses the bucket itself: a plain DNS name, not a directory bucket. */
+  static boolean addresses(String bucket) {
+    return PLAIN_BUCKET.matcher(bucket).matches() && !bucket.endsWith("--x-s3");
+  }
+
+  /** Whether a content type and user metadata travel as HTTP/1.1 headers unchanged. */
+  static boolean carries(String contentType, Map<String, String> userMetadata) {
     if (!Http11Client.isPrintable(contentType)) {
       return false;
     }
@@ -107,10 +127,6 @@ final class S3FastPath {
       }
     }
     return true;
-  }
-
-  boolean carries(String bucket) {
-    return carries(bucket, "", Map.of());
   }
 
   /**
@@ -130,19 +146,55 @@ final class S3FastPath {
     headers.put("x-amz-copy-source", "/" + sourceBucket + "/" + SigV4.encode(sourceKey, true));
     headers.put("x-amz-metadata-directive", "REPLACE");
     headers.put("content-type", contentType);
-    userMetadata.forEach(
-        (name, value) -> headers.put("x-amz-meta-" + name.toLowerCase(Locale.ROOT), value));
-    Http11Response response = send("PUT", bucket, key, headers);
+    putMetadata(headers, userMetadata);
+    Http11Response response = send("PUT", bucket, key, headers, null);
     // S3 may answer a long copy with 200 first and its error after it: read the body either way.
     String body = response.bodyText(64 * 1024);
     if (response.status() != 200 || body.contains("<Error>")) {
       throw failure(response, body);
     }
-    Matcher etag = ETAG.matcher(body);
-    if (!etag.find()) {
+    int start = body.indexOf("<ETag>");
+    int end = start < 0 ? -1 : body.indexOf("</ETag>", start);
+    if (end < 0) {
       throw new Failure(response.status(), "", "the copy's answer holds no ETag");
     }
-    return unquote(etag.group(1));
+    return unquote(body.substring(start + "<ETag>".length(), end));
+  }
+
+  /**
+   * PutObject of a body held in memory.
+   *
+   * @return the new object's ETag without quotes
+   */
+  String putObject(
+      String bucket, String key, byte[] body, String contentType, Map<String, String> userMetadata)
+      throws IOException {
+    var headers = new TreeMap<String, String>();
+    headers.put("content-type", contentType);
+    putMetadata(headers, userMetadata);
+    Http11Response response = send("PUT", bucket, key, headers, body);
+    String answer = response.bodyText(64 * 1024);
+    if (response.status() != 200) {
+      throw failure(response, answer);
+    }
+    return unquote(response.header("etag").orElse(""));
+  }
+
+  /** DeleteObject; a key that is not there is no error (S3 answers 204 either way). */
+  void deleteObject(String bucket, String key) throws IOException {
+    Http11Response response = send("DELETE", bucket, key, new TreeMap<>(), null);
+    String answer = response.bodyText(64 * 1024);
+    if (response.status() != 204 && response.status() != 200 && response.status() != 404) {
+      throw failure(response, answer);
+    }
+    if (response.status() == 404 && answer.contains("<Code>NoSuchBucket</Code>")) {
+      throw failure(response, answer);
+    }
+  }
+
+  private static void putMetadata(TreeMap<String, String> headers, Map<String, String> metadata) {
+    metadata.forEach(
+        (name, value) -> headers.put("x-amz-meta-" + name.toLowerCase(Locale.ROOT), value));
   }
 
   /**
@@ -154,7 +206,7 @@ final class S3FastPath {
     if (range != null) {
       headers.put("range", range);
     }
-    Http11Response response = send("GET", bucket, key, headers);
+    Http11Response response = send("GET", bucket, key, headers, null);
     if (response.status() != 200 && response.status() != 206) {
       throw failure(response, response.bodyText(64 * 1024));
     }
@@ -162,7 +214,7 @@ final class S3FastPath {
   }
 
   private Http11Response send(
-      String method, String bucket, String key, TreeMap<String, String> headers)
+      String method, String bucket, String key, TreeMap<String, String> headers, byte[] body)
       throws IOException {
     Origin origin;
     String path;
@@ -175,10 +227,10 @@ final class S3FastPath {
       path = "/" + SigV4.encode(key, true);
     }
     headers.put("host", origin.hostHeader());
-    signer.sign(
-        method, path, "", headers, SigV4.EMPTY_PAYLOAD_SHA256, credentials(), Instant.now());
+    String payload = body == null ? SigV4.EMPTY_PAYLOAD_SHA256 : SigV4.sha256Hex(body);
+    signer.sign(method, path, "", headers, payload, credentials(), Instant.now());
     headers.remove("host");
-    return http.execute(origin, method, path, headers);
+    return http.execute(origin, method, path, headers, body);
   }
 
   private SigV4.Credentials credentials() {

@@ -64,6 +64,7 @@ public final class S3ObjectStore
   private final StorageSettings settings;
   private final S3Clients clients;
   private final long multipartThreshold;
+  private final long fastPutLimit;
   private final long partSize;
   private final long copyThreshold;
   private final long copyPartSize;
@@ -75,6 +76,8 @@ public final class S3ObjectStore
     this.settings = settings;
     this.clients = new S3Clients(settings);
     this.multipartThreshold = settings.getBytes("s3.multipart.threshold", 16L << 20);
+    this.fastPutLimit =
+        Math.min(settings.getBytes("s3.fast-path.put-limit", 1L << 20), multipartThreshold);
     this.partSize =
         Math.max(S3_LIMITS.minPartSize(), settings.getBytes("s3.multipart.part-size", 16L << 20));
     this.copyThreshold = settings.getBytes("s3.copy.multipart-threshold", 256L << 20);
@@ -140,7 +143,7 @@ public final class S3ObjectStore
             ? null
             : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
     var fast = clients.fastPath(bucket(location));
-    if (fast.isPresent() && fast.get().carries(bucket(location))) {
+    if (fast.isPresent()) {
       try {
         return fast.get().getObject(bucket(location), location.path(), range).body();
       } catch (S3FastPath.Failure e) {
@@ -168,6 +171,26 @@ public final class S3ObjectStore
   @Override
   public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
       throws IOException {
+    var fast = clients.fastPath(bucket(location));
+    if (size <= fastPutLimit
+        && fast.isPresent()
+        && S3FastPath.carries(contentType(metadata), metadata.userMetadata())) {
+      var exact = new ExactLengthInputStream(data, size, location.toString());
+      byte[] body = exact.readNBytes((int) size);
+      exact.read(); // throws when the source holds more than it declared
+      try {
+        fast.get()
+            .putObject(
+                bucket(location),
+                location.path(),
+                body,
+                contentType(metadata),
+                metadata.userMetadata());
+      } catch (IOException e) {
+        throw translate(e, "write", location);
+      }
+      return;
+    }
     if (size <= multipartThreshold) {
       var exact = new ExactLengthInputStream(data, size, location.toString());
       var body = new OneShotBody(exact, size);
@@ -203,6 +226,21 @@ public final class S3ObjectStore
     }
     for (var entry : byBucket.entrySet()) {
       List<Location> all = entry.getValue();
+      var fast = clients.fastPath(entry.getKey());
+      if (all.size() == 1 && fast.isPresent()) {
+        // One key (a stale status file, the odd removed object): one DeleteObject, no batch.
+        try {
+          fast.get().deleteObject(entry.getKey(), all.get(0).path());
+        } catch (S3FastPath.Failure e) {
+          if (e.code().equals("NoSuchBucket")) {
+            throw translate(e, "delete from", all.get(0));
+          }
+          failures.add(new DeleteFailure(all.get(0), e.code() + ": " + e.s3Message()));
+        } catch (IOException e) {
+          throw translate(e, "delete from", all.get(0));
+        }
+        continue;
+      }
       for (int from = 0; from < all.size(); from += MAX_DELETE_BATCH) {
         List<Location> batch = all.subList(from, Math.min(all.size(), from + MAX_DELETE_BATCH));
         Map<String, Location> byKey = new LinkedHashMap<>();
@@ -305,8 +343,8 @@ public final class S3ObjectStore
       var fast = clients.fastPath(bucket(destination));
       String type = contentType(metadata);
       if (fast.isPresent()
-          && fast.get().carries(bucket(source))
-          && fast.get().carries(bucket(destination), type, metadata.userMetadata())) {
+          && S3FastPath.addresses(bucket(source))
+          && S3FastPath.carries(type, metadata.userMetadata())) {
         String etag;
         try {
           etag =

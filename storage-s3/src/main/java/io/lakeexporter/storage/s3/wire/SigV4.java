@@ -13,10 +13,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AWS Signature Version 4 for requests without a body, as S3 verifies them: header-based, path
- * segments encoded once (S3 does not double-encode), the payload hash sent as {@code
- * x-amz-content-sha256}. The derived signing key is kept for the day it belongs to, and each thread
- * keeps its own MAC and digest, so a signature costs two hashes and one HMAC.
+ * AWS Signature Version 4 for requests with no body or a body in memory, as S3 verifies them:
+ * header-based, path segments encoded once (S3 does not double-encode), the payload hash sent as
+ * {@code x-amz-content-sha256}. The derived signing key is kept for the day it belongs to, and each
+ * thread keeps its own MAC and digest, so a signature costs two hashes and one HMAC.
  */
 public final class SigV4 {
 
@@ -102,6 +102,11 @@ public final class SigV4 {
             + signedHeaders
             + ", Signature="
             + signature);
+  }
+
+  /** The hex SHA-256 of a body, as {@code x-amz-content-sha256} carries it. */
+  public static String sha256Hex(byte[] body) {
+    return HEX.formatHex(DIGESTS.get().digest(body));
   }
 
   private byte[] keyFor(Credentials credentials, String day) {
