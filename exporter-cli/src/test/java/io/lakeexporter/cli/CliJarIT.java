@@ -126,21 +126,47 @@ class CliJarIT {
 
   @Test
   void theLauncherRunsTheJarWithItsJvmSettingsAndTheUsersOptions() throws Exception {
+    String providers = launch(Map.of(), "providers");
+    assertThat(providers).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
+    assertThat(providers).contains("s3 [s3, s3a]");
+    assertThat(providers).as("not an export: nothing recorded").doesNotContain("ArchiveClasses");
+  }
+
+  @Test
+  void theLaunchersFirstExportRecordsTheClassArchiveTheNextOnesMap() throws Exception {
+    Path cache = dir.resolve("cache/lakefs-export");
+    String first = launch(Map.of(), "demo", "--to", dir.resolve("one").toString());
+    assertThat(first).contains("-XX:ArchiveClassesAtExit=" + cache);
+    try (var archives = Files.list(cache)) {
+      assertThat(archives.map(a -> a.getFileName().toString()).toList())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .endsWith(".jsa");
+    }
+    String second = launch(Map.of(), "demo", "--to", dir.resolve("two").toString());
+    assertThat(second).contains("-XX:SharedArchiveFile=" + cache);
+    assertThat(dir.resolve("two")).isDirectory();
+    String off =
+        launch(Map.of("LAKEFS_EXPORT_CDS", "off"), "demo", "--to", dir.resolve("x").toString());
+    assertThat(off).doesNotContain("SharedArchiveFile").doesNotContain("ArchiveClassesAtExit");
+  }
+
+  /** Runs the launcher; its output starts with the JVM's flags, then the tool's own. */
+  private String launch(Map<String, String> env, String... args) throws Exception {
     Path launcher =
         Path.of(System.getProperty("cli.jar")).getParent().getParent().resolve("lakefs-export");
     assertThat(launcher).isExecutable();
-    var builder =
-        new ProcessBuilder(launcher.toString(), "providers")
-            .directory(dir.toFile())
-            .redirectErrorStream(true);
+    var command = new ArrayList<String>(List.of(launcher.toString()));
+    command.addAll(List.of(args));
+    var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
     // A JVM option of the user's, after the launcher's own: printing the flags proves both.
     builder.environment().put("LAKEFS_EXPORT_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+    builder.environment().putAll(env);
     Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
-    assertThat(output).contains("s3 [s3, s3a]");
+    return output;
   }
 }
