@@ -40,6 +40,7 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -356,6 +357,10 @@ public final class S3ObjectStore
                       destination.path(),
                       type,
                       metadata.userMetadata());
+        } catch (S3FastPath.Failure e) {
+          throw "NoSuchKey".equals(e.code())
+              ? missingCopySource(source, destination)
+              : translate(e, "copy " + source + " to", destination);
         } catch (IOException e) {
           throw translate(e, "copy " + source + " to", destination);
         }
@@ -380,6 +385,8 @@ public final class S3ObjectStore
         String etag =
             response.copyObjectResult() == null ? null : response.copyObjectResult().eTag();
         return etag != null && checksum != null && unquoted(etag).equalsIgnoreCase(checksum);
+      } catch (NoSuchKeyException e) {
+        throw missingCopySource(source, destination);
       } catch (SdkException e) {
         throw translate(e, "copy " + source + " to", destination);
       }
@@ -388,6 +395,12 @@ public final class S3ObjectStore
     // Every part copied an explicit range and S3 refuses a range past the source's end: the
     // completed object holds exactly size bytes.
     return true;
+  }
+
+  /** A copy's NoSuchKey is about its source: the destination of a PUT need not exist. */
+  private FileNotFoundException missingCopySource(Location source, Location destination) {
+    return new FileNotFoundException(
+        "no object at " + where(source) + " to copy to " + destination);
   }
 
   private static String unquoted(String etag) {
