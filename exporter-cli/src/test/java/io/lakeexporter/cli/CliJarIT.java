@@ -145,6 +145,22 @@ class CliJarIT {
     String second = launch(Map.of(), "demo", "--to", dir.resolve("two").toString());
     assertThat(second).contains("-XX:SharedArchiveFile=" + cache);
     assertThat(dir.resolve("two")).isDirectory();
+    try (var archives = Files.list(cache)) {
+      for (Path archive : archives.toList()) {
+        Files.delete(archive);
+      }
+    }
+    // The JVM refuses to record while an agent is loaded (a profiler, here the debugger's).
+    String withAgent =
+        launch(
+            Map.of(
+                "LAKEFS_EXPORT_JAVA_OPTS",
+                "-XX:+PrintCommandLineFlags"
+                    + " -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"),
+            "demo",
+            "--to",
+            dir.resolve("agent").toString());
+    assertThat(withAgent).doesNotContain("ArchiveClassesAtExit").contains("Exported");
     String off =
         launch(Map.of("LAKEFS_EXPORT_CDS", "off"), "demo", "--to", dir.resolve("x").toString());
     assertThat(off).doesNotContain("SharedArchiveFile").doesNotContain("ArchiveClassesAtExit");

@@ -27,13 +27,15 @@ public final class SigV4 {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
-  private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(SigV4::newMac);
+  private static final ThreadLocal<KeyedMac> MACS =
+      ThreadLocal.withInitial(() -> new KeyedMac(newMac()));
   private static final ThreadLocal<MessageDigest> DIGESTS =
       ThreadLocal.withInitial(SigV4::newDigest);
 
   private final String region;
   private final String service;
   private volatile SigningKey signingKey;
+  private volatile Stamp lastStamp;
 
   /** The key derived from one set of credentials for one day. */
   private record SigningKey(Credentials credentials, String day, byte[] key) {}
@@ -63,7 +65,7 @@ public final class SigV4 {
       String payloadSha256,
       Credentials credentials,
       Instant now) {
-    String amzDate = AMZ_DATE.format(now);
+    String amzDate = amzDate(now);
     String day = amzDate.substring(0, 8);
     headers.put("x-amz-date", amzDate);
     headers.put("x-amz-content-sha256", payloadSha256);
@@ -129,14 +131,40 @@ public final class SigV4 {
   }
 
   private static byte[] hmac(byte[] key, String data) {
-    Mac mac = MACS.get();
-    try {
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 refused its key", e);
+    KeyedMac keyed = MACS.get();
+    // doFinal leaves a MAC ready for its key again: only a new key (once a day) needs an init.
+    if (keyed.key != key) {
+      try {
+        keyed.mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 refused its key", e);
+      }
+      keyed.key = key;
     }
-    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    return keyed.mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
   }
+
+  /** A thread's MAC and the key (by identity) it was last initialised with. */
+  private static final class KeyedMac {
+    final Mac mac;
+    byte[] key;
+
+    KeyedMac(Mac mac) {
+      this.mac = mac;
+    }
+  }
+
+  /** {@code x-amz-date} for {@code now}, formatted once per second. */
+  private String amzDate(Instant now) {
+    Stamp stamp = lastStamp;
+    if (stamp == null || stamp.epochSecond() != now.getEpochSecond()) {
+      stamp = new Stamp(now.getEpochSecond(), AMZ_DATE.format(now));
+      lastStamp = stamp;
+    }
+    return stamp.amzDate();
+  }
+
+  private record Stamp(long epochSecond, String amzDate) {}
 
   /**
    * Percent-encodes {@code text} as SigV4 and S3 expect: every byte but the unreserved characters
