@@ -55,6 +55,11 @@ final class ExporterCliTool implements Tool {
             "LAKEFS_EXPORT_JAVA_OPTS",
             System.getProperty("bench.exporter.jvm-args", ""),
             "JAVA_HOME",
-            System.getProperty("java.home")));
+            System.getProperty("java.home"),
+            // The launcher's class archive lives in the workspace: each benchmark starts without
+            // one (its first CLI run records it, as a user's first export does) and the user's
+            // own cache is left alone.
+            "XDG_CACHE_HOME",
+            ws.dir.resolve("cache").toString()));
   }
 }
