@@ -71,18 +71,27 @@ public final class BenchmarkMain {
     if (runs != null) {
       profile = profile.withRuns(runs);
     }
-    if (work == null) {
+    boolean temporary = work == null;
+    if (temporary) {
       work = Files.createTempDirectory("lakefs-export-bench-");
     }
-    boolean ok =
-        run(
-            root,
-            System.getProperty("java.class.path"),
-            profile,
-            out,
-            work,
-            new Selection(only, toolFilter),
-            planning);
+    boolean ok;
+    try {
+      ok =
+          run(
+              root,
+              System.getProperty("java.class.path"),
+              profile,
+              out,
+              work,
+              new Selection(only, toolFilter),
+              planning);
+    } finally {
+      // Gigabytes of datasets, often in /dev/shm: a workspace of our own does not outlive us.
+      if (temporary) {
+        TestTools.deleteTree(work);
+      }
+    }
     System.exit(ok ? 0 : 1);
   }
 

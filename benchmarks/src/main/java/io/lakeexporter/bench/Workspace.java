@@ -14,13 +14,11 @@ import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.storage.local.LocalStorageProvider;
 import io.lakeexporter.storage.s3.S3ProxyServer;
+import io.lakeexporter.testing.TestTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -157,7 +155,7 @@ final class Workspace implements AutoCloseable {
   /** Removes everything under {@code place} (a whole container on Azure: much faster there). */
   void clear(Place place) throws IOException {
     switch (place.side()) {
-      case LOCAL -> deleteTree(localPath(place));
+      case LOCAL -> TestTools.deleteTree(localPath(place));
       case AZURE -> blobService().getBlobContainerClient(place.container()).deleteIfExists();
       case S3 -> {
         Location root = location(place);
@@ -184,28 +182,6 @@ final class Workspace implements AutoCloseable {
       }
       batch.clear();
     }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   @Override

@@ -11,12 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real server run as a child process for tests (S3Proxy, Azurite, fake-gcs-server), bound to
  * 127.0.0.1 on a free port. Its output goes to a log file under {@code target/}. Closing it stops
- * the process (and its children); a JVM shutdown hook does the same if a test run is cut short.
+ * the process (and its children) and removes the folders it was given to own; a JVM shutdown hook
+ * does the same if a test run is cut short.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -25,6 +27,7 @@ public final class ServerProcess implements AutoCloseable {
   private final int port;
   private final Path log;
   private final Thread shutdownHook;
+  private final List<Path> owned = new CopyOnWriteArrayList<>();
 
   private ServerProcess(String name, Process process, int port, Path log) {
     this.name = name;
@@ -33,6 +36,12 @@ public final class ServerProcess implements AutoCloseable {
     this.log = log;
     this.shutdownHook = new Thread(this::stop, "stop-" + name);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Removes {@code dir} (the server's data, its temporary files) once the server is stopped. */
+  public ServerProcess owning(Path dir) {
+    owned.add(dir);
+    return this;
   }
 
   /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -147,6 +156,14 @@ public final class ServerProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (Path dir : owned) {
+      try {
+        TestTools.deleteTree(dir);
+      } catch (IOException e) {
+        System.err.println("could not remove " + dir + " of " + name + ": " + e.getMessage());
+      }
+    }
+    owned.clear();
   }
 
   private static void sleep(long millis) {

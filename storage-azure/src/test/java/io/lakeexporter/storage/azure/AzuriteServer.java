@@ -81,7 +81,7 @@ public final class AzuriteServer implements AutoCloseable {
             Map.of(),
             port,
             Duration.ofSeconds(60));
-    return new AzuriteServer(process);
+    return new AzuriteServer(process.owning(workspace));
   }
 
   /** {@code http://127.0.0.1:<port>/devstoreaccount1} */

@@ -90,7 +90,7 @@ public final class S3ProxyServer implements AutoCloseable {
             Map.of(),
             port,
             Duration.ofSeconds(60));
-    return new S3ProxyServer(process, data);
+    return new S3ProxyServer(process.owning(work), data);
   }
 
   static Path findJar() throws IOException {
