@@ -26,6 +26,7 @@ import java.util.Map;
 public final class BenchmarkMain {
 
   private final Context context;
+  private boolean scenarioFailed;
   private final List<Tool> tools;
   private final Path logs;
   private final List<RunRecord> records = new ArrayList<>();
@@ -86,11 +87,16 @@ public final class BenchmarkMain {
               work,
               new Selection(only, toolFilter),
               planning);
-    } finally {
-      // Gigabytes of datasets, often in /dev/shm: a workspace of our own does not outlive us.
-      if (temporary) {
+      // Gigabytes of datasets, often in /dev/shm: a workspace of our own does not outlive a
+      // good run. After a bad one it stays, for the tools' logs in it.
+      if (temporary && ok) {
         TestTools.deleteTree(work);
+      } else if (temporary) {
+        System.err.println("[bench] workspace kept for its logs: " + work);
       }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("[bench] workspace kept for its logs: " + work);
+      throw e;
     }
     System.exit(ok ? 0 : 1);
   }
@@ -208,13 +214,20 @@ public final class BenchmarkMain {
               };
           datasets.put(kind + from, data);
         }
-        bench.run(new Scenario(data, from, planned.to()));
+        try {
+          bench.run(new Scenario(data, from, planned.to()));
+        } catch (IOException | RuntimeException e) {
+          // A server that gives up (Azurite under 20,000 blobs has) costs this scenario's
+          // remaining runs, not the others' or the report.
+          log(id + ": stopped: " + e);
+          bench.scenarioFailed = true;
+        }
       }
       PlanningResult planning = withPlanning ? bench.planning(writer) : null;
       new Report(bench.records, planning, profile, environment).write(out);
       log("report written to " + out.resolve(profile.name() + "-results.md"));
       boolean planningOk = planning == null || planning.ok(profile.planningEntries());
-      return planningOk && bench.records.stream().allMatch(RunRecord::ok);
+      return planningOk && !bench.scenarioFailed && bench.records.stream().allMatch(RunRecord::ok);
     }
   }
 
@@ -238,7 +251,13 @@ public final class BenchmarkMain {
         Measured measured = Measured.run(context.workspace().dir, invocation, log);
         double serverSeconds = ServerCpu.seconds() - serversBefore;
         double emulatorSeconds = ServerCpu.emulatorSeconds() - emulatorBefore;
-        var found = context.workspace().contents(destination);
+        Workspace.Contents found;
+        try {
+          found = context.workspace().contents(destination);
+        } catch (IOException | RuntimeException e) {
+          log("cannot check " + destination + " after " + tool.name() + ": " + e);
+          found = new Workspace.Contents(-1, -1);
+        }
         var record =
             new RunRecord(
                 scenario,

@@ -351,40 +351,85 @@ public final class Http11Client implements AutoCloseable {
       return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
-    /** A body of known length. */
-    private final class FixedBody extends InputStream {
-      private long remaining;
+    /**
+     * A body whose end the framing tells: reaching it gives the connection back (when the server
+     * keeps it alive), closing the body before it drops the connection.
+     */
+    private abstract class FramedBody extends InputStream {
       private final boolean keepAlive;
-      private boolean done;
+      private boolean ended;
+      private boolean complete;
+
+      FramedBody(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+      }
+
+      /** Reads the next bytes of a body that has neither ended nor been closed. */
+      abstract int readFramed(byte[] b, int off, int len) throws IOException;
+
+      @Override
+      public final int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public final int read(byte[] b, int off, int len) throws IOException {
+        if (complete) {
+          return -1;
+        }
+        if (ended) {
+          throw new IOException("the body was closed");
+        }
+        if (len == 0) {
+          return 0;
+        }
+        try {
+          return readFramed(b, off, len);
+        } catch (IOException e) {
+          end(false);
+          throw e;
+        }
+      }
+
+      @Override
+      public final void close() {
+        end(false);
+      }
+
+      final void end(boolean reachedTheEnd) {
+        if (!ended) {
+          ended = true;
+          complete = reachedTheEnd;
+          if (reachedTheEnd) {
+            finished(keepAlive);
+          } else {
+            Connection.this.close();
+          }
+        }
+      }
+
+      final boolean isOpen() {
+        return !ended;
+      }
+    }
+
+    /** A body of known length. */
+    private final class FixedBody extends FramedBody {
+      private long remaining;
 
       FixedBody(long length, boolean keepAlive) {
+        super(keepAlive);
         this.remaining = length;
-        this.keepAlive = keepAlive;
         if (length == 0) {
           end(true);
         }
       }
 
       @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (remaining == 0) {
-          return -1;
-        }
-        if (done) {
-          throw new IOException("the body was closed");
-        }
-        if (len == 0) {
-          return 0;
-        }
+      int readFramed(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
-          end(false);
           throw new EOFException(
               origin + " closed the connection with " + remaining + " bytes of the body unsent");
         }
@@ -397,71 +442,32 @@ public final class Http11Client implements AutoCloseable {
 
       @Override
       public int available() throws IOException {
-        return done ? 0 : (int) Math.min(in.available(), remaining);
-      }
-
-      @Override
-      public void close() {
-        end(false);
-      }
-
-      private void end(boolean complete) {
-        if (!done) {
-          done = true;
-          if (complete) {
-            finished(keepAlive);
-          } else {
-            Connection.this.close();
-          }
-        }
+        return isOpen() ? (int) Math.min(in.available(), remaining) : 0;
       }
     }
 
     /** A body in chunks, each behind its length in hex; ends with an empty chunk and trailers. */
-    private final class ChunkedBody extends InputStream {
-      private final boolean keepAlive;
+    private final class ChunkedBody extends FramedBody {
       private long chunkRemaining;
-      private boolean last;
-      private boolean done;
 
       ChunkedBody(boolean keepAlive) {
-        this.keepAlive = keepAlive;
+        super(keepAlive);
       }
 
       @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (last) {
+      int readFramed(byte[] b, int off, int len) throws IOException {
+        if (chunkRemaining == 0 && !nextChunk()) {
           return -1;
         }
-        if (done) {
-          throw new IOException("the body was closed");
+        int n = in.read(b, off, (int) Math.min(len, chunkRemaining));
+        if (n < 0) {
+          throw new EOFException(origin + " closed the connection inside a chunk");
         }
-        if (len == 0) {
-          return 0;
+        chunkRemaining -= n;
+        if (chunkRemaining == 0) {
+          readLine(); // the CRLF after the chunk's data
         }
-        try {
-          if (chunkRemaining == 0 && !nextChunk()) {
-            return -1;
-          }
-          int n = in.read(b, off, (int) Math.min(len, chunkRemaining));
-          if (n < 0) {
-            throw new EOFException(origin + " closed the connection inside a chunk");
-          }
-          chunkRemaining -= n;
-          if (chunkRemaining == 0) {
-            readLine(); // the CRLF after the chunk's data
-          }
-          return n;
-        } catch (IOException e) {
-          end(false);
-          throw e;
-        }
+        return n;
       }
 
       private boolean nextChunk() throws IOException {
@@ -479,25 +485,8 @@ public final class Http11Client implements AutoCloseable {
         while (!readLine().isEmpty()) {
           // trailers: nothing here needs them
         }
-        last = true;
         end(true);
         return false;
-      }
-
-      @Override
-      public void close() {
-        end(false);
-      }
-
-      private void end(boolean complete) {
-        if (!done) {
-          done = true;
-          if (complete) {
-            finished(keepAlive);
-          } else {
-            Connection.this.close();
-          }
-        }
       }
     }
 
