@@ -133,8 +133,8 @@ public final class CopyEngine {
     try {
       for (int i = 0; i < partCount; i++) {
         // A window of parts per object, so that large objects copied at once share the pool
-        // instead of one taking every thread: 16 threads writing one file contend for its lock
-        // (measured on tmpfs: half the CPU of a 2 GiB download went to that).
+        // instead of one taking every thread: 16 threads writing one file contend for it
+        // (2 GiB into tmpfs: the writes' share of the CPU samples fell from 46 % to 38 %).
         int window = partsInFlightPerObject();
         for (int done = parts.size(); done <= i - window; done++) {
           RetryPolicy.Result<UploadedPart> result = Parallel.await(futures.get(done));
