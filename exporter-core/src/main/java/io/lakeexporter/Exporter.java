@@ -4,6 +4,7 @@ import io.lakeexporter.copy.CopyEngine;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
+import io.lakeexporter.exec.ListingPass;
 import io.lakeexporter.exec.LocalExecutor;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
@@ -53,6 +54,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Exporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
+
+  /**
+   * Actions of the rounds after the first kept from the first round's pass (a few MiB at most);
+   * past this the later rounds are listed again.
+   */
+  private static final int KEPT_LATER_ACTIONS = 10_000;
 
   private final LakeFsClient lakeFs;
   private final String repository;
@@ -125,7 +132,8 @@ public final class Exporter implements AutoCloseable {
   public ExportResult run(ExportPlan plan) {
     Instant started = Instant.now();
     ObjectStore destination = destinationStore();
-    PlanTotals totals = countFirst || dryRun ? count(plan) : null;
+    PlanTotals totals =
+        countFirst || dryRun ? ListingPass.count(plan.rounds(), plan.actions()) : null;
     if (totals != null) {
       listener.planned(totals);
     }
@@ -153,6 +161,7 @@ public final class Exporter implements AutoCloseable {
           totals);
     }
     var failures = new RoundTally.FailureLog();
+    PlanTotals known = totals;
     var rounds = new ArrayList<RoundSummary>();
     String error = "";
     boolean failed = false;
@@ -173,9 +182,9 @@ public final class Exporter implements AutoCloseable {
               copySettings.retry(),
               presigned);
       // How many actions each round holds, once a pass over the whole listing has told: the
-      // counting pass, or the first round's (it sees every action to pick its own). A round
-      // known to be empty is not listed again.
-      long[] perRound = totals == null ? null : actionsPerRound(totals);
+      // counting pass, or the first round's, which sees every action to pick its own. A round
+      // known to be empty is not listed again, nor are later rounds whose actions that pass kept.
+      ListingPass firstPass = null;
       for (int round = 1; round <= plan.rounds(); round++) {
         if (failed) {
           rounds.add(RoundSummary.skipped(round));
@@ -185,17 +194,21 @@ public final class Exporter implements AutoCloseable {
         RoundSummary summary;
         try {
           Stream<Action> roundActions;
-          long[] seen = new long[plan.rounds()];
-          if (perRound == null) {
+          if (known == null) {
+            // Presigned URLs are kept out: they could expire while the first round runs.
+            firstPass = new ListingPass(plan.rounds(), presign() ? 0 : KEPT_LATER_ACTIONS);
             int current = round;
-            roundActions =
-                plan.actions().peek(a -> seen[a.round() - 1]++).filter(a -> a.round() == current);
+            roundActions = plan.actions().peek(firstPass).filter(a -> a.round() == current);
+          } else if (isEmpty(known, round)) {
+            roundActions = Stream.empty();
+          } else if (firstPass != null && firstPass.keptLaterRounds()) {
+            roundActions = firstPass.keptActionsOfRound(round);
           } else {
-            roundActions = perRound[round - 1] == 0 ? Stream.empty() : plan.actionsOfRound(round);
+            roundActions = plan.actionsOfRound(round);
           }
           summary = executor.runRound(round, roundActions, actions, failures, listener);
-          if (perRound == null) {
-            perRound = seen;
+          if (known == null) {
+            known = firstPass.totals();
           }
         } catch (RuntimeException e) {
           error = "round " + round + " stopped: " + e.getMessage();
@@ -214,7 +227,7 @@ public final class Exporter implements AutoCloseable {
     ExportResult.Status status =
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
     return writeStatus(
-        destination, result(plan, status, started, rounds, failures, error, "", totals));
+        destination, result(plan, status, started, rounds, failures, error, "", known));
   }
 
   /** Closes the stores this exporter built; a registry passed to the builder stays open. */
@@ -229,33 +242,9 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
-  private static long[] actionsPerRound(PlanTotals totals) {
-    long[] perRound = new long[totals.rounds().size()];
-    for (PlanTotals.RoundTotals r : totals.rounds()) {
-      perRound[r.round() - 1] = r.copies() + r.deletes();
-    }
-    return perRound;
-  }
-
-  private PlanTotals count(ExportPlan plan) {
-    long[][] counts = new long[plan.rounds()][3];
-    try (Stream<Action> actions = plan.actions()) {
-      actions.forEach(
-          a -> {
-            long[] c = counts[a.round() - 1];
-            if (a.kind() == Action.Kind.COPY) {
-              c[0]++;
-              c[2] += a.size();
-            } else {
-              c[1]++;
-            }
-          });
-    }
-    var rounds = new ArrayList<PlanTotals.RoundTotals>();
-    for (int i = 0; i < counts.length; i++) {
-      rounds.add(new PlanTotals.RoundTotals(i + 1, counts[i][0], counts[i][1], counts[i][2]));
-    }
-    return new PlanTotals(rounds);
+  private static boolean isEmpty(PlanTotals totals, int round) {
+    PlanTotals.RoundTotals r = totals.rounds().get(round - 1);
+    return r.copies() + r.deletes() == 0;
   }
 
   private ExportResult writeStatus(ObjectStore destination, ExportResult result) {

@@ -162,7 +162,9 @@ final class ExportCommand implements Callable<Integer> {
       description = "Start copying without counting the objects first (no totals or ETA).")
   boolean noCount;
 
-  @Option(names = "--no-progress", description = "No progress output.")
+  @Option(
+      names = "--no-progress",
+      description = "No progress output (and no counting pass, which only feeds its totals).")
   boolean noProgress;
 
   @Option(
@@ -212,7 +214,8 @@ final class ExportCommand implements Callable<Integer> {
                   new RetryPolicy(
                       attempts, RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay()))
               .serverSideCopy(!noServerSideCopy)
-              .countFirst(!noCount)
+              // The counting pass lists the commit once more only for the progress totals.
+              .countFirst(!noCount && !noProgress)
               .dryRun(dryRun)
               .storageSettings(StorageSettings.of(storageOnly(keys)));
     } catch (InvalidExportException e) {

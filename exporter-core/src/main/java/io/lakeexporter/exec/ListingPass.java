@@ -1,0 +1,88 @@
+package io.lakeexporter.exec;
+
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.report.PlanTotals;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * What one pass over a plan's whole listing learns: the totals of every round and, while they are
+ * few, the actions of the rounds after the first. An export's first round sees every action to pick
+ * its own; with this watching, the later rounds (Spark's {@code _SUCCESS} markers, typically a
+ * handful) need no listing of their own. Not thread safe: it watches the one thread that pulls the
+ * listing.
+ */
+public final class ListingPass implements Consumer<Action> {
+
+  private final long[][] counts;
+  private final int keepLimit;
+  private List<Action> later;
+
+  /**
+   * @param rounds the plan's number of rounds
+   * @param keepLimit how many later-round actions to keep at most; past it none are kept and the
+   *     later rounds are listed again, so memory stays bounded however large the commit
+   */
+  public ListingPass(int rounds, int keepLimit) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
+    }
+    this.counts = new long[rounds][3];
+    this.keepLimit = keepLimit;
+    this.later = keepLimit > 0 ? new ArrayList<>() : null;
+  }
+
+  /** The totals of {@code actions}, consumed whole; keeps nothing. */
+  public static PlanTotals count(int rounds, Stream<Action> actions) {
+    var pass = new ListingPass(rounds, 0);
+    try (actions) {
+      actions.forEach(pass);
+    }
+    return pass.totals();
+  }
+
+  @Override
+  public void accept(Action a) {
+    long[] c = counts[a.round() - 1];
+    if (a.kind() == Action.Kind.COPY) {
+      c[0]++;
+      c[2] += a.size();
+    } else {
+      c[1]++;
+    }
+    if (a.round() > 1 && later != null) {
+      if (later.size() < keepLimit) {
+        later.add(a);
+      } else {
+        later = null;
+      }
+    }
+  }
+
+  public PlanTotals totals() {
+    var rounds = new ArrayList<PlanTotals.RoundTotals>(counts.length);
+    for (int i = 0; i < counts.length; i++) {
+      rounds.add(new PlanTotals.RoundTotals(i + 1, counts[i][0], counts[i][1], counts[i][2]));
+    }
+    return new PlanTotals(rounds);
+  }
+
+  /** Whether the actions of every round after the first were kept. */
+  public boolean keptLaterRounds() {
+    return later != null;
+  }
+
+  /**
+   * The kept actions of {@code round} (after the first), in listing order.
+   *
+   * @throws IllegalStateException if they were too many to keep
+   */
+  public Stream<Action> keptActionsOfRound(int round) {
+    if (later == null || round < 2) {
+      throw new IllegalStateException("the actions of round " + round + " were not kept");
+    }
+    return later.stream().filter(a -> a.round() == round);
+  }
+}
