@@ -9,17 +9,20 @@ import io.lakeexporter.storage.Parallel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Phaser;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs the actions of a round on a bounded pool in this JVM. The listing is pulled only as fast as
- * workers free up (at most twice the concurrency in flight), so memory stays flat however large the
- * commit. Deletes are gathered into batches of the store's size.
+ * Runs the actions of a round on a bounded pool in this JVM. Each worker takes its next action from
+ * the listing when it is free, so the listing is pulled only as fast as actions finish and memory
+ * stays flat however large the commit. Deletes are gathered into batches of the store's size.
+ *
+ * <p>Workers pull rather than being handed actions: with thousands of small copies a second, a
+ * queue and a wake-up per action cost more of two cores than the lock the workers take in turn.
  */
 public final class LocalExecutor implements AutoCloseable {
 
@@ -56,71 +59,123 @@ public final class LocalExecutor implements AutoCloseable {
       RoundTally.FailureLog failures,
       ProgressListener listener) {
     var tally = new RoundTally(round, failures);
-    var permits = new Semaphore(concurrency * 2);
-    var inFlight = new Phaser(1);
-    int batchSize = Math.max(1, handler.deleteBatchSize());
-    var deletes = new ArrayList<Action>(Math.min(batchSize, 1024));
     try (actions) {
-      Iterator<Action> it = actions.iterator();
-      while (it.hasNext()) {
-        Action action = it.next();
-        if (action.kind() == Action.Kind.DELETE) {
-          deletes.add(action);
-          if (deletes.size() >= batchSize) {
-            submit(permits, inFlight, List.copyOf(deletes), handler, tally, listener);
-            deletes.clear();
-          }
-        } else {
-          submit(permits, inFlight, List.of(action), handler, tally, listener);
-        }
+      var work = new Work(actions.iterator(), Math.max(1, handler.deleteBatchSize()));
+      var workers = new ArrayList<Future<?>>(concurrency);
+      for (int i = 0; i < concurrency; i++) {
+        workers.add(actionPool.submit(() -> drain(work, handler, tally, listener)));
       }
-      if (!deletes.isEmpty()) {
-        submit(permits, inFlight, List.copyOf(deletes), handler, tally, listener);
-      }
-    } finally {
-      inFlight.arriveAndAwaitAdvance();
+      awaitAll(workers, work);
+      work.rethrowListingFailure();
     }
     return tally.summary();
   }
 
-  private void submit(
-      Semaphore permits,
-      Phaser inFlight,
-      List<Action> batch,
-      ActionHandler handler,
-      RoundTally tally,
-      ProgressListener listener) {
-    try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while exporting", e);
+  private static void drain(
+      Work work, ActionHandler handler, RoundTally tally, ProgressListener listener) {
+    for (List<Action> batch = work.next(); batch != null; batch = work.next()) {
+      List<ActionOutcome> outcomes;
+      try {
+        outcomes =
+            batch.get(0).kind() == Action.Kind.DELETE
+                ? handler.delete(batch)
+                : List.of(handler.copy(batch.get(0)));
+      } catch (RuntimeException | Error e) {
+        outcomes = new ArrayList<>(batch.size());
+        for (Action a : batch) {
+          outcomes.add(
+              ActionOutcome.failed(
+                  a, "", "unexpected " + e.getClass().getName() + ": " + e.getMessage()));
+        }
+      }
+      for (ActionOutcome outcome : outcomes) {
+        tally.add(outcome);
+        listener.actionFinished(outcome);
+      }
     }
-    inFlight.register();
-    actionPool.execute(
-        () -> {
-          try {
-            List<ActionOutcome> outcomes =
-                batch.get(0).kind() == Action.Kind.DELETE
-                    ? handler.delete(batch)
-                    : List.of(handler.copy(batch.get(0)));
-            for (ActionOutcome outcome : outcomes) {
-              tally.add(outcome);
-              listener.actionFinished(outcome);
-            }
-          } catch (RuntimeException | Error e) {
-            for (Action a : batch) {
-              ActionOutcome failed =
-                  ActionOutcome.failed(
-                      a, "", "unexpected " + e.getClass().getName() + ": " + e.getMessage());
-              tally.add(failed);
-              listener.actionFinished(failed);
-            }
-          } finally {
-            permits.release();
-            inFlight.arriveAndDeregister();
+  }
+
+  /**
+   * Waits for every worker, also when one of them failed or this thread is interrupted: then no new
+   * actions are taken, but those started are finished and counted before this returns.
+   */
+  private static void awaitAll(List<Future<?>> workers, Work work) {
+    boolean interrupted = false;
+    Throwable broken = null;
+    for (Future<?> worker : workers) {
+      while (true) {
+        try {
+          worker.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          work.stop();
+        } catch (ExecutionException e) {
+          broken = broken == null ? e.getCause() : broken;
+          work.stop();
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while exporting");
+    }
+    if (broken != null) {
+      throw new IllegalStateException("an export worker failed: " + broken, broken);
+    }
+  }
+
+  /** The round's listing, shared by the workers: one takes from it at a time. */
+  private static final class Work {
+    private final Iterator<Action> listing;
+    private final int deleteBatchSize;
+    private final List<Action> deletes = new ArrayList<>();
+    private RuntimeException listingFailure;
+    private boolean done;
+
+    Work(Iterator<Action> listing, int deleteBatchSize) {
+      this.listing = listing;
+      this.deleteBatchSize = deleteBatchSize;
+    }
+
+    /** The next copy, or the next batch of deletes; {@code null} when there is nothing left. */
+    synchronized List<Action> next() {
+      try {
+        while (!done && listing.hasNext()) {
+          Action action = listing.next();
+          if (action.kind() != Action.Kind.DELETE) {
+            return List.of(action);
           }
-        });
+          deletes.add(action);
+          if (deletes.size() >= deleteBatchSize) {
+            return takeDeletes();
+          }
+        }
+      } catch (RuntimeException e) {
+        listingFailure = e;
+        done = true;
+      }
+      done = true;
+      // Deletes gathered before the listing ended, or broke off, are still done.
+      return deletes.isEmpty() ? null : takeDeletes();
+    }
+
+    private List<Action> takeDeletes() {
+      List<Action> batch = List.copyOf(deletes);
+      deletes.clear();
+      return batch;
+    }
+
+    synchronized void stop() {
+      done = true;
+    }
+
+    synchronized void rethrowListingFailure() {
+      if (listingFailure != null) {
+        throw listingFailure;
+      }
+    }
   }
 
   @Override
