@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
@@ -46,12 +48,18 @@ public final class Http11Client implements AutoCloseable {
   private final int maxIdlePerOrigin;
   private final Map<Origin, Deque<Connection>> idle = new ConcurrentHashMap<>();
   private final AtomicInteger opened = new AtomicInteger();
+  private final StallWatch stalls;
   private volatile boolean closed;
 
+  /**
+   * @param readTimeout how long an answer may keep the client waiting for its next bytes (and a
+   *     request for the server to take them); zero waits forever
+   */
   public Http11Client(Duration connectTimeout, Duration readTimeout, int maxIdlePerOrigin) {
     this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
     this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
     this.maxIdlePerOrigin = maxIdlePerOrigin;
+    this.stalls = readTimeoutMillis > 0 ? new StallWatch(readTimeoutMillis) : null;
   }
 
   /** Scheme, host and port of a server; {@link #hostHeader()} is what requests name it by. */
@@ -188,13 +196,16 @@ public final class Http11Client implements AutoCloseable {
   }
 
   private Connection connect(Origin origin) throws IOException {
-    var socket = new Socket();
+    SocketChannel channel = SocketChannel.open();
+    Socket socket = channel.socket();
     try {
       socket.setTcpNoDelay(true);
-      socket.setSoTimeout(readTimeoutMillis);
+      // A timed connect leaves the channel blocking again: each read is one system call, and
+      // plain connections get their read timeout from the stall watch.
       socket.connect(new InetSocketAddress(origin.host(), origin.port()), connectTimeoutMillis);
       Socket ready = socket;
       if (origin.tls()) {
+        socket.setSoTimeout(readTimeoutMillis);
         var tls =
             (SSLSocket)
                 ((SSLSocketFactory) SSLSocketFactory.getDefault())
@@ -206,9 +217,9 @@ public final class Http11Client implements AutoCloseable {
         ready = tls;
       }
       opened.incrementAndGet();
-      return new Connection(origin, ready);
+      return new Connection(origin, ready, origin.tls() ? null : stalls);
     } catch (IOException e) {
-      socket.close();
+      channel.close();
       throw new IOException("cannot connect to " + origin + ": " + e.getMessage(), e);
     }
   }
@@ -218,10 +229,13 @@ public final class Http11Client implements AutoCloseable {
     closed = true;
     idle.values().forEach(pool -> pool.forEach(Connection::close));
     idle.clear();
+    if (stalls != null) {
+      stalls.close();
+    }
   }
 
   /** One socket; serves one request at a time. */
-  private final class Connection {
+  private final class Connection implements StallWatch.Watched {
     private final Origin origin;
     private final Socket socket;
     private final InputStream in;
@@ -232,17 +246,68 @@ public final class Http11Client implements AutoCloseable {
     private int position;
     private int limit;
     private boolean nothingReceived;
+    private final StallWatch watch;
+    private volatile long waitingSince;
+    private volatile boolean stalled;
 
-    Connection(Origin origin, Socket socket) throws IOException {
+    /**
+     * @param watch times out its reads and writes; {@code null} when the socket has a timeout
+     */
+    Connection(Origin origin, Socket socket, StallWatch watch) throws IOException {
       this.origin = origin;
       this.socket = socket;
       this.in = socket.getInputStream();
       this.out = new BufferedOutputStream(socket.getOutputStream(), 4 * 1024);
+      this.watch = watch;
+      if (watch != null) {
+        watch.add(this);
+      }
+    }
+
+    @Override
+    public long waitingSince() {
+      return waitingSince;
+    }
+
+    @Override
+    public void stalled() {
+      stalled = true;
+      close();
+    }
+
+    private void startWaiting() {
+      if (watch != null) {
+        waitingSince = System.nanoTime() | 1; // never 0, which means not waiting
+      }
+    }
+
+    /** The error of a wait that ended: the stall watch's timeout if it closed the socket. */
+    private IOException waitFailed(IOException e) {
+      waitingSince = 0;
+      if (stalled) {
+        var timeout =
+            new SocketTimeoutException(
+                origin + " kept the connection waiting longer than " + readTimeoutMillis + " ms");
+        timeout.initCause(e);
+        return timeout;
+      }
+      return e;
+    }
+
+    private int socketRead(byte[] b, int off, int len) throws IOException {
+      startWaiting();
+      try {
+        int n = in.read(b, off, len);
+        waitingSince = 0;
+        return n;
+      } catch (IOException e) {
+        throw waitFailed(e);
+      }
     }
 
     /** Reads more into the empty buffer; false at the end of the stream. */
     private boolean fill() throws IOException {
-      int n = in.read(buffer, 0, buffer.length);
+      int n = socketRead(buffer, 0, buffer.length);
       if (n <= 0) {
         return false;
       }
@@ -260,7 +325,7 @@ public final class Http11Client implements AutoCloseable {
         return n;
       }
       if (len >= buffer.length) {
-        return in.read(b, off, len);
+        return socketRead(b, off, len);
       }
       if (!fill()) {
         return -1;
@@ -274,11 +339,17 @@ public final class Http11Client implements AutoCloseable {
 
     void send(String head, byte[] body) throws IOException {
       nothingReceived = true;
-      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) {
-        out.write(body);
+      startWaiting();
+      try {
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+          out.write(body);
+        }
+        out.flush();
+        waitingSince = 0;
+      } catch (IOException e) {
+        throw waitFailed(e);
       }
-      out.flush();
     }
 
     Http11Response receive(boolean headRequest) throws IOException {
@@ -385,6 +456,9 @@ public final class Http11Client implements AutoCloseable {
     }
 
     void close() {
+      if (watch != null) {
+        watch.remove(this);
+      }
       try {
         socket.close();
       } catch (IOException ignored) {

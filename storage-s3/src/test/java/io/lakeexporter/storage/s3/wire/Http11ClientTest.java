@@ -223,4 +223,34 @@ class Http11ClientTest {
       matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
     }
   }
+
+  @Test
+  void aServerThatStopsAnsweringTimesOutWithItsName() throws Exception {
+    try (var raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        var quick = new Http11Client(Duration.ofSeconds(5), Duration.ofMillis(300), 4)) {
+      var accepted = new java.util.concurrent.CompletableFuture<java.net.Socket>();
+      Thread serverThread =
+          new Thread(
+              () -> {
+                try {
+                  java.net.Socket socket = raw.accept();
+                  readRequestHead(socket.getInputStream());
+                  accepted.complete(socket); // and never answer
+                } catch (IOException e) {
+                  accepted.completeExceptionally(e);
+                }
+              });
+      serverThread.start();
+      Origin silent = Origin.of(URI.create("http://127.0.0.1:" + raw.getLocalPort()));
+      long started = System.nanoTime();
+
+      assertThatThrownBy(() -> quick.execute(silent, "GET", "/never", Map.of()))
+          .isInstanceOf(java.net.SocketTimeoutException.class)
+          .hasMessageContaining("http://127.0.0.1:" + raw.getLocalPort())
+          .hasMessageContaining("longer than 300 ms");
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(tookMillis).as("timed out, not hung").isBetween(300L, 4_000L);
+      accepted.get().close();
+    }
+  }
 }
