@@ -20,8 +20,8 @@ import java.util.Map;
  * order each repetition), checks what each left at the destination, runs the planning benchmark and
  * writes the report. Exits 1 when any run failed or left the wrong objects.
  *
- * <p>{@code BenchmarkMain [--profile full|smoke] [--runs N] [--out DIR] [--work DIR] [--only TEXT]
- * [--tool TEXT] [--no-planning]}
+ * <p>{@code BenchmarkMain [--profile full|smoke] [--runs N] [--warmups N] [--out DIR] [--work DIR]
+ * [--only TEXT] [--tool TEXT] [--no-planning]}
  */
 public final class BenchmarkMain {
 
@@ -41,6 +41,7 @@ public final class BenchmarkMain {
   public static void main(String[] args) throws Exception {
     Profile profile = Profile.full();
     Integer runs = null;
+    Integer warmups = null;
     Path root = TestTools.projectRoot();
     Path out = root.resolve("benchmarks/results");
     Path work = null;
@@ -52,6 +53,7 @@ public final class BenchmarkMain {
       switch (args[i]) {
         case "--profile" -> profile = Profile.named(require(args[i], value));
         case "--runs" -> runs = Integer.parseInt(require(args[i], value));
+        case "--warmups" -> warmups = Integer.parseInt(require(args[i], value));
         case "--out" -> out = Path.of(require(args[i], value));
         case "--work" -> work = Path.of(require(args[i], value));
         case "--only" -> only = require(args[i], value);
@@ -64,13 +66,16 @@ public final class BenchmarkMain {
             throw new IllegalArgumentException(
                 "unknown argument '"
                     + args[i]
-                    + "'; use --profile full|smoke, --runs N, --out DIR, --work DIR, --only TEXT,"
-                    + " --tool TEXT, --no-planning");
+                    + "'; use --profile full|smoke, --runs N, --warmups N, --out DIR, --work DIR,"
+                    + " --only TEXT, --tool TEXT, --no-planning");
       }
       i++;
     }
     if (runs != null) {
       profile = profile.withRuns(runs);
+    }
+    if (warmups != null) {
+      profile = profile.withWarmups(warmups);
     }
     boolean temporary = work == null;
     if (temporary) {
@@ -175,7 +180,10 @@ public final class BenchmarkMain {
             + profile.concurrency()
             + " objects (or parts) at once; median of "
             + profile.runs()
-            + " run(s), the order of the tools rotated every run; wall time from process start to"
+            + " run(s) after "
+            + profile.warmups()
+            + " unrecorded warm-up run(s) of every tool,"
+            + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
             + " checked afterwards (objects and bytes); S3Proxy (filesystem), Azurite (in memory)"
             + " and the lakeFS emulator on the same machine");
@@ -239,9 +247,10 @@ public final class BenchmarkMain {
       context.workspace().prepare(shared);
       putBack(data, shared, false);
     }
-    for (int run = 1; run <= context.profile().runs(); run++) {
+    // Runs up to 0 are the warm-ups: run and checked like the others, but not recorded.
+    for (int run = 1 - context.profile().warmups(); run <= context.profile().runs(); run++) {
       for (int i = 0; i < able.size(); i++) {
-        Tool tool = able.get((i + run - 1) % able.size());
+        Tool tool = able.get(Math.floorMod(i + run - 1, able.size()));
         Place destination = shared != null ? shared : destination(scenario, tool.name(), run);
         context.workspace().prepare(destination);
         Path log = logs.resolve(scenario.slug() + "-" + slug(tool.name()) + "-" + run + ".log");
@@ -269,15 +278,20 @@ public final class BenchmarkMain {
                 found,
                 serverSeconds,
                 RunRecord.ownSeconds(Files.readString(log)));
-        records.add(record);
+        boolean warmup = run < 1;
+        if (!warmup) {
+          records.add(record);
+        } else if (!record.ok()) {
+          scenarioFailed = true;
+        }
         log(
             String.format(
                 Locale.ROOT,
-                "%s | %s | run %d: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS, CPU %.1f s"
+                "%s | %s | %s: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS, CPU %.1f s"
                     + " (servers %.1f s, of which lakeFS emulator %.1f s)%s",
                 scenario.id(),
                 tool.name(),
-                run,
+                warmup ? "warm-up" : "run " + run,
                 measured.wallSeconds(),
                 record.objectsPerSecond(),
                 record.mibPerSecond(),

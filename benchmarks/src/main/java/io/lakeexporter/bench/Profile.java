@@ -12,6 +12,9 @@ package io.lakeexporter.bench;
  * @param diffObjects objects in the commit the diff dataset starts from
  * @param diffChanges objects changed between its two commits (modified, added and removed)
  * @param planningEntries objects of the commit the planning benchmark lists
+ * @param warmups runs of every tool before the recorded ones, not recorded: they warm the servers
+ *     (S3Proxy's and Azurite's first thousands of requests cost them several times the later ones)
+ *     and the page cache, for every tool alike
  * @param runs repetitions of every run; the report gives the median
  * @param concurrency objects (or parts) every tool moves at once
  */
@@ -25,18 +28,19 @@ record Profile(
     int diffObjects,
     int diffChanges,
     int planningEntries,
+    int warmups,
     int runs,
     int concurrency) {
 
   /** The datasets the report is about. */
   static Profile full() {
     return new Profile(
-        "full", 20_000, 4 << 10, 64 << 10, 8, 256L << 20, 20_000, 200, 1_000_000, 3, 16);
+        "full", 20_000, 4 << 10, 64 << 10, 8, 256L << 20, 20_000, 200, 1_000_000, 1, 3, 16);
   }
 
   /** Tiny datasets through every code path: what CI runs so that the harness cannot rot. */
   static Profile smoke() {
-    return new Profile("smoke", 120, 4 << 10, 64 << 10, 2, 40L << 20, 150, 20, 20_000, 1, 8);
+    return new Profile("smoke", 120, 4 << 10, 64 << 10, 2, 40L << 20, 150, 20, 20_000, 0, 1, 8);
   }
 
   static Profile named(String name) {
@@ -52,6 +56,17 @@ record Profile(
     if (runs < 1) {
       throw new IllegalArgumentException("runs must be at least 1, not " + runs);
     }
+    return with(warmups, runs);
+  }
+
+  Profile withWarmups(int warmups) {
+    if (warmups < 0) {
+      throw new IllegalArgumentException("warm-ups must be at least 0, not " + warmups);
+    }
+    return with(warmups, runs);
+  }
+
+  private Profile with(int warmups, int runs) {
     return new Profile(
         name,
         smallObjects,
@@ -62,6 +77,7 @@ record Profile(
         diffObjects,
         diffChanges,
         planningEntries,
+        warmups,
         runs,
         concurrency);
   }

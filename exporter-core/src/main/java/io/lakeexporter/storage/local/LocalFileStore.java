@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -302,7 +303,13 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     return new FileNotFoundException("no object at " + location);
   }
 
-  /** Parts are files in a hidden directory beside the target; completing concatenates them. */
+  /** What a part is written in: 256 KiB at a time. */
+  private static final int WRITE_BUFFER = 256 << 10;
+
+  /**
+   * Parts are written in place, at their offsets, into one hidden file beside the target;
+   * completing renames it into place.
+   */
   private static final class LocalMultipartUpload implements MultipartUpload {
     private final Location location;
     private final Path target;
@@ -359,25 +366,15 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       if (!Files.isRegularFile(file)) {
         throw new FileNotFoundException("upload " + uploadId + " for " + location + " is gone");
       }
-      long position = (partNumber - 1L) * partSize;
-      long end = position + length;
-      byte[] buffer = new byte[256 << 10];
+      long start = (partNumber - 1L) * partSize;
+      long end = start + length;
+      // A source that is also a channel is read without copies through the heap.
+      long position;
       try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        int n;
-        // Whole buffers, not whatever one socket read returned: parts of one file are written
-        // by many threads at once and each write takes the file's lock, so fewer, larger
-        // writes take it less often.
-        while ((n = data.readNBytes(buffer, 0, (int) Math.min(buffer.length, end - position + 1)))
-            > 0) {
-          if (position + n > end) {
-            throw new IOException(
-                "part " + partNumber + " of " + location + ": more than " + length + " bytes");
-          }
-          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-          while (chunk.hasRemaining()) {
-            position += out.write(chunk, position);
-          }
-        }
+        position =
+            data instanceof ReadableByteChannel channel
+                ? writeFrom(channel, out, partNumber, start, end)
+                : writeFrom(data, out, partNumber, start, end);
       }
       if (position != end) {
         throw new IOException(
@@ -392,6 +389,64 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
                 + " bytes");
       }
       return new UploadedPart(partNumber, length, "");
+    }
+
+    // Whole buffers, not whatever one socket read returned: parts of one file are written by many
+    // threads at once and each write takes the file's lock, so fewer, larger writes take it less
+    // often. Each reads one byte past the part's end, to notice a source that sends more.
+
+    /** Writes from a stream; returns the position after the last byte written. */
+    private long writeFrom(
+        InputStream data, FileChannel out, int partNumber, long position, long end)
+        throws IOException {
+      byte[] buffer = new byte[WRITE_BUFFER];
+      int n;
+      while ((n = data.readNBytes(buffer, 0, (int) Math.min(buffer.length, end - position + 1)))
+          > 0) {
+        requireWithin(partNumber, position + n, end);
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (chunk.hasRemaining()) {
+          position += out.write(chunk, position);
+        }
+      }
+      return position;
+    }
+
+    /**
+     * Writes from a channel (the S3 store's bodies are ones) through a direct buffer: the bytes go
+     * from the socket to the file without the two copies a heap array costs on the way in and out.
+     * Returns the position after the last byte written.
+     */
+    private long writeFrom(
+        ReadableByteChannel data, FileChannel out, int partNumber, long position, long end)
+        throws IOException {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+      boolean more = true;
+      while (more) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), end - position + 1));
+        while (buffer.hasRemaining() && (more = data.read(buffer) >= 0)) {
+          // fill the buffer or reach the end
+        }
+        buffer.flip();
+        requireWithin(partNumber, position + buffer.remaining(), end);
+        while (buffer.hasRemaining()) {
+          position += out.write(buffer, position);
+        }
+      }
+      return position;
+    }
+
+    private void requireWithin(int partNumber, long reached, long end) throws IOException {
+      if (reached > end) {
+        throw new IOException(
+            "part "
+                + partNumber
+                + " of "
+                + location
+                + ": more than "
+                + lengthOf(partNumber)
+                + " bytes");
+      }
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -333,6 +335,35 @@ public final class Http11Client implements AutoCloseable {
       return readBytes(b, off, len);
     }
 
+    /**
+     * Up to {@code want} bytes into {@code dst}: what is buffered first, then, on a plain
+     * connection, straight from the socket into it (no copy through the heap when it is direct).
+     */
+    private int readBytes(ByteBuffer dst, int want) throws IOException {
+      if (position < limit) {
+        int n = Math.min(want, limit - position);
+        dst.put(buffer, position, n);
+        position += n;
+        return n;
+      }
+      SocketChannel channel = socket.getChannel();
+      if (channel == null) { // TLS: through the buffer
+        return fill() ? readBytes(dst, want) : -1;
+      }
+      int oldLimit = dst.limit();
+      dst.limit(dst.position() + want);
+      startWaiting();
+      try {
+        int n = channel.read(dst);
+        waitingSince = 0;
+        return n;
+      } catch (IOException e) {
+        throw waitFailed(e);
+      } finally {
+        dst.limit(oldLimit);
+      }
+    }
+
     private int buffered() throws IOException {
       return limit - position + in.available();
     }
@@ -472,9 +503,10 @@ public final class Http11Client implements AutoCloseable {
 
     /**
      * A body whose end the framing tells: reaching it gives the connection back (when the server
-     * keeps it alive), closing the body before it drops the connection.
+     * keeps it alive), closing the body before it drops the connection. Also a channel, so that a
+     * reader with a direct buffer gets the bytes without copies through the heap.
      */
-    private abstract class FramedBody extends InputStream {
+    private abstract class FramedBody extends InputStream implements ReadableByteChannel {
       private final boolean keepAlive;
       private boolean ended;
       private boolean complete;
@@ -485,6 +517,37 @@ public final class Http11Client implements AutoCloseable {
 
       /** Reads the next bytes of a body that has neither ended nor been closed. */
       abstract int readFramed(byte[] b, int off, int len) throws IOException;
+
+      /**
+       * {@link #readFramed(byte[], int, int)} into a buffer; through a heap array unless faster.
+       */
+      int readFramed(ByteBuffer dst) throws IOException {
+        byte[] chunk = new byte[Math.min(dst.remaining(), READ_BUFFER)];
+        int n = readFramed(chunk, 0, chunk.length);
+        if (n > 0) {
+          dst.put(chunk, 0, n);
+        }
+        return n;
+      }
+
+      @Override
+      public final int read(ByteBuffer dst) throws IOException {
+        if (complete) {
+          return -1;
+        }
+        if (ended) {
+          throw new IOException("the body was closed");
+        }
+        if (!dst.hasRemaining()) {
+          return 0;
+        }
+        try {
+          return readFramed(dst);
+        } catch (IOException e) {
+          end(false);
+          throw e;
+        }
+      }
 
       @Override
       public final int read() throws IOException {
@@ -528,7 +591,8 @@ public final class Http11Client implements AutoCloseable {
         }
       }
 
-      final boolean isOpen() {
+      @Override
+      public final boolean isOpen() {
         return !ended;
       }
     }
@@ -547,7 +611,15 @@ public final class Http11Client implements AutoCloseable {
 
       @Override
       int readFramed(byte[] b, int off, int len) throws IOException {
-        int n = readBytes(b, off, (int) Math.min(len, remaining));
+        return counted(readBytes(b, off, (int) Math.min(len, remaining)));
+      }
+
+      @Override
+      int readFramed(ByteBuffer dst) throws IOException {
+        return counted(readBytes(dst, (int) Math.min(dst.remaining(), remaining)));
+      }
+
+      private int counted(int n) throws IOException {
         if (n < 0) {
           throw new EOFException(
               origin + " closed the connection with " + remaining + " bytes of the body unsent");
