@@ -15,15 +15,12 @@ import io.lakefs.clients.sdk.RepositoriesApi;
 import io.lakefs.clients.sdk.model.Commit;
 import io.lakefs.clients.sdk.model.Diff;
 import io.lakefs.clients.sdk.model.DiffList;
-import io.lakefs.clients.sdk.model.ObjectStats;
-import io.lakefs.clients.sdk.model.ObjectStatsList;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -139,23 +136,22 @@ public final class LakeFsClient {
     Paged.<String>stream(
             after -> {
               try {
-                ObjectStatsList page =
-                    objects
-                        .listObjects(repository, ref)
-                        .after(after)
-                        .amount(PAGE_SIZE)
-                        .delimiter("/")
-                        .execute();
+                ListingPage page =
+                    read(
+                        objects
+                            .listObjects(repository, ref)
+                            .after(after)
+                            .amount(PAGE_SIZE)
+                            .delimiter("/")
+                            .buildCall(null),
+                        ListingPage.class);
                 var results = new ArrayList<String>();
-                for (ObjectStats stats : page.getResults()) {
-                  if (stats.getPathType() == ObjectStats.PathTypeEnum.COMMON_PREFIX) {
-                    results.add(stats.getPath());
+                for (ListingPage.Stats stats : page.entries()) {
+                  if (stats.isCommonPrefix()) {
+                    results.add(stats.path());
                   }
                 }
-                return new Paged.Page<>(
-                    results,
-                    Boolean.TRUE.equals(page.getPagination().getHasMore()),
-                    page.getPagination().getNextOffset());
+                return new Paged.Page<>(results, page.hasMore(), page.nextOffset());
               } catch (ApiException e) {
                 throw translate(e, repository, "ref", ref);
               }
@@ -170,26 +166,25 @@ public final class LakeFsClient {
     return Paged.stream(
         after -> {
           try {
-            ObjectStatsList page =
-                objects
-                    .listObjects(repository, ref)
-                    .after(after)
-                    .amount(PAGE_SIZE)
-                    .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
-                    .delimiter(delimiter == null || delimiter.isEmpty() ? null : delimiter)
-                    .presign(presign)
-                    .userMetadata(true)
-                    .execute();
-            var results = new ArrayList<ObjectEntry>(page.getResults().size());
-            for (ObjectStats stats : page.getResults()) {
-              if (stats.getPathType() == ObjectStats.PathTypeEnum.OBJECT) {
-                results.add(toEntry(stats));
+            ListingPage page =
+                read(
+                    objects
+                        .listObjects(repository, ref)
+                        .after(after)
+                        .amount(PAGE_SIZE)
+                        .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                        .delimiter(delimiter == null || delimiter.isEmpty() ? null : delimiter)
+                        .presign(presign)
+                        .userMetadata(true)
+                        .buildCall(null),
+                    ListingPage.class);
+            var results = new ArrayList<ObjectEntry>(page.entries().size());
+            for (ListingPage.Stats stats : page.entries()) {
+              if (stats.isObject()) {
+                results.add(stats.toEntry());
               }
             }
-            return new Paged.Page<>(
-                results,
-                Boolean.TRUE.equals(page.getPagination().getHasMore()),
-                page.getPagination().getNextOffset());
+            return new Paged.Page<>(results, page.hasMore(), page.nextOffset());
           } catch (ApiException e) {
             throw translate(e, repository, "ref", ref);
           }
@@ -257,8 +252,14 @@ public final class LakeFsClient {
   public ObjectEntry stat(String repository, String ref, String path, boolean presign)
       throws IOException {
     try {
-      return toEntry(
-          objects.statObject(repository, ref, path).presign(presign).userMetadata(true).execute());
+      return read(
+              objects
+                  .statObject(repository, ref, path)
+                  .presign(presign)
+                  .userMetadata(true)
+                  .buildCall(null),
+              ListingPage.Stats.class)
+          .toEntry();
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         throw new FileNotFoundException(
@@ -321,16 +322,9 @@ public final class LakeFsClient {
     }
   }
 
-  private static ObjectEntry toEntry(ObjectStats s) {
-    Map<String, String> metadata = s.getMetadata() == null ? Map.of() : s.getMetadata();
-    return new ObjectEntry(
-        s.getPath(),
-        s.getPhysicalAddress() == null ? "" : s.getPhysicalAddress(),
-        s.getSizeBytes() == null ? 0 : s.getSizeBytes(),
-        s.getChecksum() == null ? "" : s.getChecksum(),
-        s.getMtime() == null ? Instant.EPOCH : Instant.ofEpochSecond(s.getMtime()),
-        s.getContentType() == null ? "" : s.getContentType(),
-        metadata);
+  /** Sends a call the SDK built and reads its answer into {@code type}. */
+  private <T> T read(Call call, Class<T> type) throws ApiException {
+    return api.<T>execute(call, type).getData();
   }
 
   /**

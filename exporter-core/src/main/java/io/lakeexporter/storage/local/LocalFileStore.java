@@ -307,6 +307,13 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   private static final int WRITE_BUFFER = 256 << 10;
 
   /**
+   * One direct buffer per writing thread, kept: a new one per part would hold native memory until a
+   * garbage collection frees it.
+   */
+  private static final ThreadLocal<ByteBuffer> DIRECT_BUFFERS =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(WRITE_BUFFER));
+
+  /**
    * Parts are written in place, at their offsets, into one hidden file beside the target;
    * completing renames it into place.
    */
@@ -420,7 +427,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     private long writeFrom(
         ReadableByteChannel data, FileChannel out, int partNumber, long position, long end)
         throws IOException {
-      ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+      ByteBuffer buffer = DIRECT_BUFFERS.get();
       boolean more = true;
       while (more) {
         buffer.clear().limit((int) Math.min(buffer.capacity(), end - position + 1));

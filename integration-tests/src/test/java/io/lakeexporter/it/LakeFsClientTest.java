@@ -1,0 +1,115 @@
+package io.lakeexporter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.RefNotFoundException;
+import io.lakeexporter.source.ObjectEntry;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exporter's lakeFS client against the emulator: what listings and stats carry. */
+class LakeFsClientTest {
+
+  @TempDir static Path work;
+  private static LocalLakeFs lakeFs;
+  private static String repo;
+  private static String commit;
+
+  @BeforeAll
+  static void start() throws IOException {
+    lakeFs = new LocalLakeFs(work);
+    repo = lakeFs.newRepository();
+    lakeFs.emulator.putObject(
+        repo,
+        "main",
+        "tables/t/part-0.csv",
+        "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8),
+        "text/csv",
+        Map.of("owner", "analytics", "schema-version", "3"));
+    // More than one page (1000 entries): pages are fetched ahead while the previous is consumed.
+    for (int i = 0; i < 1_203; i++) {
+      lakeFs.put(repo, String.format("logs/%05d.json", i), "{\"i\":" + i + "}");
+    }
+    lakeFs.put(repo, "README.md", "hello");
+    commit = lakeFs.emulator.commit(repo, "main", "data");
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    lakeFs.close();
+  }
+
+  @Test
+  void aListingCarriesEveryFieldAndEveryPageInPathOrder() {
+    Instant before = Instant.now().plusSeconds(1);
+    List<ObjectEntry> all;
+    try (Stream<ObjectEntry> listing = lakeFs.client.listObjects(repo, commit, "", false)) {
+      all = listing.toList();
+    }
+    assertThat(all).hasSize(1_205);
+    assertThat(all)
+        .extracting(ObjectEntry::path)
+        .isSorted()
+        .startsWith("README.md", "logs/00000.json")
+        .endsWith("logs/01202.json", "tables/t/part-0.csv");
+
+    ObjectEntry table = all.get(all.size() - 1);
+    assertThat(table.size()).isEqualTo(8);
+    assertThat(table.contentType()).isEqualTo("text/csv");
+    assertThat(table.metadata())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("owner", "analytics", "schema-version", "3"));
+    assertThat(table.checksum()).hasSize(32);
+    assertThat(table.physicalAddress()).startsWith("local://" + repo);
+    assertThat(table.mtime()).isAfter(Instant.EPOCH).isBefore(before);
+  }
+
+  @Test
+  void prefixesDelimitersAndTheTopLevel() {
+    try (Stream<ObjectEntry> logs = lakeFs.client.listObjects(repo, commit, "logs/0120", false)) {
+      assertThat(logs.map(ObjectEntry::path))
+          .containsExactly("logs/01200.json", "logs/01201.json", "logs/01202.json");
+    }
+    try (Stream<ObjectEntry> top = lakeFs.client.listObjects(repo, commit, "", "/", false)) {
+      assertThat(top.map(ObjectEntry::path)).containsExactly("README.md");
+    }
+    assertThat(lakeFs.client.topLevelPrefixes(repo, commit)).containsExactly("logs/", "tables/");
+  }
+
+  @Test
+  void statOfOneObjectAndOfOneThatIsNotThere() throws IOException {
+    ObjectEntry readme = lakeFs.client.stat(repo, commit, "README.md", false);
+    assertThat(readme.size()).isEqualTo(5);
+    assertThat(readme.contentType()).isEqualTo("application/octet-stream");
+    try (Stream<ObjectEntry> listing = lakeFs.client.listObjects(repo, commit, "README", false)) {
+      assertThat(listing.toList()).containsExactly(readme);
+    }
+    assertThatThrownBy(() -> lakeFs.client.stat(repo, commit, "no/such.txt", false))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessageContaining("no/such.txt")
+        .hasMessageContaining(repo);
+  }
+
+  @Test
+  void aListingOfAnUnknownRefNamesIt() {
+    assertThatThrownBy(
+            () -> {
+              try (Stream<ObjectEntry> listing =
+                  lakeFs.client.listObjects(repo, "no-such-branch", "", false)) {
+                listing.forEach(e -> {});
+              }
+            })
+        .isInstanceOf(RefNotFoundException.class)
+        .hasMessageContaining("no-such-branch");
+  }
+}
