@@ -118,7 +118,7 @@ public final class LakeFsClient {
 
   /**
    * Every object of {@code ref} whose path starts with {@code prefix}, in path order, fetched 1000
-   * at a time as the stream is consumed.
+   * at a time: the next page while one is consumed.
    *
    * @param presign ask lakeFS for presigned URLs as physical addresses
    */
@@ -132,36 +132,20 @@ public final class LakeFsClient {
    * splitting a listing into parts that can be fetched in parallel.
    */
   public List<String> topLevelPrefixes(String repository, String ref) {
-    var prefixes = new ArrayList<String>();
-    Paged.<String>stream(
-            after -> {
-              try {
-                ListingPage page =
-                    read(
-                        objects
-                            .listObjects(repository, ref)
-                            .after(after)
-                            .amount(PAGE_SIZE)
-                            .delimiter("/")
-                            .buildCall(null),
-                        ListingPage.class);
-                var results = new ArrayList<String>();
-                for (ListingPage.Stats stats : page.entries()) {
-                  if (stats.isCommonPrefix()) {
-                    results.add(stats.path());
-                  }
-                }
-                return new Paged.Page<>(results, page.hasMore(), page.nextOffset());
-              } catch (ApiException e) {
-                throw translate(e, repository, "ref", ref);
-              }
-            })
-        .forEach(prefixes::add);
-    return prefixes;
+    try (Stream<ListingPage.Stats> top = entries(repository, ref, "", "/", false)) {
+      return top.filter(ListingPage.Stats::isCommonPrefix).map(ListingPage.Stats::path).toList();
+    }
   }
 
   /** Objects under {@code prefix}; with delimiter {@code /}, only those not in a subdirectory. */
   public Stream<ObjectEntry> listObjects(
+      String repository, String ref, String prefix, String delimiter, boolean presign) {
+    return entries(repository, ref, prefix, delimiter, presign)
+        .filter(ListingPage.Stats::isObject)
+        .map(ListingPage.Stats::toEntry);
+  }
+
+  private Stream<ListingPage.Stats> entries(
       String repository, String ref, String prefix, String delimiter, boolean presign) {
     return Paged.stream(
         after -> {
@@ -178,13 +162,7 @@ public final class LakeFsClient {
                         .userMetadata(true)
                         .buildCall(null),
                     ListingPage.class);
-            var results = new ArrayList<ObjectEntry>(page.entries().size());
-            for (ListingPage.Stats stats : page.entries()) {
-              if (stats.isObject()) {
-                results.add(stats.toEntry());
-              }
-            }
-            return new Paged.Page<>(results, page.hasMore(), page.nextOffset());
+            return new Paged.Page<>(page.entries(), page.hasMore(), page.nextOffset());
           } catch (ApiException e) {
             throw translate(e, repository, "ref", ref);
           }
