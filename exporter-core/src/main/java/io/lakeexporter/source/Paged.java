@@ -8,7 +8,6 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -35,22 +34,17 @@ final class Paged<T> implements Iterator<T> {
   }
 
   private final Fetcher<T> fetcher;
-  private final Executor ahead;
   private Iterator<T> current = List.<T>of().iterator();
   private CompletableFuture<Page<T>> following;
   private String nextOffset = "";
   private boolean more = true;
 
-  Paged(Fetcher<T> fetcher, Executor ahead) {
+  private Paged(Fetcher<T> fetcher) {
     this.fetcher = fetcher;
-    this.ahead = ahead;
   }
 
   static <T> Stream<T> stream(Fetcher<T> fetcher) {
-    return stream(new Paged<>(fetcher, AHEAD));
-  }
-
-  static <T> Stream<T> stream(Paged<T> paged) {
+    var paged = new Paged<>(fetcher);
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(paged, Spliterator.ORDERED | Spliterator.NONNULL),
             false)
@@ -70,7 +64,7 @@ final class Paged<T> implements Iterator<T> {
       nextOffset = page.nextOffset();
       if (more) {
         String after = nextOffset;
-        following = CompletableFuture.supplyAsync(() -> fetcher.fetch(after), ahead);
+        following = CompletableFuture.supplyAsync(() -> fetcher.fetch(after), AHEAD);
       }
     }
     return current.hasNext();
