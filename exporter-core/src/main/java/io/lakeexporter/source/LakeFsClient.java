@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 
@@ -56,11 +57,15 @@ public final class LakeFsClient {
     this.config = config;
     // The default pool keeps 5 idle connections: with 16 and more concurrent reads through lakeFS
     // every other request would open a new one.
-    this.api =
-        new ApiClient(
-            new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
-                .build());
+    var http =
+        new OkHttpClient.Builder()
+            .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES));
+    if (config.apiUrl().startsWith("http://")) {
+      // Without a TLS connection spec the client skips loading the JDK's trust store (~100 ms of
+      // every start) for a server it will never speak TLS to.
+      http.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+    }
+    this.api = new ApiClient(http.build());
     api.setBasePath(config.apiUrl());
     api.setUsername(config.accessKeyId());
     api.setPassword(config.secretAccessKey());

@@ -97,6 +97,20 @@ class StatusFileTest {
   }
 
   @Test
+  void textThatJsonMustEscapeReadsBackUnchanged() throws IOException {
+    String key = "dir \"quoted\"/back\\slash/tab\there/ünïcødé/日本/\u2028/\u0001.csv";
+    String error = "line one\nline two: \"{not json}\" <b>&amp;</b>";
+    var failure = ActionOutcome.failed(Action.copyOf(key, 1, 1), "s3://b/\"x\"", error);
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(StatusFile.render(result(ExportResult.Status.FAILED, List.of(failure), 0)));
+    JsonNode f = json.get("failures").get(0);
+    assertThat(f.get("key").asText()).isEqualTo(key);
+    assertThat(f.get("error").asText()).isEqualTo(error);
+    assertThat(f.get("source").asText()).isEqualTo("s3://b/\"x\"");
+  }
+
+  @Test
   void theFailureLogKeepsTenThousandAndCountsTheRest() {
     var log = new RoundTally.FailureLog();
     for (int i = 0; i < RoundTally.MAX_FAILURES + 25; i++) {

@@ -33,16 +33,25 @@ import java.util.stream.Stream;
  */
 public final class HttpReadStore implements ObjectStore {
 
-  private final HttpClient client;
+  private final Duration connectTimeout;
   private final Duration timeout;
+  private HttpClient client; // built on first use: most exports read no presigned URL
 
   public HttpReadStore(Duration connectTimeout, Duration requestTimeout) {
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    this.connectTimeout = connectTimeout;
     this.timeout = requestTimeout;
+  }
+
+  /** The JDK client sets up TLS when it is built (~50 ms), whether or not it is ever used. */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .connectTimeout(connectTimeout)
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+    }
+    return client;
   }
 
   @Override
@@ -148,7 +157,7 @@ public final class HttpReadStore implements ObjectStore {
       request.header("Range", range);
     }
     try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted reading " + location);
