@@ -37,6 +37,8 @@ final class S3Clients implements AutoCloseable {
       new ConcurrentHashMap<>();
   private final Map<S3ClientSettings, Optional<S3FastPath>> fastPaths = new ConcurrentHashMap<>();
   private final Map<String, S3ClientSettings> settingsByBucket = new ConcurrentHashMap<>();
+  private final Map<S3ClientSettings, S3ClientSettings> distinctSettings =
+      new ConcurrentHashMap<>();
   private final Map<String, Optional<S3FastPath>> fastPathsByBucket = new ConcurrentHashMap<>();
   private final boolean fastPathEnabled;
   private final Duration connectionTimeout;
@@ -53,8 +55,20 @@ final class S3Clients implements AutoCloseable {
   }
 
   S3ClientSettings settingsOf(String bucket) {
-    // Settings are read once per bucket: they are looked up for every request.
-    return settingsByBucket.computeIfAbsent(bucket, b -> S3ClientSettings.forBucket(settings, b));
+    // Settings are read once per bucket: they are looked up for every request. Buckets with equal
+    // settings share one instance, so that sameSettings need not compare them field by field.
+    return settingsByBucket.computeIfAbsent(
+        bucket,
+        b -> {
+          S3ClientSettings read = S3ClientSettings.forBucket(settings, b);
+          S3ClientSettings known = distinctSettings.putIfAbsent(read, read);
+          return known == null ? read : known;
+        });
+  }
+
+  /** Whether two buckets are reached with the same settings (and so by the same client). */
+  boolean sameSettings(String bucket, String otherBucket) {
+    return settingsOf(bucket) == settingsOf(otherBucket);
   }
 
   /** The fast path for this bucket, if it is on and the bucket and its settings allow it. */

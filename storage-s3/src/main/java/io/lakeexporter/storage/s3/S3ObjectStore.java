@@ -332,7 +332,7 @@ public final class S3ObjectStore
   @Override
   public boolean canCopyServerSide(Location source, Location destination) {
     boolean s3 = source.scheme().equals("s3") || source.scheme().equals("s3a");
-    return s3 && clients.settingsOf(bucket(source)).equals(clients.settingsOf(bucket(destination)));
+    return s3 && clients.sameSettings(bucket(source), bucket(destination));
   }
 
   @Override

@@ -113,7 +113,9 @@ public final class SigV4 {
 
   private byte[] keyFor(Credentials credentials, String day) {
     SigningKey cached = signingKey;
-    if (cached != null && cached.day().equals(day) && cached.credentials().equals(credentials)) {
+    if (cached != null
+        && cached.day().equals(day)
+        && (cached.credentials() == credentials || cached.credentials().equals(credentials))) {
       return cached.key();
     }
     byte[] key =

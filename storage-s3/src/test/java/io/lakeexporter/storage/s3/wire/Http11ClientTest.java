@@ -87,6 +87,18 @@ class Http11ClientTest {
   }
 
   @Test
+  void originsAreEqualExactlyWhenSchemeHostAndPortAre() {
+    Origin plain = Origin.of(URI.create("http://example.com/a"));
+    assertThat(plain).isEqualTo(Origin.of(URI.create("http://example.com:80/b")));
+    assertThat(plain.hashCode())
+        .isEqualTo(Origin.of(URI.create("http://example.com:80")).hashCode());
+    assertThat(plain).isNotEqualTo(Origin.of(URI.create("https://example.com:80")));
+    assertThat(plain).isNotEqualTo(Origin.of(URI.create("http://example.com:8080")));
+    assertThat(plain).isNotEqualTo(Origin.of(URI.create("http://example.org")));
+    assertThat(Origin.of(URI.create("https://example.com")).port()).isEqualTo(443);
+  }
+
+  @Test
   void fixedLengthAndChunkedBodiesOverOneKeptAliveConnection() throws IOException {
     assertThat(get("/a%20b")).isEqualTo("200 answer to /a%20b");
     assertThat(get("/chunked/x")).isEqualTo("200 " + "answer to /chunked/x".repeat(3));
