@@ -42,6 +42,7 @@ final class S3FastPath {
   private final boolean pathStyle;
   private final SigV4 signer;
   private final AwsCredentialsProvider credentials;
+  private volatile Converted lastCredentials;
   private final Http11Client http;
 
   private S3FastPath(
@@ -235,11 +236,22 @@ final class S3FastPath {
 
   private SigV4.Credentials credentials() {
     AwsCredentials resolved = credentials.resolveCredentials();
-    return new SigV4.Credentials(
-        resolved.accessKeyId(),
-        resolved.secretAccessKey(),
-        resolved instanceof AwsSessionCredentials session ? session.sessionToken() : "");
+    // Providers hand out the same object until they refresh it: converted once, it is the same
+    // object again for the signer, whose derived key then matches without comparing the secrets.
+    Converted last = lastCredentials;
+    if (last != null && last.resolved() == resolved) {
+      return last.forSigning();
+    }
+    var forSigning =
+        new SigV4.Credentials(
+            resolved.accessKeyId(),
+            resolved.secretAccessKey(),
+            resolved instanceof AwsSessionCredentials session ? session.sessionToken() : "");
+    lastCredentials = new Converted(resolved, forSigning);
+    return forSigning;
   }
+
+  private record Converted(AwsCredentials resolved, SigV4.Credentials forSigning) {}
 
   private static Failure failure(Http11Response response, String body) {
     String code = first(CODE, body);

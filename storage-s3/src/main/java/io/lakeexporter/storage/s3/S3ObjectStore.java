@@ -343,8 +343,9 @@ public final class S3ObjectStore
       String checksum = metadata.userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
       var fast = clients.fastPath(bucket(destination));
       String type = contentType(metadata);
+      // The source bucket's fast path is known per bucket: no name check per copy.
       if (fast.isPresent()
-          && S3FastPath.addresses(bucket(source))
+          && clients.fastPath(bucket(source)).isPresent()
           && S3FastPath.carries(type, metadata.userMetadata())) {
         String etag;
         try {
