@@ -15,8 +15,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,13 +50,11 @@ class S3FastPathTest {
   }
 
   private static Location at(String key) {
-    return Location.parse("s3://" + BUCKET + "/" + UUID.randomUUID() + "/" + key);
+    return TestObjects.freshLocation(BUCKET, key);
   }
 
   private static byte[] random(int size) {
-    byte[] b = new byte[size];
-    new Random(size).nextBytes(b);
-    return b;
+    return TestObjects.randomBytes(size);
   }
 
   private static byte[] read(S3ObjectStore store, Location l, long offset, long length)

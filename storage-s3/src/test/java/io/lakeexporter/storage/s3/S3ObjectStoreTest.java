@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,13 +54,11 @@ class S3ObjectStoreTest {
   }
 
   private static Location at(String key) {
-    return Location.parse("s3://" + BUCKET + "/" + UUID.randomUUID() + "/" + key);
+    return TestObjects.freshLocation(BUCKET, key);
   }
 
   private static byte[] random(int size) {
-    byte[] b = new byte[size];
-    new Random(size).nextBytes(b);
-    return b;
+    return TestObjects.randomBytes(size);
   }
 
   private static byte[] readAll(Location l) throws IOException {
