@@ -137,7 +137,8 @@ public final class LakeFsClient {
    * splitting a listing into parts that can be fetched in parallel.
    */
   public List<String> topLevelPrefixes(String repository, String ref) {
-    try (Stream<ListingPage.Stats> top = entries(repository, ref, "", "/", false)) {
+    // Only paths are needed here: no user metadata, which lakeFS would otherwise read per object.
+    try (Stream<ListingPage.Stats> top = entries(repository, ref, "", "/", false, false)) {
       return top.filter(ListingPage.Stats::isCommonPrefix).map(ListingPage.Stats::path).toList();
     }
   }
@@ -145,13 +146,18 @@ public final class LakeFsClient {
   /** Objects under {@code prefix}; with delimiter {@code /}, only those not in a subdirectory. */
   public Stream<ObjectEntry> listObjects(
       String repository, String ref, String prefix, String delimiter, boolean presign) {
-    return entries(repository, ref, prefix, delimiter, presign)
+    return entries(repository, ref, prefix, delimiter, presign, true)
         .filter(ListingPage.Stats::isObject)
         .map(ListingPage.Stats::toEntry);
   }
 
   private Stream<ListingPage.Stats> entries(
-      String repository, String ref, String prefix, String delimiter, boolean presign) {
+      String repository,
+      String ref,
+      String prefix,
+      String delimiter,
+      boolean presign,
+      boolean userMetadata) {
     return Paged.stream(
         after -> {
           try {
@@ -164,7 +170,7 @@ public final class LakeFsClient {
                         .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
                         .delimiter(delimiter == null || delimiter.isEmpty() ? null : delimiter)
                         .presign(presign)
-                        .userMetadata(true)
+                        .userMetadata(userMetadata)
                         .buildCall(null),
                     ListingPage.class);
             return new Paged.Page<>(page.entries(), page.hasMore(), page.nextOffset());
