@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -62,8 +63,9 @@ public final class LakeFsClient {
             .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES));
     if (config.apiUrl().startsWith("http://")) {
       // Without a TLS connection spec the client skips loading the JDK's trust store (~100 ms of
-      // every start) for a server it will never speak TLS to.
-      http.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+      // every start) for a server it will never speak TLS to. A redirect to https is then
+      // answered with the address to use instead (see translate), not followed.
+      http.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).followSslRedirects(false);
     }
     this.api = new ApiClient(http.build());
     api.setBasePath(config.apiUrl());
@@ -351,6 +353,16 @@ public final class LakeFsClient {
       }
       return new RefNotFoundException(kind, ref, repository, endpoint);
     }
+    if (code >= 300 && code < 400) {
+      return new ExportException(
+          "lakeFS at "
+              + endpoint
+              + " redirects ("
+              + code
+              + ") to "
+              + redirectTarget(e)
+              + ": give that address as the lakeFS endpoint");
+    }
     String detail = lakeFsMessage(e);
     String what = kind == null ? "" : " " + kind + " '" + ref + "' of";
     if (code >= 500) {
@@ -403,6 +415,18 @@ public final class LakeFsClient {
       }
     }
     return e.getMessage() == null ? "no message" : e.getMessage();
+  }
+
+  /** Where a redirect points, without its query: that may carry a signature. */
+  private static String redirectTarget(ApiException e) {
+    Map<String, List<String>> headers = e.getResponseHeaders();
+    List<String> location = headers == null ? null : headers.get("location");
+    if (location == null || location.isEmpty()) {
+      return "an address it does not name";
+    }
+    String target = location.get(0);
+    int query = target.indexOf('?');
+    return query < 0 ? target : target.substring(0, query);
   }
 
   private static String rootMessage(Throwable t) {
