@@ -45,6 +45,11 @@ final class ExporterCliTool implements Tool {
       command.addAll(List.of("--commit_id", data.commitId()));
     }
     ws.storageSettings.forEach((k, v) -> command.addAll(List.of("-D", k + "=" + v)));
+    // For experiments: -Dbench.exporter.args="--part-size 64MiB"
+    String extra = System.getProperty("bench.exporter.args", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     // The secret goes by environment, as it should in real use: never on a command line.
     // For profiling: -Dbench.exporter.jvm-args="-XX:StartFlightRecording=filename=x.jfr"
     return new Invocation(
