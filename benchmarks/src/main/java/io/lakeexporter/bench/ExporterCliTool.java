@@ -61,10 +61,12 @@ final class ExporterCliTool implements Tool {
             System.getProperty("bench.exporter.jvm-args", ""),
             "JAVA_HOME",
             System.getProperty("java.home"),
-            // The launcher's class archive lives in the workspace: each benchmark starts without
-            // one (its first CLI run records it, as a user's first export does) and the user's
-            // own cache is left alone.
+            // The launcher's class archive lives in the workspace, one per scenario: each
+            // scenario's warm-up records it, as the first export of that kind does for a user
+            // who runs such exports (an archive holds the classes of the export that recorded
+            // it, and one recorded by local -> local left the S3 classes to the jar), and the
+            // user's own cache is left alone.
             "XDG_CACHE_HOME",
-            ws.dir.resolve("cache").toString()));
+            ws.dir.resolve("cache").resolve(scenario.slug()).toString()));
   }
 }
