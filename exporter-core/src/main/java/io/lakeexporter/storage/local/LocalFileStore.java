@@ -305,10 +305,11 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
 
   /**
    * What a part is written in: 64 KiB at a time, so that each write copies bytes the read before it
-   * left in the CPU's cache. With 256 KiB per thread (16 threads) reads and writes both copied from
-   * memory: 2 GiB from S3 into tmpfs took 14,700-15,100 CPU samples of the kernel's (perf, 2 kHz)
-   * against 12,000-12,400 with 64 KiB (socket reads 3,800-4,100 -> 2,500-2,600), 3.8 s -> 3.2 s; 32
-   * KiB and 128 KiB did worse than 64 KiB.
+   * left in the CPU's cache. With 256 KiB per thread (16 threads) the socket reads and the file
+   * writes both copied from memory: 2 GiB from S3Proxy into tmpfs, runs alternating, the exporter's
+   * process took 14,700-15,100 perf samples (system-wide, kernel included) with 256 KiB against
+   * 12,000-12,400 with 64 KiB (socket reads alone 3,800-4,100 against 2,500-2,600); 32 KiB and 128
+   * KiB took more than 64 KiB.
    */
   private static final int WRITE_BUFFER = 64 << 10;
 
