@@ -23,12 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the copies and deletes of one export: finds each source, the way to read it and its
  * destination key, and turns every failure into an outcome that names the key and the reason.
  */
 public final class ExportActions implements ActionHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportActions.class);
 
   private final LakeFsClient lakeFs;
   private final String repository;
@@ -109,6 +112,13 @@ public final class ExportActions implements ActionHandler {
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.deleted(a)));
     } catch (IOException | RuntimeException e) {
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e))));
+      return outcomes;
+    }
+    try {
+      destination.removeEmptyDirectories(byLocation.keySet(), root);
+    } catch (IOException | RuntimeException e) {
+      // The objects are gone; an emptied directory left behind is reported, not a failed delete.
+      LOG.warn("could not remove the directories emptied under {}: {}", root, describe(e));
     }
     return outcomes;
   }

@@ -59,6 +59,16 @@ public interface ObjectStore extends Closeable {
    */
   List<DeleteFailure> delete(Collection<Location> locations) throws IOException;
 
+  /**
+   * Removes the directories below {@code root} that deleting {@code deleted} left empty, deepest
+   * first; never {@code root} itself, nor a directory that holds anything. Object stores have no
+   * directories, so they have nothing to do. A filesystem must not keep them: readers that find
+   * partitions by directory (Spark, Hive) would read an emptied {@code date=...} directory as an
+   * empty partition that the exported commit does not have.
+   */
+  default void removeEmptyDirectories(Collection<Location> deleted, Location root)
+      throws IOException {}
+
   /** How many locations one {@link #delete} call takes. */
   default int maxDeleteBatch() {
     return 1000;

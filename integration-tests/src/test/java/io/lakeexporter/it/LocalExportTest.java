@@ -164,6 +164,8 @@ class LocalExportTest {
     String repo = sparkRepository();
     String first = lakeFs.client.resolveBranch(repo, "main");
     lakeFs.emulator.deleteObject(repo, "main", "tables/users/part-00000.parquet");
+    lakeFs.emulator.deleteObject(repo, "main", "tables/events/date=2024-01-01/part-00000.parquet");
+    lakeFs.emulator.deleteObject(repo, "main", "tables/events/date=2024-01-01/part-00001.parquet");
     lakeFs.put(repo, "README.txt", "hello again");
     lakeFs.put(repo, "new/file.csv", "a,b");
     String second = lakeFs.emulator.commit(repo, "main", "second");
@@ -179,8 +181,12 @@ class LocalExportTest {
       assertThat(diff.succeeded()).isTrue();
       assertThat(diff.commitId()).isEqualTo(second);
       assertThat(diff.copied()).isEqualTo(2);
-      assertThat(diff.deleted()).isEqualTo(1);
+      assertThat(diff.deleted()).isEqualTo(3);
     }
+    // The emptied partition goes with its files: a reader that finds partitions by directory
+    // would otherwise see one the commit does not have.
+    assertThat(out.resolve("tables/events/date=2024-01-01")).doesNotExist();
+    assertThat(out).isDirectoryContaining(p -> p.getFileName().toString().equals("tables"));
     Map<String, String> tree = LocalLakeFs.tree(out);
     assertThat(tree)
         .containsEntry("README.txt", "hello again")
@@ -191,7 +197,7 @@ class LocalExportTest {
     JsonNode status = LocalLakeFs.status(out, second, true);
     assertThat(status.get("mode").asText()).isEqualTo("diff");
     assertThat(status.get("previous_commit_id").asText()).isEqualTo(first);
-    assertThat(status.get("totals").get("deleted").asLong()).isEqualTo(1);
+    assertThat(status.get("totals").get("deleted").asLong()).isEqualTo(3);
   }
 
   @Test

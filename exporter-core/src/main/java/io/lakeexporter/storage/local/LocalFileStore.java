@@ -21,7 +21,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,6 +42,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -182,6 +185,42 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     return failures;
   }
 
+  /**
+   * Removes each deleted file's parent directories while they are empty, deepest first, stopping
+   * below {@code root}. A copy may create a file in such a directory at the same moment: removing a
+   * directory succeeds only while it is empty, and a file's creation creates its directory again if
+   * this removed it in between (see {@link #createInDirectory}).
+   */
+  @Override
+  public void removeEmptyDirectories(Collection<Location> deleted, Location root)
+      throws IOException {
+    Path rootPath = pathOf(root);
+    // Distinct parents, deepest first, so that a directory is tried after its subdirectories.
+    var parents =
+        new TreeSet<Path>(
+            Comparator.comparingInt(Path::getNameCount)
+                .reversed()
+                .thenComparing(Comparator.naturalOrder()));
+    for (Location location : deleted) {
+      Path parent = pathOf(location).getParent();
+      if (parent != null && parent.startsWith(rootPath) && !parent.equals(rootPath)) {
+        parents.add(parent);
+      }
+    }
+    while (!parents.isEmpty()) {
+      Path dir = parents.pollFirst();
+      try {
+        Files.delete(dir);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        continue; // still in use, or already gone: its parents keep what they hold
+      }
+      Path parent = dir.getParent();
+      if (parent != null && parent.startsWith(rootPath) && !parent.equals(rootPath)) {
+        parents.add(parent);
+      }
+    }
+  }
+
   @Override
   public Stream<ObjectInfo> list(Location prefix) throws IOException {
     Path prefixPath = pathOf(prefix);
@@ -219,12 +258,8 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
           "upload to " + location + ": size " + size + " in parts of " + partSize);
     }
     Path target = pathOf(location);
-    Files.createDirectories(target.getParent());
-    if (Files.isDirectory(target)) {
-      throw new IOException("cannot write " + target + ": a directory is in the way");
-    }
     String uploadId = TEMP_PREFIX + UUID.randomUUID() + "-" + size + "-" + partSize;
-    Files.createFile(target.getParent().resolve(uploadId));
+    createInDirectory(target, dir -> Files.createFile(dir.resolve(uploadId)));
     return new LocalMultipartUpload(location, target, uploadId, size, partSize);
   }
 
@@ -283,12 +318,35 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   public void close() {}
 
   private static Path newTempFile(Path target) throws IOException {
+    return createInDirectory(target, dir -> Files.createTempFile(dir, TEMP_PREFIX, ".tmp"));
+  }
+
+  /** Creates a file in a directory; see {@link #createInDirectory}. */
+  private interface FileCreation {
+    Path createIn(Path directory) throws IOException;
+  }
+
+  /**
+   * Creates a file beside {@code target}, creating its directory first. Again when the directory
+   * vanished in between: {@link #removeEmptyDirectories} may remove it while it is still empty.
+   */
+  private static Path createInDirectory(Path target, FileCreation creation) throws IOException {
     Path dir = target.getParent();
-    Files.createDirectories(dir);
-    if (Files.isDirectory(target)) {
-      throw new IOException("cannot write " + target + ": a directory is in the way");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.createDirectories(dir);
+        if (Files.isDirectory(target)) {
+          throw new IOException("cannot write " + target + ": a directory is in the way");
+        }
+        return creation.createIn(dir);
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // Gone before the file was made in it, or gone between creating the directory and
+        // checking it is one; a file in the directory's place fails every attempt.
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
-    return Files.createTempFile(dir, TEMP_PREFIX, ".tmp");
   }
 
   private static void moveIntoPlace(Path temp, Path target) throws IOException {

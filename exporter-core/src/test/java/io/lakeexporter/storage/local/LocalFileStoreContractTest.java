@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +89,73 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     }
     assertThatThrownBy(() -> store.resumeMultipart(target, ".lakefs-export-not-an-id"))
         .hasMessageContaining("not an upload of this store");
+  }
+
+  @Test
+  void deletesLeaveNoEmptyDirectoriesBelowTheRoot() throws IOException {
+    Path rootDir = root().toPath();
+    for (String key : List.of("t/date=1/p0", "t/date=1/p1", "t/date=2/p0", "t/_SUCCESS", "x/y/z")) {
+      put(at(key), new byte[] {1}, ObjectMetadata.EMPTY);
+    }
+    List<Location> deleted = List.of(at("t/date=1/p0"), at("t/date=1/p1"), at("x/y/z"));
+    assertThat(store.delete(deleted)).isEmpty();
+
+    store.removeEmptyDirectories(deleted, root());
+
+    assertThat(rootDir.resolve("t/date=1")).doesNotExist();
+    assertThat(rootDir.resolve("x")).doesNotExist();
+    assertThat(rootDir.resolve("t/date=2/p0")).isRegularFile();
+    assertThat(rootDir.resolve("t/_SUCCESS")).isRegularFile();
+    assertThat(rootDir).isDirectory();
+  }
+
+  @Test
+  void theRootStaysWhenItsLastObjectIsDeleted() throws IOException {
+    Location only = at("a/b/only");
+    put(only, new byte[] {1}, ObjectMetadata.EMPTY);
+    store.delete(List.of(only));
+
+    store.removeEmptyDirectories(List.of(only, at("never/was/here")), at("a/"));
+
+    assertThat(root().toPath().resolve("a")).isEmptyDirectory();
+  }
+
+  @Test
+  void writesIntoADirectoryBeingEmptiedAndRemovedAllSucceed() throws Exception {
+    // One thread empties a directory and removes it, over and over, while another writes into
+    // it: each write must recreate the directory when the removal came between its two steps.
+    Location dirRoot = at("race/");
+    int rounds = 300;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var writer =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < rounds; i++) {
+                  put(at("race/d/kept-" + i), new byte[] {2}, ObjectMetadata.EMPTY);
+                  store.delete(List.of(at("race/d/kept-" + i)));
+                }
+                return null;
+              });
+      var remover =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < rounds; i++) {
+                  Location gone = at("race/d/gone-" + i);
+                  put(gone, new byte[] {1}, ObjectMetadata.EMPTY);
+                  store.delete(List.of(gone));
+                  store.removeEmptyDirectories(List.of(gone), dirRoot);
+                }
+                return null;
+              });
+      writer.get();
+      remover.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    try (var left = Files.walk(dirRoot.toPath())) {
+      assertThat(left.filter(Files::isRegularFile)).isEmpty();
+    }
   }
 
   /** The bytes as a plain stream, or as a stream that is also a channel, a few at a time. */
