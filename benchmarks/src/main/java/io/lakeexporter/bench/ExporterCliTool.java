@@ -35,9 +35,13 @@ final class ExporterCliTool implements Tool {
                 ws.emulator.apiUrl(),
                 "--access-key-id",
                 ws.emulator.accessKeyId(),
-                "--concurrency",
-                String.valueOf(context.profile().concurrency()),
                 "--no-progress"));
+    // For experiments: -Dbench.exporter.args="--part-size 64MiB"; a --concurrency there replaces
+    // the profile's.
+    String extra = System.getProperty("bench.exporter.args", "").strip();
+    if (!extra.contains("--concurrency")) {
+      command.addAll(List.of("--concurrency", String.valueOf(context.profile().concurrency())));
+    }
     if (data.isDiff()) {
       command.addAll(
           List.of("--branch", DatasetWriter.BRANCH, "--prev_commit_id", data.previousCommitId()));
@@ -45,8 +49,6 @@ final class ExporterCliTool implements Tool {
       command.addAll(List.of("--commit_id", data.commitId()));
     }
     ws.storageSettings.forEach((k, v) -> command.addAll(List.of("-D", k + "=" + v)));
-    // For experiments: -Dbench.exporter.args="--part-size 64MiB"
-    String extra = System.getProperty("bench.exporter.args", "").strip();
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));
     }
