@@ -154,7 +154,6 @@ public final class LocalExecutor implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         listingFailure = e;
-        done = true;
       }
       done = true;
       // Deletes gathered before the listing ended, or broke off, are still done.

@@ -544,14 +544,8 @@ public final class Http11Client implements AutoCloseable {
 
       @Override
       public final int read(ByteBuffer dst) throws IOException {
-        if (complete) {
-          return -1;
-        }
-        if (ended) {
-          throw new IOException("the body was closed");
-        }
-        if (!dst.hasRemaining()) {
-          return 0;
+        if (!readable(dst.remaining())) {
+          return complete ? -1 : 0;
         }
         try {
           return readFramed(dst);
@@ -569,14 +563,8 @@ public final class Http11Client implements AutoCloseable {
 
       @Override
       public final int read(byte[] b, int off, int len) throws IOException {
-        if (complete) {
-          return -1;
-        }
-        if (ended) {
-          throw new IOException("the body was closed");
-        }
-        if (len == 0) {
-          return 0;
+        if (!readable(len)) {
+          return complete ? -1 : 0;
         }
         try {
           return readFramed(b, off, len);
@@ -584,6 +572,20 @@ public final class Http11Client implements AutoCloseable {
           end(false);
           throw e;
         }
+      }
+
+      /**
+       * Whether a read of {@code wanted} bytes goes to the framing: not at the body's end (the read
+       * answers -1) nor for no bytes (0). A body closed before its end cannot be read at all.
+       */
+      private boolean readable(int wanted) throws IOException {
+        if (complete) {
+          return false;
+        }
+        if (ended) {
+          throw new IOException("the body was closed");
+        }
+        return wanted > 0;
       }
 
       @Override
