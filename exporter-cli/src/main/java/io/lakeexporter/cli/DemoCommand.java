@@ -2,6 +2,9 @@ package io.lakeexporter.cli;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.cli.args.CommandSpec;
+import io.lakeexporter.cli.args.Option;
+import io.lakeexporter.cli.args.ParsedArgs;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
@@ -15,44 +18,40 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Shows an export end to end with nothing installed: starts the lakeFS emulator in-process with a
  * sample repository, exports its first commit in full, then the diff to the branch HEAD.
  */
-@Command(
-    name = "demo",
-    mixinStandardHelpOptions = true,
-    description =
-        "Exports a built-in sample repository (served by the lakeFS emulator) to a directory.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Command {
 
   static final String REPOSITORY = "demo-repo";
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(
-      names = "--to",
-      paramLabel = "DIR",
-      defaultValue = "lakefs-export-demo",
-      description = "Destination directory (default: ${DEFAULT-VALUE}).")
-  Path destination;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log what happens (-vv: in detail).")
-  boolean[] verbose = new boolean[0];
+  static final CommandSpec SPEC =
+      new CommandSpec(
+          "lakefs-export demo",
+          List.of(
+              "Exports a built-in sample repository (served by the lakeFS emulator) to a"
+                  + " directory."),
+          List.of(),
+          List.of(
+              Option.value("--to", "DIR", "Destination directory.")
+                  .withDefault("lakefs-export-demo"),
+              Option.count("Log what happens (-vv: in detail).", "-v", "--verbose")),
+          List.of());
 
   @Override
-  public Integer call() throws IOException {
-    Logging.configure(verbose.length);
-    PrintWriter out = spec.commandLine().getOut();
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws IOException {
+    Logging.configure(args.count("--verbose"));
+    Path destination = args.path("--to");
     Path work = Files.createTempDirectory("lakefs-export-demo-");
     Path dest = destination.toAbsolutePath().normalize();
     try {

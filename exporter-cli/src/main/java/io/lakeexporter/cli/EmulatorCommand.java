@@ -1,80 +1,72 @@
 package io.lakeexporter.cli;
 
+import io.lakeexporter.cli.args.CommandSpec;
+import io.lakeexporter.cli.args.Option;
+import io.lakeexporter.cli.args.ParsedArgs;
+import io.lakeexporter.cli.args.UsageException;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** Serves the lakeFS emulator, with every storage module of this jar, until stopped. */
-@Command(
-    name = "emulator",
-    mixinStandardHelpOptions = true,
-    description =
-        "Runs the lakeFS API emulator until Ctrl-C (repositories on any storage this jar serves).")
-final class EmulatorCommand implements Callable<Integer> {
+final class EmulatorCommand implements Command {
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(
-      names = "--port",
-      defaultValue = "8000",
-      description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(
-      names = "--access-key-id",
-      paramLabel = "KEY",
-      defaultValue = "AKIAEMULATOR",
-      description = "Access key id clients must use (default: ${DEFAULT-VALUE}).")
-  String accessKeyId;
-
-  @Option(
-      names = "--secret-access-key",
-      paramLabel = "SECRET",
-      defaultValue = "emulator-secret",
-      description = "Secret access key clients must use.")
-  String secretAccessKey;
-
-  @Option(
-      names = "--blockstore-dir",
-      paramLabel = "DIR",
-      description = "Directory of local:// namespaces (default: a new temporary directory).")
-  Path blockstore;
-
-  @Option(
-      names = "-D",
-      paramLabel = "KEY=VALUE",
-      description = "A storage setting for namespaces on s3://, gs://, Azure (repeatable).")
-  Map<String, String> settings = new LinkedHashMap<>();
-
-  @Option(
-      names = "--sample",
-      description =
-          "Start with the demo's sample repository '" + DemoCommand.REPOSITORY + "' (local://).")
-  boolean sample;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log what happens (-vv: in detail).")
-  boolean[] verbose = new boolean[0];
+  static final CommandSpec SPEC =
+      new CommandSpec(
+          "lakefs-export emulator",
+          List.of(
+              "Runs the lakeFS API emulator until Ctrl-C (repositories on any storage this jar"
+                  + " serves)."),
+          List.of(),
+          List.of(
+              Option.value("--port", "PORT", "Port on 127.0.0.1.").withDefault("8000"),
+              Option.value("--access-key-id", "KEY", "Access key id clients must use.")
+                  .withDefault("AKIAEMULATOR"),
+              // A test server's well-known credentials, like any local emulator's.
+              Option.value("--secret-access-key", "SECRET", "Secret access key clients must use.")
+                  .withDefault("emulator-secret"),
+              Option.value(
+                  "--blockstore-dir",
+                  "DIR",
+                  "Directory of local:// namespaces (default: a new temporary directory)."),
+              Option.repeated(
+                  "-D",
+                  "KEY=VALUE",
+                  "A storage setting for namespaces on s3://, gs://, Azure (repeatable)."),
+              Option.flag(
+                  "Start with the demo's sample repository '"
+                      + DemoCommand.REPOSITORY
+                      + "' (local://).",
+                  "--sample"),
+              Option.count("Log what happens (-vv: in detail).", "-v", "--verbose")),
+          List.of());
 
   @Override
-  public Integer call() throws Exception {
-    Logging.configure(verbose.length);
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
+    Logging.configure(args.count("--verbose"));
+    int port = args.intValue("--port", 0);
     if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--port must be 0..65535, not " + port);
+      throw new UsageException("--port must be 0..65535, not " + port);
     }
+    String accessKeyId = args.value("--access-key-id");
+    String secretAccessKey = args.value("--secret-access-key");
+    Path blockstore = args.path("--blockstore-dir");
+    Map<String, String> settings = args.keyValues("-D");
+    boolean sample = args.flag("--sample");
     boolean temporary = blockstore == null;
     Path dir = temporary ? Files.createTempDirectory("lakefs-emulator-") : blockstore;
     Files.createDirectories(dir);
@@ -105,28 +97,24 @@ final class EmulatorCommand implements Callable<Integer> {
                 .start()) {
       if (sample) {
         String[] commits = DemoCommand.seed(emulator);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "repository "
-                    + DemoCommand.REPOSITORY
-                    + ": commits "
-                    + commits[0]
-                    + " and "
-                    + commits[1]
-                    + " (HEAD of main)");
+        out.println(
+            "repository "
+                + DemoCommand.REPOSITORY
+                + ": commits "
+                + commits[0]
+                + " and "
+                + commits[1]
+                + " (HEAD of main)");
       }
-      spec.commandLine()
-          .getOut()
-          .println(
-              "lakeFS emulator at "
-                  + emulator.apiUrl()
-                  + " (access key id "
-                  + emulator.accessKeyId()
-                  + "; local:// under "
-                  + dir
-                  + "); Ctrl-C stops it");
-      spec.commandLine().getOut().flush();
+      out.println(
+          "lakeFS emulator at "
+              + emulator.apiUrl()
+              + " (access key id "
+              + emulator.accessKeyId()
+              + "; local:// under "
+              + dir
+              + "); Ctrl-C stops it");
+      out.flush();
       stop.await();
     } finally {
       if (temporary) {

@@ -4,6 +4,11 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.cli.args.CommandSpec;
+import io.lakeexporter.cli.args.Option;
+import io.lakeexporter.cli.args.ParsedArgs;
+import io.lakeexporter.cli.args.Positional;
+import io.lakeexporter.cli.args.UsageException;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
@@ -22,180 +27,120 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code export <repo> <rootLocation> (--branch=B | --commit_id=C) [--prev_commit_id=P]} */
-@Command(
-    name = "export",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Exports a lakeFS commit to <rootLocation>.",
-      "  --branch=B                     every object at the HEAD of B",
-      "  --commit_id=C                  every object of commit C",
-      "  --branch=B --prev_commit_id=P  only what changed from P to the HEAD of B",
-      "lakeFS settings come from the options, then --config, then LAKECTL_* variables,"
-          + " then ~/.lakectl.yaml."
-    },
-    footer = {
-      "",
-      "Exit codes: 0 exported, 1 the export failed, 2 bad usage or configuration.",
-      "Example: export analytics s3://bucket/export/latest/ --branch=main"
-    })
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements Command {
+
+  static final CommandSpec SPEC =
+      new CommandSpec(
+          "lakefs-export export",
+          List.of(
+              "Exports a lakeFS commit to <rootLocation>.",
+              "  --branch=B                     every object at the HEAD of B",
+              "  --commit_id=C                  every object of commit C",
+              "  --branch=B --prev_commit_id=P  only what changed from P to the HEAD of B",
+              "lakeFS settings come from the options, then --config, then LAKECTL_* variables,"
+                  + " then ~/.lakectl.yaml."),
+          List.of(
+              new Positional("<repo>", "The lakeFS repository."),
+              new Positional(
+                  "<rootLocation>",
+                  "Destination root: s3://, gs://, https://<account>.blob.core.windows.net/,"
+                      + " abfss://, file:// or a path.")),
+          List.of(
+              Option.value("--branch", "B", "Export the HEAD commit of this branch."),
+              Option.value("--commit_id", "C", "Export this commit."),
+              Option.value(
+                  "--prev_commit_id",
+                  "P",
+                  "With --branch: export only the changes since this commit."),
+              Option.value(
+                  "--lakefs-endpoint", "URL", "lakeFS server, e.g. https://lakefs.example.com"),
+              Option.value("--access-key-id", "KEY", "lakeFS access key id."),
+              Option.value(
+                  "--secret-access-key",
+                  "SECRET",
+                  "lakeFS secret access key (prefer LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY: options"
+                      + " show in process lists)."),
+              Option.value(
+                  "--config",
+                  "FILE",
+                  "Properties file with lakefs.api.* keys and storage settings (fs.s3a.*, s3.*,"
+                      + " azure.*, gcs.*)."),
+              Option.repeated(
+                  "-D",
+                  "KEY=VALUE",
+                  "A storage (or lakefs.api.*) setting, repeatable; wins over --config."),
+              Option.value("--concurrency", "N", "Objects copied at once.").withDefault("16"),
+              Option.flag("Count objects and bytes per round; write nothing.", "--dry-run"),
+              Option.value(
+                      "--source-mode",
+                      "MODE",
+                      "How to read sources: " + ParsedArgs.choices(SourceMode.class) + ".")
+                  .withDefault("auto"),
+              Option.value("--part-size", "SIZE", "Part size of multipart copies.")
+                  .withDefault("16MiB"),
+              Option.value(
+                      "--multipart-threshold",
+                      "SIZE",
+                      "Objects this large are copied in parallel parts.")
+                  .withDefault("32MiB"),
+              Option.value(
+                  "--rounds",
+                  "SPEC",
+                  "Round filter as globs: rounds separated by ';', patterns by ','; an empty round"
+                      + " takes the rest. Default: Spark _SUCCESS markers last. Example:"
+                      + " ';**/_delta_log/**'"),
+              Option.value("--retries", "N", "Attempts per storage operation on transient faults.")
+                  .withDefault("4"),
+              Option.flag(
+                  "Always stream bytes through this process, even within one store.",
+                  "--no-server-side-copy"),
+              Option.flag(
+                  "Start copying without counting the objects first (no totals or ETA).",
+                  "--no-count"),
+              Option.flag(
+                  "No progress output (and no counting pass, which only feeds its totals).",
+                  "--no-progress"),
+              Option.count(
+                  "Log what happens (-vv: in detail), and stack traces on errors.",
+                  "-v",
+                  "--verbose")),
+          List.of(
+              "",
+              "Exit codes: 0 exported, 1 the export failed, 2 bad usage or configuration.",
+              "Example: export analytics s3://bucket/export/latest/ --branch=main"));
 
   private final Main.Environment environment;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "<repo>", description = "The lakeFS repository.")
-  String repository;
-
-  @Parameters(
-      index = "1",
-      paramLabel = "<rootLocation>",
-      description =
-          "Destination root: s3://, gs://, https://<account>.blob.core.windows.net/, abfss://, file:// or a path.")
-  String root;
-
-  @Option(
-      names = "--branch",
-      paramLabel = "B",
-      description = "Export the HEAD commit of this branch.")
-  String branch;
-
-  @Option(names = "--commit_id", paramLabel = "C", description = "Export this commit.")
-  String commitId;
-
-  @Option(
-      names = "--prev_commit_id",
-      paramLabel = "P",
-      description = "With --branch: export only the changes since this commit.")
-  String previousCommitId;
-
-  @Option(
-      names = "--lakefs-endpoint",
-      paramLabel = "URL",
-      description = "lakeFS server, e.g. https://lakefs.example.com")
-  String endpoint;
-
-  @Option(names = "--access-key-id", paramLabel = "KEY", description = "lakeFS access key id.")
-  String accessKeyId;
-
-  @Option(
-      names = "--secret-access-key",
-      paramLabel = "SECRET",
-      description =
-          "lakeFS secret access key (prefer LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY: options show in process lists).")
-  String secretAccessKey;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description =
-          "Properties file with lakefs.api.* keys and storage settings (fs.s3a.*, s3.*, azure.*, gcs.*).")
-  Path configFile;
-
-  @Option(
-      names = "-D",
-      paramLabel = "KEY=VALUE",
-      description = "A storage (or lakefs.api.*) setting, repeatable; wins over --config.")
-  Map<String, String> settings = new LinkedHashMap<>();
-
-  @Option(
-      names = "--concurrency",
-      defaultValue = "16",
-      description = "Objects copied at once (default: ${DEFAULT-VALUE}).")
-  int concurrency;
-
-  @Option(names = "--dry-run", description = "Count objects and bytes per round; write nothing.")
-  boolean dryRun;
-
-  @Option(
-      names = "--source-mode",
-      defaultValue = "auto",
-      paramLabel = "MODE",
-      description = "How to read sources: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  SourceMode sourceMode;
-
-  @Option(
-      names = "--part-size",
-      defaultValue = "16MiB",
-      paramLabel = "SIZE",
-      description = "Part size of multipart copies (default: ${DEFAULT-VALUE}).")
-  String partSize;
-
-  @Option(
-      names = "--multipart-threshold",
-      defaultValue = "32MiB",
-      paramLabel = "SIZE",
-      description = "Objects this large are copied in parallel parts (default: ${DEFAULT-VALUE}).")
-  String multipartThreshold;
-
-  @Option(
-      names = "--rounds",
-      paramLabel = "SPEC",
-      description =
-          "Round filter as globs: rounds separated by ';', patterns by ','; an empty round takes the rest."
-              + " Default: Spark _SUCCESS markers last. Example: ';**/_delta_log/**'")
-  String rounds;
-
-  @Option(
-      names = "--retries",
-      defaultValue = "4",
-      paramLabel = "N",
-      description =
-          "Attempts per storage operation on transient faults (default: ${DEFAULT-VALUE}).")
-  int attempts;
-
-  @Option(
-      names = "--no-server-side-copy",
-      description = "Always stream bytes through this process, even within one store.")
-  boolean noServerSideCopy;
-
-  @Option(
-      names = "--no-count",
-      description = "Start copying without counting the objects first (no totals or ETA).")
-  boolean noCount;
-
-  @Option(
-      names = "--no-progress",
-      description = "No progress output (and no counting pass, which only feeds its totals).")
-  boolean noProgress;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log what happens (-vv: in detail), and stack traces on errors.")
-  boolean[] verbose = new boolean[0];
 
   ExportCommand(Main.Environment environment) {
     this.environment = environment;
   }
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Logging.configure(verbose.length);
-    validateArguments();
-    Properties fileSettings = readConfigFile();
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintWriter out, PrintWriter err) {
+    int verbosity = args.count("--verbose");
+    Logging.configure(verbosity);
+    Request request = Request.of(args);
+    Properties fileSettings = readConfigFile(args.path("--config"));
     Exporter.Builder builder;
     LakeFsClient client;
     LakeFsConfig config;
     try {
       Map<String, String> keys = new LinkedHashMap<>();
       fileSettings.stringPropertyNames().forEach(k -> keys.put(k, fileSettings.getProperty(k)));
-      keys.putAll(settings);
+      keys.putAll(args.keyValues("-D"));
       config =
           LakeFsConfig.resolve(
               LakeFsConfig.builder()
-                  .apiUrl(endpoint)
-                  .accessKeyId(accessKeyId)
-                  .secretAccessKey(secretAccessKey),
+                  .apiUrl(args.value("--lakefs-endpoint"))
+                  .accessKeyId(args.value("--access-key-id"))
+                  .secretAccessKey(args.value("--secret-access-key")),
               keys,
               environment.variables(),
               environment.lakectlFile());
@@ -203,33 +148,37 @@ final class ExportCommand implements Callable<Integer> {
       builder =
           Exporter.builder()
               .lakeFs(client)
-              .repository(repository)
-              .destination(root)
-              .keyFilter(keyFilter())
-              .concurrency(concurrency)
-              .partSize(bytes("--part-size", partSize))
-              .multipartThreshold(bytes("--multipart-threshold", multipartThreshold))
-              .sourceMode(sourceMode)
+              .repository(request.repository())
+              .destination(request.root())
+              .keyFilter(request.keyFilter())
+              .concurrency(request.concurrency())
+              .partSize(request.partSize())
+              .multipartThreshold(request.multipartThreshold())
+              .sourceMode(request.sourceMode())
               .retry(
                   new RetryPolicy(
-                      attempts, RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay()))
-              .serverSideCopy(!noServerSideCopy)
+                      request.attempts(),
+                      RetryPolicy.DEFAULT.baseDelay(),
+                      RetryPolicy.DEFAULT.maxDelay()))
+              .serverSideCopy(!args.flag("--no-server-side-copy"))
               // The counting pass lists the commit once more only for the progress totals.
-              .countFirst(!noCount && !noProgress)
-              .dryRun(dryRun)
+              .countFirst(!args.flag("--no-count") && !args.flag("--no-progress"))
+              .dryRun(args.flag("--dry-run"))
               .storageSettings(StorageSettings.of(storageOnly(keys)));
     } catch (InvalidExportException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new UsageException(e.getMessage(), e);
     }
     ProgressBar progress =
-        noProgress || dryRun ? null : new ProgressBar(err, System.console() != null, !noCount);
+        args.flag("--no-progress") || args.flag("--dry-run")
+            ? null
+            : new ProgressBar(err, System.console() != null, !args.flag("--no-count"));
     if (progress != null) {
       builder.listener(progress);
     }
     try (Exporter exporter = builder.build()) {
       ExportResult result;
       try {
-        result = run(exporter);
+        result = request.run(exporter);
       } finally {
         if (progress != null) {
           progress.close();
@@ -238,10 +187,10 @@ final class ExportCommand implements Callable<Integer> {
       Summary.print(out, result, config);
       return result.status() == ExportResult.Status.FAILED ? Main.FAILED : Main.OK;
     } catch (InvalidExportException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new UsageException(e.getMessage(), e);
     } catch (ExportException e) {
       err.println("export failed: " + e.getMessage());
-      if (verbose.length > 0) {
+      if (verbosity > 0) {
         e.printStackTrace(err);
       }
       return Main.FAILED;
@@ -250,41 +199,74 @@ final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  private ExportResult run(Exporter exporter) {
-    if (commitId != null) {
-      return exporter.exportAllFromCommit(commitId);
-    }
-    if (previousCommitId != null) {
-      return exporter.exportFrom(branch, previousCommitId);
-    }
-    return exporter.exportAllFromBranch(branch);
-  }
+  /** What to export, checked by the seed's rules before anything is contacted. */
+  private record Request(
+      String repository,
+      String root,
+      String branch,
+      String commitId,
+      String previousCommitId,
+      int concurrency,
+      int attempts,
+      long partSize,
+      long multipartThreshold,
+      SourceMode sourceMode,
+      KeyFilter keyFilter) {
 
-  /**
-   * The seed's rules: exactly one of --branch and --commit_id; a previous commit needs a branch.
-   */
-  private void validateArguments() {
-    if (branch != null && commitId != null) {
-      usage("--branch and --commit_id exclude each other: export a branch HEAD or one commit");
+    /**
+     * Exactly one of --branch and --commit_id; a previous commit needs a branch; every value in its
+     * range.
+     */
+    static Request of(ParsedArgs args) {
+      var request =
+          new Request(
+              args.positional(0),
+              args.positional(1),
+              args.value("--branch"),
+              args.value("--commit_id"),
+              args.value("--prev_commit_id"),
+              args.intValue("--concurrency", 0),
+              args.intValue("--retries", 0),
+              bytes("--part-size", args.value("--part-size")),
+              bytes("--multipart-threshold", args.value("--multipart-threshold")),
+              args.enumValue("--source-mode", SourceMode.class),
+              roundFilter(args.value("--rounds")));
+      if (request.branch != null && request.commitId != null) {
+        throw new UsageException(
+            "--branch and --commit_id exclude each other: export a branch HEAD or one commit");
+      }
+      if (request.branch == null && request.commitId == null) {
+        throw new UsageException(
+            "give --branch=B (its HEAD commit, or with --prev_commit_id the changes) or"
+                + " --commit_id=C");
+      }
+      if (request.previousCommitId != null && request.branch == null) {
+        throw new UsageException(
+            "--prev_commit_id needs --branch: a diff export runs from that commit to the branch"
+                + " HEAD");
+      }
+      if (request.concurrency < 1 || request.concurrency > 1024) {
+        throw new UsageException("--concurrency must be 1..1024, not " + request.concurrency);
+      }
+      if (request.attempts < 1 || request.attempts > 100) {
+        throw new UsageException("--retries must be 1..100 attempts, not " + request.attempts);
+      }
+      try {
+        Location.parse(request.root);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("invalid <rootLocation>: " + e.getMessage());
+      }
+      return request;
     }
-    if (branch == null && commitId == null) {
-      usage(
-          "give --branch=B (its HEAD commit, or with --prev_commit_id the changes) or --commit_id=C");
-    }
-    if (previousCommitId != null && branch == null) {
-      usage(
-          "--prev_commit_id needs --branch: a diff export runs from that commit to the branch HEAD");
-    }
-    if (concurrency < 1 || concurrency > 1024) {
-      usage("--concurrency must be 1..1024, not " + concurrency);
-    }
-    if (attempts < 1 || attempts > 100) {
-      usage("--retries must be 1..100 attempts, not " + attempts);
-    }
-    try {
-      Location.parse(root);
-    } catch (IllegalArgumentException e) {
-      usage("invalid <rootLocation>: " + e.getMessage());
+
+    ExportResult run(Exporter exporter) {
+      if (commitId != null) {
+        return exporter.exportAllFromCommit(commitId);
+      }
+      if (previousCommitId != null) {
+        return exporter.exportFrom(branch, previousCommitId);
+      }
+      return exporter.exportAllFromBranch(branch);
     }
   }
 
@@ -295,7 +277,7 @@ final class ExportCommand implements Callable<Integer> {
     return storage;
   }
 
-  private KeyFilter keyFilter() {
+  private static KeyFilter roundFilter(String rounds) {
     if (rounds == null) {
       return new SparkFilter();
     }
@@ -303,18 +285,19 @@ final class ExportCommand implements Callable<Integer> {
     try {
       filter = GlobRoundFilter.parse(rounds);
     } catch (IllegalArgumentException e) {
-      throw usage("invalid --rounds '" + rounds + "': " + e.getMessage());
+      throw new UsageException("invalid --rounds '" + rounds + "': " + e.getMessage());
     }
     // The parser accepts what would surely surprise: say so instead of exporting in a wrong order.
     if (rounds.isBlank()) {
-      throw usage("--rounds is empty; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
+      throw new UsageException(
+          "--rounds is empty; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
     }
     int catchAll = 0;
     for (int i = 0; i < filter.globs().size(); i++) {
       List<String> globs = filter.globs().get(i);
       if (globs.isEmpty()) {
         if (catchAll > 0) {
-          throw usage(
+          throw new UsageException(
               "invalid --rounds '"
                   + rounds
                   + "': round "
@@ -327,7 +310,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       for (String glob : globs) {
         if (glob.chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
-          throw usage(
+          throw new UsageException(
               "invalid --rounds '"
                   + rounds
                   + "': glob '"
@@ -340,7 +323,7 @@ final class ExportCommand implements Callable<Integer> {
     return filter;
   }
 
-  private long bytes(String option, String value) {
+  private static long bytes(String option, String value) {
     try {
       long n = StorageSettings.parseBytes(option, value);
       if (n < 1) {
@@ -348,11 +331,11 @@ final class ExportCommand implements Callable<Integer> {
       }
       return n;
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw usage(option + " must be a size such as 8MiB or 1G, not '" + value + "'");
+      throw new UsageException(option + " must be a size such as 8MiB or 1G, not '" + value + "'");
     }
   }
 
-  private Properties readConfigFile() {
+  private static Properties readConfigFile(Path configFile) {
     var properties = new Properties();
     if (configFile == null) {
       return properties;
@@ -360,12 +343,8 @@ final class ExportCommand implements Callable<Integer> {
     try (InputStream in = Files.newInputStream(configFile)) {
       properties.load(in);
     } catch (IOException e) {
-      usage("cannot read --config " + configFile + ": " + e.getMessage());
+      throw new UsageException("cannot read --config " + configFile + ": " + e.getMessage());
     }
     return properties;
-  }
-
-  private CommandLine.ParameterException usage(String message) {
-    throw new CommandLine.ParameterException(spec.commandLine(), message);
   }
 }

@@ -1,24 +1,35 @@
 package io.lakeexporter.cli;
 
+import io.lakeexporter.cli.args.CommandSpec;
+import io.lakeexporter.cli.args.ParsedArgs;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageRegistry;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** Lists the storage providers on the class path: what this jar can read and write. */
-@Command(name = "providers", description = "Lists the storage providers found on the class path.")
-final class ProvidersCommand implements Callable<Integer> {
+final class ProvidersCommand implements Command {
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  static final CommandSpec SPEC =
+      new CommandSpec(
+          "lakefs-export providers",
+          List.of("Lists the storage providers found on the class path."),
+          List.of(),
+          List.of(),
+          List.of());
 
   @Override
-  public Integer call() {
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintWriter out, PrintWriter err) {
     for (StorageProvider p : StorageRegistry.discover(getClass().getClassLoader())) {
-      spec.commandLine().getOut().println(p.name() + " " + new TreeSet<>(p.schemes()));
+      out.println(p.name() + " " + new TreeSet<>(p.schemes()));
     }
-    spec.commandLine().getOut().flush();
+    out.flush();
     return Main.OK;
   }
 }

@@ -396,6 +396,15 @@ class CliTest {
     Run help = run(Map.of(), "export", "--help");
     assertThat(help.code()).isZero();
     assertThat(help.stdout()).contains("--prev_commit_id").contains("Exit codes");
+    Run helpCommand = run(Map.of(), "help", "export");
+    assertThat(helpCommand.code()).isZero();
+    assertThat(helpCommand.stdout()).isEqualTo(help.stdout());
+    Run overview = run(Map.of(), "-h");
+    assertThat(overview.code()).isZero();
+    assertThat(overview.stdout()).contains("Commands:").contains("emulator").contains("providers");
+    Run providers = run(Map.of(), "providers");
+    assertThat(providers.code()).isZero();
+    assertThat(providers.stdout()).contains("local [file, local]").contains("s3 [s3, s3a]");
   }
 
   @Test
