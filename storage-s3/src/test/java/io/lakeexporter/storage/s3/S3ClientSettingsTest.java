@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.storage.StorageSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,24 @@ class S3ClientSettingsTest {
         .isEqualTo(S3ClientSettings.forBucket(s, "another"));
     assertThat(S3ClientSettings.forBucket(s, "plain"))
         .isNotEqualTo(S3ClientSettings.forBucket(s, "special"));
+  }
+
+  @Test
+  void settingsAreEqualOnlyWhenEveryFieldIs() {
+    var base = new S3ClientSettings("http://e", "r", true, "AK", "SK", "T", "p");
+    assertThat(new S3ClientSettings("http://e", "r", true, "AK", "SK", "T", "p"))
+        .isEqualTo(base)
+        .hasSameHashCodeAs(base);
+    assertThat(
+            List.of(
+                new S3ClientSettings("http://x", "r", true, "AK", "SK", "T", "p"),
+                new S3ClientSettings("http://e", "x", true, "AK", "SK", "T", "p"),
+                new S3ClientSettings("http://e", "r", false, "AK", "SK", "T", "p"),
+                new S3ClientSettings("http://e", "r", true, "x", "SK", "T", "p"),
+                new S3ClientSettings("http://e", "r", true, "AK", "x", "T", "p"),
+                new S3ClientSettings("http://e", "r", true, "AK", "SK", "x", "p"),
+                new S3ClientSettings("http://e", "r", true, "AK", "SK", "T", "x")))
+        .allSatisfy(other -> assertThat(other).isNotEqualTo(base));
   }
 
   @Test
