@@ -12,14 +12,10 @@ import io.lakefs.clients.sdk.CommitsApi;
 import io.lakefs.clients.sdk.ObjectsApi;
 import io.lakefs.clients.sdk.RefsApi;
 import io.lakefs.clients.sdk.RepositoriesApi;
-import io.lakefs.clients.sdk.model.Commit;
-import io.lakefs.clients.sdk.model.Diff;
-import io.lakefs.clients.sdk.model.DiffList;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +26,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * The exporter's view of lakeFS, over the official {@code io.lakefs:sdk} client: resolve refs,
@@ -102,7 +99,8 @@ public final class LakeFsClient {
   public String resolveBranch(String repository, String branch) {
     Objects.requireNonNull(branch, "branch is null");
     try {
-      return branches.getBranch(repository, branch).execute().getCommitId();
+      byte[] answer = send(branches.getBranch(repository, branch).buildCall(null));
+      return read(answer, LakeFsAnswers::branchCommitId, "branch '" + branch + "'", repository);
     } catch (ApiException e) {
       throw translate(e, repository, "branch", branch);
     }
@@ -112,12 +110,8 @@ public final class LakeFsClient {
   public CommitInfo commit(String repository, String commitId) {
     Objects.requireNonNull(commitId, "commitId is null");
     try {
-      Commit c = commits.getCommit(repository, commitId).execute();
-      return new CommitInfo(
-          c.getId(),
-          c.getMessage() == null ? "" : c.getMessage(),
-          c.getCreationDate() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getCreationDate()),
-          c.getParents() == null ? List.of() : List.copyOf(c.getParents()));
+      byte[] answer = send(commits.getCommit(repository, commitId).buildCall(null));
+      return read(answer, LakeFsAnswers::commit, "commit '" + commitId + "'", repository);
     } catch (ApiException e) {
       throw translate(e, repository, "commit", commitId);
     }
@@ -163,8 +157,8 @@ public final class LakeFsClient {
     return Paged.stream(
         after -> {
           try {
-            ListingPage page =
-                read(
+            byte[] answer =
+                send(
                     objects
                         .listObjects(repository, ref)
                         .after(after)
@@ -173,8 +167,10 @@ public final class LakeFsClient {
                         .delimiter(delimiter == null || delimiter.isEmpty() ? null : delimiter)
                         .presign(presign)
                         .userMetadata(userMetadata)
-                        .buildCall(null),
-                    ListingPage.class);
+                        .buildCall(null));
+            ListingPage page =
+                read(
+                    answer, LakeFsAnswers::listingPage, "the listing of '" + ref + "'", repository);
             return new Paged.Page<>(page.entries(), page.hasMore(), page.nextOffset());
           } catch (ApiException e) {
             throw translate(e, repository, "ref", ref);
@@ -195,40 +191,19 @@ public final class LakeFsClient {
     return Paged.stream(
         after -> {
           try {
-            DiffList page =
-                refs.diffRefs(repository, leftRef, rightRef)
-                    .after(after)
-                    .amount(PAGE_SIZE)
-                    .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
-                    .type("two_dot")
-                    .execute();
-            var results = new ArrayList<DiffEntry>(page.getResults().size());
-            for (Diff d : page.getResults()) {
-              if (d.getPathType() != Diff.PathTypeEnum.OBJECT) {
-                continue;
-              }
-              DiffEntry.Type type =
-                  switch (d.getType()) {
-                    case ADDED -> DiffEntry.Type.ADDED;
-                    case REMOVED -> DiffEntry.Type.REMOVED;
-                    case CHANGED -> DiffEntry.Type.CHANGED;
-                    default ->
-                        throw new ExportException(
-                            "lakeFS diff of repository '"
-                                + repository
-                                + "' reported a '"
-                                + d.getType()
-                                + "' change to "
-                                + d.getPath()
-                                + ", which an export cannot apply");
-                  };
-              long size = d.getSizeBytes() == null ? 0 : d.getSizeBytes();
-              results.add(new DiffEntry(type, d.getPath(), size));
-            }
-            return new Paged.Page<>(
-                results,
-                Boolean.TRUE.equals(page.getPagination().getHasMore()),
-                page.getPagination().getNextOffset());
+            byte[] answer =
+                send(
+                    refs.diffRefs(repository, leftRef, rightRef)
+                        .after(after)
+                        .amount(PAGE_SIZE)
+                        .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                        .type("two_dot")
+                        .buildCall(null));
+            return read(
+                answer,
+                LakeFsAnswers::diffPage,
+                "the diff " + leftRef + ".." + rightRef,
+                repository);
           } catch (ApiException e) {
             throw translate(e, repository, "ref", leftRef + ".." + rightRef);
           }
@@ -243,13 +218,14 @@ public final class LakeFsClient {
   public ObjectEntry stat(String repository, String ref, String path, boolean presign)
       throws IOException {
     try {
-      return read(
+      byte[] answer =
+          send(
               objects
                   .statObject(repository, ref, path)
                   .presign(presign)
                   .userMetadata(true)
-                  .buildCall(null),
-              ListingPage.Stats.class)
+                  .buildCall(null));
+      return read(answer, LakeFsAnswers::objectStats, "object '" + path + "'", repository)
           .toEntry();
     } catch (ApiException e) {
       if (e.getCode() == 404) {
@@ -313,9 +289,48 @@ public final class LakeFsClient {
     }
   }
 
-  /** Sends a call the SDK built and reads its answer into {@code type}. */
-  private <T> T read(Call call, Class<T> type) throws ApiException {
-    return api.<T>execute(call, type).getData();
+  /**
+   * Sends a call the SDK built and returns the answer's body; fails as the SDK's own calls do: an
+   * {@link ApiException} with the status, headers and body, or with code 0 when lakeFS was not
+   * reached.
+   */
+  private static byte[] send(Call call) throws ApiException {
+    try (Response response = call.execute()) {
+      ResponseBody body = response.body();
+      if (!response.isSuccessful()) {
+        throw new ApiException(
+            response.message(),
+            response.code(),
+            response.headers().toMultimap(),
+            body == null ? null : body.string());
+      }
+      return body == null ? new byte[0] : body.bytes();
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
+  }
+
+  /** What reads an answer. */
+  private interface AnswerReader<T> {
+    T read(byte[] json) throws IOException;
+  }
+
+  /** Reads an answer; one that is not what the API promises is an error naming the request. */
+  private <T> T read(byte[] answer, AnswerReader<T> reader, String what, String repository) {
+    try {
+      return reader.read(answer);
+    } catch (IOException | IllegalStateException | NumberFormatException e) {
+      throw new ExportException(
+          "lakeFS at "
+              + config.apiUrl()
+              + " answered for "
+              + what
+              + " of repository '"
+              + repository
+              + "' with what the exporter cannot read: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**
