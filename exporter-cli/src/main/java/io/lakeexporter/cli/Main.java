@@ -136,7 +136,9 @@ public final class Main {
     Command command = commands.get(args.get(0));
     if (command == null || args.size() > 1) {
       return usageError(
-          SPEC, "'help' takes one command (" + names(commands) + "), not " + args, err);
+          SPEC,
+          "'help' takes one command (" + String.join(", ", commands.keySet()) + "), not " + args,
+          err);
     }
     out.print(Help.of(command.spec()));
     out.flush();

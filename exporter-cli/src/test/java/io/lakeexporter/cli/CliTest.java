@@ -328,6 +328,8 @@ class CliTest {
     assertUsage(
         run(Map.of(), "export", "--config=/no/such/file", "r", "d", "--branch=x"), "--config");
     assertUsage(run(Map.of(), "bogus-command"), "bogus-command");
+    assertUsage(run(Map.of(), "help", "bogus-command"), "'help' takes one command (export,");
+    assertUsage(run(Map.of(), "--bogus"), "Unknown option: '--bogus'");
     Run nothing = run(Map.of());
     assertThat(nothing.code()).isEqualTo(2);
     assertThat(nothing.stderr()).contains("Commands:").contains("export").contains("demo");
