@@ -109,7 +109,7 @@ final class LakeFsAnswers {
   /**
    * A {@code DiffList} page, objects only (common prefixes are left out).
    *
-   * @throws IllegalStateException for a change type an export cannot apply, e.g. {@code conflict}
+   * @throws UnappliableChange for a change type an export cannot apply, e.g. {@code conflict}
    */
   static Paged.Page<DiffEntry> diffPage(byte[] json) throws IOException {
     try (JsonReader in = reader(json)) {
@@ -165,11 +165,16 @@ final class LakeFsAnswers {
           case "added" -> DiffEntry.Type.ADDED;
           case "removed" -> DiffEntry.Type.REMOVED;
           case "changed" -> DiffEntry.Type.CHANGED;
-          default ->
-              throw new IllegalStateException(
-                  "a '" + type + "' change to " + path + ", which an export cannot apply");
+          default -> throw new UnappliableChange(type, path);
         };
     return new DiffEntry(kind, path, size == null ? 0 : size);
+  }
+
+  /** A change in a diff that is neither an addition, a removal nor a change of an object. */
+  static final class UnappliableChange extends RuntimeException {
+    UnappliableChange(String type, String path) {
+      super("a '" + type + "' change to " + path + ", which an export cannot apply");
+    }
   }
 
   private static ListingPage.Stats stats(JsonReader in) throws IOException {

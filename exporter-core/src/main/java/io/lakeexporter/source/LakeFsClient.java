@@ -204,6 +204,17 @@ public final class LakeFsClient {
                 LakeFsAnswers::diffPage,
                 "the diff " + leftRef + ".." + rightRef,
                 repository);
+          } catch (LakeFsAnswers.UnappliableChange e) {
+            throw new ExportException(
+                "lakeFS diff "
+                    + leftRef
+                    + ".."
+                    + rightRef
+                    + " of repository '"
+                    + repository
+                    + "' reports "
+                    + e.getMessage(),
+                e);
           } catch (ApiException e) {
             throw translate(e, repository, "ref", leftRef + ".." + rightRef);
           }

@@ -100,7 +100,7 @@ class LakeFsAnswersTest {
                     json(
                         "{'results': [{'type': 'conflict', 'path': 'x', 'path_type':"
                             + " 'object'}]}")))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(LakeFsAnswers.UnappliableChange.class)
         .hasMessageContaining("'conflict' change to x");
   }
 
