@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.ExportException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,26 +17,19 @@ class LakeFsClientAnswersTest {
 
   @BeforeEach
   void start() throws IOException {
-    lakeFs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    lakeFs.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            String json =
-                path.contains("/diff/")
-                    ? "{\"pagination\": {\"has_more\": false}, \"results\": [{\"type\": \"conflict\","
-                        + " \"path\": \"a/b\", \"path_type\": \"object\"}]}"
-                    : path.contains("/branches/")
-                        ? "{\"id\": \"main\"}"
-                        : "{\"results\": [{\"path\": \"a\", \"size_bytes\": \"many\"}]}";
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-          }
-        });
-    lakeFs.start();
+    lakeFs =
+        LoopbackServers.start(
+            exchange -> {
+              String path = exchange.getRequestURI().getRawPath();
+              String json =
+                  path.contains("/diff/")
+                      ? "{\"pagination\": {\"has_more\": false}, \"results\": [{\"type\":"
+                          + " \"conflict\", \"path\": \"a/b\", \"path_type\": \"object\"}]}"
+                      : path.contains("/branches/")
+                          ? "{\"id\": \"main\"}"
+                          : "{\"results\": [{\"path\": \"a\", \"size_bytes\": \"many\"}]}";
+              LoopbackServers.sendJson(exchange, json);
+            });
     client =
         LakeFsClient.create(
             LakeFsConfig.builder()

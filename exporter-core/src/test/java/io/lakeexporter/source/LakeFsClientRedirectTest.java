@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.ExportException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,34 +21,21 @@ class LakeFsClientRedirectTest {
 
   @BeforeEach
   void start() throws IOException {
-    lakeFs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    lakeFs.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            byte[] body =
-                "{\"id\":\"main\",\"commit_id\":\"c0ffee\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-          }
-        });
-    lakeFs.start();
-    front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    front.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            String target =
-                path.contains("/secure/")
-                    ? "https://lakefs.example.com" + path + "?X-Amz-Signature=s3cr3t"
-                    : "http://127.0.0.1:" + lakeFs.getAddress().getPort() + path;
-            exchange.getResponseHeaders().set("Location", target);
-            exchange.sendResponseHeaders(301, -1);
-          }
-        });
-    front.start();
+    lakeFs =
+        LoopbackServers.start(
+            exchange ->
+                LoopbackServers.sendJson(exchange, "{\"id\":\"main\",\"commit_id\":\"c0ffee\"}"));
+    front =
+        LoopbackServers.start(
+            exchange -> {
+              String path = exchange.getRequestURI().getRawPath();
+              String target =
+                  path.contains("/secure/")
+                      ? "https://lakefs.example.com" + path + "?X-Amz-Signature=s3cr3t"
+                      : "http://127.0.0.1:" + lakeFs.getAddress().getPort() + path;
+              exchange.getResponseHeaders().set("Location", target);
+              exchange.sendResponseHeaders(301, -1);
+            });
   }
 
   @AfterEach
