@@ -18,8 +18,9 @@ import java.util.Map;
  * records. Fields a newer lakeFS adds are skipped. No reflection: the JSON mapper's reflective
  * set-up for the SDK's models cost an export's start 40-60 ms before its first copy.
  *
- * <p>Malformed answers throw {@link IOException} or {@link IllegalStateException} (a value of the
- * wrong kind); the client names the request in its error.
+ * <p>Malformed answers throw {@link IOException}, {@link IllegalStateException} (a value of the
+ * wrong kind) or {@link NumberFormatException} (a number that is not one); the client names the
+ * request in its error.
  */
 final class LakeFsAnswers {
 
