@@ -1,6 +1,8 @@
 package io.lakeexporter.storage.azure;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.OkHttpClient;
 
 /**
  * One client per storage account, with the credentials its settings give, first found wins:
@@ -30,6 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AzureAccounts {
 
   private final StorageSettings settings;
+  // One HTTP client (one connection pool) for every account of the store, built here rather than
+  // found by the SDK: its default OkHttp client keeps Nagle's algorithm on.
+  private final HttpClient http =
+      new OkHttpAsyncHttpClientBuilder(
+              new OkHttpClient.Builder().socketFactory(NoDelaySockets.INSTANCE).build())
+          .build();
   private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
 
   AzureAccounts(StorageSettings settings) {
@@ -64,6 +73,7 @@ final class AzureAccounts {
     // source stream that broke cannot be replayed by the SDK anyway.
     var builder =
         new BlobServiceClientBuilder()
+            .httpClient(http)
             .retryOptions(
                 new RequestRetryOptions(
                     RetryPolicyType.EXPONENTIAL,
