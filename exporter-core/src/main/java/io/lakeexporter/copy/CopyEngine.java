@@ -8,6 +8,7 @@ import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.ServerSideCopyable;
+import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ public final class CopyEngine {
   private final ObjectStore destination;
   private final ExecutorService partPool;
   private final CopySettings settings;
+  private final boolean writesVerified;
   private final AtomicInteger multipartCopies = new AtomicInteger();
 
   /**
@@ -45,6 +47,7 @@ public final class CopyEngine {
     this.destination = Objects.requireNonNull(destination, "destination is null");
     this.partPool = Objects.requireNonNull(partPool, "partPool is null");
     this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.writesVerified = destination.capabilities().contains(StoreCapability.VERIFIED_WRITES);
   }
 
   /** The metadata a copy carries: the lakeFS content type and user metadata, and its checksum. */
@@ -82,7 +85,9 @@ public final class CopyEngine {
     long size = source.entry().size();
     ObjectMetadata metadata = metadataOf(source.entry());
     CopyStrategy strategy = strategyFor(source, target);
-    boolean verified = false;
+    // A server-side copy answers for itself; a write is checked unless the store's protocol proves
+    // it.
+    boolean verified = writesVerified;
     int attempts;
     switch (strategy) {
       case SERVER_SIDE -> {

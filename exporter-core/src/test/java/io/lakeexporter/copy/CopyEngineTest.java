@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -15,12 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,6 +178,98 @@ class CopyEngineTest {
                     new CopySource(entry("short", 200), Optional.empty(), reader("short")), target))
         .isInstanceOf(IOException.class);
     assertThat(dir.resolve("out3/short")).doesNotExist();
+  }
+
+  @Test
+  void aStoreWhoseWritesAreVerifiedIsNotAskedForTheSizeAgain() throws IOException {
+    byte[] data = sourceFile("trusted", 1000);
+    var destination = new StandIn(store, true, false);
+    var engine = new CopyEngine(destination, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out4/trusted"));
+    engine.copy(
+        new CopySource(entry("trusted", 1000), Optional.empty(), reader("trusted")), target);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+    assertThat(destination.stats).hasValue(0);
+  }
+
+  @Test
+  void otherStoresAreCheckedAndAWronglySizedCopyIsRemoved() throws IOException {
+    sourceFile("lossy", 1000);
+    var destination = new StandIn(store, false, true);
+    var engine = new CopyEngine(destination, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out5/lossy"));
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(entry("lossy", 1000), Optional.empty(), reader("lossy")),
+                    target))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("size check failed for " + target)
+        .hasMessageContaining("wrote 999 bytes, expected 1000");
+    assertThat(destination.stats).hasValue(1);
+    assertThat(dir.resolve("out5/lossy")).doesNotExist();
+  }
+
+  /**
+   * A store as a user might write one: the local store underneath, with or without its claim that
+   * writes are verified, and optionally dropping a write's last byte (a broken store).
+   */
+  private static final class StandIn implements ObjectStore {
+    final AtomicInteger stats = new AtomicInteger();
+    private final LocalFileStore local;
+    private final boolean claimsVerifiedWrites;
+    private final boolean dropsLastByte;
+
+    StandIn(LocalFileStore local, boolean claimsVerifiedWrites, boolean dropsLastByte) {
+      this.local = local;
+      this.claimsVerifiedWrites = claimsVerifiedWrites;
+      this.dropsLastByte = dropsLastByte;
+    }
+
+    @Override
+    public String name() {
+      return "stand-in";
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+      var capabilities = EnumSet.copyOf(local.capabilities());
+      if (!claimsVerifiedWrites) {
+        capabilities.remove(StoreCapability.VERIFIED_WRITES);
+      }
+      return capabilities;
+    }
+
+    @Override
+    public ObjectInfo stat(Location location) throws IOException {
+      stats.incrementAndGet();
+      return local.stat(location);
+    }
+
+    @Override
+    public InputStream read(Location location, long offset, long length) throws IOException {
+      return local.read(location, offset, length);
+    }
+
+    @Override
+    public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+        throws IOException {
+      long kept = dropsLastByte ? size - 1 : size;
+      local.write(location, new ByteArrayInputStream(data.readNBytes((int) kept)), kept, metadata);
+    }
+
+    @Override
+    public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
+      return local.delete(locations);
+    }
+
+    @Override
+    public Stream<ObjectInfo> list(Location prefix) throws IOException {
+      return local.list(prefix);
+    }
+
+    @Override
+    public void close() throws IOException {}
   }
 
   @Test

@@ -81,7 +81,12 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
 
   @Override
   public Set<StoreCapability> capabilities() {
-    return Set.of(StoreCapability.WRITE, StoreCapability.DELETE, StoreCapability.LIST);
+    // Bytes are counted before a file is moved into place, and every part checks its length.
+    return Set.of(
+        StoreCapability.WRITE,
+        StoreCapability.DELETE,
+        StoreCapability.LIST,
+        StoreCapability.VERIFIED_WRITES);
   }
 
   /**

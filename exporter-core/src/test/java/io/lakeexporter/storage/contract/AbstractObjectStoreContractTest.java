@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -232,6 +233,26 @@ public abstract class AbstractObjectStoreContractTest {
                         at("short"), new ByteArrayInputStream(data), 2_000, ObjectMetadata.EMPTY))
         .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> store().stat(at("short"))).isInstanceOf(FileNotFoundException.class);
+  }
+
+  @Test
+  void aWriteLongerThanDeclaredNeverLeavesAnotherSize() throws IOException {
+    if (!can(StoreCapability.WRITE)) {
+      assertWriteRefused();
+      return;
+    }
+    byte[] data = randomBytes(2_000, 6);
+    assertThatThrownBy(
+            () ->
+                store()
+                    .write(at("long"), new ByteArrayInputStream(data), 1_000, ObjectMetadata.EMPTY))
+        .isInstanceOf(IOException.class);
+    // Some protocols have stored the declared bytes before the surplus shows; never the surplus.
+    try {
+      assertThat(readAll(at("long"))).isEqualTo(Arrays.copyOf(data, 1_000));
+    } catch (FileNotFoundException nothingVisible) {
+      // as good
+    }
   }
 
   @Test

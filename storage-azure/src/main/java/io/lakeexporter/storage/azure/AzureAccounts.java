@@ -4,6 +4,7 @@ import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -40,6 +41,7 @@ final class AzureAccounts {
               new OkHttpClient.Builder().socketFactory(NoDelaySockets.INSTANCE).build())
           .build();
   private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
 
   AzureAccounts(StorageSettings settings) {
     this.settings = settings;
@@ -66,6 +68,12 @@ final class AzureAccounts {
 
   BlobServiceClient client(String account) {
     return clients.computeIfAbsent(account, this::build);
+  }
+
+  /** Kept per container: building a container client parses and encodes its URL every time. */
+  BlobContainerClient container(String account, String container) {
+    return containers.computeIfAbsent(
+        account + '/' + container, k -> client(account).getBlobContainerClient(container));
   }
 
   private BlobServiceClient build(String account) {

@@ -111,7 +111,9 @@ public final class AzureBlobStore
         StoreCapability.WRITE,
         StoreCapability.DELETE,
         StoreCapability.LIST,
-        StoreCapability.METADATA);
+        StoreCapability.METADATA,
+        // every Put Blob and Put Block declares its Content-Length; Azure refuses another length
+        StoreCapability.VERIFIED_WRITES);
   }
 
   /** Copies by Copy Blob From URL and by Put Block From URL: how copies travelled. */
@@ -125,7 +127,7 @@ public final class AzureBlobStore
   }
 
   private BlobContainerClient container(BlobRef ref) {
-    return accounts.client(ref.account()).getBlobContainerClient(ref.container());
+    return accounts.container(ref.account(), ref.container());
   }
 
   private BlobClient blob(BlobRef ref) {

@@ -102,7 +102,9 @@ public final class GcsObjectStore
         StoreCapability.WRITE,
         StoreCapability.DELETE,
         StoreCapability.LIST,
-        StoreCapability.METADATA);
+        StoreCapability.METADATA,
+        // the CRC32C GCS reports for every write is compared with the bytes sent
+        StoreCapability.VERIFIED_WRITES);
   }
 
   String projectId() {

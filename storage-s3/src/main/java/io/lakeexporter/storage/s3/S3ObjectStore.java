@@ -100,7 +100,9 @@ public final class S3ObjectStore
         StoreCapability.WRITE,
         StoreCapability.DELETE,
         StoreCapability.LIST,
-        StoreCapability.METADATA);
+        StoreCapability.METADATA,
+        // every PUT and part declares its Content-Length; S3 refuses a body of another length
+        StoreCapability.VERIFIED_WRITES);
   }
 
   /** Server-side copies done by CopyObject and by UploadPartCopy: how a copy travelled. */
