@@ -85,8 +85,7 @@ public final class CopyEngine {
     long size = source.entry().size();
     ObjectMetadata metadata = metadataOf(source.entry());
     CopyStrategy strategy = strategyFor(source, target);
-    // A server-side copy answers for itself; a write is checked unless the store's protocol proves
-    // it.
+    // A server-side copy answers for itself; a write is checked unless the store proves it.
     boolean verified = writesVerified;
     int attempts;
     switch (strategy) {

@@ -14,11 +14,13 @@ public enum StoreCapability {
   /** Content type and user metadata survive a write and come back from stat. */
   METADATA,
   /**
-   * A write, or a multipart upload's completion, that returns holds exactly the declared size,
-   * proven by the store's own protocol: every request declares its length and the service refuses a
-   * body of any other (the store reads its source through {@link ExactLengthInputStream}). The copy
-   * engine then trusts the write instead of asking for the object's size afterwards, which costs a
-   * request per object. A store without it is checked with {@link ObjectStore#stat}.
+   * A write, or a multipart upload's completion, that returns holds exactly the declared size, and
+   * the store itself has made sure of it: every request declares its length and the service refuses
+   * a body of any other, or the store compares a checksum the service reports, or it counts the
+   * bytes before a file is moved into place (sources are read through {@link
+   * ExactLengthInputStream}). The copy engine then trusts the write instead of asking for the
+   * object's size afterwards, which costs a request per object; a store without it is checked with
+   * {@link ObjectStore#stat}.
    */
   VERIFIED_WRITES
 }

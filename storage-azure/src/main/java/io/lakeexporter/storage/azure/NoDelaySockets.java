@@ -7,10 +7,11 @@ import java.net.Socket;
 import javax.net.SocketFactory;
 
 /**
- * Plain sockets with Nagle's algorithm off. OkHttp leaves it on, and writes a request with a body
- * as its head and then the body in 8 KiB pieces: with Nagle, the pieces after the first wait for
- * the server's acknowledgement of it, which the server delays (up to 40 ms on Linux) because it has
- * nothing to answer yet. Every Put Blob and Put Block paid that wait.
+ * Plain sockets with Nagle's algorithm off. OkHttp never turns it off, so the part of a request
+ * written after its head (a Put Blob's or Put Block's body) can wait for the server to acknowledge
+ * the head, which the server delays (up to 40 ms on Linux) since it has nothing to answer yet.
+ * Measured: 2,000 small uploads to Azurite at 16 at a time took 18.9 s with it on, 7.8-10.2 s off.
+ * TLS sockets are layered over these, so they inherit the setting.
  */
 final class NoDelaySockets extends SocketFactory {
 
