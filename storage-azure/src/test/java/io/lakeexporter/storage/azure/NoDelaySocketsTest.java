@@ -1,8 +1,10 @@
 package io.lakeexporter.storage.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -32,5 +34,16 @@ class NoDelaySocketsTest {
         assertThat(byNameFrom.getLocalAddress()).isEqualTo(loopback);
       }
     }
+  }
+
+  @Test
+  void aRefusedConnectionIsAnError() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    int closedPort;
+    try (ServerSocket gone = new ServerSocket(0, 1, loopback)) {
+      closedPort = gone.getLocalPort();
+    }
+    assertThatThrownBy(() -> NoDelaySockets.INSTANCE.createSocket(loopback, closedPort))
+        .isInstanceOf(ConnectException.class);
   }
 }
