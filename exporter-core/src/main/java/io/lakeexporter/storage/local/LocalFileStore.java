@@ -44,6 +44,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -395,6 +396,16 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     private final long size;
     private final long partSize;
 
+    /**
+     * Held for each write into the file. Linux serializes buffered writes to one file anyway (the
+     * inode's lock, on tmpfs, ext4 and XFS alike), but a thread that finds it taken spins on a CPU
+     * until the holder is done: two part threads per file, 2 GiB from S3Proxy into tmpfs on two
+     * cores, spent 0.24 s of the export's 3.1 s of CPU (perf) in that wait. Waiting here parks the
+     * thread instead (that wait fell to nothing, the writes' CPU from 1.74 s to 1.58 s), and its
+     * socket keeps filling meanwhile.
+     */
+    private final ReentrantLock writes = new ReentrantLock();
+
     LocalMultipartUpload(
         Location location, Path target, String uploadId, long size, long partSize) {
       this.location = location;
@@ -482,10 +493,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       while ((n = data.readNBytes(buffer, 0, (int) Math.min(buffer.length, end - position + 1)))
           > 0) {
         requireWithin(partNumber, position + n, end);
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-        while (chunk.hasRemaining()) {
-          position += out.write(chunk, position);
-        }
+        position = writeAt(out, ByteBuffer.wrap(buffer, 0, n), position);
       }
       return position;
     }
@@ -507,11 +515,22 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
         }
         buffer.flip();
         requireWithin(partNumber, position + buffer.remaining(), end);
-        while (buffer.hasRemaining()) {
-          position += out.write(buffer, position);
-        }
+        position = writeAt(out, buffer, position);
       }
       return position;
+    }
+
+    /** Writes all of {@code chunk} at {@code position}; returns the position after it. */
+    private long writeAt(FileChannel out, ByteBuffer chunk, long position) throws IOException {
+      writes.lock();
+      try {
+        while (chunk.hasRemaining()) {
+          position += out.write(chunk, position);
+        }
+        return position;
+      } finally {
+        writes.unlock();
+      }
     }
 
     private void requireWithin(int partNumber, long reached, long end) throws IOException {

@@ -83,6 +83,31 @@ class SigV4Test {
   }
 
   @Test
+  void aCachedSigningKeyServesOnlyTheCredentialsItWasDerivedFrom() {
+    var signer = new SigV4("eu-west-3", "s3");
+    String first = authorization(signer, new SigV4.Credentials("AKID", "secret-1", ""));
+    assertThat(authorization(signer, new SigV4.Credentials("AKID", "secret-1", "")))
+        .isEqualTo(first);
+    assertThat(authorization(signer, new SigV4.Credentials("AKID", "secret-2", "")))
+        .isNotEqualTo(first)
+        .isEqualTo(
+            authorization(
+                new SigV4("eu-west-3", "s3"), new SigV4.Credentials("AKID", "secret-2", "")));
+    assertThat(new SigV4.Credentials("AKID", "secret-1", "token"))
+        .isEqualTo(new SigV4.Credentials("AKID", "secret-1", "token"))
+        .hasSameHashCodeAs(new SigV4.Credentials("AKID", "secret-1", "token"))
+        .isNotEqualTo(new SigV4.Credentials("AKID", "secret-1", "other"))
+        .isNotEqualTo(new SigV4.Credentials("AKID2", "secret-1", "token"));
+  }
+
+  private static String authorization(SigV4 signer, SigV4.Credentials credentials) {
+    var headers = new TreeMap<String, String>();
+    headers.put("host", "127.0.0.1:9000");
+    signer.sign("GET", "/b/k", "", headers, SigV4.EMPTY_PAYLOAD_SHA256, credentials, NOW);
+    return headers.get("authorization");
+  }
+
+  @Test
   void credentialsNeverPrintTheSecret() {
     assertThat(new SigV4.Credentials("AKID", "s3cr3t", "t0ken").toString())
         .contains("AKID")
