@@ -92,6 +92,41 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Test
+  void partsOfOneUploadWrittenByManyThreadsAtOnceLandInPlace() throws Exception {
+    // Parts several write buffers long, from eight threads, half of them read as channels: each
+    // part's writes interleave with the others' on the one file and must still land at its offset.
+    int partSize = 200_000;
+    int partCount = 16;
+    byte[] data = randomBytes(partSize * partCount - 777, 13);
+    Location target = at("threads/obj.bin");
+    var upload = store.startMultipart(target, data.length, partSize, ObjectMetadata.EMPTY);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var futures =
+          new java.util.ArrayList<
+              java.util.concurrent.Future<io.lakeexporter.storage.UploadedPart>>();
+      for (int i = 0; i < partCount; i++) {
+        int number = i + 1;
+        int offset = i * partSize;
+        int length = Math.min(partSize, data.length - offset);
+        futures.add(
+            pool.submit(
+                () ->
+                    upload.writePart(
+                        number, source(number % 2 == 0, data, offset, length), length)));
+      }
+      var parts = new java.util.ArrayList<io.lakeexporter.storage.UploadedPart>();
+      for (var future : futures) {
+        parts.add(future.get());
+      }
+      upload.complete(parts);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+  }
+
+  @Test
   void deletesLeaveNoEmptyDirectoriesBelowTheRoot() throws IOException {
     Path rootDir = root().toPath();
     for (String key : List.of("t/date=1/p0", "t/date=1/p1", "t/date=2/p0", "t/_SUCCESS", "x/y/z")) {
