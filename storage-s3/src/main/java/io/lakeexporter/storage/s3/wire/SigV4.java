@@ -213,8 +213,8 @@ public final class SigV4 {
   /**
    * What a request is signed with; {@link #toString()} leaves the secret and token out. Equality is
    * written out, not the record's generated one: that one is linked through method handles on its
-   * first call, which the part threads of a large export reached in their second request and waited
-   * 100-140 ms for (class-loading log: ~100 lambda forms spun mid-transfer).
+   * first call, which the part threads of a large export reached in their second request (a
+   * class-loading log showed ~100 lambda forms spun over 137 ms, mid-transfer).
    */
   public record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
     @Override
