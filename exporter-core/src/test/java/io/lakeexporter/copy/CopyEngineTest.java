@@ -12,6 +12,7 @@ import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,24 +90,35 @@ class CopyEngineTest {
   }
 
   @Test
-  void largeObjectsGoInParallelParts() throws IOException {
-    int size = 1_000_000;
+  void largeObjectsGoInParallelPartsReadThroughOneRequestPerThread() throws IOException {
+    int size = 1_000_000; // 16 parts of 64 KiB, the last one short
     byte[] data = sourceFile("large", size);
-    var engine = new CopyEngine(store, parts, settings);
-    Location target = Location.ofPath(dir.resolve("out/large"));
-    var reads = new AtomicInteger();
-    SourceReader counting =
-        (offset, length) -> {
-          reads.incrementAndGet();
-          return reader("large").open(offset, length);
-        };
-    CopyResult r =
-        engine.copy(new CopySource(entry("large", size), Optional.empty(), counting), target);
-    assertThat(r.strategy()).isEqualTo(CopyStrategy.PARALLEL_PARTS);
-    assertThat(reads).hasValue((size + 65535) / 65536);
-    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
-    try (var files = Files.list(dir.resolve("out"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("large");
+    ExecutorService twoThreads = Executors.newFixedThreadPool(2);
+    try {
+      var engine = new CopyEngine(store, twoThreads, settings);
+      Location target = Location.ofPath(dir.resolve("out/large"));
+      var reads = new CopyOnWriteArrayList<List<Long>>();
+      SourceReader counting =
+          (offset, length) -> {
+            reads.add(List.of(offset, length));
+            return reader("large").open(offset, length);
+          };
+      CopyResult r =
+          engine.copy(new CopySource(entry("large", size), Optional.empty(), counting), target);
+      assertThat(r.strategy()).isEqualTo(CopyStrategy.PARALLEL_PARTS);
+      // The first span splits before it reads: it keeps parts 1-8, a second span takes 9-16.
+      assertThat(reads.subList(0, 2))
+          .containsExactlyInAnyOrder(
+              List.of(0L, 8L * 65536), List.of(8L * 65536, size - 8L * 65536));
+      // When one of them ends first, the other may hand it parts it has not begun: a few more
+      // reads, each from a part's first byte, but at most one for every two parts.
+      assertThat(reads).hasSizeLessThanOrEqualTo(8).allMatch(read -> read.get(0) % 65536 == 0);
+      assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+      try (var files = Files.list(dir.resolve("out"))) {
+        assertThat(files.map(p -> p.getFileName().toString())).containsExactly("large");
+      }
+    } finally {
+      twoThreads.shutdownNow();
     }
   }
 
@@ -127,13 +140,22 @@ class CopyEngineTest {
     sourceFile("flaky", size);
     var engine = new CopyEngine(store, parts, settings);
     Location target = Location.ofPath(dir.resolve("out2/flaky"));
+    // Every read of the source breaks once it reaches 128 KiB into the object.
     SourceReader broken =
-        (offset, length) -> {
-          if (offset >= 128 * 1024) {
-            throw new IOException("source connection reset");
-          }
-          return reader("flaky").open(offset, length);
-        };
+        (offset, length) ->
+            new FilterInputStream(reader("flaky").open(offset, length)) {
+              private long position = offset;
+
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (position + len > 128 * 1024) {
+                  throw new IOException("source connection reset");
+                }
+                int n = super.read(b, off, len);
+                position += Math.max(n, 0);
+                return n;
+              }
+            };
     assertThatThrownBy(
             () ->
                 engine.copy(new CopySource(entry("flaky", size), Optional.empty(), broken), target))
