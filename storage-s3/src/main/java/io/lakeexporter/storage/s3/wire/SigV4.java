@@ -9,14 +9,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AWS Signature Version 4 for requests with no body or a body in memory, as S3 verifies them:
  * header-based, path segments encoded once (S3 does not double-encode), the payload hash sent as
  * {@code x-amz-content-sha256}. The derived signing key is kept for the day it belongs to, and each
- * thread keeps its own MAC and digest, so a signature costs two hashes and one HMAC.
+ * thread keeps its own HMAC and digest, so a signature costs two hashes and one HMAC.
  */
 public final class SigV4 {
 
@@ -27,8 +25,7 @@ public final class SigV4 {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
-  private static final ThreadLocal<KeyedMac> MACS =
-      ThreadLocal.withInitial(() -> new KeyedMac(newMac()));
+  private static final ThreadLocal<HmacSha256> MACS = ThreadLocal.withInitial(HmacSha256::new);
   private static final ThreadLocal<MessageDigest> DIGESTS =
       ThreadLocal.withInitial(SigV4::newDigest);
 
@@ -133,27 +130,7 @@ public final class SigV4 {
   }
 
   private static byte[] hmac(byte[] key, String data) {
-    KeyedMac keyed = MACS.get();
-    // doFinal leaves a MAC ready for its key again: only a new key (once a day) needs an init.
-    if (keyed.key != key) {
-      try {
-        keyed.mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 refused its key", e);
-      }
-      keyed.key = key;
-    }
-    return keyed.mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A thread's MAC and the key (by identity) it was last initialised with. */
-  private static final class KeyedMac {
-    final Mac mac;
-    byte[] key;
-
-    KeyedMac(Mac mac) {
-      this.mac = mac;
-    }
+    return MACS.get().mac(key, data.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code x-amz-date} for {@code now}, formatted once per second. */
@@ -192,14 +169,6 @@ public final class SigV4 {
       }
     }
     return out.toString();
-  }
-
-  private static Mac newMac() {
-    try {
-      return Mac.getInstance("HmacSHA256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no HmacSHA256", e);
-    }
   }
 
   private static MessageDigest newDigest() {
