@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies one object by the cheapest correct way the destination allows: server-side when the store
  * can take the source as it is, parallel parts for large objects (read through {@link SpanCopy}'s
- * spans, one ranged read for a run of parts), one stream otherwise.
- * Every copy is checked for size afterwards; transient faults are retried; a failed copy leaves
- * nothing at the destination (stores write atomically, multipart uploads are aborted).
+ * spans, one ranged read for a run of parts), one stream otherwise. Every copy is checked for size
+ * afterwards; transient faults are retried; a failed copy leaves nothing at the destination (stores
+ * write atomically, multipart uploads are aborted).
  */
 public final class CopyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(CopyEngine.class);

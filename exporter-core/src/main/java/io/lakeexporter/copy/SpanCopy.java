@@ -23,9 +23,9 @@ import java.util.function.IntPredicate;
  *
  * <p>Why spans: every ranged request costs both sides a request's work (and on S3, a request's
  * price). Eight objects of 256 MiB from S3Proxy into a local directory on 2 cores took 128 GETs
- * with one per 16 MiB part, 0.84-0.91x rclone's MiB/s; through spans 16-19 GETs, 0.94-1.06x. The
- * parts keep the size the destination's layout asked for (an S3 ETag depends on it): only the
- * reads are fewer.
+ * with one per 16 MiB part, 0.84-0.91x rclone's MiB/s; through spans 16-19 GETs, 0.94-1.04x. The
+ * parts keep the size the destination's layout asked for (an S3 ETag depends on it): only the reads
+ * are fewer.
  *
  * <p>A part that fails is retried from its own first byte through a new request. The first failure
  * stops the other spans at their next part; {@link #run} returns once every span has stopped, so
