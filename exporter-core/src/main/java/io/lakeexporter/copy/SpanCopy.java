@@ -5,7 +5,6 @@ import io.lakeexporter.storage.UploadedPart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -93,7 +92,7 @@ final class SpanCopy {
       if (failure != null) {
         throw rethrown(failure);
       }
-      return new RetryPolicy.Result<>(Arrays.asList(parts.clone()), attempts);
+      return new RetryPolicy.Result<>(List.of(parts), attempts);
     }
   }
 

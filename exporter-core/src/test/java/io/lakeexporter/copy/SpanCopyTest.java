@@ -10,13 +10,16 @@ import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.UploadedPart;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -174,7 +177,7 @@ class SpanCopyTest {
           public UploadedPart writePart(int partNumber, InputStream in, long length)
               throws IOException {
             byte[] bytes = in.readNBytes((int) length - 1);
-            byte[] padded = java.util.Arrays.copyOf(bytes, (int) length);
+            byte[] padded = Arrays.copyOf(bytes, (int) length);
             return local.writePart(partNumber, new ByteArrayInputStream(padded), length);
           }
         };
@@ -201,7 +204,7 @@ class SpanCopyTest {
               writes.incrementAndGet();
               return local.writePart(partNumber, in, length);
             } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException();
+              throw new InterruptedIOException();
             } finally {
               writing.decrementAndGet();
             }
@@ -211,7 +214,7 @@ class SpanCopyTest {
     SourceReader reader =
         (offset, length) -> {
           if (offset > 0) {
-            throw new java.io.FileNotFoundException("source vanished at " + offset);
+            throw new FileNotFoundException("source vanished at " + offset);
           }
           return open(offset, length);
         };
@@ -223,7 +226,7 @@ class SpanCopyTest {
                 overlapAtReturn.set(writing.get());
               }
             })
-        .isInstanceOf(java.io.FileNotFoundException.class)
+        .isInstanceOf(FileNotFoundException.class)
         .hasMessageContaining("source vanished");
     assertThat(overlapAtReturn).hasValue(0);
     assertThat(writes.get()).isLessThan(16);
