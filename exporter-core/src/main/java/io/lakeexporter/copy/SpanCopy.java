@@ -1,6 +1,7 @@
 package io.lakeexporter.copy;
 
 import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.PartSlice;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.IOException;
 import java.io.InputStream;

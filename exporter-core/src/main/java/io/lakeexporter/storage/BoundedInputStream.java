@@ -4,18 +4,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads at most a fixed number of bytes from another stream. */
+/**
+ * Reads at most a fixed number of bytes from another stream, and closes it when closed; {@link
+ * PartSlice} is the view that leaves the stream open for what follows.
+ */
 public final class BoundedInputStream extends FilterInputStream {
-
-  /**
-   * A view of {@code in} that leaves it open when closed: a part of a stream others go on reading.
-   */
-  public static InputStream unclosable(InputStream in) {
-    return new FilterInputStream(in) {
-      @Override
-      public void close() {}
-    };
-  }
 
   private long remaining;
 

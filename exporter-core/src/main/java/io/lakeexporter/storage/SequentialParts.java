@@ -32,8 +32,7 @@ public final class SequentialParts {
       long offset = 0;
       for (int number = 1; offset < size; number++) {
         long length = Math.min(partSize, size - offset);
-        InputStream part = new BoundedInputStream(BoundedInputStream.unclosable(exact), length);
-        parts.add(upload.writePart(number, part, length));
+        parts.add(upload.writePart(number, PartSlice.of(exact, length), length));
         offset += length;
       }
       if (exact.read() >= 0) {

@@ -1,4 +1,4 @@
-package io.lakeexporter.copy;
+package io.lakeexporter.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,14 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * The next bytes of a span's response that make one part: it ends where the part does, closing it
- * leaves the response open for the parts after it, and it is a channel when the response is one, so
- * that a store reading channels through a direct buffer (the local one) still does.
+ * The next bytes of a stream that make one part, when the stream goes on with the parts after it (a
+ * large write cut into parts, a ranged read that covers several): it ends where the part does,
+ * closing it leaves the stream open, and it is a channel when the stream is one, so that a store
+ * reading channels through a direct buffer (the local one) still does.
  */
-sealed class PartSlice extends InputStream permits PartSlice.ChannelSlice {
+public sealed class PartSlice extends InputStream permits PartSlice.ChannelSlice {
 
   /** A slice of the next {@code length} bytes of {@code in}. */
-  static PartSlice of(InputStream in, long length) {
+  public static PartSlice of(InputStream in, long length) {
     return in instanceof ReadableByteChannel channel
         ? new ChannelSlice(in, channel, length)
         : new PartSlice(in, length);
@@ -28,7 +29,7 @@ sealed class PartSlice extends InputStream permits PartSlice.ChannelSlice {
   }
 
   /** Bytes of the part not read yet: a store that returns before reading them all left some. */
-  final long remaining() {
+  public final long remaining() {
     return remaining;
   }
 
@@ -64,11 +65,11 @@ sealed class PartSlice extends InputStream permits PartSlice.ChannelSlice {
     return (int) Math.min(in.available(), remaining);
   }
 
-  /** Leaves the response open: the span reads its next part from it. */
+  /** Leaves the stream open: the next part is read from it. */
   @Override
   public void close() {}
 
-  static final class ChannelSlice extends PartSlice implements ReadableByteChannel {
+  public static final class ChannelSlice extends PartSlice implements ReadableByteChannel {
     private final ReadableByteChannel channel;
     private boolean open = true;
 
