@@ -1,6 +1,5 @@
 package io.lakeexporter.storage.s3.wire;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 
 /**
@@ -20,12 +19,11 @@ final class HmacSha256 {
   /** The key the pads were made from, by identity: a new key comes once a day. */
   private byte[] key;
 
-  HmacSha256() {
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
+  /**
+   * @param digest a SHA-256 digest this HMAC alone uses
+   */
+  HmacSha256(MessageDigest digest) {
+    this.digest = digest;
   }
 
   byte[] mac(byte[] key, byte[] data) {

@@ -25,7 +25,8 @@ public final class SigV4 {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
-  private static final ThreadLocal<HmacSha256> MACS = ThreadLocal.withInitial(HmacSha256::new);
+  private static final ThreadLocal<HmacSha256> MACS =
+      ThreadLocal.withInitial(() -> new HmacSha256(newDigest()));
   private static final ThreadLocal<MessageDigest> DIGESTS =
       ThreadLocal.withInitial(SigV4::newDigest);
 
