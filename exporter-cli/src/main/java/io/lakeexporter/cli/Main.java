@@ -43,6 +43,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    StartupWarmUp.begin();
     var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(
