@@ -107,7 +107,15 @@ public final class BenchmarkMain {
   }
 
   /** A scenario before its dataset exists. */
-  private record Planned(String kind, Side from, Side to) {}
+  private record Planned(String kind, Side from, Side to) {
+    String id() {
+      return kind + " " + from.label + " -> " + to.label;
+    }
+
+    boolean usesAzure() {
+      return from == Side.AZURE || to == Side.AZURE;
+    }
+  }
 
   /** Every scenario, in the order they run. */
   private static final List<Planned> PLAN =
@@ -187,7 +195,8 @@ public final class BenchmarkMain {
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
             + " checked afterwards (objects and bytes); S3Proxy (filesystem), Azurite (in memory)"
             + " and the lakeFS emulator on the same machine");
-    try (Workspace ws = Workspace.start(work)) {
+    boolean withAzure = PLAN.stream().anyMatch(p -> p.usesAzure() && selection.wants(p.id()));
+    try (Workspace ws = Workspace.start(work, withAzure)) {
       var context = new Context(root, harnessClasspath, ws, profile);
       var tools =
           List.<Tool>of(
@@ -207,7 +216,7 @@ public final class BenchmarkMain {
       for (var planned : PLAN) {
         String kind = planned.kind();
         Side from = planned.from();
-        String id = kind + " " + from.label + " -> " + planned.to().label;
+        String id = planned.id();
         if (!selection.wants(id)) {
           continue;
         }

@@ -27,8 +27,9 @@ import java.util.Map;
 
 /**
  * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk,
- * Azurite in memory, and the lakeFS emulator in this JVM. Every tool reads and writes the same
- * places through them.
+ * Azurite in memory (only when a scenario writes to Azure: node still starts up for half a minute
+ * after it answers, CPU the first runs of other scenarios would share), and the lakeFS emulator in
+ * this JVM. Every tool reads and writes the same places through them.
  */
 final class Workspace implements AutoCloseable {
 
@@ -38,7 +39,10 @@ final class Workspace implements AutoCloseable {
   final Path dir;
   final Path localRoot;
   final S3ProxyServer s3;
-  final AzuriteServer azurite;
+
+  /** Null when no scenario of the run uses Azure; {@link #azurite()} says so. */
+  private final AzuriteServer azurite;
+
   final Map<String, String> storageSettings;
   final StorageRegistry storage;
   final LakeFsEmulator emulator;
@@ -51,7 +55,9 @@ final class Workspace implements AutoCloseable {
     var settings = new LinkedHashMap<String, String>();
     settings.put(LocalStorageProvider.BLOCKSTORE_PATH_KEY, localRoot.toString());
     settings.putAll(s3.settings().asMap());
-    settings.putAll(azurite.settings().asMap());
+    if (azurite != null) {
+      settings.putAll(azurite.settings().asMap());
+    }
     this.storageSettings = Map.copyOf(settings);
     this.storage = StorageRegistry.discover(StorageSettings.of(storageSettings));
     this.emulator = LakeFsEmulator.builder().storage(storage).start();
@@ -59,11 +65,11 @@ final class Workspace implements AutoCloseable {
     s3.createBucket(DESTINATION_BUCKET);
   }
 
-  static Workspace start(Path dir) throws IOException {
+  static Workspace start(Path dir, boolean withAzure) throws IOException {
     Files.createDirectories(dir);
     S3ProxyServer s3 = S3ProxyServer.start();
     try {
-      return new Workspace(dir, s3, AzuriteServer.start());
+      return new Workspace(dir, s3, withAzure ? AzuriteServer.start() : null);
     } catch (IOException | RuntimeException e) {
       s3.close();
       throw e;
@@ -75,7 +81,7 @@ final class Workspace implements AutoCloseable {
     return switch (place.side()) {
       case LOCAL -> Location.parse("local://" + place.path());
       case S3 -> Location.parse("s3://" + place.path());
-      case AZURE -> Location.parse(azurite.location(place.container(), place.prefix()));
+      case AZURE -> Location.parse(azurite().location(place.container(), place.prefix()));
     };
   }
 
@@ -91,7 +97,7 @@ final class Workspace implements AutoCloseable {
     switch (place.side()) {
       case LOCAL -> Files.createDirectories(localPath(place));
       case S3 -> s3.createBucket(place.container());
-      case AZURE -> azurite.createContainer(place.container());
+      case AZURE -> azurite().createContainer(place.container());
     }
   }
 
@@ -145,9 +151,16 @@ final class Workspace implements AutoCloseable {
     return container.getBlobContainerUrl() + "?" + sas;
   }
 
+  private AzuriteServer azurite() {
+    if (azurite == null) {
+      throw new IllegalStateException("Azurite was not started: no selected scenario uses Azure");
+    }
+    return azurite;
+  }
+
   private BlobServiceClient blobService() {
     return new BlobServiceClientBuilder()
-        .endpoint(azurite.accountEndpoint())
+        .endpoint(azurite().accountEndpoint())
         .credential(new StorageSharedKeyCredential(AzuriteServer.ACCOUNT, AzuriteServer.KEY))
         .buildClient();
   }
@@ -190,7 +203,9 @@ final class Workspace implements AutoCloseable {
       emulator.close();
       storage.close();
     } finally {
-      azurite.close();
+      if (azurite != null) {
+        azurite.close();
+      }
       s3.close();
     }
   }
