@@ -182,6 +182,7 @@ public final class BenchmarkMain {
     environment.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
     environment.put("rclone", PeerInstall.version(rclone, "version"));
     environment.put("aws", PeerInstall.version(aws, "--version"));
+    boolean withAzure = PLAN.stream().anyMatch(p -> p.usesAzure() && selection.wants(p.id()));
     environment.put(
         "method",
         "every tool moves "
@@ -193,9 +194,9 @@ public final class BenchmarkMain {
             + " unrecorded warm-up run(s) of every tool,"
             + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
-            + " checked afterwards (objects and bytes); S3Proxy (filesystem), Azurite (in memory)"
-            + " and the lakeFS emulator on the same machine");
-    boolean withAzure = PLAN.stream().anyMatch(p -> p.usesAzure() && selection.wants(p.id()));
+            + " checked afterwards (objects and bytes); S3Proxy (filesystem), "
+            + (withAzure ? "Azurite (in memory) " : "")
+            + "and the lakeFS emulator on the same machine");
     try (Workspace ws = Workspace.start(work, withAzure)) {
       var context = new Context(root, harnessClasspath, ws, profile);
       var tools =
