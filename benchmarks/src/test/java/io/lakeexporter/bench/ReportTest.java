@@ -1,0 +1,61 @@
+package io.lakeexporter.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+  private static final Workspace.Contents SMALL = new Workspace.Contents(20_000, 700_000_000L);
+  private static final Scenario SMALL_S3_TO_S3 =
+      new Scenario(
+          new Dataset(
+              "small", "small", new Place(Side.S3, "src/small"), "c1", null, null, SMALL, null),
+          Side.S3,
+          Side.S3);
+
+  @Test
+  void theRatioOfMediansComesWithEachRoundsOwnRatio() {
+    var records = new ArrayList<RunRecord>();
+    // Round by round: the exporter's seconds, rclone's seconds.
+    double[][] rounds = {{5.0, 10.5}, {5.2, 9.0}, {4.9, 10.0}};
+    for (int i = 0; i < rounds.length; i++) {
+      records.add(run(Report.CLI, i + 1, rounds[i][0]));
+      records.add(run("rclone", i + 1, rounds[i][1]));
+    }
+    var report = new Report(records, null, Profile.full(), Map.of());
+
+    assertThat(report.targets())
+        .containsExactly(
+            "small S3Proxy -> S3Proxy: exporter 4000.0 objects/s vs rclone 2000.0 objects/s ="
+                + " 2.00x (target 2.0x): met; run by run 1.73-2.10x, at the target in 2 of 3");
+  }
+
+  @Test
+  void spreadGivesTheRangeOfTheRunsAndHowManyReachedTheTarget() {
+    assertThat(Report.spread(List.of(1.9, 2.2, 1.64, 2.0), 2.0))
+        .isEqualTo("; run by run 1.64-2.20x, at the target in 2 of 4");
+  }
+
+  @Test
+  void oneRunHasNoSpread() {
+    assertThat(Report.spread(List.of(1.9), 2.0)).isEmpty();
+    assertThat(Report.spread(List.of(), 2.0)).isEmpty();
+  }
+
+  private static RunRecord run(String tool, int run, double seconds) {
+    return new RunRecord(
+        SMALL_S3_TO_S3,
+        tool,
+        run,
+        new Measured(seconds, 1.0, 100_000, 0),
+        SMALL.objects(),
+        SMALL,
+        SMALL,
+        1.0,
+        Double.NaN);
+  }
+}
