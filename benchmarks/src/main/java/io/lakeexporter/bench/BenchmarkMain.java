@@ -194,9 +194,9 @@ public final class BenchmarkMain {
             + " unrecorded warm-up run(s) of every tool,"
             + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
-            + " checked afterwards (objects and bytes); S3Proxy (filesystem), "
-            + (withAzure ? "Azurite (in memory) " : "")
-            + "and the lakeFS emulator on the same machine");
+            + " checked afterwards (objects and bytes); S3Proxy (filesystem)"
+            + (withAzure ? ", Azurite (in memory)" : "")
+            + " and the lakeFS emulator on the same machine");
     try (Workspace ws = Workspace.start(work, withAzure)) {
       var context = new Context(root, harnessClasspath, ws, profile);
       var tools =
