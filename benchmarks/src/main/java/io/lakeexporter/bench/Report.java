@@ -201,14 +201,13 @@ final class Report {
     if (ratios.size() < 2) {
       return "";
     }
-    double low = ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-    double high = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    var range = ratios.stream().mapToDouble(Double::doubleValue).summaryStatistics();
     long reached = ratios.stream().filter(r -> r >= target).count();
     return String.format(
         Locale.ROOT,
         "; run by run %.2f-%.2fx, at the target in %d of %d",
-        low,
-        high,
+        range.getMin(),
+        range.getMax(),
         reached,
         ratios.size());
   }
