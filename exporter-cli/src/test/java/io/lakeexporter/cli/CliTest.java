@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -171,7 +172,12 @@ class CliTest {
   void branchCommitAndDiffExports() throws IOException {
     Run branch = export("--branch=main");
     assertThat(branch.code()).as(branch.stderr()).isZero();
-    assertThat(branch.stdout()).contains("Exported").contains("status file");
+    assertThat(branch.stdout())
+        .containsPattern(
+            "Exported: repository demo-repo, branch main at commit \\w+ -> .+ in \\d+\\.\\d s")
+        .containsPattern(
+            "round 1 succeeded: \\d+ copied \\(\\d+(\\.\\d)? K?i?B\\), 0 deleted, 0 failed")
+        .contains("status file");
     assertThat(out.resolve("EXPORT_" + secondCommit + "_SUCCESS")).exists();
     assertThat(files(out))
         .contains("tables/events/date=2024-01-03/part-00000.parquet")
@@ -437,6 +443,12 @@ class CliTest {
     new ProgressBar(new PrintWriter(quiet), true, true).close();
     assertThat(quiet.toString()).as("an export that never began draws nothing").isEmpty();
     assertThat(ProgressBar.bytes(5L << 30)).isEqualTo("5.0 GiB");
+    assertThat(ProgressBar.bytes(1536)).isEqualTo("1.5 KiB");
+    for (double v : new double[] {0, 0.04, 0.05, 0.95, 1.25, 9.96, 12.34, 1023.96, -0.04, -1.25}) {
+      assertThat(ProgressBar.tenths(v))
+          .as("%s with one decimal", v)
+          .isEqualTo(String.format(Locale.ROOT, "%.1f", v).replace("-0.0", "0.0"));
+    }
     assertThat(ProgressBar.duration(3725)).isEqualTo("1h02m");
   }
 }
