@@ -27,8 +27,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -98,9 +100,22 @@ class CopyEngineTest {
       var engine = new CopyEngine(store, twoThreads, settings);
       Location target = Location.ofPath(dir.resolve("out/large"));
       var reads = new CopyOnWriteArrayList<List<Long>>();
+      // The first span's read waits (a while at most) for the second span's: had the first span
+      // ended before the second began, the second would find itself alone and split again, as it
+      // should, and the first two reads would not be the halves this test is about.
+      var secondSpanRead = new CountDownLatch(1);
       SourceReader counting =
           (offset, length) -> {
             reads.add(List.of(offset, length));
+            if (offset == 8L * 65536) {
+              secondSpanRead.countDown();
+            } else if (offset == 0) {
+              try {
+                secondSpanRead.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
             return reader("large").open(offset, length);
           };
       CopyResult r =
