@@ -184,23 +184,73 @@ class CliJarIT {
     assertThat(off).doesNotContain("SharedArchiveFile").doesNotContain("ArchiveClassesAtExit");
   }
 
+  @Test
+  void theLauncherFindsItsJarAndJavaWhenStartedByNameWithoutJavaHome() throws Exception {
+    Path launcher = launcherPath();
+    Map<String, String> env = new java.util.HashMap<>();
+    // No JAVA_HOME: the java on the PATH runs, and names the class archive with the jar.
+    env.put("JAVA_HOME", null);
+    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    // Started as "sh lakefs-export" from its own directory: no directory in its name.
+    String providers = run(launcher.getParent(), List.of("sh", "lakefs-export", "providers"), env);
+    assertThat(providers).contains("-XX:TieredStopAtLevel=1").contains("s3 [s3, s3a]");
+    Path cache = dir.resolve("cache/lakefs-export");
+    String first =
+        run(
+            launcher.getParent(),
+            List.of("sh", "lakefs-export", "demo", "--to", dir.resolve("one").toString()),
+            env);
+    assertThat(first).contains("-XX:ArchiveClassesAtExit=" + cache);
+    String second =
+        run(dir, List.of(launcher.toString(), "demo", "--to", dir.resolve("two").toString()), env);
+    assertThat(second)
+        .as("the same archive, however started")
+        .contains("-XX:SharedArchiveFile=" + cache);
+    assertThat(dir.resolve("two")).isDirectory();
+  }
+
   /** Runs the launcher; its output starts with the JVM's flags, then the tool's own. */
   private String launch(Map<String, String> env, String... args) throws Exception {
     return launch(0, env, args);
   }
 
   private String launch(int exitCode, Map<String, String> env, String... args) throws Exception {
+    var command = new ArrayList<String>(List.of(launcherPath().toString()));
+    command.addAll(List.of(args));
+    var environment = new java.util.HashMap<String, String>();
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.putAll(env);
+    return run(exitCode, dir, command, environment);
+  }
+
+  private static Path launcherPath() {
     Path launcher =
         Path.of(System.getProperty("cli.jar")).getParent().getParent().resolve("lakefs-export");
     assertThat(launcher).isExecutable();
-    var command = new ArrayList<String>(List.of(launcher.toString()));
-    command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return launcher;
+  }
+
+  private String run(Path directory, List<String> command, Map<String, String> env)
+      throws Exception {
+    return run(0, directory, command, env);
+  }
+
+  /** Runs a command; a {@code null} in {@code env} removes that variable. */
+  private String run(int exitCode, Path directory, List<String> command, Map<String, String> env)
+      throws Exception {
+    var builder =
+        new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
     builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
     // A JVM option of the user's, after the launcher's own: printing the flags proves both.
     builder.environment().put("LAKEFS_EXPORT_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
-    builder.environment().putAll(env);
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            builder.environment().remove(k);
+          } else {
+            builder.environment().put(k, v);
+          }
+        });
     Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
