@@ -11,7 +11,7 @@ import java.util.TimeZone;
  * command line and builds the lakeFS client, instead of in the main thread's way when its first
  * request needs it (measured: the lakeFS connection ~40 ms sooner, the first object byte too). Each
  * step is what an export does anyway, first touched there, in the order the main thread comes to
- * them: the time zone data OkHttp loads with its first class, the class path's jar (its 35,000
+ * them: the time zone data OkHttp loads with its first class, the class path's jar (its 28,000
  * entries are read on the first resource lookup: the services files of {@code java.util.logging},
  * SLF4J and the storage providers), {@code java.util.logging} (OkHttp's task runner logs through
  * it), the security providers (OkHttp lists them before its first request, even over plain HTTP),
