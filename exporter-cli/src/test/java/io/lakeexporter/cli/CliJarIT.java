@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -187,7 +188,7 @@ class CliJarIT {
   @Test
   void theLauncherFindsItsJarAndJavaWhenStartedByNameWithoutJavaHome() throws Exception {
     Path launcher = launcherPath();
-    Map<String, String> env = new java.util.HashMap<>();
+    Map<String, String> env = new HashMap<>();
     // No JAVA_HOME: the java on the PATH runs, and names the class archive with the jar.
     env.put("JAVA_HOME", null);
     env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
@@ -217,7 +218,7 @@ class CliJarIT {
   private String launch(int exitCode, Map<String, String> env, String... args) throws Exception {
     var command = new ArrayList<String>(List.of(launcherPath().toString()));
     command.addAll(List.of(args));
-    var environment = new java.util.HashMap<String, String>();
+    var environment = new HashMap<String, String>();
     environment.put("JAVA_HOME", System.getProperty("java.home"));
     environment.putAll(env);
     return run(exitCode, dir, command, environment);

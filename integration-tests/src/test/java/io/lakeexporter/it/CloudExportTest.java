@@ -173,8 +173,9 @@ abstract class CloudExportTest {
 
   /**
    * The jar users run, in a process of its own, store to store with the settings in a --config
-   * file: the shaded jar merges every module's service files and drops what the modules' own tests
-   * never see, so a storage module it bundled wrongly only shows here.
+   * file. The jar merges the modules' service files and leaves some of their dependencies out
+   * (exporter-cli's pom), which the modules' own tests never see: a storage module it bundles
+   * wrongly only shows here.
    */
   @Test
   void theStandaloneJarExportsStoreToStore() throws Exception {
