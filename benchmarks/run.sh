@@ -5,7 +5,7 @@
 #   benchmarks/run.sh                      the full run (about an hour on 2 cores)
 #   benchmarks/run.sh --profile smoke      tiny datasets, one run of each (a few minutes)
 #   benchmarks/run.sh --only "S3Proxy -> local" --runs 5 --no-planning
-# rclone (Debian package) and the AWS CLI (PyPI) are installed under .tools/ when not on the PATH.
+# rclone (when not on the PATH) and the AWS CLI come from Debian's packages, unpacked under .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in java node npm python3; do

@@ -6,17 +6,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds rclone and the AWS CLI on the PATH or installs them under {@code .tools/}: rclone from
- * Debian's package (unpacked, no root needed once the package lists exist), the AWS CLI from PyPI
- * into a virtual environment.
+ * The peers the exporter is measured against, from Debian's packages, unpacked under {@code
+ * .tools/} (no root needed once the package lists exist): rclone (unless one is on the PATH) and
+ * the AWS CLI with the Python libraries it needs, run by Debian's own Python 3, which its compiled
+ * parts were built for. {@code -Dbench.aws=PATH} measures another AWS CLI instead.
  */
 final class PeerInstall {
 
-  static final String AWSCLI_VERSION = "1.45.11";
+  /** Debian's Python, which the packages' compiled modules and scripts are built for. */
+  private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
 
   private PeerInstall() {}
 
@@ -27,27 +34,8 @@ final class PeerInstall {
     }
     Path dir = TestTools.toolDir("rclone");
     Path bin = dir.resolve("usr/bin/rclone");
-    if (Files.isExecutable(bin)) {
-      return bin;
-    }
-    Files.createDirectories(dir);
-    try {
-      TestTools.runInstall(dir, List.of("apt-get", "download", "rclone"), 10);
-    } catch (IOException first) {
-      // A fresh machine may have no package lists yet; only root can fetch them.
-      if (!"root".equals(System.getProperty("user.name"))) {
-        throw new IOException("rclone is not installed and apt-get download failed", first);
-      }
-      TestTools.runInstall(dir, List.of("apt-get", "update", "-q"), 10);
-      TestTools.runInstall(dir, List.of("apt-get", "download", "rclone"), 10);
-    }
-    try (var files = Files.list(dir)) {
-      Path deb =
-          files
-              .filter(p -> p.getFileName().toString().endsWith(".deb"))
-              .findFirst()
-              .orElseThrow(() -> new IOException("apt-get download left no .deb in " + dir));
-      TestTools.runInstall(dir, List.of("dpkg-deb", "-x", deb.toString(), dir.toString()), 5);
+    if (!Files.isExecutable(bin)) {
+      unpackDebianPackages(dir, List.of("rclone"), dir);
     }
     if (!Files.isExecutable(bin)) {
       throw new IOException("rclone's package has no " + bin);
@@ -55,22 +43,130 @@ final class PeerInstall {
     return bin;
   }
 
+  /**
+   * Debian's {@code awscli} (version 2) and the {@code python3-*} packages it depends on, unpacked
+   * side by side, behind a script that starts Debian's Python with them on its path.
+   */
   static Path aws() throws IOException {
-    Path onPath = onPath("aws");
-    if (onPath != null) {
-      return onPath;
+    String chosen = System.getProperty("bench.aws", "").strip();
+    if (!chosen.isEmpty()) {
+      return Path.of(chosen);
     }
-    Path dir = TestTools.toolDir("awscli");
-    Path bin = dir.resolve("bin/aws");
-    if (!Files.isExecutable(bin)) {
-      TestTools.runInstall(dir, List.of("python3", "-m", "venv", dir.toString()), 5);
-      TestTools.runInstall(
-          dir,
-          List.of(
-              dir.resolve("bin/pip").toString(), "install", "--quiet", "awscli==" + AWSCLI_VERSION),
-          10);
+    Path dir = TestTools.toolDir("awscli-debian");
+    Path launcher = dir.resolve("aws");
+    if (Files.isExecutable(launcher)) {
+      return launcher;
     }
-    return bin;
+    if (!Files.isExecutable(DEBIAN_PYTHON)) {
+      throw new IOException(
+          "the AWS CLI from Debian's packages needs Debian's Python at "
+              + DEBIAN_PYTHON
+              + "; install it (apt-get install python3) or name another AWS CLI with"
+              + " -Dbench.aws=PATH");
+    }
+    Path root = dir.resolve("root");
+    unpackDebianPackages(dir, pythonDependencies("awscli"), root);
+    Path script = root.resolve("usr/bin/aws");
+    if (!Files.isRegularFile(script)) {
+      throw new IOException("the awscli package has no " + script);
+    }
+    // -s: the user's own site-packages (a pip-installed botocore, say) must not shadow Debian's.
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\nPYTHONPATH='"
+            + root.resolve("usr/lib/python3/dist-packages")
+            + "' exec "
+            + DEBIAN_PYTHON
+            + " -s '"
+            + script
+            + "' \"$@\"\n");
+    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return launcher;
+  }
+
+  /**
+   * {@code start} and, transitively, the Python packages it depends on ({@code python3-*}: the
+   * interpreter and the libraries every Debian system has are left to the system).
+   */
+  private static List<String> pythonDependencies(String start) throws IOException {
+    Set<String> found = new LinkedHashSet<>(List.of(start));
+    var pending = new ArrayDeque<>(List.of(start));
+    while (!pending.isEmpty()) {
+      for (String line :
+          run(
+              List.of(
+                  "apt-cache",
+                  "depends",
+                  "--no-recommends",
+                  "--no-suggests",
+                  "--no-conflicts",
+                  "--no-breaks",
+                  "--no-replaces",
+                  "--no-enhances",
+                  pending.pop()))) {
+        String entry = line.strip();
+        if (!entry.startsWith("Depends:") && !entry.startsWith("|Depends:")) {
+          continue;
+        }
+        String name = entry.substring(entry.indexOf(':') + 1).strip();
+        if (name.startsWith("python3-") && found.add(name)) {
+          pending.add(name);
+        }
+      }
+    }
+    return new ArrayList<>(found);
+  }
+
+  /** Downloads Debian packages into {@code dir} and unpacks them all into {@code into}. */
+  private static void unpackDebianPackages(Path dir, List<String> packages, Path into)
+      throws IOException {
+    Files.createDirectories(dir);
+    var download = new ArrayList<>(List.of("apt-get", "download"));
+    download.addAll(packages);
+    try {
+      TestTools.runInstall(dir, download, 10);
+    } catch (IOException first) {
+      // A fresh machine may have no package lists yet; only root can fetch them.
+      if (!"root".equals(System.getProperty("user.name"))) {
+        throw new IOException(
+            String.join(", ", packages) + ": not installed and apt-get download failed", first);
+      }
+      TestTools.runInstall(dir, List.of("apt-get", "update", "-q"), 10);
+      TestTools.runInstall(dir, download, 10);
+    }
+    List<Path> debs;
+    try (var files = Files.list(dir)) {
+      debs = files.filter(p -> p.getFileName().toString().endsWith(".deb")).sorted().toList();
+    }
+    if (debs.size() < packages.size()) {
+      throw new IOException(
+          "apt-get download left "
+              + debs.size()
+              + " of "
+              + packages.size()
+              + " packages in "
+              + dir);
+    }
+    for (Path deb : debs) {
+      TestTools.runInstall(dir, List.of("dpkg-deb", "-x", deb.toString(), into.toString()), 5);
+    }
+  }
+
+  /** The lines a short query command prints; its failure names the command. */
+  private static List<String> run(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", command) + " failed:\n" + out);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException(String.join(" ", command) + " was interrupted", e);
+    }
+    return out.lines().toList();
   }
 
   /** The first line a tool prints of its version. */
