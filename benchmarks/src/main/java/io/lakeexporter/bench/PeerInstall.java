@@ -35,6 +35,7 @@ final class PeerInstall {
     Path dir = TestTools.toolDir("rclone");
     Path bin = dir.resolve("usr/bin/rclone");
     if (!Files.isExecutable(bin)) {
+      ensurePackageLists(dir, "rclone");
       unpackDebianPackages(dir, List.of("rclone"), dir);
     }
     if (!Files.isExecutable(bin)) {
@@ -65,6 +66,7 @@ final class PeerInstall {
               + " -Dbench.aws=PATH");
     }
     Path root = dir.resolve("root");
+    ensurePackageLists(dir, "awscli");
     unpackDebianPackages(dir, pythonDependencies("awscli"), root);
     Path script = root.resolve("usr/bin/aws");
     if (!Files.isRegularFile(script)) {
@@ -117,23 +119,28 @@ final class PeerInstall {
     return new ArrayList<>(found);
   }
 
+  /**
+   * Makes sure apt knows {@code probe}: a fresh machine may have no package lists yet, and only
+   * root can fetch them.
+   */
+  private static void ensurePackageLists(Path dir, String probe) throws IOException {
+    try {
+      run(List.of("apt-cache", "show", probe));
+    } catch (IOException missing) {
+      if (!"root".equals(System.getProperty("user.name"))) {
+        throw new IOException(
+            probe + ": apt knows no such package, and only root can update its lists", missing);
+      }
+      TestTools.runInstall(dir, List.of("apt-get", "update", "-q"), 10);
+    }
+  }
+
   /** Downloads Debian packages into {@code dir} and unpacks them all into {@code into}. */
   private static void unpackDebianPackages(Path dir, List<String> packages, Path into)
       throws IOException {
-    Files.createDirectories(dir);
     var download = new ArrayList<>(List.of("apt-get", "download"));
     download.addAll(packages);
-    try {
-      TestTools.runInstall(dir, download, 10);
-    } catch (IOException first) {
-      // A fresh machine may have no package lists yet; only root can fetch them.
-      if (!"root".equals(System.getProperty("user.name"))) {
-        throw new IOException(
-            String.join(", ", packages) + ": not installed and apt-get download failed", first);
-      }
-      TestTools.runInstall(dir, List.of("apt-get", "update", "-q"), 10);
-      TestTools.runInstall(dir, download, 10);
-    }
+    TestTools.runInstall(dir, download, 10);
     List<Path> debs;
     try (var files = Files.list(dir)) {
       debs = files.filter(p -> p.getFileName().toString().endsWith(".deb")).sorted().toList();
