@@ -20,9 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -106,6 +104,9 @@ final class Workspace implements AutoCloseable {
    * files at the root and anything under a hidden upload folder.
    */
   Contents contents(Place place) throws IOException {
+    if (place.side() == Side.S3) {
+      return s3Contents(place);
+    }
     Location root = location(place);
     ObjectStore store = storage.storeFor(root);
     long objects = 0;
@@ -122,6 +123,40 @@ final class Workspace implements AutoCloseable {
       throw e.getCause();
     }
     return new Contents(objects, bytes);
+  }
+
+  /**
+   * {@link #contents} of an S3 place, read from S3Proxy's directory instead of listed through it:
+   * S3Proxy reads every object's attributes to list it, seconds of its CPU for 20,000 objects,
+   * spent between the measured runs of the server every tool shares.
+   */
+  private Contents s3Contents(Place place) throws IOException {
+    Path bucket = s3.bucketDirectory(place.container());
+    Path root = s3Directory(place);
+    if (!Files.isDirectory(root)) {
+      return new Contents(0, 0);
+    }
+    long objects = 0;
+    long bytes = 0;
+    try (var files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        String key = bucket.relativize(file).toString();
+        if (isBookkeeping(Location.parse("s3://" + place.container() + "/" + key))) {
+          continue;
+        }
+        objects++;
+        bytes += Files.size(file);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return new Contents(objects, bytes);
+  }
+
+  /** The directory that holds what S3Proxy stores under {@code place}. */
+  private Path s3Directory(Place place) {
+    Path bucket = s3.bucketDirectory(place.container());
+    return place.prefix().isEmpty() ? bucket : bucket.resolve(place.prefix());
   }
 
   /** The exporter's status files and its folder of upload parts: not part of a dataset. */
@@ -170,30 +205,8 @@ final class Workspace implements AutoCloseable {
     switch (place.side()) {
       case LOCAL -> TestTools.deleteTree(localPath(place));
       case AZURE -> blobService().getBlobContainerClient(place.container()).deleteIfExists();
-      case S3 -> {
-        Location root = location(place);
-        ObjectStore store = storage.storeFor(root);
-        List<Location> batch = new ArrayList<>();
-        try (var listing = store.list(root.child(""))) {
-          for (ObjectInfo info : (Iterable<ObjectInfo>) listing::iterator) {
-            batch.add(info.location());
-            if (batch.size() == store.maxDeleteBatch()) {
-              deleteAll(store, batch);
-            }
-          }
-        }
-        deleteAll(store, batch);
-      }
-    }
-  }
-
-  private static void deleteAll(ObjectStore store, List<Location> batch) throws IOException {
-    if (!batch.isEmpty()) {
-      var failures = store.delete(batch);
-      if (!failures.isEmpty()) {
-        throw new IOException("could not clear " + failures.get(0));
-      }
-      batch.clear();
+      // Behind S3Proxy's back, for the reason s3Contents gives: it keeps no index of its own.
+      case S3 -> TestTools.deleteTree(s3Directory(place));
     }
   }
 

@@ -132,6 +132,15 @@ public final class S3ProxyServer implements AutoCloseable {
     return process.endpoint();
   }
 
+  /**
+   * Where this server keeps a bucket's objects (its {@code filesystem-nio2} store): one file per
+   * object, at the key's path under this directory, and the object's metadata in the file's
+   * extended attributes.
+   */
+  public Path bucketDirectory(String bucket) {
+    return dataDir.resolve(bucket);
+  }
+
   /** Settings that point the S3 provider at this server. */
   public StorageSettings settings() {
     return StorageSettings.of(
