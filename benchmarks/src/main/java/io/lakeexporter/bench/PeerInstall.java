@@ -88,35 +88,44 @@ final class PeerInstall {
 
   /**
    * {@code start} and, transitively, the Python packages it depends on ({@code python3-*}: the
-   * interpreter and the libraries every Debian system has are left to the system).
+   * interpreter and the libraries every Debian system has are left to the system). A dependency on
+   * a virtual package ({@code <python3-cffi-backend-api-min>}) counts for the packages listed under
+   * it as providing it.
    */
   private static List<String> pythonDependencies(String start) throws IOException {
     Set<String> found = new LinkedHashSet<>(List.of(start));
     var pending = new ArrayDeque<>(List.of(start));
     while (!pending.isEmpty()) {
-      for (String line :
-          run(
-              List.of(
-                  "apt-cache",
-                  "depends",
-                  "--no-recommends",
-                  "--no-suggests",
-                  "--no-conflicts",
-                  "--no-breaks",
-                  "--no-replaces",
-                  "--no-enhances",
-                  pending.pop()))) {
+      for (String line : aptCacheDepends(pending.pop())) {
         String entry = line.strip();
-        if (!entry.startsWith("Depends:") && !entry.startsWith("|Depends:")) {
+        String name;
+        if (entry.startsWith("Depends:") || entry.startsWith("|Depends:")) {
+          name = entry.substring(entry.indexOf(':') + 1).strip();
+        } else if (line.startsWith("    ") && !entry.contains(":")) {
+          name = entry; // a provider of the virtual package named on the line before
+        } else {
           continue;
         }
-        String name = entry.substring(entry.indexOf(':') + 1).strip();
         if (name.startsWith("python3-") && found.add(name)) {
           pending.add(name);
         }
       }
     }
     return new ArrayList<>(found);
+  }
+
+  private static List<String> aptCacheDepends(String name) throws IOException {
+    return run(
+        List.of(
+            "apt-cache",
+            "depends",
+            "--no-recommends",
+            "--no-suggests",
+            "--no-conflicts",
+            "--no-breaks",
+            "--no-replaces",
+            "--no-enhances",
+            name));
   }
 
   /**
