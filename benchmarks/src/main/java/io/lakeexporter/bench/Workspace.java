@@ -127,8 +127,8 @@ final class Workspace implements AutoCloseable {
 
   /**
    * {@link #contents} of an S3 place, read from S3Proxy's directory instead of listed through it:
-   * S3Proxy reads every object's attributes to list it, seconds of its CPU for 20,000 objects,
-   * spent between the measured runs of the server every tool shares.
+   * S3Proxy reads every object's attributes to list it, seconds of CPU for 20,000 objects that the
+   * server every tool shares would spend between the measured runs.
    */
   private Contents s3Contents(Place place) throws IOException {
     Path bucket = s3.bucketDirectory(place.container());
