@@ -188,15 +188,13 @@ final class PeerInstall {
   /** The first line a tool prints of its version. */
   static String version(Path tool, String flag) {
     try {
-      Process p = new ProcessBuilder(tool.toString(), flag).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      p.waitFor(30, TimeUnit.SECONDS);
-      return out.lines().findFirst().orElse("?");
+      return run(List.of(tool.toString(), flag)).stream()
+          .map(String::strip)
+          .filter(line -> !line.isEmpty())
+          .findFirst()
+          .orElse("?");
     } catch (IOException e) {
-      return "unknown (" + e.getMessage() + ")";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
+      return "unknown (" + e.getMessage().lines().findFirst().orElse("") + ")";
     }
   }
 
