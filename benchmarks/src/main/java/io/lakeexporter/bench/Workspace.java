@@ -19,15 +19,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk,
- * Azurite in memory (only when a scenario writes to Azure: node still starts up for half a minute
- * after it answers, CPU the first runs of other scenarios would share), and the lakeFS emulator in
- * this JVM. Every tool reads and writes the same places through them.
+ * Azurite in memory (only when a scenario writes to Azure, and anew for each round there: {@link
+ * #freshAzurite}), and the lakeFS emulator in this JVM. Every tool reads and writes the same places
+ * through them.
  */
 final class Workspace implements AutoCloseable {
 
@@ -39,7 +40,10 @@ final class Workspace implements AutoCloseable {
   final S3ProxyServer s3;
 
   /** Null when no scenario of the run uses Azure; {@link #azurite()} says so. */
-  private final AzuriteServer azurite;
+  private AzuriteServer azurite;
+
+  /** Whether a run has written to Azurite since it started. */
+  private boolean azuriteUsed;
 
   final Map<String, String> storageSettings;
   final StorageRegistry storage;
@@ -95,8 +99,45 @@ final class Workspace implements AutoCloseable {
     switch (place.side()) {
       case LOCAL -> Files.createDirectories(localPath(place));
       case S3 -> s3.createBucket(place.container());
-      case AZURE -> azurite().createContainer(place.container());
+      case AZURE -> {
+        azurite().createContainer(place.container());
+        azuriteUsed = true;
+      }
     }
+  }
+
+  /**
+   * Before each round of a scenario that writes to Azure: an empty Azurite on the same port in
+   * place of one that has served runs, so that its mark-and-sweep never comes due under a measured
+   * run ({@link AzuriteServer#restarted}), then a wait until the servers are idle again (node's
+   * start takes about a second of CPU). False when the running one has served no run yet.
+   */
+  boolean freshAzurite() throws IOException {
+    if (!azuriteUsed) {
+      return false;
+    }
+    azurite = azurite().restarted();
+    azuriteUsed = false;
+    awaitIdleServers();
+    return true;
+  }
+
+  private static void awaitIdleServers() throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    double before = ServerCpu.seconds();
+    do {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while Azurite started", e);
+      }
+      double now = ServerCpu.seconds();
+      if (now - before < 0.05) {
+        return;
+      }
+      before = now;
+    } while (System.nanoTime() < deadline);
   }
 
   /**
