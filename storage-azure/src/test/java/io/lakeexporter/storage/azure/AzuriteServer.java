@@ -53,8 +53,9 @@ public final class AzuriteServer implements AutoCloseable {
    * This server stopped and a new, empty one started on the same port, so clients configured for it
    * need no change. For long benchmarks: Azurite in memory keeps the blocks of deleted blobs until
    * its mark-and-sweep, which runs every 10 minutes and removes them one at a time from indexed
-   * collections; after five passes of 20,000 blobs it held the single Node.js thread for over 14
-   * minutes (an upload that takes about a minute stalled that long).
+   * collections; with five passes of 20,000 blobs behind it, Azurite stalled for over 14 minutes
+   * from about when the sweep came due (node at 100% of a core, an upload that takes a minute
+   * stopped).
    */
   public AzuriteServer restarted() throws IOException {
     close();
