@@ -53,7 +53,8 @@ final class ExporterCliTool implements Tool {
       command.addAll(List.of(extra.split("\\s+")));
     }
     // The secret goes by environment, as it should in real use: never on a command line.
-    // For profiling: -Dbench.exporter.jvm-args="-XX:StartFlightRecording=filename=x.jfr"
+    // For profiling: -Dbench.exporter.jvm-args="-XX:StartFlightRecording=filename=x.jfr"; for
+    // another JDK under the CLI alone (the servers keep the harness's): -Dbench.exporter.java-home
     return new Invocation(
         command,
         Map.of(
@@ -62,7 +63,7 @@ final class ExporterCliTool implements Tool {
             "LAKEFS_EXPORT_JAVA_OPTS",
             System.getProperty("bench.exporter.jvm-args", ""),
             "JAVA_HOME",
-            System.getProperty("java.home"),
+            System.getProperty("bench.exporter.java-home", System.getProperty("java.home")),
             // The launcher's class archive lives in the workspace, one per scenario: each
             // scenario's warm-up records it, as the first export of that kind does for a user
             // who runs such exports (an archive holds the classes of the export that recorded
