@@ -195,7 +195,7 @@ public final class BenchmarkMain {
             + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
             + " checked afterwards (objects and bytes); S3Proxy (filesystem)"
-            + (withAzure ? ", Azurite (in memory, a new one for each round)" : "")
+            + (withAzure ? ", Azurite (in memory, a new one for each run)" : "")
             + " and the lakeFS emulator on the same machine");
     try (Workspace ws = Workspace.start(work, withAzure)) {
       var context = new Context(root, harnessClasspath, ws, profile);
@@ -259,18 +259,18 @@ public final class BenchmarkMain {
     }
     // Runs up to 0 are the warm-ups: run and checked like the others, but not recorded.
     for (int run = 1 - context.profile().warmups(); run <= context.profile().runs(); run++) {
-      if (scenario.to() == Side.AZURE) {
-        long start = System.nanoTime();
-        if (context.workspace().freshAzurite()) {
-          log(
-              String.format(
-                  Locale.ROOT,
-                  "Azurite restarted, idle after %.1f s",
-                  (System.nanoTime() - start) / 1e9));
-        }
-      }
       for (int i = 0; i < able.size(); i++) {
         Tool tool = able.get(Math.floorMod(i + run - 1, able.size()));
+        if (scenario.to() == Side.AZURE) {
+          long start = System.nanoTime();
+          if (context.workspace().freshAzurite()) {
+            log(
+                String.format(
+                    Locale.ROOT,
+                    "Azurite restarted, idle after %.1f s",
+                    (System.nanoTime() - start) / 1e9));
+          }
+        }
         Place destination = shared != null ? shared : destination(scenario, tool.name(), run);
         context.workspace().prepare(destination);
         Path log = logs.resolve(scenario.slug() + "-" + slug(tool.name()) + "-" + run + ".log");

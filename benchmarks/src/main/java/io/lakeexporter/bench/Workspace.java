@@ -26,7 +26,7 @@ import java.util.Map;
 
 /**
  * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk,
- * Azurite in memory (only when a scenario writes to Azure, and anew for each round there: {@link
+ * Azurite in memory (only when a scenario writes to Azure, and anew for each run there: {@link
  * #freshAzurite}), and the lakeFS emulator in this JVM. Every tool reads and writes the same places
  * through them.
  */
@@ -107,10 +107,13 @@ final class Workspace implements AutoCloseable {
   }
 
   /**
-   * Before each round of a scenario that writes to Azure: an empty Azurite on the same port in
-   * place of one that has served runs, so that its mark-and-sweep never comes due under a measured
-   * run ({@link AzuriteServer#restarted}), then a wait until the servers are idle again (node's
-   * start takes about a second of CPU). False when the running one has served no run yet.
+   * Before each run of a tool in a scenario that writes to Azure: an empty Azurite on the same port
+   * in place of one that has served a run ({@link AzuriteServer#restarted}), then a wait until the
+   * servers are idle again (node's start takes about a second of CPU). Its mark-and-sweep, due
+   * every 10 minutes from its start, removes a deleted container's blocks one at a time: with one
+   * earlier run's 20,000 blobs behind it, it held up the next tool's run for over 17 minutes. A new
+   * one per run never has such a sweep ahead of it. False when the running one has served no run
+   * yet.
    */
   boolean freshAzurite() throws IOException {
     if (!azuriteUsed) {
