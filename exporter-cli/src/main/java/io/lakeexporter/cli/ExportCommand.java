@@ -281,46 +281,11 @@ final class ExportCommand implements Command {
     if (rounds == null) {
       return new SparkFilter();
     }
-    GlobRoundFilter filter;
     try {
-      filter = GlobRoundFilter.parse(rounds);
+      return GlobRoundFilter.parseStrict(rounds);
     } catch (IllegalArgumentException e) {
       throw new UsageException("invalid --rounds '" + rounds + "': " + e.getMessage());
     }
-    // The parser accepts what would surely surprise: say so instead of exporting in a wrong order.
-    if (rounds.isBlank()) {
-      throw new UsageException(
-          "--rounds is empty; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
-    }
-    int catchAll = 0;
-    for (int i = 0; i < filter.globs().size(); i++) {
-      List<String> globs = filter.globs().get(i);
-      if (globs.isEmpty()) {
-        if (catchAll > 0) {
-          throw new UsageException(
-              "invalid --rounds '"
-                  + rounds
-                  + "': round "
-                  + (i + 1)
-                  + " has no patterns, but round "
-                  + catchAll
-                  + " already takes every key no pattern matches");
-        }
-        catchAll = i + 1;
-      }
-      for (String glob : globs) {
-        if (glob.chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
-          throw new UsageException(
-              "invalid --rounds '"
-                  + rounds
-                  + "': glob '"
-                  + glob
-                  + "' uses {} or [], which --rounds does not support; list the patterns"
-                  + " separated by ',' (only *, ** and ? are wildcards)");
-        }
-      }
-    }
-    return filter;
   }
 
   private static long bytes(String option, String value) {

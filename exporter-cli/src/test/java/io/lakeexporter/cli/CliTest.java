@@ -312,7 +312,8 @@ class CliTest {
     assertUsage(export("--branch=main", "--source-mode=telepathy"), "telepathy");
     assertUsage(export("--branch=main", "--retries=0"), "--retries");
     assertUsage(export("--branch=main", "--concurrency=many"), "--concurrency");
-    assertUsage(export("--branch=main", "--rounds="), "--rounds is empty");
+    assertUsage(
+        export("--branch=main", "--rounds="), "invalid --rounds '': the round spec is empty");
     assertUsage(export("--branch=main", "--rounds=;_SUCCESS;"), "round 3 has no patterns");
     assertUsage(export("--branch=main", "--rounds=;**/*.{crc,json}"), "does not support");
     assertUsage(

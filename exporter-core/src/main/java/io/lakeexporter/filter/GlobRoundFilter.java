@@ -72,6 +72,50 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
     return new GlobRoundFilter(rounds);
   }
 
+  /**
+   * Parses a spec typed on a command line ({@code --rounds}): the syntax of {@link #parse}, less
+   * what would surely surprise whoever typed it, each refused with the reason instead of exporting
+   * in an order nobody asked for: a blank spec, a second empty round (the first one already takes
+   * every key no pattern matches, so the second would stay empty), and {@code {}} or {@code []},
+   * which shells and other glob dialects read as alternatives and classes but this syntax takes
+   * literally.
+   *
+   * @throws IllegalArgumentException saying what is wrong with the spec
+   */
+  public static GlobRoundFilter parseStrict(String spec) {
+    Objects.requireNonNull(spec, "spec is null");
+    if (spec.isBlank()) {
+      throw new IllegalArgumentException(
+          "the round spec is empty; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
+    }
+    GlobRoundFilter filter = parse(spec);
+    int catchAll = 0;
+    for (int i = 0; i < filter.globs.size(); i++) {
+      List<String> round = filter.globs.get(i);
+      if (round.isEmpty()) {
+        if (catchAll > 0) {
+          throw new IllegalArgumentException(
+              "round "
+                  + (i + 1)
+                  + " has no patterns, but round "
+                  + catchAll
+                  + " already takes every key no pattern matches");
+        }
+        catchAll = i + 1;
+      }
+      for (String glob : round) {
+        if (glob.chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
+          throw new IllegalArgumentException(
+              "glob '"
+                  + glob
+                  + "' uses {} or [], which round specs do not support; list the patterns"
+                  + " separated by ',' (only *, ** and ? are wildcards)");
+        }
+      }
+    }
+    return filter;
+  }
+
   /** The globs of each round. */
   public List<List<String>> globs() {
     return globs;

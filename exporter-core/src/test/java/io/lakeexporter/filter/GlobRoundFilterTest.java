@@ -69,4 +69,28 @@ class GlobRoundFilterTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(GlobRoundFilter.parse("").rounds()).isEqualTo(1);
   }
+
+  @Test
+  void aStrictSpecIsTheSameFilter() {
+    var filter = GlobRoundFilter.parseStrict(";**/*.manifest;**/_SUCCESS");
+    assertThat(filter.globs())
+        .isEqualTo(GlobRoundFilter.parse(";**/*.manifest;**/_SUCCESS").globs());
+    assertThat(filter.roundForKey("t/p.parquet")).isEqualTo(1);
+    assertThat(filter.roundForKey("t/m.manifest")).isEqualTo(2);
+    assertThat(filter.roundForKey("t/_SUCCESS")).isEqualTo(3);
+  }
+
+  @Test
+  void aStrictSpecRefusesWhatWouldSurprise() {
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the round spec is empty");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";_SUCCESS;"))
+        .hasMessage(
+            "round 3 has no patterns, but round 1 already takes every key no pattern matches");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";**/*.{crc,json}"))
+        .hasMessageContaining("glob '**/*.{crc' uses {} or []");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict("**/[ab].csv;"))
+        .hasMessageContaining("glob '**/[ab].csv' uses {} or []");
+  }
 }

@@ -2,14 +2,26 @@ package io.lakeexporter.spark;
 
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
+import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.filter.GlobRoundFilter;
+import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.filter.SparkFilter;
+import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.storage.StorageSettings;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code spark-submit ... --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>
- * (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]}. lakeFS settings come from
- * {@code spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and ~/.lakectl.yaml); storage
- * settings from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys).
+ * (--branch=B | --commit_id=C) [--prev_commit_id=P] [options]}, the options named and checked as
+ * the standalone command line's: {@code --concurrency}, {@code --rounds}, {@code --part-size},
+ * {@code --multipart-threshold}, {@code --dry-run}, and {@code --partitions} of its own. lakeFS
+ * settings come from {@code spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and
+ * ~/.lakectl.yaml); storage settings from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*}
+ * and the modules' own keys). Exit codes as the command line's: 0 exported (or planned), 1 the
+ * export failed, 2 bad usage or configuration.
  */
 public final class Main {
 
@@ -22,7 +34,12 @@ public final class Main {
       String branch,
       String commitId,
       String previousCommitId,
-      int concurrency) {}
+      int concurrency,
+      KeyFilter keyFilter,
+      long partSize,
+      long multipartThreshold,
+      boolean dryRun,
+      int partitions) {}
 
   /** Objects each task copies at once unless --concurrency says otherwise. */
   static final int DEFAULT_CONCURRENCY = 16;
@@ -40,34 +57,7 @@ public final class Main {
         SparkSession.builder().appName("lakeFS export of " + parsed.repository()).getOrCreate();
     int code;
     try {
-      SparkExporter exporter =
-          SparkExporter.builder()
-              .spark(spark)
-              .fromHadoopConfiguration()
-              .repository(parsed.repository())
-              .destination(parsed.root())
-              .concurrency(parsed.concurrency())
-              .build();
-      ExportResult result =
-          parsed.commitId() != null
-              ? exporter.exportAllFromCommit(parsed.commitId())
-              : parsed.previousCommitId() != null
-                  ? exporter.exportFrom(parsed.branch(), parsed.previousCommitId())
-                  : exporter.exportAllFromBranch(parsed.branch());
-      System.out.println(
-          result.status()
-              + ": "
-              + result.copied()
-              + " copied, "
-              + result.deleted()
-              + " deleted, "
-              + result.failed()
-              + " failed; status file "
-              + result.statusFile());
-      code = result.succeeded() ? 0 : 1;
-    } catch (ExportException e) {
-      System.err.println("export failed: " + e.getMessage());
-      code = 1;
+      code = run(parsed, spark, System.out, System.err);
     } finally {
       spark.stop();
     }
@@ -75,8 +65,77 @@ public final class Main {
   }
 
   /**
+   * Runs the export the arguments ask for in a session whose Hadoop configuration holds the lakeFS
+   * and storage settings.
+   *
+   * @return the exit code
+   */
+  static int run(Arguments parsed, SparkSession spark, PrintStream out, PrintStream err) {
+    try {
+      SparkExporter exporter =
+          SparkExporter.builder()
+              .spark(spark)
+              .fromHadoopConfiguration()
+              .repository(parsed.repository())
+              .destination(parsed.root())
+              .concurrency(parsed.concurrency())
+              .keyFilter(parsed.keyFilter())
+              .partSize(parsed.partSize())
+              .multipartThreshold(parsed.multipartThreshold())
+              .dryRun(parsed.dryRun())
+              .partitions(parsed.partitions())
+              .build();
+      ExportResult result =
+          parsed.commitId() != null
+              ? exporter.exportAllFromCommit(parsed.commitId())
+              : parsed.previousCommitId() != null
+                  ? exporter.exportFrom(parsed.branch(), parsed.previousCommitId())
+                  : exporter.exportAllFromBranch(parsed.branch());
+      print(out, result);
+      return result.status() == ExportResult.Status.FAILED ? 1 : 0;
+    } catch (InvalidExportException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (ExportException e) {
+      err.println("export failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** How the export ended, or what a dry run would do, round by round. */
+  private static void print(PrintStream out, ExportResult result) {
+    if (result.status() == ExportResult.Status.PLANNED) {
+      out.println("dry run of commit " + result.commitId() + " -> " + result.destination());
+      for (PlanTotals.RoundTotals t : result.plan().rounds()) {
+        out.println(
+            "  round "
+                + t.round()
+                + ": "
+                + t.copies()
+                + " to copy ("
+                + t.bytes()
+                + " bytes), "
+                + t.deletes()
+                + " to delete");
+      }
+      out.println("nothing was written");
+      return;
+    }
+    out.println(
+        result.status()
+            + ": "
+            + result.copied()
+            + " copied, "
+            + result.deleted()
+            + " deleted, "
+            + result.failed()
+            + " failed; status file "
+            + result.statusFile());
+  }
+
+  /**
    * The seed's rules: a repository, a root, exactly one of --branch and --commit_id, and
-   * --prev_commit_id only with --branch.
+   * --prev_commit_id only with --branch; every option's value in its range.
    *
    * @throws IllegalArgumentException saying what is wrong
    */
@@ -85,7 +144,12 @@ public final class Main {
     String commit = null;
     String previous = null;
     int concurrency = DEFAULT_CONCURRENCY;
-    var positional = new java.util.ArrayList<String>();
+    KeyFilter keyFilter = new SparkFilter();
+    long partSize = CopySettings.DEFAULT_PART_SIZE;
+    long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
+    boolean dryRun = false;
+    int partitions = 0;
+    var positional = new ArrayList<String>();
     for (String arg : args) {
       if (arg.startsWith("--branch=")) {
         branch = value(arg);
@@ -95,6 +159,16 @@ public final class Main {
         previous = value(arg);
       } else if (arg.startsWith("--concurrency=")) {
         concurrency = positiveInt(arg);
+      } else if (arg.startsWith("--rounds=")) {
+        keyFilter = rounds(arg);
+      } else if (arg.startsWith("--part-size=")) {
+        partSize = size(arg);
+      } else if (arg.startsWith("--multipart-threshold=")) {
+        multipartThreshold = size(arg);
+      } else if (arg.startsWith("--partitions=")) {
+        partitions = positiveInt(arg, 1_000_000);
+      } else if (arg.equals("--dry-run")) {
+        dryRun = true;
       } else if (arg.startsWith("--")) {
         throw new IllegalArgumentException("unknown option " + arg);
       } else {
@@ -115,27 +189,67 @@ public final class Main {
       throw new IllegalArgumentException("--prev_commit_id needs --branch");
     }
     return new Arguments(
-        positional.get(0), positional.get(1), branch, commit, previous, concurrency);
+        positional.get(0),
+        positional.get(1),
+        branch,
+        commit,
+        previous,
+        concurrency,
+        keyFilter,
+        partSize,
+        multipartThreshold,
+        dryRun,
+        partitions);
   }
 
   private static int positiveInt(String arg) {
+    return positiveInt(arg, 1024);
+  }
+
+  private static int positiveInt(String arg, int max) {
     String v = value(arg);
     try {
       int n = Integer.parseInt(v);
-      if (n >= 1 && n <= 1024) {
+      if (n >= 1 && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
+    throw new IllegalArgumentException(name(arg) + " must be 1.." + max + ", not '" + v + "'");
+  }
+
+  private static long size(String arg) {
+    String v = value(arg);
+    try {
+      long n = StorageSettings.parseBytes(name(arg), v);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // reported below
+    }
     throw new IllegalArgumentException(
-        arg.substring(0, arg.indexOf('=')) + " must be 1..1024, not '" + v + "'");
+        name(arg) + " must be a size such as 8MiB or 1G, not '" + v + "'");
+  }
+
+  private static KeyFilter rounds(String arg) {
+    String v = arg.substring(arg.indexOf('=') + 1);
+    try {
+      return GlobRoundFilter.parseStrict(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid --rounds '" + v + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static String name(String arg) {
+    return arg.substring(0, arg.indexOf('='));
   }
 
   private static String value(String arg) {
     String v = arg.substring(arg.indexOf('=') + 1);
     if (v.isBlank()) {
-      throw new IllegalArgumentException(arg.substring(0, arg.indexOf('=')) + " needs a value");
+      throw new IllegalArgumentException(name(arg) + " needs a value");
     }
     return v;
   }
@@ -144,6 +258,8 @@ public final class Main {
     out.println("error: " + problem);
     out.println(
         "usage: spark-submit --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>"
-            + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]");
+            + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]"
+            + " [--rounds=SPEC] [--part-size=SIZE] [--multipart-threshold=SIZE] [--partitions=N]"
+            + " [--dry-run]");
   }
 }

@@ -76,10 +76,17 @@ public final class SparkExporter {
     this.settings = Map.copyOf(b.settings);
     this.partitions =
         b.partitions > 0 ? b.partitions : Math.max(1, spark.sparkContext().defaultParallelism());
+    Location root;
     try {
-      Location.parse(destination);
+      root = Location.parse(destination);
     } catch (IllegalArgumentException e) {
       throw new InvalidExportException("invalid destination: " + e.getMessage(), e);
+    }
+    // A destination no storage module serves is refused before lakeFS or the cluster is asked.
+    try (StorageRegistry storage = StorageRegistry.discover(StorageSettings.of(settings))) {
+      storage.providerFor(root);
+    } catch (IOException e) {
+      throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
     }
   }
 

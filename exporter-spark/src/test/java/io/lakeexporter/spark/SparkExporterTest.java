@@ -13,7 +13,9 @@ import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,5 +221,109 @@ class SparkExporterTest {
     assertThat(result.status()).isEqualTo(ExportResult.Status.PLANNED);
     assertThat(result.plan().copies()).isEqualTo(18);
     assertThat(dest).doesNotExist();
+  }
+
+  /**
+   * Runs {@link Main}'s export as spark-submit would, with the lakeFS and storage settings in the
+   * session's Hadoop configuration (spark.hadoop.*), and returns its exit code.
+   */
+  private static int submit(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    Map<String, String> keys =
+        Map.of(
+            LakeFsConfig.API_URL_KEY, config.apiUrl(),
+            LakeFsConfig.ACCESS_KEY_KEY, config.accessKeyId(),
+            LakeFsConfig.SECRET_KEY_KEY, config.secretAccessKey(),
+            LocalStorageProvider.BLOCKSTORE_PATH_KEY, work.toString());
+    keys.forEach(hadoop::set);
+    try {
+      return Main.run(
+          Main.parse(args),
+          spark,
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8));
+    } finally {
+      keys.keySet().forEach(hadoop::unset);
+    }
+  }
+
+  @Test
+  void theSubmittedJobExportsInTheRoundsItWasGiven() throws IOException {
+    String repo = repository("submitted");
+    Path dest = out.resolve("submitted");
+    var stdout = new ByteArrayOutputStream();
+    var stderr = new ByteArrayOutputStream();
+    int code =
+        submit(
+            stdout,
+            stderr,
+            repo,
+            dest.toUri().toString(),
+            "--branch=main",
+            "--rounds=big/**;;**/_SUCCESS",
+            "--concurrency=4",
+            "--partitions=3",
+            "--part-size=512KiB",
+            "--multipart-threshold=1MiB");
+    assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .startsWith("SUCCEEDED: 18 copied, 0 deleted, 0 failed; status file ");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_SUCCESS").toFile());
+    assertThat(status.get("rounds").findValuesAsText("copied")).containsExactly("1", "14", "3");
+    assertThat(status.get("rounds").get(0).get("copied_by").get("parallel-parts").asInt())
+        .as("the 3 MiB blob in 512 KiB parts")
+        .isEqualTo(1);
+    assertThat(dest.resolve("big/blob.bin")).hasSize(3 << 20);
+  }
+
+  @Test
+  void aSubmittedDryRunPrintsItsRoundsAndWritesNothing() throws IOException {
+    String repo = repository("submitted-dry");
+    Path dest = out.resolve("submitted-dry");
+    var stdout = new ByteArrayOutputStream();
+    int code =
+        submit(
+            stdout,
+            new ByteArrayOutputStream(),
+            repo,
+            dest.toString(),
+            "--branch=main",
+            "--rounds=;**/*.parquet",
+            "--dry-run");
+    assertThat(code).isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .contains("  round 1: 6 to copy (", "  round 2: 12 to copy (", "nothing was written");
+    assertThat(dest).doesNotExist();
+  }
+
+  @Test
+  void aSubmittedJobsBadConfigurationExitsWith2AndAMissingRepositoryWith1() {
+    var stderr = new ByteArrayOutputStream();
+    assertThat(
+            submit(
+                new ByteArrayOutputStream(),
+                stderr,
+                "no-such-repo",
+                "ftp://host/export",
+                "--branch=main"))
+        .isEqualTo(2);
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("ftp");
+    stderr.reset();
+    assertThat(
+            submit(
+                new ByteArrayOutputStream(),
+                stderr,
+                "no-such-repo",
+                out.resolve("none").toString(),
+                "--branch=main"))
+        .isEqualTo(1);
+    assertThat(stderr.toString(StandardCharsets.UTF_8))
+        .startsWith("export failed: ")
+        .contains("no-such-repo");
+    assertThat(out.resolve("none")).doesNotExist();
   }
 }
