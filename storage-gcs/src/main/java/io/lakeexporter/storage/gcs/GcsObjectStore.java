@@ -9,6 +9,8 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.CopyWriter;
 import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageBatch;
+import com.google.cloud.storage.StorageBatchResult;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import io.lakeexporter.storage.ExactLengthInputStream;
@@ -42,6 +44,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -249,26 +252,33 @@ public final class GcsObjectStore
     }
   }
 
-  /** One batch request of up to 100 deletes (the JSON API's batch limit). */
+  /**
+   * One batch request of up to 100 deletes (the JSON API's batch limit). Each delete's own answer
+   * decides: the client's list-returning {@code delete} turns every error (403, 429, 5xx) into the
+   * same {@code false} as "not found", which would report deletes that did not happen as done.
+   */
   @Override
   public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
     var failures = new ArrayList<DeleteFailure>();
     var all = new ArrayList<>(locations);
     for (int from = 0; from < all.size(); from += BATCH) {
-      List<Location> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-      List<Boolean> deleted;
-      try {
-        deleted = storage.delete(batch.stream().map(GcsObjectStore::id).toList());
-      } catch (StorageException e) {
-        throw translate(e, "delete from", batch.get(0));
+      List<Location> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
+      StorageBatch batch = storage.batch();
+      var results = new ArrayList<StorageBatchResult<Boolean>>(chunk.size());
+      for (Location l : chunk) {
+        results.add(batch.delete(id(l)));
       }
-      // false means "not found", which is no failure; errors other than 404 raise instead.
-      if (deleted.size() != batch.size()) {
-        for (Location l : batch) {
-          failures.add(
-              new DeleteFailure(
-                  l,
-                  "GCS answered " + deleted.size() + " results for " + batch.size() + " deletes"));
+      try {
+        batch.submit();
+      } catch (StorageException e) {
+        throw translate(e, "delete from", chunk.get(0));
+      }
+      for (int i = 0; i < chunk.size(); i++) {
+        Location l = chunk.get(i);
+        try {
+          results.get(i).get();
+        } catch (StorageException e) {
+          deleteFailure(e, l).ifPresent(failures::add);
         }
       }
     }
@@ -435,10 +445,16 @@ public final class GcsObjectStore
                 .setTarget(info(location, metadata))
                 .build());
       } catch (StorageException e) {
-        throw translate(e, "compose the parts of", location);
-      } finally {
-        abort();
+        IOException failure = translate(e, "compose the parts of", location);
+        try {
+          abort();
+        } catch (IOException cleanup) {
+          // The compose failure is what the caller must see; the parts left behind go with it.
+          failure.addSuppressed(cleanup);
+        }
+        throw failure;
       }
+      abort();
     }
 
     @Override
@@ -456,11 +472,32 @@ public final class GcsObjectStore
     }
   }
 
+  /**
+   * A delete's error as a failure to report, or none when the object was already gone, which is
+   * what the delete wanted; a missing bucket is a failure.
+   */
+  Optional<DeleteFailure> deleteFailure(StorageException e, Location location) {
+    if (e.getCode() == 404 && !isMissingBucket(e)) {
+      return Optional.empty();
+    }
+    return Optional.of(new DeleteFailure(location, translate(e, "delete", location).getMessage()));
+  }
+
+  /**
+   * GCS says which of the two a 404 is only in its message: "The specified bucket does not exist."
+   * against "No such object: bucket/key", whose bucket name may well hold the word bucket.
+   */
+  private static boolean isMissingBucket(StorageException e) {
+    return e.getCode() == 404
+        && String.valueOf(e.getMessage())
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("bucket does not exist");
+  }
+
   private IOException translate(StorageException e, String operation, Location location) {
     String where = location + " (endpoint " + endpoint + ")";
     if (e.getCode() == 404) {
-      String reason = String.valueOf(e.getMessage());
-      if (reason.toLowerCase(java.util.Locale.ROOT).contains("bucket")) {
+      if (isMissingBucket(e)) {
         return new FileNotFoundException(
             "cannot "
                 + operation

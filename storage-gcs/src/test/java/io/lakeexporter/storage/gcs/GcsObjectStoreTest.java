@@ -3,6 +3,7 @@ package io.lakeexporter.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.storage.StorageException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.ObjectInfo;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -177,6 +179,39 @@ class GcsObjectStoreTest {
     try (var listed = store.list(Location.parse("gs://" + BUCKET + "/" + prefix))) {
       assertThat(listed.count()).isZero();
     }
+  }
+
+  @Test
+  void aBatchOfDeletesRemovesWhatExistsAndCountsMissingObjectsAsDeleted() throws IOException {
+    Location kept = at("kept");
+    store.write(kept, new ByteArrayInputStream(new byte[1]), 1, ObjectMetadata.EMPTY);
+    assertThat(store.delete(List.of(kept, at("never-written")))).isEmpty();
+    assertThatThrownBy(() -> store.stat(kept)).isInstanceOf(FileNotFoundException.class);
+  }
+
+  /**
+   * Each delete of a batch answers for itself, and fake-gcs-server answers every failed delete with
+   * the same 404: the errors GCS gives (403, 429, 5xx, a missing bucket) go through the
+   * classification directly.
+   */
+  @Test
+  void aDeleteThatGcsRefusesIsAFailureAndAMissingObjectIsNot() {
+    Location l = Location.parse("gs://bucket-x/t/k");
+    assertThat(store.deleteFailure(new StorageException(404, "No such object: bucket-x/t/k"), l))
+        .isEmpty();
+    assertThat(store.deleteFailure(new StorageException(403, "Forbidden"), l))
+        .hasValueSatisfying(
+            f -> {
+              assertThat(f.location()).isEqualTo(l);
+              assertThat(f.reason()).contains("access denied", "gs://bucket-x/t/k");
+            });
+    assertThat(store.deleteFailure(new StorageException(503, "Backend Error"), l))
+        .hasValueSatisfying(f -> assertThat(f.reason()).contains("503"));
+    assertThat(
+            store.deleteFailure(
+                new StorageException(404, "The specified bucket does not exist."), l))
+        .hasValueSatisfying(
+            f -> assertThat(f.reason()).contains("bucket 'bucket-x' does not exist"));
   }
 
   @Test
