@@ -29,11 +29,15 @@ import java.util.function.IntPredicate;
  *
  * <p>A part that fails is retried from its own first byte through a new request. The first failure
  * stops the other spans at their next part; {@link #run} returns once every span has stopped, so
- * that nothing writes into the upload after the caller aborts it (unless the waiting thread is
- * interrupted: then it returns at once, and a part still being written fails against the aborted
- * upload).
+ * that nothing writes into the upload after the caller aborts it. An interrupt of the waiting
+ * thread stops them the same way, and {@link #run} waits up to {@link #STOP_WAIT_MILLIS} for the
+ * parts being written: on a store whose parts are objects of their own until the upload completes
+ * (GCS), a part written after the abort would stay behind for good.
  */
 final class SpanCopy {
+  /** How long an interrupted copy waits for the parts being written; a stuck request is not. */
+  static final long STOP_WAIT_MILLIS = 30_000;
+
   private final CopySource source;
   private final MultipartUpload upload;
   private final long size;
@@ -86,14 +90,36 @@ final class SpanCopy {
           wait();
         }
       } catch (InterruptedException e) {
+        var interrupted =
+            new InterruptedIOException(
+                "interrupted while copying " + source.entry().path() + " in parts");
+        if (failure == null) {
+          failure = interrupted;
+        }
+        awaitStoppedSpans();
         Thread.currentThread().interrupt();
-        throw new InterruptedIOException(
-            "interrupted while copying " + source.entry().path() + " in parts");
+        throw interrupted;
       }
       if (failure != null) {
         throw rethrown(failure);
       }
       return new RetryPolicy.Result<>(List.of(parts), attempts);
+    }
+  }
+
+  /** Waits, holding this, for every span to stop, up to {@link #STOP_WAIT_MILLIS}. */
+  private void awaitStoppedSpans() {
+    long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
+    while (spans > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException again) {
+        // Already stopping for the first one; the caller's flag is set again on return.
+      }
     }
   }
 

@@ -236,6 +236,69 @@ class SpanCopyTest {
     }
   }
 
+  @Test
+  void anInterruptedCopyStopsItsSpansBeforeItReturns() throws Exception {
+    var writing = new AtomicInteger();
+    var writes = new AtomicInteger();
+    var overlapAtReturn = new AtomicInteger(-1);
+    var started = new java.util.concurrent.CountDownLatch(3);
+    MultipartUpload local = upload();
+    // Parts that take a while and, like a client that does not look at interrupts, finish anyway.
+    MultipartUpload slow =
+        new Delegating(local) {
+          @Override
+          public UploadedPart writePart(int partNumber, InputStream in, long length)
+              throws IOException {
+            writing.incrementAndGet();
+            started.countDown();
+            try {
+              long until = System.nanoTime() + 30_000_000;
+              while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+              }
+              writes.incrementAndGet();
+              return local.writePart(partNumber, in, length);
+            } finally {
+              writing.decrementAndGet();
+            }
+          }
+        };
+    Thread caller = Thread.currentThread();
+    Thread interrupter =
+        new Thread(
+            () -> {
+              try {
+                started.await();
+              } catch (InterruptedException e) {
+                return;
+              }
+              caller.interrupt();
+            });
+    interrupter.start();
+    try {
+      assertThatThrownBy(
+              () -> {
+                try {
+                  copy(this::open, slow, spans -> spans < 4).run();
+                } finally {
+                  overlapAtReturn.set(writing.get());
+                }
+              })
+          .isInstanceOf(InterruptedIOException.class)
+          .hasMessageContaining("interrupted while copying source in parts");
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+    } finally {
+      Thread.interrupted();
+      interrupter.join();
+    }
+    assertThat(overlapAtReturn).as("parts being written when run returned").hasValue(0);
+    int atReturn = writes.get();
+    assertThat(atReturn).isLessThan(16);
+    Thread.sleep(200);
+    assertThat(writes.get()).as("parts written after run returned").isEqualTo(atReturn);
+    local.abort();
+  }
+
   /** An upload that hands everything to another; tests override what they break. */
   private static class Delegating implements MultipartUpload {
     private final MultipartUpload inner;
