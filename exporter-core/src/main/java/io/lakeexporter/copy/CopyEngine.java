@@ -164,7 +164,7 @@ public final class CopyEngine {
 
   private static void abortQuietly(MultipartUpload upload, Exception cause) {
     try {
-      upload.abort();
+      MultipartUpload.abortDespiteInterrupt(upload);
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not abort the multipart upload to {}", upload.location(), e);
       cause.addSuppressed(e);

@@ -41,7 +41,7 @@ public final class SequentialParts {
       upload.complete(parts);
     } catch (IOException | RuntimeException e) {
       try {
-        upload.abort();
+        MultipartUpload.abortDespiteInterrupt(upload);
       } catch (IOException | RuntimeException abortFailure) {
         e.addSuppressed(abortFailure);
       }
