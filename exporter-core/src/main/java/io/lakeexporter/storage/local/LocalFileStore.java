@@ -92,7 +92,8 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
 
   /**
    * The file behind a location. Refuses {@code ..} segments: a key must never reach outside the
-   * directory it is written under.
+   * directory it is written under; nor may a lakeFS {@code local://} address reach outside the
+   * blockstore directory, whatever slashes it starts with.
    */
   Path pathOf(Location location) throws IOException {
     String path = location.path();
@@ -103,9 +104,15 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     }
     return switch (location.scheme()) {
       case "file" -> Path.of("/" + path);
-      case "local" ->
-          localBlockstoreRoot.resolve(
-              location.authority().isEmpty() ? path : location.authority() + "/" + path);
+      case "local" -> {
+        String relative = location.authority().isEmpty() ? path : location.authority() + "/" + path;
+        Path file = localBlockstoreRoot.resolve(relative).normalize();
+        if (relative.startsWith("/") || !file.startsWith(localBlockstoreRoot)) {
+          throw new IOException(
+              "refusing " + location + ": it is not under the blockstore " + localBlockstoreRoot);
+        }
+        yield file;
+      }
       default -> throw new IOException("local store cannot serve " + location);
     };
   }

@@ -62,6 +62,15 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     assertThat(dir.resolve("blockstore/repo-ns/data/obj")).hasSize(3);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"local://///etc/hostname", "local://////etc"})
+  void refusesLakeFsLocalAddressesOutsideTheBlockstoreDirectory(String address) {
+    var blockstore = new LocalFileStore(dir.resolve("blockstore"));
+    assertThatThrownBy(() -> blockstore.read(Location.parse(address), 0, -1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is not under the blockstore " + dir.resolve("blockstore"));
+  }
+
   @ParameterizedTest(name = "source is a channel: {0}")
   @ValueSource(booleans = {false, true})
   void multipartPartsLandInPlaceAndMisfitPartsAreRefused(boolean channel) throws IOException {
