@@ -55,6 +55,13 @@ import java.util.stream.StreamSupport;
  * <p>Every write lands in a hidden temporary file in the target directory and is renamed into
  * place, so no reader ever sees half a file. Files carry no content type or user metadata, so this
  * store lacks {@link StoreCapability#METADATA}.
+ *
+ * <p>A durable store also forces each file's bytes to the disk before the rename and the directory
+ * after it, so that what a write returned from survives a power loss or a kernel crash: without it
+ * a rename can reach the disk before the bytes do, and the final name, a status file's included,
+ * hold an empty or partial file afterwards. It costs a disk flush per file, which is why it is a
+ * choice ({@value LocalStorageProvider#FSYNC_KEY}), off by default as in {@code cp}, rsync and
+ * rclone.
  */
 public final class LocalFileStore implements ObjectStore, MultipartWritable, ServerSideCopyable {
 
@@ -64,15 +71,30 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   private static final PartLimits PART_LIMITS = new PartLimits(1, 5L << 30, 10_000);
 
   private final Path localBlockstoreRoot;
+  private final boolean durable;
 
   /**
    * @param localBlockstoreRoot the directory lakeFS {@code local://} addresses are relative to
    */
   public LocalFileStore(Path localBlockstoreRoot) {
+    this(localBlockstoreRoot, false);
+  }
+
+  /**
+   * @param localBlockstoreRoot the directory lakeFS {@code local://} addresses are relative to
+   * @param durable whether every file and its directory are forced to the disk as it is written
+   */
+  public LocalFileStore(Path localBlockstoreRoot, boolean durable) {
     this.localBlockstoreRoot =
         Objects.requireNonNull(localBlockstoreRoot, "localBlockstoreRoot is null")
             .toAbsolutePath()
             .normalize();
+    this.durable = durable;
+  }
+
+  /** Whether writes are forced to the disk before they return. */
+  public boolean durable() {
+    return durable;
   }
 
   @Override
@@ -362,11 +384,25 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     }
   }
 
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+  private void moveIntoPlace(Path temp, Path target) throws IOException {
+    if (durable) {
+      force(temp);
+    }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (durable) {
+      // The rename is an entry in the directory: durable only once the directory is.
+      force(target.getParent());
+    }
+  }
+
+  /** A file's or a directory's content to the disk (Linux opens directories for reading). */
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      channel.force(true);
     }
   }
 
@@ -395,7 +431,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
    * Parts are written in place, at their offsets, into one hidden file beside the target;
    * completing renames it into place.
    */
-  private static final class LocalMultipartUpload implements MultipartUpload {
+  private final class LocalMultipartUpload implements MultipartUpload {
     private final Location location;
     private final Path target;
     private final String uploadId;

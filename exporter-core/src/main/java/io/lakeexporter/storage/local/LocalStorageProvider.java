@@ -9,11 +9,16 @@ import java.util.Set;
 /**
  * {@code file:} locations and lakeFS {@code local://} addresses. The lakeFS local blockstore
  * directory comes from {@value #BLOCKSTORE_PATH_KEY} (as lakeFS's {@code blockstore.local.path}),
- * by default {@code ~/lakefs/data/block} like lakeFS.
+ * by default {@code ~/lakefs/data/block} like lakeFS. {@value #FSYNC_KEY}{@code =true} forces every
+ * file written, and its directory, to the disk before the write returns (see {@link
+ * LocalFileStore}).
  */
 public final class LocalStorageProvider implements StorageProvider {
 
   public static final String BLOCKSTORE_PATH_KEY = "lakefs.blockstore.local.path";
+
+  /** Whether files are forced to the disk as they are written (default false). */
+  public static final String FSYNC_KEY = "local.fsync";
 
   @Override
   public String name() {
@@ -32,6 +37,6 @@ public final class LocalStorageProvider implements StorageProvider {
             .get(BLOCKSTORE_PATH_KEY)
             .map(Path::of)
             .orElse(Path.of(System.getProperty("user.home"), "lakefs", "data", "block"));
-    return new LocalFileStore(root);
+    return new LocalFileStore(root, settings.getBoolean(FSYNC_KEY, false));
   }
 }
