@@ -1,5 +1,6 @@
 package io.lakeexporter.copy;
 
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -10,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Retries transient storage faults with exponential backoff and full jitter, so that many workers
  * hitting the same throttled store do not retry in lock step. A missing object, an unsupported
- * operation or an interrupt is never retried.
+ * operation, a request the store refused for good or an interrupt is never retried.
  *
  * @param maxAttempts attempts in all, at least 1
  * @param baseDelay the first backoff's upper bound
@@ -55,6 +56,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   public static boolean isTransient(IOException e) {
     return !(e instanceof FileNotFoundException
         || e instanceof UnsupportedStoreOperationException
+        || e instanceof RequestRefusedException
         || e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException));
   }
 

@@ -3,6 +3,7 @@ package io.lakeexporter.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakeexporter.storage.RequestRefusedException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,6 +55,28 @@ class RetryPolicyTest {
                     }))
         .isInstanceOf(FileNotFoundException.class);
     assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void requestsTheStoreRefusedForGoodAreNotRetried() {
+    var calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                policy.run(
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new RequestRefusedException("access denied (403)");
+                    }))
+        .isInstanceOf(RequestRefusedException.class);
+    assertThat(calls).hasValue(1);
+    assertThat(RequestRefusedException.isRefusal(403)).isTrue();
+    assertThat(RequestRefusedException.isRefusal(400)).isTrue();
+    assertThat(RequestRefusedException.isRefusal(412)).isTrue();
+    for (int transientStatus : new int[] {404, 408, 409, 429, 500, 503}) {
+      assertThat(RequestRefusedException.isRefusal(transientStatus))
+          .as("" + transientStatus)
+          .isFalse();
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import java.io.FileNotFoundException;
@@ -180,12 +181,15 @@ public final class HttpReadStore implements ObjectStore {
       return new FileNotFoundException("no object at " + location + " (404)");
     }
     if (code == 401 || code == 403) {
-      return new IOException(
+      return new RequestRefusedException(
           "access denied reading "
               + location
               + " ("
               + code
               + "); the presigned URL may have expired");
+    }
+    if (RequestRefusedException.isRefusal(code)) {
+      return new RequestRefusedException("reading " + location + " was refused with HTTP " + code);
     }
     return new IOException("reading " + location + " failed with HTTP " + code);
   }

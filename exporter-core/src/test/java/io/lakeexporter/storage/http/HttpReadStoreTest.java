@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import io.lakeexporter.storage.contract.AbstractObjectStoreContractTest;
 import java.io.FileNotFoundException;
@@ -140,6 +141,7 @@ class HttpReadStoreTest extends AbstractObjectStoreContractTest {
   void failuresNeverShowTheSignature() {
     OBJECTS.put("/bucket/obj2", new byte[10]);
     assertThatThrownBy(() -> STORE.stat(url("/bucket/obj2", "expired")))
+        .isInstanceOf(RequestRefusedException.class)
         .hasMessageContaining("403")
         .hasMessageNotContaining("topsecret");
     assertThatThrownBy(() -> STORE.read(url("/bucket/none", "ok"), 0, -1))

@@ -28,6 +28,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.SequentialParts;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
@@ -499,7 +500,7 @@ public final class AzureBlobStore
       return new FileNotFoundException("no object at " + where);
     }
     if (status == 403 || status == 401) {
-      return new IOException(
+      return new RequestRefusedException(
           "access denied to "
               + operation
               + " "
@@ -512,7 +513,10 @@ public final class AzureBlobStore
               + ref.account()
               + "'");
     }
-    return new IOException("cannot " + operation + " " + where + ": " + status + " " + code);
+    String message = "cannot " + operation + " " + where + ": " + status + " " + code;
+    return RequestRefusedException.isRefusal(status)
+        ? new RequestRefusedException(message)
+        : new IOException(message);
   }
 
   private IOException unexpected(RuntimeException e, String operation, BlobRef ref) {

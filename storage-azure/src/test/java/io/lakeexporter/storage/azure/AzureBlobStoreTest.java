@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -237,6 +239,17 @@ class AzureBlobStoreTest {
           .hasMessageContaining("access denied")
           .hasMessageContaining("account '" + AzuriteServer.ACCOUNT + "'")
           .hasMessageNotContaining(wrongKey);
+      // Refused for good: one attempt, where a transient fault would take four.
+      var attempts = new java.util.concurrent.atomic.AtomicInteger();
+      assertThatThrownBy(
+              () ->
+                  RetryPolicy.DEFAULT.run(
+                      () -> {
+                        attempts.incrementAndGet();
+                        return wrong.stat(at("x"));
+                      }))
+          .isInstanceOf(RequestRefusedException.class);
+      assertThat(attempts).hasValue(1);
     } finally {
       wrong.close();
     }

@@ -22,6 +22,7 @@ import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
@@ -510,7 +511,7 @@ public final class GcsObjectStore
       return new FileNotFoundException("no object at " + where);
     }
     if (e.getCode() == 401 || e.getCode() == 403) {
-      return new IOException(
+      return new RequestRefusedException(
           "access denied to "
               + operation
               + " "
@@ -521,7 +522,9 @@ public final class GcsObjectStore
               + location.authority()
               + "'");
     }
-    return new IOException(
-        "cannot " + operation + " " + where + ": " + e.getCode() + " " + e.getReason());
+    String message = "cannot " + operation + " " + where + ": " + e.getCode() + " " + e.getReason();
+    return RequestRefusedException.isRefusal(e.getCode())
+        ? new RequestRefusedException(message)
+        : new IOException(message);
   }
 }
