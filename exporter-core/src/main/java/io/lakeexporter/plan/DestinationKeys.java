@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Maps a lakeFS path to its destination: {@code root + path}. On a filesystem a path could climb
  * out of the root, so there {@code ..} and {@code .} segments, empty segments and absolute paths
- * are refused; object-store keys are literal and pass as they are.
+ * are refused; object-store keys are literal and pass as they are, except for a leading {@code /}
+ * at a bucket's root, which no key there can hold.
  */
 public final class DestinationKeys {
 
@@ -38,6 +39,16 @@ public final class DestinationKeys {
               path, "an empty path segment has no file name on a filesystem");
         }
       }
+    } else if (path.startsWith("/") && root.path().isEmpty()) {
+      // A key is the path after the bucket's own slash, which holds no leading one: "/a" would be
+      // written as "a", over another object's copy.
+      throw new InvalidKeyException(
+          path,
+          "a key starting with '/' cannot be kept at the root of "
+              + root
+              + "; export under a prefix (e.g. "
+              + root.child("export/")
+              + ")");
     }
     return root.child(path);
   }

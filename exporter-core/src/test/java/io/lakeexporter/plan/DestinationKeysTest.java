@@ -37,6 +37,18 @@ class DestinationKeysTest {
   }
 
   @Test
+  void aLeadingSlashIsKeptUnderAPrefixAndRefusedAtABucketsRoot() throws Exception {
+    assertThat(DestinationKeys.resolve(Location.parse("s3://bucket/export/"), "/a").path())
+        .isEqualTo("export//a");
+    assertThatThrownBy(() -> DestinationKeys.resolve(Location.parse("s3://bucket"), "/a"))
+        .isInstanceOf(DestinationKeys.InvalidKeyException.class)
+        .hasMessage(
+            "refused key '/a': a key starting with '/' cannot be kept at the root of s3://bucket;"
+                + " export under a prefix (e.g. s3://bucket/export/)");
+    assertThat(DestinationKeys.resolve(Location.parse("gs://bucket/"), "a").path()).isEqualTo("a");
+  }
+
+  @Test
   void nulCharactersAreRefusedEverywhere() {
     assertThatThrownBy(() -> DestinationKeys.resolve(s3Root, "a\0b"))
         .isInstanceOf(DestinationKeys.InvalidKeyException.class);
