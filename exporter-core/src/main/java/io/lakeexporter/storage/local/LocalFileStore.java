@@ -353,7 +353,11 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   public void close() {}
 
   private static Path newTempFile(Path target) throws IOException {
-    return createInDirectory(target, dir -> Files.createTempFile(dir, TEMP_PREFIX, ".tmp"));
+    // Not Files.createTempFile: its files are the owner's alone (0600), and the rename would
+    // hand that on to the export, which other users' readers could then not open. A plain new
+    // file takes the umask's mode, as the parts' files and cp's copies do.
+    return createInDirectory(
+        target, dir -> Files.createFile(dir.resolve(TEMP_PREFIX + UUID.randomUUID() + ".tmp")));
   }
 
   /** Creates a file in a directory; see {@link #createInDirectory}. */

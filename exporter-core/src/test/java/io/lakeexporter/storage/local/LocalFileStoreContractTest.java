@@ -47,6 +47,26 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Test
+  void everyWayOfWritingGivesTheModeTheUmaskGivesNewFiles() throws IOException {
+    Path reference =
+        Files.createFile(Files.createDirectories(root().toPath()).resolve("mode-reference"));
+    var expected = Files.getPosixFilePermissions(reference);
+    Location streamed = at("mode/streamed");
+    put(streamed, randomBytes(10, 2), ObjectMetadata.EMPTY);
+    Location copied = at("mode/copied");
+    store.copyServerSide(streamed, copied, 10, ObjectMetadata.EMPTY);
+    Location parts = at("mode/parts");
+    var upload = store.startMultipart(parts, 10, 5, ObjectMetadata.EMPTY);
+    upload.complete(
+        List.of(
+            upload.writePart(1, new ByteArrayInputStream(new byte[5]), 5),
+            upload.writePart(2, new ByteArrayInputStream(new byte[5]), 5)));
+    for (Location l : List.of(streamed, copied, parts)) {
+      assertThat(Files.getPosixFilePermissions(l.toPath())).as(l.toString()).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void leavesNoTemporaryFilesBehind() throws IOException {
     put(at("clean/a"), randomBytes(10, 1), ObjectMetadata.EMPTY);
     try (var files = Files.list(root().child("clean/").toPath())) {
