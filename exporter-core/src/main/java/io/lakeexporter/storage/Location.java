@@ -60,6 +60,10 @@ public record Location(String scheme, String authority, String path, String quer
     if (sep < 0) {
       if (colon > 1 && text.regionMatches(true, 0, "file:", 0, 5)) {
         // file:/abs/path
+        if (text.length() == 5) {
+          throw new IllegalArgumentException(
+              "location '" + text + "' has no path; expected file:///absolute/path");
+        }
         return ofPath(Path.of(decodeFileUri(text.substring(5))));
       }
       if (colon > 1 && isScheme(text.substring(0, colon))) {
@@ -75,6 +79,11 @@ public record Location(String scheme, String authority, String path, String quer
     String rest = text.substring(sep + 3);
     if (scheme.equalsIgnoreCase("file")) {
       // file:///abs/path (empty authority) or file://localhost/abs/path
+      if (rest.isEmpty() || rest.equalsIgnoreCase("localhost")) {
+        // Not the filesystem's root: a path left out is a mistake, and "/" a costly guess.
+        throw new IllegalArgumentException(
+            "location '" + text + "' has no path; expected file:///absolute/path");
+      }
       int slash = rest.indexOf('/');
       String host = slash < 0 ? rest : rest.substring(0, slash);
       if (!host.isEmpty() && !host.equalsIgnoreCase("localhost")) {

@@ -86,6 +86,12 @@ class LocationTest {
   void badLocationsSayWhatIsWrong() {
     assertThatThrownBy(() -> Location.parse("s3://")).hasMessageContaining("no bucket");
     assertThatThrownBy(() -> Location.parse("s3:bucket/x")).hasMessageContaining("no '//'");
+    assertThatThrownBy(() -> Location.parse("file://"))
+        .hasMessage("location 'file://' has no path; expected file:///absolute/path");
+    assertThatThrownBy(() -> Location.parse("file://localhost"))
+        .hasMessageContaining("has no path");
+    assertThatThrownBy(() -> Location.parse("file:")).hasMessageContaining("has no path");
+    assertThat(Location.parse("file:///").toPath()).isEqualTo(Path.of("/"));
     assertThatThrownBy(() -> Location.parse("file://otherhost/x"))
         .hasMessageContaining("otherhost");
     assertThatThrownBy(() -> Location.parse("  ")).hasMessageContaining("empty");
