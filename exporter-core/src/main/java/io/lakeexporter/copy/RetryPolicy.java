@@ -57,6 +57,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     return !(e instanceof FileNotFoundException
         || e instanceof UnsupportedStoreOperationException
         || e instanceof RequestRefusedException
+        || e instanceof java.nio.file.AccessDeniedException
         || e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException));
   }
 

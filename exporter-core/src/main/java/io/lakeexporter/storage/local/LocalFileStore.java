@@ -8,6 +8,7 @@ import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UploadedPart;
@@ -20,12 +21,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -368,6 +372,8 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   /**
    * Creates a file beside {@code target}, creating its directory first. Again when the directory
    * vanished in between: {@link #removeEmptyDirectories} may remove it while it is still empty.
+   * What no second attempt can change (a file where a directory must be, a directory where the file
+   * must be, a permission) is refused for good, saying which path is in the way.
    */
   private static Path createInDirectory(Path target, FileCreation creation) throws IOException {
     Path dir = target.getParent();
@@ -375,17 +381,32 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       try {
         Files.createDirectories(dir);
         if (Files.isDirectory(target)) {
-          throw new IOException("cannot write " + target + ": a directory is in the way");
+          throw new RequestRefusedException(
+              "cannot write " + target + ": a directory of that name is in the way");
         }
         return creation.createIn(dir);
-      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+      } catch (NoSuchFileException | FileAlreadyExistsException | NotDirectoryException e) {
         // Gone before the file was made in it, or gone between creating the directory and
         // checking it is one; a file in the directory's place fails every attempt.
         if (attempt == 3) {
-          throw e;
+          throw blocked(target, e);
         }
+      } catch (AccessDeniedException e) {
+        throw new RequestRefusedException(
+            "cannot write " + target + ": permission denied on " + e.getFile());
       }
     }
+  }
+
+  /** Why {@code target}'s directory cannot be made: the nearest ancestor that is not one. */
+  private static IOException blocked(Path target, FileSystemException e) {
+    for (Path p = target.getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        return new RequestRefusedException(
+            "cannot write " + target + ": " + p + " is a file, not a directory");
+      }
+    }
+    return e;
   }
 
   private void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.contract.AbstractObjectStoreContractTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -64,6 +65,20 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     for (Location l : List.of(streamed, copied, parts)) {
       assertThat(Files.getPosixFilePermissions(l.toPath())).as(l.toString()).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aFileWhereADirectoryMustBeIsRefusedForGoodAndNamed() throws IOException {
+    put(at("blocked/table"), randomBytes(3, 4), ObjectMetadata.EMPTY);
+    Location below = at("blocked/table/part-0");
+    Path file = at("blocked/table").toPath();
+    assertThatThrownBy(() -> put(below, randomBytes(3, 5), ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessage("cannot write " + below.toPath() + ": " + file + " is a file, not a directory");
+    put(at("blocked/dir/inner"), randomBytes(3, 6), ObjectMetadata.EMPTY);
+    assertThatThrownBy(() -> put(at("blocked/dir"), randomBytes(3, 7), ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining("a directory of that name is in the way");
   }
 
   @Test
