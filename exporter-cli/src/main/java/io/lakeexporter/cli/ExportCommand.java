@@ -175,6 +175,8 @@ final class ExportCommand implements Command {
     if (progress != null) {
       builder.listener(progress);
     }
+    // Installed before the exporter starts anything; ended once everything is said.
+    var stop = StopOnSignal.install(err);
     try (Exporter exporter = builder.build()) {
       ExportResult result;
       try {
@@ -196,6 +198,9 @@ final class ExportCommand implements Command {
       return Main.FAILED;
     } finally {
       client.close();
+      out.flush();
+      err.flush();
+      stop.exportEnded();
     }
   }
 

@@ -126,6 +126,122 @@ class CliJarIT {
   }
 
   @Test
+  void aSignalStopsAnExportWithItsStatusFileAndNothingHalfWritten() throws Exception {
+    int port = ServerProcess.freePort();
+    var command = new ArrayList<>(javaJar());
+    command.addAll(
+        List.of(
+            "emulator",
+            "--port=" + port,
+            "--access-key-id=AKIAJARTEST",
+            "--secret-access-key=jar-test-secret",
+            "--blockstore-dir=" + dir.resolve("blockstore"),
+            "--sample"));
+    try (var emulator =
+        ServerProcess.start(
+            "cli-emulator-signal",
+            command,
+            Path.of("target", "cli-emulator-signal"),
+            Map.of(),
+            port,
+            Duration.ofSeconds(60))) {
+      int objects = 1500;
+      String head = commitMany(emulator.endpoint(), objects);
+      Path tree = dir.resolve("stopped");
+      var export = new ArrayList<>(javaJar());
+      export.addAll(
+          List.of(
+              "export",
+              DemoCommand.REPOSITORY,
+              tree.toString(),
+              "--branch=many",
+              "--concurrency=1",
+              "--no-progress"));
+      // To a file: a pipe's last bytes can be lost to a reader when the process ends.
+      Path log = dir.resolve("stopped.log");
+      var builder =
+          new ProcessBuilder(export)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      builder.environment().keySet().removeIf(k -> k.startsWith("LAKECTL_"));
+      builder.environment().put("HOME", dir.toString());
+      builder.environment().put("LAKECTL_SERVER_ENDPOINT_URL", emulator.endpoint());
+      builder.environment().put("LAKECTL_CREDENTIALS_ACCESS_KEY_ID", "AKIAJARTEST");
+      builder.environment().put("LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", "jar-test-secret");
+      Process p = builder.start();
+      // Signalled once the copies are under way: SIGTERM, as Ctrl-C's SIGINT ends the same way.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (files(tree) < 20 && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(p.isAlive()).as("still exporting when signalled").isTrue();
+      p.destroy();
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      String said = Files.readString(log);
+      assertThat(p.exitValue()).as(said).isEqualTo(143);
+      assertThat(said)
+          .contains("stopping: aborting the copies in flight and writing the status file")
+          .contains("FAILED: repository demo-repo, branch many");
+      assertThat(tree.resolve("EXPORT_" + head + "_FAILURE")).exists();
+      try (Stream<Path> all = Files.walk(tree)) {
+        List<String> names = all.map(f -> f.getFileName().toString()).toList();
+        assertThat(names).noneMatch(n -> n.startsWith(".lakefs-export-"));
+      }
+      assertThat(files(tree)).isLessThan(objects);
+    }
+  }
+
+  /** Regular files under {@code tree}, none while it does not exist. */
+  private static long files(Path tree) throws IOException {
+    if (!Files.isDirectory(tree)) {
+      return 0;
+    }
+    try (Stream<Path> all = Files.walk(tree)) {
+      return all.filter(Files::isRegularFile).count();
+    } catch (java.io.UncheckedIOException e) {
+      return 0; // a file moved while walking
+    }
+  }
+
+  /** Branch {@code many} of the demo repository with {@code count} more objects; its head. */
+  private static String commitMany(String endpoint, int count) throws Exception {
+    String repo = endpoint + "/api/v1/repositories/" + DemoCommand.REPOSITORY;
+    post(repo + "/branches", "application/json", "{\"name\":\"many\",\"source\":\"main\"}");
+    for (int i = 0; i < count; i++) {
+      post(
+          repo + "/branches/many/objects?path=bulk/p" + (i % 10) + "/obj-" + i + ".bin",
+          "application/octet-stream",
+          "x".repeat(2000));
+    }
+    String commit =
+        post(repo + "/branches/many/commits", "application/json", "{\"message\":\"many\"}");
+    var id = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(commit);
+    assertThat(id.find()).as(commit).isTrue();
+    return id.group(1);
+  }
+
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  /** A POST to the emulator as its user; the answer's body. */
+  private static String post(String url, String contentType, String body) throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header(
+                "Authorization",
+                "Basic "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(
+                            "AKIAJARTEST:jar-test-secret".getBytes(StandardCharsets.UTF_8)))
+            .header("Content-Type", contentType)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    var answer = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(url + ": " + answer.body()).isLessThan(300);
+    return answer.body();
+  }
+
+  @Test
   void theLauncherRunsTheJarWithItsJvmSettingsAndTheUsersOptions() throws Exception {
     String providers = launch(Map.of(), "providers");
     assertThat(providers).contains("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");

@@ -315,7 +315,7 @@ class CliTest {
     assertUsage(
         export("--branch=main", "--rounds="), "invalid --rounds '': the round spec is empty");
     assertUsage(export("--branch=main", "--rounds=;_SUCCESS;"), "round 3 has no patterns");
-    assertUsage(export("--branch=main", "--rounds=;**/*.{crc,json}"), "does not support");
+    assertUsage(export("--branch=main", "--rounds=;**/*.{crc,json}"), "do not support");
     assertUsage(
         run(lakectlEnv(), "export", "repo", "s3:/bucket/x", "--branch=main"),
         "invalid <rootLocation>");
