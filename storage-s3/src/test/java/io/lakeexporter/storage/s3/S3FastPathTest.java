@@ -120,6 +120,25 @@ class S3FastPathTest {
   }
 
   @Test
+  void metadataWithRunsOfSpacesIsWrittenAndCopiedOnTheFastPath() throws IOException {
+    byte[] data = random(2000);
+    var md = new ObjectMetadata("text/plain", Map.of("note", "two  spaces,   three"));
+    assertThat(S3FastPath.carries("text/plain", md.userMetadata())).isTrue();
+    Location written = at("spaced");
+    fast.write(written, new ByteArrayInputStream(data), data.length, md);
+    Location copied = at("spaced-copy");
+    fast.copyServerSide(written, copied, data.length, md);
+    Location throughTheSdk = at("spaced-sdk");
+    sdkOnly.write(throughTheSdk, new ByteArrayInputStream(data), data.length, md);
+
+    for (Location l : new Location[] {written, copied}) {
+      assertThat(read(sdkOnly, l, 0, -1)).isEqualTo(data);
+      assertThat(sdkOnly.stat(l).metadata().userMetadata())
+          .isEqualTo(sdkOnly.stat(throughTheSdk).metadata().userMetadata());
+    }
+  }
+
+  @Test
   void smallWritesAndSingleDeletesAsTheSdkSeesThem() throws IOException {
     byte[] data = random(5000);
     Location l = at("a b/small+1.json");

@@ -75,7 +75,9 @@ public final class SigV4 {
     canonical.append(canonicalQuery).append('\n');
     var signedHeaders = new StringBuilder(128);
     for (Map.Entry<String, String> header : headers.entrySet()) {
-      canonical.append(header.getKey()).append(':').append(header.getValue().strip()).append('\n');
+      canonical.append(header.getKey()).append(':');
+      appendCanonicalValue(canonical, header.getValue());
+      canonical.append('\n');
       if (!signedHeaders.isEmpty()) {
         signedHeaders.append(';');
       }
@@ -102,6 +104,41 @@ public final class SigV4 {
             + signedHeaders
             + ", Signature="
             + signature);
+  }
+
+  /**
+   * A header value as SigV4 signs it: no whitespace around it, and each run of whitespace inside it
+   * as one space. The value still travels as it is; S3 (and the SDK's signer) sign the collapsed
+   * form, so metadata with two spaces in a row signed as sent is refused with
+   * SignatureDoesNotMatch.
+   */
+  private static void appendCanonicalValue(StringBuilder out, String value) {
+    int start = 0;
+    int end = value.length();
+    while (start < end && isWhitespace(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && isWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    int from = start; // where the text not yet appended begins
+    for (int i = start; i < end; i++) {
+      if (isWhitespace(value.charAt(i))
+          && (value.charAt(i) != ' ' || isWhitespace(value.charAt(i + 1)))) {
+        // A tab, or a space that more whitespace follows: one space for the whole run.
+        out.append(value, from, i).append(' ');
+        while (isWhitespace(value.charAt(i + 1))) {
+          i++;
+        }
+        from = i + 1;
+      }
+    }
+    out.append(value, from, end);
+  }
+
+  /** Whitespace as the SDK's signer counts it. */
+  private static boolean isWhitespace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\r' || c == '\f';
   }
 
   /** The hex SHA-256 of a body, as {@code x-amz-content-sha256} carries it. */
