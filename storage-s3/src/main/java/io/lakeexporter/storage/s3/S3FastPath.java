@@ -217,6 +217,10 @@ final class S3FastPath {
   private Http11Response send(
       String method, String bucket, String key, TreeMap<String, String> headers, byte[] body)
       throws IOException {
+    if (key.isEmpty()) {
+      // "/bucket/" is the bucket itself: a DELETE of it would remove the bucket.
+      throw new IllegalArgumentException("no object key for a request to bucket '" + bucket + "'");
+    }
     Origin origin;
     String path;
     if (pathStyle || (awsEndpoint && bucket.indexOf('.') >= 0)) {

@@ -114,15 +114,28 @@ public final class S3ObjectStore
     return l.authority();
   }
 
+  /**
+   * The object key of {@code l}. S3 reads an empty key as the bucket itself ({@code /bucket/}): a
+   * DELETE would remove an empty bucket and a PUT create one, so no object operation sends it.
+   */
+  private static String key(Location l) {
+    if (l.path().isEmpty()) {
+      throw new IllegalArgumentException(
+          l + " has no object key: it names bucket '" + bucket(l) + "', not an object in it");
+    }
+    return l.path();
+  }
+
   private S3Client client(Location l) {
     return clients.client(bucket(l));
   }
 
   @Override
   public ObjectInfo stat(Location location) throws IOException {
+    String key = key(location);
     try {
       HeadObjectResponse head =
-          client(location).headObject(b -> b.bucket(bucket(location)).key(location.path()));
+          client(location).headObject(b -> b.bucket(bucket(location)).key(key));
       return new ObjectInfo(
           location,
           head.contentLength(),
@@ -137,6 +150,7 @@ public final class S3ObjectStore
 
   @Override
   public InputStream read(Location location, long offset, long length) throws IOException {
+    String key = key(location);
     if (length == 0) {
       stat(location);
       return InputStream.nullInputStream();
@@ -148,7 +162,7 @@ public final class S3ObjectStore
     var fast = clients.fastPath(bucket(location));
     if (fast.isPresent()) {
       try {
-        return fast.get().getObject(bucket(location), location.path(), range).body();
+        return fast.get().getObject(bucket(location), key, range).body();
       } catch (S3FastPath.Failure e) {
         if (e.status() == 416) {
           stat(location);
@@ -160,8 +174,7 @@ public final class S3ObjectStore
       }
     }
     try {
-      return client(location)
-          .getObject(b -> b.bucket(bucket(location)).key(location.path()).range(range));
+      return client(location).getObject(b -> b.bucket(bucket(location)).key(key).range(range));
     } catch (SdkException e) {
       if (e instanceof S3Exception s3 && s3.statusCode() == 416) {
         stat(location);
@@ -174,6 +187,7 @@ public final class S3ObjectStore
   @Override
   public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
       throws IOException {
+    String key = key(location);
     var fast = clients.fastPath(bucket(location));
     if (size <= fastPutLimit
         && fast.isPresent()
@@ -183,12 +197,7 @@ public final class S3ObjectStore
       exact.read(); // throws when the source holds more than it declared
       try {
         fast.get()
-            .putObject(
-                bucket(location),
-                location.path(),
-                body,
-                contentType(metadata),
-                metadata.userMetadata());
+            .putObject(bucket(location), key, body, contentType(metadata), metadata.userMetadata());
       } catch (IOException e) {
         throw translate(e, "write", location);
       }
@@ -202,7 +211,7 @@ public final class S3ObjectStore
             .putObject(
                 b ->
                     b.bucket(bucket(location))
-                        .key(location.path())
+                        .key(key)
                         .contentLength(size)
                         .contentType(contentType(metadata))
                         .metadata(metadata.userMetadata()),
@@ -225,6 +234,7 @@ public final class S3ObjectStore
     var failures = new ArrayList<DeleteFailure>();
     Map<String, List<Location>> byBucket = new LinkedHashMap<>();
     for (Location l : locations) {
+      key(l); // all refused before any is deleted
       byBucket.computeIfAbsent(bucket(l), k -> new ArrayList<>()).add(l);
     }
     for (var entry : byBucket.entrySet()) {
@@ -310,13 +320,14 @@ public final class S3ObjectStore
   @Override
   public MultipartUpload startMultipart(
       Location location, long size, long partSize, ObjectMetadata metadata) throws IOException {
+    String key = key(location);
     try {
       String uploadId =
           client(location)
               .createMultipartUpload(
                   b ->
                       b.bucket(bucket(location))
-                          .key(location.path())
+                          .key(key)
                           .contentType(contentType(metadata))
                           .metadata(metadata.userMetadata()))
               .uploadId();
@@ -328,6 +339,7 @@ public final class S3ObjectStore
 
   @Override
   public MultipartUpload resumeMultipart(Location location, String uploadId) {
+    key(location);
     return new S3MultipartUpload(location, uploadId);
   }
 
@@ -341,6 +353,8 @@ public final class S3ObjectStore
   public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
+    key(source);
+    key(destination);
     if (size <= copyThreshold) {
       String checksum = metadata.userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
       var fast = clients.fastPath(bucket(destination));
@@ -446,6 +460,7 @@ public final class S3ObjectStore
 
   @Override
   public Location presignRead(Location location, Duration expiry) throws IOException {
+    String key = key(location);
     try {
       String url =
           clients
@@ -453,7 +468,7 @@ public final class S3ObjectStore
               .presignGetObject(
                   p ->
                       p.signatureDuration(expiry)
-                          .getObjectRequest(g -> g.bucket(bucket(location)).key(location.path())))
+                          .getObjectRequest(g -> g.bucket(bucket(location)).key(key)))
               .url()
               .toString();
       return Location.parse(url);

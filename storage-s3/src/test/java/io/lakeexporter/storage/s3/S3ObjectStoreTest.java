@@ -206,6 +206,59 @@ class S3ObjectStoreTest {
         .hasMessageContaining("bucket 'no-such-bucket-x' does not exist");
   }
 
+  /**
+   * {@code s3://bucket} with no key is the bucket itself to S3: a DELETE of it removes an empty
+   * bucket, a PUT creates one. Every object operation refuses it before sending anything, on the
+   * fast path and through the SDK alike.
+   */
+  @Test
+  void aLocationWithoutAKeyIsRefusedBeforeAnyRequest() throws IOException {
+    String bucket = "no-key-" + UUID.randomUUID().toString().substring(0, 8);
+    S3ProxyServer.shared().createBucket(bucket);
+    Location bare = new Location("s3", bucket, "");
+    Location object = Location.parse("s3://" + bucket + "/kept");
+    var data = random(1000);
+    store.write(object, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    var md = new ObjectMetadata("text/plain", Map.of("lakefs-checksum", "x"));
+
+    try (var sdkOnly =
+        new S3ObjectStore(S3ProxyServer.shared().settings().with("s3.fast-path", "false"))) {
+      for (S3ObjectStore s : new S3ObjectStore[] {store, sdkOnly}) {
+        var refusals =
+            new org.assertj.core.api.ThrowableAssert.ThrowingCallable[] {
+              () -> s.stat(bare),
+              () -> s.read(bare, 0, -1).close(),
+              () -> s.read(bare, 10, 20).close(),
+              () -> s.read(bare, 0, 0).close(),
+              () -> s.write(bare, new ByteArrayInputStream(data), data.length, md),
+              () -> s.write(bare, new ByteArrayInputStream(new byte[7 * MIB]), 7 * MIB, md),
+              () -> s.delete(java.util.List.of(bare)),
+              () -> s.delete(java.util.List.of(object, bare)),
+              () -> s.copyServerSide(object, bare, data.length, md),
+              () -> s.copyServerSide(bare, at("copy"), data.length, md),
+              () -> s.copyServerSide(object, bare, 8 * MIB, md),
+              () -> s.startMultipart(bare, 10 * MIB, 5 * MIB, md),
+              () -> s.resumeMultipart(bare, "upload-id"),
+              () -> s.presignRead(bare, Duration.ofMinutes(1)),
+            };
+        for (var refusal : refusals) {
+          assertThatThrownBy(refusal)
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining("bucket '" + bucket + "'")
+              .hasMessageContaining("no object key");
+        }
+      }
+    }
+
+    S3ProxyServer.shared().admin().headBucket(b -> b.bucket(bucket));
+    assertThat(readAll(object)).as("the batch with a bare bucket was not sent").isEqualTo(data);
+    try (var listed = store.list(bare)) {
+      assertThat(listed.map(info -> info.location().path())).containsExactly("kept");
+    }
+    assertThat(S3ProxyServer.shared().admin().listMultipartUploads(b -> b.bucket(bucket)).uploads())
+        .isEmpty();
+  }
+
   @Test
   void badCredentialsAreAClearErrorWithoutTheSecret() {
     var s =
