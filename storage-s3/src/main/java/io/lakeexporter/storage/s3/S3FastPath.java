@@ -5,6 +5,7 @@ import io.lakeexporter.storage.s3.wire.Http11Client.Origin;
 import io.lakeexporter.storage.s3.wire.Http11Response;
 import io.lakeexporter.storage.s3.wire.SigV4;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;
@@ -199,19 +200,41 @@ final class S3FastPath {
   }
 
   /**
-   * GetObject, whole or a range; the answer's head has been checked, its body is the object's
-   * bytes. Status 416 comes back as {@link Failure} like any other refusal.
+   * GetObject, whole or a range: the body holds exactly the asked bytes (fewer only where the
+   * object ends first). Status 416 comes back as {@link Failure} like any other refusal; an answer
+   * that does not start at the asked offset (a server that ignored the range) as an IOException
+   * that says what came back.
    */
-  Http11Response getObject(String bucket, String key, String range) throws IOException {
+  InputStream getObject(String bucket, String key, ByteRange range) throws IOException {
     var headers = new TreeMap<String, String>();
-    if (range != null) {
-      headers.put("range", range);
+    String rangeHeader = range.header();
+    if (rangeHeader != null) {
+      headers.put("range", rangeHeader);
     }
     Http11Response response = send("GET", bucket, key, headers, null);
     if (response.status() != 200 && response.status() != 206) {
       throw failure(response, response.bodyText(64 * 1024));
     }
-    return response;
+    long take;
+    try {
+      take =
+          range.bytesToTake(
+              response.status(),
+              response.header("content-range").orElse(null),
+              contentLength(response));
+    } catch (IOException e) {
+      response.body().close(); // drops the connection rather than reading a whole object
+      throw e;
+    }
+    return ByteRange.take(response.body(), take);
+  }
+
+  private static long contentLength(Http11Response response) {
+    try {
+      return response.header("content-length").map(v -> Long.parseLong(v.strip())).orElse(-1L);
+    } catch (NumberFormatException e) {
+      return -1; // the client framed the body already; a bad value would have failed there
+    }
   }
 
   private Http11Response send(

@@ -33,11 +33,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -155,14 +157,11 @@ public final class S3ObjectStore
       stat(location);
       return InputStream.nullInputStream();
     }
-    String range =
-        offset == 0 && length < 0
-            ? null
-            : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
+    var range = new ByteRange(offset, length);
     var fast = clients.fastPath(bucket(location));
     if (fast.isPresent()) {
       try {
-        return fast.get().getObject(bucket(location), key, range).body();
+        return fast.get().getObject(bucket(location), key, range);
       } catch (S3FastPath.Failure e) {
         if (e.status() == 416) {
           stat(location);
@@ -173,13 +172,28 @@ public final class S3ObjectStore
         throw translate(e, "read", location);
       }
     }
+    ResponseInputStream<GetObjectResponse> in;
     try {
-      return client(location).getObject(b -> b.bucket(bucket(location)).key(key).range(range));
+      in =
+          client(location)
+              .getObject(b -> b.bucket(bucket(location)).key(key).range(range.header()));
     } catch (SdkException e) {
       if (e instanceof S3Exception s3 && s3.statusCode() == 416) {
         stat(location);
         return InputStream.nullInputStream();
       }
+      throw translate(e, "read", location);
+    }
+    GetObjectResponse answer = in.response();
+    try {
+      long take =
+          range.bytesToTake(
+              answer.sdkHttpResponse().statusCode(),
+              answer.contentRange(),
+              answer.contentLength() == null ? -1 : answer.contentLength());
+      return ByteRange.take(in, take);
+    } catch (IOException e) {
+      in.abort(); // rather than reading the rest of a whole object to reuse the connection
       throw translate(e, "read", location);
     }
   }
