@@ -589,8 +589,14 @@ public final class S3ObjectStore
       }
     }
 
+    /**
+     * Also from an interrupted thread, which is where a cancelled copy aborts: the SDK sends
+     * nothing while the thread's interrupt flag is set, so the flag is put aside for this one
+     * request and set again after it.
+     */
     @Override
     public void abort() throws IOException {
+      boolean interrupted = Thread.interrupted();
       try {
         client(location)
             .abortMultipartUpload(
@@ -602,6 +608,10 @@ public final class S3ObjectStore
           return;
         }
         throw translate(e, "abort the upload to", location);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -18,11 +18,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /** S3 behaviour beyond the contract, against S3Proxy, with thresholds lowered to cross them. */
 class S3ObjectStoreTest {
@@ -108,6 +110,119 @@ class S3ObjectStoreTest {
     assertThatThrownBy(
             () -> store.write(l, new ByteArrayInputStream(new byte[100]), 50, ObjectMetadata.EMPTY))
         .hasMessageContaining("more than");
+  }
+
+  private static List<MultipartUpload> uploadsAt(Location l) {
+    return S3ProxyServer.shared()
+        .admin()
+        .listMultipartUploads(b -> b.bucket(bucket(l)).prefix(l.path()))
+        .uploads();
+  }
+
+  private static String bucket(Location l) {
+    return l.authority();
+  }
+
+  /**
+   * A cancelled export interrupts its threads, and the aborts that follow run on them: the SDK
+   * refuses to send anything from an interrupted thread, which left the upload and its parts.
+   */
+  @Test
+  void anUploadIsAbortedFromAnInterruptedThreadThatStaysInterrupted() throws IOException {
+    Location l = at("interrupted-abort.bin");
+    var upload = store.startMultipart(l, 10L * MIB, 5L * MIB, ObjectMetadata.EMPTY);
+    upload.writePart(1, new ByteArrayInputStream(random(5 * MIB)), 5L * MIB);
+    assertThat(uploadsAt(l)).hasSize(1);
+
+    Thread.currentThread().interrupt();
+    try {
+      upload.abort();
+    } finally {
+      assertThat(Thread.interrupted()).as("still interrupted after the abort").isTrue();
+    }
+    assertThat(uploadsAt(l)).isEmpty();
+  }
+
+  @Test
+  void aLargeWriteInterruptedMidwayLeavesNoUpload() {
+    Location l = at("interrupted-write.bin");
+    byte[] data = random(13 * MIB);
+    // A source whose reader is cancelled once the second part has begun: how a cancelled export's
+    // read of lakeFS ends.
+    var cancelledSource =
+        new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+          private long read;
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (read > 6 * MIB) {
+              Thread.currentThread().interrupt();
+              throw new java.io.InterruptedIOException("the export was cancelled");
+            }
+            int n = super.read(b, off, len);
+            read += Math.max(n, 0);
+            return n;
+          }
+        };
+    try {
+      assertThatThrownBy(() -> store.write(l, cancelledSource, data.length, ObjectMetadata.EMPTY))
+          .isInstanceOf(IOException.class)
+          .satisfies(e -> assertThat(e.getSuppressed()).as("the abort did not fail").isEmpty());
+    } finally {
+      assertThat(Thread.interrupted()).isTrue();
+    }
+    assertThat(uploadsAt(l)).isEmpty();
+    assertThatThrownBy(() -> store.stat(l)).isInstanceOf(FileNotFoundException.class);
+  }
+
+  /**
+   * A copy in parts whose caller is interrupted while the parts are copied: the upload is aborted
+   * all the same. One part at a time, so that the interrupt finds the copy under way.
+   */
+  @Test
+  void aCopyInPartsInterruptedMidwayLeavesNoUpload() throws Exception {
+    Location source = at("interrupted-copy-source.bin");
+    int size = 60 * MIB;
+    store.write(source, new ByteArrayInputStream(random(size)), size, ObjectMetadata.EMPTY);
+    StorageSettings oneAtATime =
+        S3ProxyServer.shared()
+            .settings()
+            .overlay(
+                StorageSettings.of(
+                    Map.of(
+                        "s3.copy.multipart-threshold", "7MiB",
+                        "s3.copy.part-size", "5MiB",
+                        "s3.copy.concurrency", "1")));
+    try (var copier = new S3ObjectStore(oneAtATime)) {
+      Location dest = at("interrupted-copy.bin");
+      var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+      var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread copying =
+          new Thread(
+              () -> {
+                try {
+                  copier.copyServerSide(source, dest, size, ObjectMetadata.EMPTY);
+                } catch (IOException | RuntimeException e) {
+                  failure.set(e);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+              });
+      copying.start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (uploadsAt(dest).isEmpty() && copying.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(2);
+      }
+      copying.interrupt();
+      copying.join(30_000);
+
+      assertThat(failure.get())
+          .as("interrupted while its parts were copied")
+          .isInstanceOf(java.io.InterruptedIOException.class);
+      assertThat(failure.get().getSuppressed()).as("the abort did not fail").isEmpty();
+      assertThat(stillInterrupted).isTrue();
+      assertThat(uploadsAt(dest)).isEmpty();
+      assertThatThrownBy(() -> store.stat(dest)).isInstanceOf(FileNotFoundException.class);
+    }
   }
 
   @Test
