@@ -18,7 +18,9 @@ import io.lakeexporter.storage.UploadedPart;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -643,6 +645,14 @@ public final class S3ObjectStore
   private IOException translate(IOException e, String operation, Location location) {
     if (e instanceof S3FastPath.Failure f) {
       return refusal(f.status(), f.code(), f.s3Message(), operation, location);
+    }
+    if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+      // Still an interrupt to the caller, which stops rather than trying again.
+      var interrupted =
+          new InterruptedIOException(
+              "cannot " + operation + " " + where(location) + ": interrupted");
+      interrupted.initCause(e);
+      return interrupted;
     }
     return new IOException(
         "cannot " + operation + " " + where(location) + ": " + e.getMessage(), e);

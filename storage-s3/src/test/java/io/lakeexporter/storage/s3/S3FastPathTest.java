@@ -206,6 +206,25 @@ class S3FastPathTest {
     }
   }
 
+  /** A cancelled export's reads stop as interrupted, which the engine does not try again. */
+  @Test
+  void aReadFromAnInterruptedThreadFailsAsInterrupted() throws IOException {
+    byte[] data = random(3000);
+    Location l = at("interrupted");
+    sdkOnly.write(l, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    read(fast, l, 0, 10); // a connection in the pool
+
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> read(fast, l, 0, -1))
+          .isInstanceOf(java.io.InterruptedIOException.class)
+          .hasMessageStartingWith("cannot read " + l);
+    } finally {
+      assertThat(Thread.interrupted()).as("still interrupted").isTrue();
+    }
+    assertThat(read(fast, l, 0, -1)).isEqualTo(data);
+  }
+
   @Test
   void turnedOffOrUnsuitableSettingsHaveNoFastPath() {
     StorageSettings settings = S3ProxyServer.shared().settings();

@@ -4,12 +4,15 @@ import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +41,10 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>A pooled connection the server has meanwhile closed fails before any answer arrives; such a
  * request is sent again once on a new connection, which is safe for the idempotent requests this
- * client is for (a PUT of the same bytes to the same key included).
+ * client is for (a PUT of the same bytes to the same key included). A request that timed out is not
+ * sent again: the server may still be working on it. Nor is one from an interrupted thread, which
+ * fails with {@link InterruptedIOException} before it takes a pooled connection (writing to a
+ * channel from an interrupted thread closes the channel).
  */
 public final class Http11Client implements AutoCloseable {
 
@@ -130,26 +136,46 @@ public final class Http11Client implements AutoCloseable {
       Origin origin, String method, String target, Map<String, String> headers, byte[] body)
       throws IOException {
     String head = requestHead(origin, method, target, headers, body);
+    boolean sendingAgain = false;
     while (true) {
       if (closed) {
         throw new IOException("the HTTP client is closed");
       }
-      Connection connection = idleConnection(origin);
-      boolean reused = connection != null;
-      if (!reused) {
-        connection = connect(origin);
+      if (Thread.currentThread().isInterrupted()) {
+        throw interrupted(method, target, origin, null);
       }
+      // Sent again on a new connection: the other idle ones may be just as stale.
+      Connection connection = sendingAgain ? null : idleConnection(origin);
+      boolean reused = connection != null;
       try {
+        if (!reused) {
+          connection = connect(origin);
+        }
         connection.send(head, body);
         return connection.receive(method.equals("HEAD"));
       } catch (IOException e) {
-        connection.close();
-        if (!(reused && connection.nothingReceived)) {
+        if (connection != null) {
+          connection.close();
+        }
+        if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+          throw interrupted(method, target, origin, e);
+        }
+        if (!reused || !connection.closedBeforeAnswering(e)) {
           throw e;
         }
-        // The server closed this idle connection before we used it: try another.
+        sendingAgain = true; // the server closed this idle connection before we used it
       }
     }
+  }
+
+  /** The request's method, target and server; a target never carries a credential. */
+  private static InterruptedIOException interrupted(
+      String method, String target, Origin origin, IOException cause) {
+    var e =
+        new InterruptedIOException(
+            method + " " + target + " to " + origin + ": the thread was interrupted");
+    e.initCause(cause);
+    return e;
   }
 
   private static String requestHead(
@@ -259,7 +285,8 @@ public final class Http11Client implements AutoCloseable {
     private final byte[] buffer = new byte[READ_BUFFER];
     private int position;
     private int limit;
-    private boolean nothingReceived;
+    private boolean requestSent;
+    private boolean answerBegun;
     private final StallWatch watch;
     private volatile long waitingSince;
     private volatile boolean stalled;
@@ -325,6 +352,7 @@ public final class Http11Client implements AutoCloseable {
       if (n <= 0) {
         return false;
       }
+      answerBegun = true;
       position = 0;
       limit = n;
       return true;
@@ -381,7 +409,8 @@ public final class Http11Client implements AutoCloseable {
     }
 
     void send(String head, byte[] body) throws IOException {
-      nothingReceived = true;
+      requestSent = false;
+      answerBegun = false;
       startWaiting();
       try {
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -390,15 +419,35 @@ public final class Http11Client implements AutoCloseable {
         }
         out.flush();
         waitingSince = 0;
+        requestSent = true;
       } catch (IOException e) {
         throw waitFailed(e);
       }
     }
 
+    /**
+     * Whether {@code failure} shows that the server had closed this idle connection before the
+     * request came: the request could not be written, or the answer ended or was reset before its
+     * first byte. A timeout does not: the server may be working on the request.
+     */
+    boolean closedBeforeAnswering(IOException failure) {
+      if (stalled || failure instanceof InterruptedIOException || answerBegun) {
+        return false;
+      }
+      if (!requestSent) {
+        return true;
+      }
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (t instanceof EOFException || t instanceof SocketException) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     Http11Response receive(boolean headRequest) throws IOException {
       while (true) {
         String statusLine = readLine();
-        nothingReceived = false;
         if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
           throw new IOException(
               origin + " answered something else than HTTP/1.x: " + brief(statusLine));

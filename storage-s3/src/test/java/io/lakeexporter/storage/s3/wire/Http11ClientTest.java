@@ -1,14 +1,20 @@
 package io.lakeexporter.storage.s3.wire;
 
+import static io.lakeexporter.storage.s3.wire.ScriptedPeer.afterFillingThePool;
+import static io.lakeexporter.storage.s3.wire.ScriptedPeer.fillPool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.storage.s3.wire.Http11Client.Origin;
+import io.lakeexporter.storage.s3.wire.ScriptedPeer.Reply;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -130,6 +136,99 @@ class Http11ClientTest {
     assertThat(get("/second")).isEqualTo("200 answer to /second");
     assertThat(client.connectionsOpened()).isEqualTo(2);
     assertThat(requests.get()).isEqualTo(2);
+  }
+
+  /**
+   * A request that timed out on a pooled connection is not sent again on the next one: the server
+   * may be working on it, and each try would wait the whole timeout again.
+   */
+  @Test
+  void aRequestThatTimesOutOnAPooledConnectionIsSentOnce() throws Exception {
+    try (var peer = new ScriptedPeer(afterFillingThePool(3, request -> Reply.SILENCE));
+        var quick = new Http11Client(Duration.ofSeconds(5), Duration.ofMillis(300), 4)) {
+      fillPool(quick, peer.origin(), 3);
+
+      assertThatThrownBy(
+              () -> quick.execute(peer.origin(), "PUT", "/slow", Map.of(), new byte[] {1, 2, 3}))
+          .isInstanceOf(SocketTimeoutException.class)
+          .hasMessageContaining("longer than 300 ms");
+      assertThat(peer.requests()).as("three to fill the pool, the PUT once").isEqualTo(4);
+      assertThat(quick.connectionsOpened()).isEqualTo(3);
+    }
+  }
+
+  /**
+   * A request whose pooled connection turns out closed is sent again once, on a new connection;
+   * when that one is hung up on too, the failure is the caller's.
+   */
+  @Test
+  void aRequestIsSentAgainAtMostOnceWhenItsConnectionsAreHungUpOn() throws Exception {
+    try (var peer = new ScriptedPeer(afterFillingThePool(3, request -> Reply.HANG_UP))) {
+      fillPool(client, peer.origin(), 3);
+
+      assertThatThrownBy(() -> client.execute(peer.origin(), "GET", "/x", Map.of()))
+          .isInstanceOf(EOFException.class);
+      assertThat(peer.requests()).as("three to fill the pool, the GET twice").isEqualTo(5);
+      assertThat(client.connectionsOpened()).as("the second try on a new one").isEqualTo(4);
+    }
+  }
+
+  /**
+   * An interrupted thread fails at once, before it takes a pooled connection: writing to a channel
+   * from an interrupted thread closes it, and trying the next one would close them all.
+   */
+  @Test
+  void anInterruptedThreadFailsAtOnceAndLeavesThePoolAsItWas() throws Exception {
+    try (var peer = new ScriptedPeer(afterFillingThePool(4, request -> Reply.ok()))) {
+      fillPool(client, peer.origin(), 4);
+
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> client.execute(peer.origin(), "GET", "/interrupted", Map.of()))
+            .isInstanceOf(InterruptedIOException.class)
+            .hasMessage("GET /interrupted to " + peer.origin() + ": the thread was interrupted");
+      } finally {
+        assertThat(Thread.interrupted()).as("still interrupted").isTrue();
+      }
+      assertThat(peer.requests()).isEqualTo(4);
+
+      for (int i = 0; i < 4; i++) {
+        Http11Response response = client.execute(peer.origin(), "GET", "/after", Map.of());
+        assertThat(response.bodyText(100)).isEqualTo("ok");
+      }
+      assertThat(client.connectionsOpened()).as("the pooled ones served").isEqualTo(4);
+    }
+  }
+
+  /** Interrupted while it waits for the answer: the request fails and is not sent again. */
+  @Test
+  void aRequestInterruptedWhileWaitingIsNotSentAgain() throws Exception {
+    try (var peer = new ScriptedPeer(afterFillingThePool(2, request -> Reply.SILENCE))) {
+      fillPool(client, peer.origin(), 2);
+      Thread caller = Thread.currentThread();
+      Thread interrupter =
+          new Thread(
+              () -> {
+                while (peer.requests() < 3) {
+                  Thread.onSpinWait();
+                }
+                caller.interrupt();
+              });
+      interrupter.start();
+
+      try {
+        assertThatThrownBy(() -> client.execute(peer.origin(), "GET", "/waiting", Map.of()))
+            .isInstanceOf(InterruptedIOException.class)
+            .isNotInstanceOf(SocketTimeoutException.class)
+            .hasMessageContaining("GET /waiting to " + peer.origin());
+      } finally {
+        boolean interrupted = Thread.interrupted();
+        interrupter.join();
+        assertThat(interrupted).as("still interrupted").isTrue();
+      }
+      assertThat(peer.requests()).as("two to fill the pool, the GET once").isEqualTo(3);
+      assertThat(client.connectionsOpened()).isEqualTo(2);
+    }
   }
 
   @Test
