@@ -467,7 +467,7 @@ public final class Http11Client implements AutoCloseable {
         if (status >= 100 && status < 200) {
           continue; // an interim answer (100 Continue): the final one follows
         }
-        if ("close".equalsIgnoreCase(headers.get("connection"))) {
+        if (hasToken(headers.get("connection"), "close")) {
           keepAlive = false;
         }
         InputStream body;
@@ -487,6 +487,21 @@ public final class Http11Client implements AutoCloseable {
         }
         return new Http11Response(status, headers, body);
       }
+    }
+
+    /**
+     * Whether a comma-separated header value (such as {@code keep-alive, close}) has {@code token}.
+     */
+    private static boolean hasToken(String list, String token) {
+      if (list == null) {
+        return false;
+      }
+      for (String item : list.split(",")) {
+        if (item.strip().equalsIgnoreCase(token)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private int parseStatus(String statusLine) throws IOException {
@@ -729,6 +744,10 @@ public final class Http11Client implements AutoCloseable {
         int extension = line.indexOf(';');
         String size = (extension >= 0 ? line.substring(0, extension) : line).strip();
         try {
+          // Hex digits only: Long.parseLong also takes a sign, and "-5" would end the body.
+          if (size.isEmpty() || Character.digit(size.charAt(0), 16) < 0) {
+            throw new NumberFormatException();
+          }
           chunkRemaining = Long.parseLong(size, 16);
         } catch (NumberFormatException e) {
           throw new IOException(origin + " sent a malformed chunk size: " + brief(line));

@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3.wire;
 
+import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +39,13 @@ final class StallWatch implements AutoCloseable {
     this.periodMillis = Math.max(10, Math.min(1000, timeoutMillis / 4));
   }
 
-  synchronized void add(Watched w) {
+  /**
+   * @throws IOException once the watch is closed (with its client): a connection opened while the
+   *     client closed is not to be used, and its opener closes it on this failure
+   */
+  synchronized void add(Watched w) throws IOException {
     if (closed) {
-      throw new IllegalStateException("the watch is closed");
+      throw new IOException("the HTTP client was closed");
     }
     watched.add(w);
     if (thread == null) {

@@ -232,6 +232,101 @@ class Http11ClientTest {
   }
 
   @Test
+  void aChunkSizeThatIsNotAPlainHexNumberIsRefused() throws Exception {
+    for (String size : new String[] {"-5", "+5", "", "ffffffffffffffffff"}) {
+      String chunked =
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "3\r\nabc\r\n"
+              + size
+              + "\r\nhello\r\n0\r\n\r\n";
+      try (var peer = new ScriptedPeer(request -> request == 1 ? Reply.send(chunked) : Reply.ok());
+          var fresh = new Http11Client(Duration.ofSeconds(5), Duration.ofSeconds(5), 4)) {
+        Http11Response response = fresh.execute(peer.origin(), "GET", "/chunked", Map.of());
+        assertThatThrownBy(() -> response.bodyText(1000))
+            .as("chunk size '%s'", size)
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("malformed chunk size");
+        assertThat(fresh.execute(peer.origin(), "GET", "/next", Map.of()).bodyText(100))
+            .isEqualTo("ok");
+        assertThat(fresh.connectionsOpened()).as("not reused after the bad chunk").isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void aConnectionHeaderWithCloseAmongItsTokensEndsTheConnection() throws Exception {
+    for (String connection :
+        new String[] {"close", "keep-alive, close", "TE,Close ", "x, CLOSE, y"}) {
+      String answer =
+          "HTTP/1.1 200 OK\r\nConnection: " + connection + "\r\nContent-Length: 2\r\n\r\nok";
+      // The peer keeps its side open: only the client's reading of the header ends it.
+      try (var peer = new ScriptedPeer(request -> Reply.send(answer));
+          var fresh = new Http11Client(Duration.ofSeconds(5), Duration.ofSeconds(5), 4)) {
+        for (int i = 0; i < 2; i++) {
+          assertThat(fresh.execute(peer.origin(), "GET", "/x", Map.of()).bodyText(100))
+              .isEqualTo("ok");
+        }
+        assertThat(fresh.connectionsOpened()).as("Connection: %s", connection).isEqualTo(2);
+      }
+    }
+    try (var peer =
+            new ScriptedPeer(
+                request ->
+                    Reply.send(
+                        "HTTP/1.1 200 OK\r\nConnection: keep-alive, closed-captions\r\n"
+                            + "Content-Length: 2\r\n\r\nok"));
+        var fresh = new Http11Client(Duration.ofSeconds(5), Duration.ofSeconds(5), 4)) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(fresh.execute(peer.origin(), "GET", "/x", Map.of()).bodyText(100))
+            .isEqualTo("ok");
+      }
+      assertThat(fresh.connectionsOpened()).as("no close token").isEqualTo(1);
+    }
+  }
+
+  /**
+   * A connection that completes after the client was closed (a store closed while its copies run)
+   * is closed at once and fails as an IOException, not an unchecked exception out of the store. The
+   * connect is held up by a listener whose backlog is full: the kernel drops the SYN and the client
+   * sends it again a second later.
+   */
+  @Test
+  void aConnectionCompletedAfterTheClientClosedIsClosedAndFailsAsAnIoException() throws Exception {
+    try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        var filler1 = new java.net.Socket();
+        var filler2 = new java.net.Socket()) {
+      filler1.connect(listener.getLocalSocketAddress());
+      filler2.connect(listener.getLocalSocketAddress());
+      var closing = new Http11Client(Duration.ofSeconds(10), Duration.ofSeconds(5), 4);
+      Origin held = Origin.of(URI.create("http://127.0.0.1:" + listener.getLocalPort()));
+      var failure = new java.util.concurrent.CompletableFuture<Throwable>();
+      Thread requesting =
+          new Thread(
+              () -> {
+                try {
+                  closing.execute(held, "GET", "/x", Map.of()).bodyText(100);
+                  failure.complete(null);
+                } catch (Throwable t) {
+                  failure.complete(t);
+                }
+              });
+      requesting.start();
+      Thread.sleep(300); // the SYN is waiting for room in the backlog
+      closing.close();
+      listener.accept().close(); // room for it
+      listener.accept().close();
+
+      try (java.net.Socket third = listener.accept()) {
+        assertThat(failure.get(10, java.util.concurrent.TimeUnit.SECONDS))
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("closed");
+        third.setSoTimeout(3000);
+        assertThat(third.getInputStream().read()).as("closed by the client").isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
   void aServerThatIsGoneIsNamed() {
     int port = server.getAddress().getPort();
     server.stop(0);
