@@ -24,20 +24,8 @@ public interface MultipartUpload {
   /** Discards every part. Safe to call more than once and after a failed {@link #complete}. */
   void abort() throws IOException;
 
-  /**
-   * Aborts {@code upload} even on an interrupted thread, and keeps the interrupt for the caller. An
-   * interrupt is how a copy is cancelled, and the moment an abort matters most; yet clients refuse
-   * to send on an interrupted thread (the AWS SDK's "Thread was interrupted"), and an abort not
-   * sent leaves every part written so far stored, and billed, at the destination.
-   */
+  /** Aborts {@code upload} even on an interrupted thread: see {@link Parallel#despiteInterrupt}. */
   static void abortDespiteInterrupt(MultipartUpload upload) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      upload.abort();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Parallel.despiteInterrupt(upload::abort);
   }
 }

@@ -22,6 +22,30 @@ public final class Parallel {
     };
   }
 
+  /** A request that may throw an IOException. */
+  @FunctionalInterface
+  public interface Request {
+    void send() throws IOException;
+  }
+
+  /**
+   * Sends a clean-up request (an abort) even from an interrupted thread, and keeps the interrupt
+   * for the caller. An interrupt is how a copy is cancelled, and the moment a clean-up matters
+   * most; yet clients refuse to send on an interrupted thread (the AWS SDK's "Thread was
+   * interrupted", Reactor's blocking calls), and an abort not sent leaves every part written so far
+   * stored, and billed, at the destination.
+   */
+  public static void despiteInterrupt(Request request) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      request.send();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** The future's value, with its failure rethrown as it was (an IOException stays one). */
   public static <T> T await(Future<T> future) throws IOException {
     try {

@@ -10,6 +10,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.SequentialParts;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
@@ -591,14 +592,13 @@ public final class S3ObjectStore
       }
     }
 
-    /**
-     * Also from an interrupted thread, which is where a cancelled copy aborts: the SDK sends
-     * nothing while the thread's interrupt flag is set, so the flag is put aside for this one
-     * request and set again after it.
-     */
+    /** Also from an interrupted thread, which is where a cancelled copy aborts. */
     @Override
     public void abort() throws IOException {
-      boolean interrupted = Thread.interrupted();
+      Parallel.despiteInterrupt(this::sendAbort);
+    }
+
+    private void sendAbort() throws IOException {
       try {
         client(location)
             .abortMultipartUpload(
@@ -610,10 +610,6 @@ public final class S3ObjectStore
           return;
         }
         throw translate(e, "abort the upload to", location);
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
       }
     }
   }
@@ -682,7 +678,7 @@ public final class S3ObjectStore
     if (status == 403
         || "InvalidAccessKeyId".equals(code)
         || "SignatureDoesNotMatch".equals(code)) {
-      return new IOException(
+      return new RequestRefusedException(
           "access denied to "
               + operation
               + " "
@@ -694,7 +690,7 @@ public final class S3ObjectStore
               + bucket(location)
               + "'");
     }
-    return new IOException(
+    String text =
         "cannot "
             + operation
             + " "
@@ -704,7 +700,11 @@ public final class S3ObjectStore
             + " "
             + (code == null ? "" : code)
             + " "
-            + message);
+            + message;
+    // S3 answers an upload it waited too long for with 400 RequestTimeout: worth another try.
+    return RequestRefusedException.isRefusal(status) && !"RequestTimeout".equals(code)
+        ? new RequestRefusedException(text)
+        : new IOException(text);
   }
 
   private static String messageOf(S3Exception e) {

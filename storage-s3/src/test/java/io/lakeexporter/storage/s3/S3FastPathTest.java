@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.wire.Http11Client;
 import java.io.ByteArrayInputStream;
@@ -197,11 +198,13 @@ class S3FastPathTest {
             .overlay(StorageSettings.of(Map.of("s3.secret-access-key", "wrong-secret-value")));
     try (var store = new S3ObjectStore(wrong)) {
       assertThatThrownBy(() -> store.copyServerSide(small, dest, 100, md))
+          .isInstanceOf(RequestRefusedException.class)
           .hasMessageContaining("access denied to copy")
           .hasMessageContaining("credentials for bucket '" + BUCKET + "'")
           .hasMessageNotContaining("wrong-secret-value")
           .hasMessageNotContaining("Signature=");
       assertThatThrownBy(() -> read(store, small, 0, -1))
+          .isInstanceOf(RequestRefusedException.class)
           .hasMessageContaining("access denied to read");
     }
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -382,6 +383,7 @@ class S3ObjectStoreTest {
             .overlay(StorageSettings.of(Map.of("s3.secret-access-key", "wrong-secret-value")));
     try (var wrong = new S3ObjectStore(s)) {
       assertThatThrownBy(() -> wrong.stat(Location.parse("s3://" + BUCKET + "/x")))
+          .isInstanceOf(RequestRefusedException.class)
           .hasMessageContaining("access denied")
           .hasMessageContaining("credentials for bucket '" + BUCKET + "'")
           .hasMessageNotContaining("wrong-secret-value");
