@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3;
 
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.s3.wire.Http11Client;
 import io.lakeexporter.storage.s3.wire.Http11Client.Origin;
 import io.lakeexporter.storage.s3.wire.Http11Response;
@@ -261,8 +262,13 @@ final class S3FastPath {
     return http.execute(origin, method, path, headers, body);
   }
 
-  private SigV4.Credentials credentials() {
-    AwsCredentials resolved = credentials.resolveCredentials();
+  private SigV4.Credentials credentials() throws IOException {
+    AwsCredentials resolved;
+    try {
+      resolved = credentials.resolveCredentials();
+    } catch (SdkException e) {
+      throw new RequestRefusedException(S3ObjectStore.NO_CREDENTIALS);
+    }
     // Providers hand out the same object until they refresh it: converted once, it is the same
     // object again for the signer, whose derived key then matches without comparing the secrets.
     Converted last = lastCredentials;

@@ -633,14 +633,37 @@ public final class S3ObjectStore
       String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
       return refusal(s3.statusCode(), code, messageOf(s3), operation, location);
     }
-    return new IOException(
-        "cannot " + operation + " " + where(location) + ": " + e.getMessage(), e);
+    String message = String.valueOf(e.getMessage());
+    // The SDK lists every provider it asked, a screenful that hides what to set.
+    if (message.startsWith("Unable to load credentials")) {
+      return new RequestRefusedException(
+          "cannot " + operation + " " + where(location) + ": " + NO_CREDENTIALS);
+    }
+    if (message.startsWith("Unable to load region")) {
+      return new RequestRefusedException(
+          "cannot "
+              + operation
+              + " "
+              + location
+              + ": no AWS region found; set s3.region (fs.s3a.endpoint.region) or AWS_REGION");
+    }
+    return new IOException("cannot " + operation + " " + where(location) + ": " + message, e);
   }
+
+  /** What to set when no credentials provider has any. */
+  static final String NO_CREDENTIALS =
+      "no AWS credentials found; set s3.access-key-id and s3.secret-access-key"
+          + " (fs.s3a.access.key, fs.s3a.secret.key), s3.profile, or AWS_ACCESS_KEY_ID and"
+          + " AWS_SECRET_ACCESS_KEY";
 
   /** The same words for the fast path's refusals and faults as for the SDK's. */
   private IOException translate(IOException e, String operation, Location location) {
     if (e instanceof S3FastPath.Failure f) {
       return refusal(f.status(), f.code(), f.s3Message(), operation, location);
+    }
+    if (e instanceof RequestRefusedException) {
+      return new RequestRefusedException(
+          "cannot " + operation + " " + where(location) + ": " + e.getMessage());
     }
     if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
       // Still an interrupt to the caller, which stops rather than trying again.

@@ -391,6 +391,45 @@ class S3ObjectStoreTest {
   }
 
   @Test
+  void noCredentialsAnywhereSaysWhatToSetOnBothPaths() throws IOException {
+    // Nothing for the default chain to find: no variables (the build has none), no profile
+    // files, no instance metadata.
+    Map<String, String> properties =
+        Map.of(
+            "aws.sharedCredentialsFile", "/nonexistent/credentials",
+            "aws.configFile", "/nonexistent/config",
+            "aws.disableEc2Metadata", "true");
+    properties.forEach(System::setProperty);
+    try {
+      assertThat(System.getenv("AWS_ACCESS_KEY_ID")).as("a build without AWS variables").isNull();
+      for (String fast : List.of("true", "false")) {
+        var settings =
+            StorageSettings.of(
+                Map.of(
+                    "s3.endpoint",
+                    S3ProxyServer.shared().endpoint(),
+                    "s3.region",
+                    "us-east-1",
+                    "s3.path-style-access",
+                    "true",
+                    "s3.fast-path",
+                    fast));
+        try (var none = new S3ObjectStore(settings)) {
+          Location l = Location.parse("s3://" + BUCKET + "/x");
+          assertThatThrownBy(() -> none.read(l, 0, 10).close())
+              .as("fast path " + fast)
+              .isInstanceOf(RequestRefusedException.class)
+              .hasMessageStartingWith("cannot ")
+              .hasMessageContaining(l.toString())
+              .hasMessageEndingWith(S3ObjectStore.NO_CREDENTIALS);
+        }
+      }
+    } finally {
+      properties.keySet().forEach(System::clearProperty);
+    }
+  }
+
+  @Test
   void aCopyWhoseEtagIsTheLakeFsChecksumNeedsNoSizeCheck() throws Exception {
     byte[] data = random(70_000);
     Location source = at("checksummed.bin");
