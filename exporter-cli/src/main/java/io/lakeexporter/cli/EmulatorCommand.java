@@ -89,12 +89,7 @@ final class EmulatorCommand implements Command {
             "emulator-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try (var storage = StorageRegistry.discover(StorageSettings.of(all));
-        var emulator =
-            LakeFsEmulator.builder()
-                .port(port)
-                .credentials(accessKeyId, secretAccessKey)
-                .storage(storage)
-                .start()) {
+        var emulator = start(port, accessKeyId, secretAccessKey, storage)) {
       if (sample) {
         String[] commits = DemoCommand.seed(emulator);
         out.println(
@@ -121,7 +116,31 @@ final class EmulatorCommand implements Command {
         DemoCommand.deleteTree(dir);
       }
       stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it returns now that the emulator has stopped.
+      }
     }
     return Main.OK;
+  }
+
+  private static LakeFsEmulator start(
+      int port, String accessKeyId, String secretAccessKey, StorageRegistry storage)
+      throws java.io.IOException {
+    try {
+      return LakeFsEmulator.builder()
+          .port(port)
+          .credentials(accessKeyId, secretAccessKey)
+          .storage(storage)
+          .start();
+    } catch (java.net.BindException e) {
+      throw new UsageException(
+          "port "
+              + port
+              + " on 127.0.0.1 is taken ("
+              + e.getMessage()
+              + "); pick another with --port");
+    }
   }
 }

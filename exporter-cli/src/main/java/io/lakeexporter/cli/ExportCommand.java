@@ -312,8 +312,20 @@ final class ExportCommand implements Command {
     }
     try (InputStream in = Files.newInputStream(configFile)) {
       properties.load(in);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new UsageException("cannot read --config " + configFile + ": no such file");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new UsageException("cannot read --config " + configFile + ": permission denied");
     } catch (IOException e) {
       throw new UsageException("cannot read --config " + configFile + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // A malformed unicode escape: Properties says what, not in which file.
+      throw new UsageException(
+          "cannot read --config "
+              + configFile
+              + ": not a properties file ("
+              + e.getMessage()
+              + ")");
     }
     return properties;
   }

@@ -333,7 +333,24 @@ class CliTest {
             "--secret-access-key=SK"),
         "http://");
     assertUsage(
-        run(Map.of(), "export", "--config=/no/such/file", "r", "d", "--branch=x"), "--config");
+        run(Map.of(), "export", "--config=/no/such/file", "r", "d", "--branch=x"),
+        "cannot read --config /no/such/file: no such file");
+    Path malformed = out.resolve("bad.properties");
+    try {
+      Files.writeString(malformed, "lakefs.api.url=\\u00zz\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertUsage(
+        run(Map.of(), "export", "--config=" + malformed, "r", "d", "--branch=x"),
+        "cannot read --config " + malformed + ": not a properties file");
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertUsage(
+          run(Map.of(), "emulator", "--port=" + taken.getLocalPort()),
+          "port " + taken.getLocalPort() + " on 127.0.0.1 is taken");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     assertUsage(run(Map.of(), "bogus-command"), "bogus-command");
     assertUsage(run(Map.of(), "help", "bogus-command"), "'help' takes one command (export,");
     assertUsage(run(Map.of(), "--bogus"), "Unknown option: '--bogus'");
