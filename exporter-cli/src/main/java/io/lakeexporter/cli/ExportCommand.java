@@ -88,10 +88,14 @@ final class ExportCommand implements Command {
               Option.value(
                   "--rounds",
                   "SPEC",
-                  "Round filter as globs: rounds separated by ';', patterns by ','; an empty round"
-                      + " takes the rest. Default: Spark _SUCCESS markers last. Example:"
+                  "Round filter as globs: rounds separated by ';', patterns by ','; a key goes"
+                      + " to the first round with a matching pattern, the rest to the empty round"
+                      + " (or round 1). Default: Spark _SUCCESS markers last. Example:"
                       + " ';**/_delta_log/**'"),
-              Option.value("--retries", "N", "Attempts per storage operation on transient faults.")
+              Option.value(
+                      "--retries",
+                      "N",
+                      "Attempts per storage operation on transient faults (1: no retry).")
                   .withDefault("4"),
               Option.flag(
                   "Always stream bytes through this process, even within one store.",
