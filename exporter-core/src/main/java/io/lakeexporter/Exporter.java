@@ -19,6 +19,7 @@ import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
 import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
@@ -39,12 +40,25 @@ import org.slf4j.LoggerFactory;
  * there.
  *
  * <pre>{@code
- * Exporter exporter = Exporter.builder()
- *     .lakeFs(LakeFsClient.create(config))
- *     .repository("analytics")
- *     .destination("s3://bucket/export/latest/")
- *     .build();
- * ExportResult result = exporter.exportAllFromBranch("main");
+ * try (Exporter exporter = Exporter.builder()
+ *         .lakeFs(config)
+ *         .repository("analytics")
+ *         .destination("s3://bucket/export/latest/")
+ *         .build()) {
+ *   ExportResult result = exporter.exportAllFromBranch("main");
+ * }
+ * }</pre>
+ *
+ * <p>Closing an exporter closes what it created: the lakeFS client it built from a {@link
+ * LakeFsConfig}, and the stores it built when no {@link StorageRegistry} was given. A {@link
+ * LakeFsClient} or a registry passed to the builder belongs to the caller, who closes it after the
+ * exporters that use it:
+ *
+ * <pre>{@code
+ * try (LakeFsClient lakeFs = LakeFsClient.create(config);
+ *     Exporter exporter = Exporter.builder().lakeFs(lakeFs)...build()) {
+ *   ...
+ * }
  * }</pre>
  *
  * <p>An export whose actions fail returns a {@link ExportResult.Status#FAILED} result (and leaves
@@ -62,6 +76,7 @@ public final class Exporter implements AutoCloseable {
   private static final int KEPT_LATER_ACTIONS = 10_000;
 
   private final LakeFsClient lakeFs;
+  private final boolean ownsLakeFs;
   private final String repository;
   private final Location root;
   private final KeyFilter filter;
@@ -75,7 +90,6 @@ public final class Exporter implements AutoCloseable {
   private final boolean ownsStorage;
 
   private Exporter(Builder b) {
-    this.lakeFs = Objects.requireNonNull(b.lakeFs, "lakeFs is null: set Builder.lakeFs");
     this.repository = Objects.requireNonNull(b.repository, "repository is null");
     this.root = Objects.requireNonNull(b.destination, "destination is null");
     this.filter = b.filter;
@@ -85,8 +99,6 @@ public final class Exporter implements AutoCloseable {
     this.dryRun = b.dryRun;
     this.countFirst = b.countFirst;
     this.sourceMode = b.sourceMode;
-    this.ownsStorage = b.storage == null;
-    this.storage = b.storage != null ? b.storage : StorageRegistry.discover(b.storageSettings);
     this.listener = b.listener;
     if (repository.isBlank()) {
       throw new InvalidExportException("repository name is empty");
@@ -94,6 +106,11 @@ public final class Exporter implements AutoCloseable {
     if (filter.rounds() < 1) {
       throw new InvalidExportException("key filter " + filter + " has no rounds");
     }
+    // Built only once nothing above can refuse the options, so that a refusal leaks nothing.
+    this.ownsStorage = b.storage == null;
+    this.storage = b.storage != null ? b.storage : StorageRegistry.discover(b.storageSettings);
+    this.ownsLakeFs = b.lakeFs == null;
+    this.lakeFs = b.lakeFs != null ? b.lakeFs : LakeFsClient.create(b.lakeFsConfig);
   }
 
   public static Builder builder() {
@@ -230,9 +247,15 @@ public final class Exporter implements AutoCloseable {
         destination, result(plan, status, started, rounds, failures, error, "", known));
   }
 
-  /** Closes the stores this exporter built; a registry passed to the builder stays open. */
+  /**
+   * Closes the lakeFS client and the stores this exporter built; a {@link LakeFsClient} or {@link
+   * StorageRegistry} passed to the builder stays open. Closing twice is harmless.
+   */
   @Override
   public void close() {
+    if (ownsLakeFs) {
+      lakeFs.close();
+    }
     if (ownsStorage) {
       try {
         storage.close();
@@ -240,6 +263,11 @@ public final class Exporter implements AutoCloseable {
         LOG.warn("could not close storage clients", e);
       }
     }
+  }
+
+  /** The client this exporter reads lakeFS with; for tests of who closes it. */
+  LakeFsClient lakeFsClient() {
+    return lakeFs;
   }
 
   private static boolean isEmpty(PlanTotals totals, int round) {
@@ -334,6 +362,7 @@ public final class Exporter implements AutoCloseable {
   /** Options of an exporter; only lakeFS, repository and destination are required. */
   public static final class Builder {
     private LakeFsClient lakeFs;
+    private LakeFsConfig lakeFsConfig;
     private String repository;
     private Location destination;
     private KeyFilter filter = new SparkFilter();
@@ -351,8 +380,23 @@ public final class Exporter implements AutoCloseable {
 
     private Builder() {}
 
+    /**
+     * The lakeFS to export from, through a client the caller owns: the exporter uses it and leaves
+     * it open. Replaces an earlier {@link #lakeFs(LakeFsConfig)}.
+     */
     public Builder lakeFs(LakeFsClient lakeFs) {
       this.lakeFs = Objects.requireNonNull(lakeFs, "lakeFs is null");
+      this.lakeFsConfig = null;
+      return this;
+    }
+
+    /**
+     * The lakeFS to export from: the exporter creates its own client and closes it when it is
+     * closed. Replaces an earlier {@link #lakeFs(LakeFsClient)}.
+     */
+    public Builder lakeFs(LakeFsConfig config) {
+      this.lakeFsConfig = Objects.requireNonNull(config, "config is null");
+      this.lakeFs = null;
       return this;
     }
 
@@ -459,6 +503,9 @@ public final class Exporter implements AutoCloseable {
     }
 
     public Exporter build() {
+      if (lakeFs == null && lakeFsConfig == null) {
+        throw new InvalidExportException("no lakeFS given");
+      }
       if (destination == null) {
         throw new InvalidExportException("no destination root given");
       }

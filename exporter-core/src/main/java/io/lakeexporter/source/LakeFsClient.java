@@ -32,11 +32,16 @@ import okhttp3.ResponseBody;
  * The exporter's view of lakeFS, over the official {@code io.lakefs:sdk} client: resolve refs,
  * stream listings and diffs page by page, stat and read objects. Thread safe.
  *
+ * <p>A client holds a pool of HTTP connections: whoever creates one closes it, best with
+ * try-with-resources. An {@link io.lakeexporter.Exporter} given a client leaves it open for its
+ * owner; one given a {@link LakeFsConfig} creates its own client and closes it with itself. Once
+ * closed, every call throws {@link IllegalStateException}.
+ *
  * <p>Errors are {@link ExportException}s that name the repository, ref and endpoint: {@link
  * RepositoryNotFoundException}, {@link RefNotFoundException}, {@link LakeFsAuthenticationException}
  * and {@link LakeFsUnavailableException} are distinct.
  */
-public final class LakeFsClient {
+public final class LakeFsClient implements AutoCloseable {
 
   /** lakeFS serves at most 1000 entries a page. */
   static final int PAGE_SIZE = 1000;
@@ -50,6 +55,7 @@ public final class LakeFsClient {
   private final CommitsApi commits;
   private final ObjectsApi objects;
   private final RefsApi refs;
+  private volatile boolean closed;
 
   private LakeFsClient(LakeFsConfig config) {
     this.config = config;
@@ -88,6 +94,7 @@ public final class LakeFsClient {
 
   /** Fails with a clear error unless {@code repository} exists and the credentials are good. */
   public void checkRepository(String repository) {
+    requireOpen();
     try {
       repositories.getRepository(repository).execute();
     } catch (ApiException e) {
@@ -98,6 +105,7 @@ public final class LakeFsClient {
   /** The commit at the HEAD of {@code branch}; uncommitted changes are not part of it. */
   public String resolveBranch(String repository, String branch) {
     Objects.requireNonNull(branch, "branch is null");
+    requireOpen();
     try {
       byte[] answer = send(branches.getBranch(repository, branch).buildCall(null));
       return read(answer, LakeFsAnswers::branchCommitId, "branch '" + branch + "'", repository);
@@ -109,6 +117,7 @@ public final class LakeFsClient {
   /** The commit {@code commitId} (a full id or a unique prefix), with its full id. */
   public CommitInfo commit(String repository, String commitId) {
     Objects.requireNonNull(commitId, "commitId is null");
+    requireOpen();
     try {
       byte[] answer = send(commits.getCommit(repository, commitId).buildCall(null));
       return read(answer, LakeFsAnswers::commit, "commit '" + commitId + "'", repository);
@@ -154,8 +163,11 @@ public final class LakeFsClient {
       String delimiter,
       boolean presign,
       boolean userMetadata) {
+    requireOpen();
     return Paged.stream(
         after -> {
+          // A listing still being consumed when the client closes stops at its next page.
+          requireOpen();
           try {
             byte[] answer =
                 send(
@@ -188,8 +200,10 @@ public final class LakeFsClient {
 
   /** The diff restricted to paths under {@code prefix}. */
   public Stream<DiffEntry> diff(String repository, String leftRef, String rightRef, String prefix) {
+    requireOpen();
     return Paged.stream(
         after -> {
+          requireOpen();
           try {
             byte[] answer =
                 send(
@@ -228,6 +242,7 @@ public final class LakeFsClient {
    */
   public ObjectEntry stat(String repository, String ref, String path, boolean presign)
       throws IOException {
+    requireOpen();
     try {
       byte[] answer =
           send(
@@ -255,6 +270,7 @@ public final class LakeFsClient {
    */
   public InputStream openObject(
       String repository, String ref, String path, long offset, long length) throws IOException {
+    requireOpen();
     if (length == 0) {
       return InputStream.nullInputStream();
     }
@@ -289,14 +305,34 @@ public final class LakeFsClient {
     throw new IOException("lakeFS answered " + code + " " + message + " reading " + where);
   }
 
-  /** Closes idle connections and the client's threads. */
+  /**
+   * Closes the client's connections and threads; calls made afterwards throw {@link
+   * IllegalStateException}. Closing twice is harmless.
+   */
+  @Override
   public void close() {
+    closed = true;
     api.getHttpClient().dispatcher().executorService().shutdown();
     api.getHttpClient().connectionPool().evictAll();
     try {
       api.getHttpClient().dispatcher().executorService().awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * The HTTP client would go on opening connections after close (only its idle ones are closed), so
+   * a closed client refuses calls: a use after close is a bug to show, not a leak to hide.
+   */
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("lakeFS client for " + config.apiUrl() + " is closed");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.RefNotFoundException;
+import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -48,6 +49,28 @@ class LakeFsClientTest {
   @AfterAll
   static void stop() throws IOException {
     lakeFs.close();
+  }
+
+  @Test
+  void aClosedClientRefusesEveryCall() throws IOException {
+    LakeFsClient client =
+        LakeFsClient.create(
+            lakeFs.config(lakeFs.emulator.accessKeyId(), lakeFs.emulator.secretAccessKey()));
+    try (client) {
+      assertThat(client.resolveBranch(repo, "main")).isEqualTo(commit);
+    }
+    assertThat(client.isClosed()).isTrue();
+    assertThatThrownBy(() -> client.resolveBranch(repo, "main"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("lakeFS client for " + lakeFs.emulator.apiUrl() + " is closed");
+    assertThatThrownBy(() -> client.commit(repo, commit)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.listObjects(repo, commit, "", false))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.stat(repo, commit, "README.md", false))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.openObject(repo, commit, "README.md", 0, -1))
+        .isInstanceOf(IllegalStateException.class);
+    client.close();
   }
 
   @Test

@@ -96,6 +96,23 @@ class LocalExportTest {
   }
 
   @Test
+  void anExporterGivenTheLakeFsSettingsExportsThroughItsOwnClient() throws IOException {
+    String repo = sparkRepository();
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(lakeFs.config(lakeFs.emulator.accessKeyId(), lakeFs.emulator.secretAccessKey()))
+            .repository(repo)
+            .destination(Location.ofPath(out))
+            .storage(lakeFs.storage)
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.copied()).isEqualTo(7);
+  }
+
+  @Test
   void successMarkersAreWrittenOnlyAfterEveryOtherObject() throws IOException {
     String repo = sparkRepository();
     List<ActionOutcome> order = Collections.synchronizedList(new ArrayList<>());

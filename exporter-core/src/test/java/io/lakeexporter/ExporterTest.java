@@ -1,0 +1,55 @@
+package io.lakeexporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an exporter owns and checks before it contacts anything; exports run in integration-tests.
+ */
+class ExporterTest {
+
+  /** Nothing listens here: these tests never reach lakeFS. */
+  private static final LakeFsConfig CONFIG =
+      LakeFsConfig.builder()
+          .apiUrl("http://127.0.0.1:1")
+          .accessKeyId("AKIAEXAMPLE")
+          .secretAccessKey("not-a-secret")
+          .build();
+
+  @TempDir Path out;
+
+  @Test
+  void anExporterClosesTheClientItBuiltFromAConfig() {
+    LakeFsClient client;
+    try (Exporter exporter =
+        Exporter.builder().lakeFs(CONFIG).repository("repo").destination(out.toString()).build()) {
+      client = exporter.lakeFsClient();
+      assertThat(client.isClosed()).isFalse();
+    }
+    assertThat(client.isClosed()).isTrue();
+    assertThatThrownBy(() -> client.resolveBranch("repo", "main"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed");
+  }
+
+  @Test
+  void aClientPassedInStaysOpenForItsOwner() {
+    try (LakeFsClient client = LakeFsClient.create(CONFIG)) {
+      try (Exporter exporter =
+          Exporter.builder()
+              .lakeFs(client)
+              .repository("repo")
+              .destination(out.toString())
+              .build()) {
+        assertThat(exporter.lakeFsClient()).isSameAs(client);
+      }
+      assertThat(client.isClosed()).isFalse();
+    }
+  }
+}
