@@ -16,9 +16,9 @@ import java.util.Optional;
  * Where lakeFS is and how to sign in. Built explicitly, from Hadoop-style keys ({@code
  * lakefs.api.url} and friends, as Spark jobs carry them), or from lakectl's conventions ({@code
  * LAKECTL_*} environment variables and {@code ~/.lakectl.yaml}). {@link #toString()} hides the
- * secret.
+ * secret, and the endpoint never holds a user name or password (such an endpoint is refused).
  *
- * @param apiUrl the API base, always ending in {@code /api/v1}
+ * @param apiUrl the API base, always ending in {@code /api/v1}, with a host and no user info
  * @param accessKeyId the access key id
  * @param secretAccessKey the secret access key
  * @param connectTimeout connection timeout
@@ -56,12 +56,39 @@ public record LakeFsConfig(
 
   /**
    * {@code http://host:8000}, {@code http://host:8000/} and {@code .../api/v1/} all mean the same.
+   * An endpoint that names no host is refused, and so is one with a user name or password in it
+   * ({@code http://user:password@host}): credentials go in the access key settings, where messages
+   * and {@link #toString()} never show them. No message repeats the user info.
    */
   static String normalizeApiUrl(String url) {
     String u = url.strip();
+    int authorityStart = u.indexOf("://") < 0 ? 0 : u.indexOf("://") + 3;
+    int authorityEnd = authorityStart;
+    while (authorityEnd < u.length() && "/?#".indexOf(u.charAt(authorityEnd)) < 0) {
+      authorityEnd++;
+    }
+    int at = u.lastIndexOf('@', authorityEnd - 1);
+    if (at >= authorityStart) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '"
+              + u.substring(0, authorityStart)
+              + "<hidden>"
+              + u.substring(at)
+              + "' carries a user name or password; give them as the access key id and secret"
+              + " access key instead");
+    }
     if (!u.startsWith("http://") && !u.startsWith("https://")) {
       throw new InvalidExportException(
           "lakeFS endpoint '" + u + "' must start with http:// or https://");
+    }
+    String authority = u.substring(authorityStart, authorityEnd);
+    // The host is what stands before the port; an IPv6 address is in brackets.
+    int portColon = authority.lastIndexOf(':');
+    String host =
+        portColon > authority.lastIndexOf(']') ? authority.substring(0, portColon) : authority;
+    if (host.isEmpty() || host.equals("[]")) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '" + u + "' names no host; e.g. http://lakefs.example.com:8000");
     }
     while (u.endsWith("/")) {
       u = u.substring(0, u.length() - 1);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,46 @@ class LakeFsConfigTest {
     assertThatThrownBy(
             () -> LakeFsConfig.fromKeys(Map.of(LakeFsConfig.CONNECTION_TIMEOUT_KEY, "soon")))
         .hasMessageContaining(LakeFsConfig.CONNECTION_TIMEOUT_KEY);
+  }
+
+  @Test
+  void anEndpointWithoutAHostIsRefused() {
+    for (String endpoint : List.of("http://", "https:///api/v1", "http://:8000", "http://[]:80")) {
+      assertThatThrownBy(() -> config(endpoint))
+          .as(endpoint)
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining("names no host");
+    }
+    assertThat(config("http://[::1]:8000").apiUrl()).isEqualTo("http://[::1]:8000/api/v1");
+    assertThat(config("http://lakefs_server:8000/").apiUrl())
+        .as("container names may hold underscores")
+        .isEqualTo("http://lakefs_server:8000/api/v1");
+  }
+
+  @Test
+  void anEndpointWithUserInfoIsRefusedWithoutRepeatingIt() {
+    for (String endpoint :
+        List.of(
+            "http://user:URLSECRET@127.0.0.1:8000",
+            "https://user:URLSECRET@lakefs.example.com/api/v1?x=1",
+            "ftp://user:URLSECRET@host/",
+            "user:URLSECRET@host")) {
+      assertThatThrownBy(() -> config(endpoint))
+          .as(endpoint)
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining("user name or password")
+          .hasMessageNotContaining("URLSECRET")
+          .hasMessageNotContaining("user:");
+    }
+    assertThatThrownBy(() -> config("http://user:URLSECRET@127.0.0.1:8000"))
+        .hasMessageContaining("http://<hidden>@127.0.0.1:8000");
+    assertThat(config("http://h/objects@v2").apiUrl())
+        .as("an @ in the path is not user info")
+        .isEqualTo("http://h/objects@v2/api/v1");
+  }
+
+  private static LakeFsConfig config(String endpoint) {
+    return LakeFsConfig.builder().apiUrl(endpoint).accessKeyId("AK").secretAccessKey("SK").build();
   }
 
   @Test
