@@ -11,7 +11,11 @@ import java.util.Set;
  */
 public interface StorageProvider {
 
-  /** A short name for messages and settings, such as {@code s3}. */
+  /**
+   * A short name for messages and settings, such as {@code s3}; unique among the providers on the
+   * class path (settings keys start with it, and {@link io.lakeexporter.ExporterModule} lets a
+   * bound provider replace a discovered one of the same name).
+   */
   String name();
 
   /** The URI schemes this provider serves. */

@@ -4,22 +4,33 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Finds the store for a location among the known providers and keeps one store per provider. Thread
- * safe; closing it closes every store it built.
+ * Finds the store for a location among the known providers and keeps one store per provider
+ * instance. Thread safe; closing it closes every store it built.
  */
 public final class StorageRegistry implements Closeable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(StorageRegistry.class);
+
   private final List<StorageProvider> providers;
   private final StorageSettings settings;
-  private final Map<String, ObjectStore> stores = new LinkedHashMap<>();
+
+  /**
+   * By instance, not by {@link StorageProvider#name()}: two providers that share a name by mistake
+   * must still each write to their own backend, never one to the other's.
+   */
+  private final Map<StorageProvider, ObjectStore> stores = new IdentityHashMap<>();
+
   private boolean closed;
 
   public StorageRegistry(List<? extends StorageProvider> providers, StorageSettings settings) {
@@ -28,6 +39,22 @@ public final class StorageRegistry implements Closeable {
     var sorted = new ArrayList<StorageProvider>(providers);
     sorted.sort(Comparator.comparingInt(StorageProvider::priority).reversed());
     this.providers = List.copyOf(sorted);
+    warnOfSharedNames(this.providers);
+  }
+
+  /** Names are for messages and settings keys; a name two providers share makes both unclear. */
+  private static void warnOfSharedNames(List<StorageProvider> providers) {
+    Map<String, StorageProvider> byName = new HashMap<>();
+    for (StorageProvider provider : providers) {
+      StorageProvider other = byName.putIfAbsent(provider.name(), provider);
+      if (other != null && other != provider) {
+        LOG.warn(
+            "storage providers {} and {} are both named '{}'; a provider's name must be unique",
+            other.getClass().getName(),
+            provider.getClass().getName(),
+            provider.name());
+      }
+    }
   }
 
   /** Every provider on the class path of {@code loader}'s context, found with ServiceLoader. */
@@ -66,10 +93,10 @@ public final class StorageRegistry implements Closeable {
       throw new IllegalStateException("storage registry is closed");
     }
     StorageProvider provider = providerFor(location);
-    ObjectStore store = stores.get(provider.name());
+    ObjectStore store = stores.get(provider);
     if (store == null) {
       store = provider.create(settings);
-      stores.put(provider.name(), store);
+      stores.put(provider, store);
     }
     return store;
   }

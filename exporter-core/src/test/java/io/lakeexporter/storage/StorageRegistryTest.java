@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.storage.http.HttpReadStore;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StorageRegistryTest {
 
@@ -60,6 +63,38 @@ class StorageRegistryTest {
           .isEqualTo("special");
       assertThat(registry.providerFor(Location.parse("https://other.example/c/k")).name())
           .isEqualTo("http");
+    }
+  }
+
+  @Test
+  void providersThatShareANameEachKeepTheirOwnStore(@TempDir Path dir) throws IOException {
+    // A provider of mem:// that calls itself "local", beside the real local one.
+    var misnamed =
+        new StorageProvider() {
+          @Override
+          public String name() {
+            return "local";
+          }
+
+          @Override
+          public Set<String> schemes() {
+            return Set.of("mem");
+          }
+
+          @Override
+          public ObjectStore create(StorageSettings settings) {
+            return new LocalFileStore(dir.resolve("mem-blocks"));
+          }
+        };
+    var all = new ArrayList<StorageProvider>();
+    all.add(misnamed);
+    all.addAll(StorageRegistry.discover(getClass().getClassLoader()));
+    try (StorageRegistry registry = new StorageRegistry(all, StorageSettings.EMPTY)) {
+      ObjectStore mem = registry.storeFor(Location.parse("mem://bucket/key"));
+      ObjectStore local = registry.storeFor(Location.ofPath(dir.resolve("export")));
+      assertThat(local).as("the file store is not the mem provider's").isNotSameAs(mem);
+      assertThat(registry.storeFor(Location.parse("local://ns/x"))).isSameAs(local);
+      assertThat(registry.storeFor(Location.parse("mem://bucket/other"))).isSameAs(mem);
     }
   }
 
