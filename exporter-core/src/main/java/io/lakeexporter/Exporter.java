@@ -227,7 +227,14 @@ public final class Exporter implements AutoCloseable {
           if (known == null) {
             known = firstPass.totals();
           }
+        } catch (LocalExecutor.RoundStoppedException e) {
+          // What the round did before it stopped is at the destination: the report says so.
+          error = e.getMessage();
+          LOG.error("export of {} to {} stopped in round {}", plan.commitId(), root, round, e);
+          summary = e.summary();
+          failed = true;
         } catch (RuntimeException e) {
+          // The round's actions never started.
           error = "round " + round + " stopped: " + e.getMessage();
           LOG.error("export of {} to {} stopped in round {}", plan.commitId(), root, round, e);
           summary =

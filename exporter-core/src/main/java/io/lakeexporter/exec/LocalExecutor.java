@@ -49,8 +49,9 @@ public final class LocalExecutor implements AutoCloseable {
   /**
    * Runs every action of {@code actions} and waits for all of them.
    *
-   * @throws RuntimeException from the listing itself (lakeFS failing mid-way); actions already
-   *     started are finished and counted first
+   * @throws RoundStoppedException when the round stopped before its end: the listing broke off
+   *     (lakeFS failing mid-way), this thread was interrupted, or a worker failed. Actions already
+   *     started are finished and counted first, and the exception carries those counts.
    */
   public RoundSummary runRound(
       int round,
@@ -63,10 +64,22 @@ public final class LocalExecutor implements AutoCloseable {
       var work = new Work(actions.iterator(), Math.max(1, handler.deleteBatchSize()));
       var workers = new ArrayList<Future<?>>(concurrency);
       for (int i = 0; i < concurrency; i++) {
-        workers.add(actionPool.submit(() -> drain(work, handler, tally, listener)));
+        workers.add(
+            actionPool.submit(
+                () -> {
+                  try {
+                    drain(work, handler, tally, listener);
+                  } catch (RuntimeException | Error e) {
+                    // The others stop taking actions now, not when the caller gets to this one.
+                    work.stop();
+                    throw e;
+                  }
+                }));
       }
       awaitAll(workers, work);
       work.rethrowListingFailure();
+    } catch (RuntimeException e) {
+      throw new RoundStoppedException(round, tally.stoppedSummary(), e);
     }
     return tally.summary();
   }
@@ -119,10 +132,44 @@ public final class LocalExecutor implements AutoCloseable {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while exporting");
+      throw new InterruptedWhileExporting();
     }
     if (broken != null) {
       throw new IllegalStateException("an export worker failed: " + broken, broken);
+    }
+  }
+
+  /** This thread was interrupted while the workers ran. */
+  private static final class InterruptedWhileExporting extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    InterruptedWhileExporting() {
+      super("interrupted while exporting");
+    }
+  }
+
+  /**
+   * A round that stopped before its end, with what it did until then. The cause says why: the
+   * listing's failure, an interrupt ({@link #interrupted()}), or a worker's failure.
+   */
+  public static final class RoundStoppedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient RoundSummary summary;
+
+    RoundStoppedException(int round, RoundSummary summary, RuntimeException cause) {
+      super("round " + round + " stopped: " + cause.getMessage(), cause);
+      this.summary = summary;
+    }
+
+    /** The counts of what the round did before it stopped; its status is {@code FAILED}. */
+    public RoundSummary summary() {
+      return summary;
+    }
+
+    /** Whether the round stopped because the thread running it was interrupted. */
+    public boolean interrupted() {
+      return getCause() instanceof InterruptedWhileExporting;
     }
   }
 

@@ -53,17 +53,25 @@ public final class RoundTally {
     return failed.get();
   }
 
+  /** The counts of a round that ran to its end: it succeeded when no action failed. */
   public RoundSummary summary() {
+    return summary(failed.get() == 0 ? RoundSummary.Status.SUCCEEDED : RoundSummary.Status.FAILED);
+  }
+
+  /**
+   * The counts so far of a round that stopped before its end (a listing that broke off, an
+   * interrupt): {@code FAILED}, with what was done, so that a report tells how much of the
+   * destination changed.
+   */
+  public RoundSummary stoppedSummary() {
+    return summary(RoundSummary.Status.FAILED);
+  }
+
+  private RoundSummary summary(RoundSummary.Status status) {
     var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
     byStrategy.forEach((k, v) -> by.put(k, v.get()));
     return new RoundSummary(
-        round,
-        failed.get() == 0 ? RoundSummary.Status.SUCCEEDED : RoundSummary.Status.FAILED,
-        copied.get(),
-        deleted.get(),
-        failed.get(),
-        bytes.get(),
-        by);
+        round, status, copied.get(), deleted.get(), failed.get(), bytes.get(), by);
   }
 
   /** The failures of an export: the first {@value #MAX_FAILURES} kept, the rest counted. */

@@ -125,8 +125,84 @@ class LocalExecutorTest {
     try (var executor = new LocalExecutor(4)) {
       assertThatThrownBy(
               () -> executor.runRound(1, broken, handler, new RoundTally.FailureLog(), counting))
-          .hasMessageContaining("lakeFS went away");
+          .isInstanceOfSatisfying(
+              LocalExecutor.RoundStoppedException.class,
+              e -> {
+                assertThat(e.interrupted()).isFalse();
+                assertThat(e.summary().status()).isEqualTo(RoundSummary.Status.FAILED);
+                assertThat(e.summary().copied())
+                    .as("the copies made before it broke")
+                    .isEqualTo(50);
+                assertThat(e.summary().bytes()).isEqualTo(50);
+                assertThat(e.summary().copiedBy(CopyStrategy.STREAM)).isEqualTo(50);
+              })
+          .hasMessage("round 1 stopped: lakeFS went away")
+          .hasRootCauseMessage("lakeFS went away");
     }
     assertThat(tally).hasValue(50);
+  }
+
+  @Test
+  void anInterruptStopsTheRoundWithWhatItDid() {
+    var handler = new Recorder();
+    var failures = new RoundTally.FailureLog();
+    Thread caller = Thread.currentThread();
+    var finished = new AtomicInteger();
+    ProgressListener interruptsAfterTen =
+        new ProgressListener() {
+          @Override
+          public void actionFinished(ActionOutcome outcome) {
+            if (finished.incrementAndGet() == 10) {
+              caller.interrupt();
+            }
+          }
+        };
+    Stream<Action> endless =
+        Stream.iterate(0, i -> i + 1)
+            .map(i -> i % 7 == 3 ? Action.copyOf("fail-" + i, 1, 1) : Action.copyOf("k" + i, 1, 1));
+    try (var executor = new LocalExecutor(2)) {
+      assertThatThrownBy(() -> executor.runRound(1, endless, handler, failures, interruptsAfterTen))
+          .isInstanceOfSatisfying(
+              LocalExecutor.RoundStoppedException.class,
+              e -> {
+                assertThat(e.interrupted()).isTrue();
+                assertThat(e.summary().status()).isEqualTo(RoundSummary.Status.FAILED);
+                assertThat(e.summary().copied() + e.summary().failed())
+                    .isEqualTo(finished.get())
+                    .isGreaterThanOrEqualTo(10);
+                assertThat(e.summary().failed()).isEqualTo(failures.kept().size()).isPositive();
+              })
+          .hasMessageContaining("interrupted");
+      assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    }
+  }
+
+  @Test
+  void aFailedWorkerStopsTheRoundWithWhatItDid() {
+    var handler = new Recorder();
+    var finished = new AtomicInteger();
+    ProgressListener breaksAtTwenty =
+        new ProgressListener() {
+          @Override
+          public void actionFinished(ActionOutcome outcome) {
+            if (finished.incrementAndGet() == 20) {
+              throw new IllegalStateException("metrics backend down");
+            }
+          }
+        };
+    Stream<Action> many = IntStream.range(0, 10_000).mapToObj(i -> Action.copyOf("k" + i, 2, 1));
+    try (var executor = new LocalExecutor(3)) {
+      assertThatThrownBy(
+              () ->
+                  executor.runRound(1, many, handler, new RoundTally.FailureLog(), breaksAtTwenty))
+          .isInstanceOfSatisfying(
+              LocalExecutor.RoundStoppedException.class,
+              e -> {
+                assertThat(e.interrupted()).isFalse();
+                assertThat(e.summary().copied()).isBetween(20L, 10_000L - 1);
+                assertThat(e.summary().bytes()).isEqualTo(2 * e.summary().copied());
+              })
+          .hasMessageContaining("metrics backend down");
+    }
   }
 }

@@ -253,6 +253,44 @@ class LocalExportTest {
   }
 
   @Test
+  void aRoundWhoseListingBreaksOffReportsWhatItCopied() throws IOException {
+    String repo = lakeFs.newRepository();
+    // More than a page of 1000 entries: the second page is the one that fails.
+    for (int i = 0; i < 1_100; i++) {
+      lakeFs.put(repo, String.format("data/%05d.csv", i), "row " + i);
+    }
+    lakeFs.put(repo, "data/_SUCCESS", "");
+    String head = lakeFs.emulator.commit(repo, "main", "two pages");
+    ExportResult result;
+    // Without the counting pass, the first round's listing is the first one.
+    try (Exporter exporter = lakeFs.exporter(repo, out).countFirst(false).build()) {
+      lakeFs.emulator.failListingPage(2);
+      result = exporter.exportAllFromBranch("main");
+    }
+    Map<String, String> copied = LocalLakeFs.tree(out);
+    assertThat(copied).hasSize(1_000).doesNotContainKey("data/_SUCCESS");
+    long bytes = copied.values().stream().mapToLong(String::length).sum();
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error()).startsWith("round 1 stopped: ").contains("500");
+    RoundSummary first = result.rounds().get(0);
+    assertThat(first.status()).isEqualTo(RoundSummary.Status.FAILED);
+    assertThat(first.copied()).isEqualTo(1_000);
+    assertThat(first.bytes()).isEqualTo(bytes);
+    assertThat(first.copiedBy(CopyStrategy.SERVER_SIDE) + first.copiedBy(CopyStrategy.STREAM))
+        .isEqualTo(1_000);
+    assertThat(result.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    assertThat(result.copied()).isEqualTo(1_000);
+
+    JsonNode status = LocalLakeFs.status(out, head, false);
+    assertThat(status.get("rounds").get(0).get("status").asText()).isEqualTo("FAILED");
+    assertThat(status.get("rounds").get(0).get("copied").asLong()).isEqualTo(1_000);
+    assertThat(status.get("rounds").get(0).get("bytes").asLong()).isEqualTo(bytes);
+    assertThat(status.get("totals").get("copied").asLong()).isEqualTo(1_000);
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+  }
+
+  @Test
   void unusualKeysAndEmptyObjects() throws IOException {
     String repo = lakeFs.newRepository();
     List<String> keys =

@@ -189,7 +189,10 @@ final class ApiHandler implements HttpHandler {
     } else if ((x = match(LOG_COMMITS, p)) != null && m.equals("GET")) {
       logCommits(c, repo(x.group(1)), decode(x.group(2)));
     } else if ((x = match(LS, p)) != null && m.equals("GET")) {
-      emulator.listingPagesServed.incrementAndGet();
+      long page = emulator.listingPagesServed.incrementAndGet();
+      if (emulator.failsListingPage(page)) {
+        throw new EmulatorException(500, "listing page " + page + " failed as the test asked");
+      }
       listObjects(c, repo(x.group(1)), decode(x.group(2)));
     } else if ((x = match(STAT, p)) != null && m.equals("GET")) {
       statObject(c, repo(x.group(1)), decode(x.group(2)));

@@ -50,6 +50,9 @@ public final class LakeFsEmulator implements AutoCloseable {
   final Map<String, Repo> repositories = new ConcurrentHashMap<>();
   final AtomicLong listingPagesServed = new AtomicLong();
 
+  /** The number of the listing page to answer with a failure, or 0. */
+  private final AtomicLong failingListingPage = new AtomicLong();
+
   private LakeFsEmulator(Builder b) throws IOException {
     this.accessKeyId = b.accessKeyId;
     this.secretAccessKey = b.secretAccessKey;
@@ -78,6 +81,22 @@ public final class LakeFsEmulator implements AutoCloseable {
   /** Pages of object listings answered so far: how tests see how often a commit was listed. */
   public long listingPagesServed() {
     return listingPagesServed.get();
+  }
+
+  /**
+   * Makes the {@code nth} page of object listings requested from now on fail once with a 500, as a
+   * lakeFS that breaks off mid-listing: for tests of what an export reports then.
+   */
+  public void failListingPage(int nth) {
+    if (nth < 1) {
+      throw new IllegalArgumentException("nth must be at least 1: " + nth);
+    }
+    failingListingPage.set(listingPagesServed.get() + nth);
+  }
+
+  /** Whether listing page {@code page} (counted from the start) is to fail; it fails only once. */
+  boolean failsListingPage(long page) {
+    return failingListingPage.compareAndSet(page, 0);
   }
 
   /** {@code http://127.0.0.1:<port>/api/v1} */
