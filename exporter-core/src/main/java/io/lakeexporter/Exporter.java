@@ -65,6 +65,11 @@ import org.slf4j.LoggerFactory;
  * {@code EXPORT_<commit>_FAILURE} listing every failure); a request that cannot start (unknown
  * repository or ref, bad credentials, an unusable destination) throws an {@link ExportException}.
  * An exporter may run several exports, one after another or at once.
+ *
+ * <p>Interrupting the thread that runs an export cancels it: no new action starts, those under way
+ * finish, and the result is {@code FAILED} with what was done and an error saying it was
+ * interrupted; the thread stays interrupted. An export interrupted before it started anything
+ * throws {@link ExportInterruptedException}.
  */
 public final class Exporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
@@ -148,6 +153,16 @@ public final class Exporter implements AutoCloseable {
   /** Runs any plan; the three export methods end here. */
   public ExportResult run(ExportPlan plan) {
     Instant started = Instant.now();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ExportInterruptedException(
+          "export of commit "
+              + plan.commitId()
+              + " of repository '"
+              + repository
+              + "' to "
+              + root
+              + " interrupted before it started");
+    }
     ObjectStore destination = destinationStore();
     PlanTotals totals =
         countFirst || dryRun ? ListingPass.count(plan.rounds(), plan.actions()) : null;
@@ -284,6 +299,10 @@ public final class Exporter implements AutoCloseable {
 
   private ExportResult writeStatus(ObjectStore destination, ExportResult result) {
     Location file;
+    // An interrupted export still leaves its report. The flag is cleared while it is written
+    // (store clients such as the AWS SDK's refuse requests on an interrupted thread, and a retry
+    // could not wait), and set again for the caller.
+    boolean interrupted = Thread.interrupted();
     try {
       file = StatusFile.write(destination, root, result, copySettings.retry());
     } catch (IOException e) {
@@ -299,6 +318,10 @@ public final class Exporter implements AutoCloseable {
               + ": "
               + e.getMessage(),
           e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     return new ExportResult(
         result.status(),

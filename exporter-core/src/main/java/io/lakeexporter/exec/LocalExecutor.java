@@ -144,7 +144,7 @@ public final class LocalExecutor implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     InterruptedWhileExporting() {
-      super("interrupted while exporting");
+      super("the export was interrupted");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lakeexporter.source;
 
 import io.lakeexporter.ExportException;
+import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.LakeFsAuthenticationException;
 import io.lakeexporter.LakeFsUnavailableException;
 import io.lakeexporter.RefNotFoundException;
@@ -15,6 +16,8 @@ import io.lakefs.clients.sdk.RepositoriesApi;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +42,8 @@ import okhttp3.ResponseBody;
  *
  * <p>Errors are {@link ExportException}s that name the repository, ref and endpoint: {@link
  * RepositoryNotFoundException}, {@link RefNotFoundException}, {@link LakeFsAuthenticationException}
- * and {@link LakeFsUnavailableException} are distinct.
+ * and {@link LakeFsUnavailableException} are distinct. A call whose thread is interrupted throws
+ * {@link ExportInterruptedException} and leaves the thread interrupted.
  */
 public final class LakeFsClient implements AutoCloseable {
 
@@ -387,6 +391,19 @@ public final class LakeFsClient implements AutoCloseable {
   private ExportException translate(ApiException e, String repository, String kind, String ref) {
     String endpoint = config.apiUrl();
     int code = e.getCode();
+    if (code == 0 && interrupted(e)) {
+      // The HTTP client gave up because this thread was interrupted: lakeFS may be fine.
+      Thread.currentThread().interrupt();
+      return new ExportInterruptedException(
+          "interrupted while asking lakeFS at "
+              + endpoint
+              + " about "
+              + (kind == null ? "" : kind + " '" + ref + "' of ")
+              + "repository '"
+              + repository
+              + "'",
+          e);
+    }
     if (code == 0) {
       return new LakeFsUnavailableException(
           "cannot reach lakeFS at " + endpoint + ": " + rootMessage(e), e);
@@ -453,6 +470,24 @@ public final class LakeFsClient implements AutoCloseable {
             + "': "
             + detail,
         e);
+  }
+
+  /**
+   * Whether a call failed because its thread was interrupted: the flag is still set, or the HTTP
+   * client threw an {@link InterruptedIOException} that is not a timeout.
+   */
+  private static boolean interrupted(ApiException e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof InterruptedIOException
+          && !(c instanceof SocketTimeoutException)
+          && !"timeout".equals(c.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean repositoryExists(String repository) {

@@ -8,6 +8,8 @@ import io.lakeexporter.Exporter;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -308,6 +310,54 @@ abstract class CloudExportTest {
           .as(e.getKey())
           .isEqualTo(e.getValue());
     }
+  }
+
+  /**
+   * The store's client refuses requests on an interrupted thread (the AWS SDK, OkHttp); the failure
+   * file is written all the same and counts what reached the store.
+   */
+  @Test
+  void anInterruptedExportLeavesItsFailureFileOnTheStore() throws IOException {
+    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, "local://" + repo, "main");
+    for (int i = 0; i < 60; i++) {
+      emulator.putObject(
+          repo, "main", String.format("rows/%03d.csv", i), bytes("row " + i), "text/csv", Map.of());
+    }
+    String head = emulator.commit(repo, "main", "rows");
+    String root = destination("interrupted-" + repo);
+    Thread caller = Thread.currentThread();
+    var finished = new java.util.concurrent.atomic.AtomicInteger();
+    ProgressListener interruptsAfterTen =
+        new ProgressListener() {
+          @Override
+          public void actionFinished(ActionOutcome outcome) {
+            if (finished.incrementAndGet() == 10) {
+              caller.interrupt();
+            }
+          }
+        };
+    ExportResult result;
+    boolean stillInterrupted;
+    try (Exporter exporter =
+        exporter(repo, root).concurrency(2).listener(interruptsAfterTen).build()) {
+      result = exporter.exportAllFromBranch("main");
+    } finally {
+      stillInterrupted = Thread.interrupted();
+    }
+    assertThat(stillInterrupted).isTrue();
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error()).contains("interrupted");
+    ObjectStore store = storage.storeFor(Location.parse(root));
+    long copied;
+    try (var listing = store.list(Location.parse(root + "/rows/"))) {
+      copied = listing.count();
+    }
+    assertThat(copied).isBetween(10L, 59L);
+    assertThat(result.copied()).isEqualTo(copied);
+    JsonNode status =
+        LocalLakeFs.JSON.readTree(read(Location.parse(root + "/EXPORT_" + head + "_FAILURE")));
+    assertThat(status.path("totals").path("copied").asLong()).isEqualTo(copied);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.LakeFsAuthenticationException;
@@ -288,6 +289,62 @@ class LocalExportTest {
     assertThat(status.get("rounds").get(0).get("bytes").asLong()).isEqualTo(bytes);
     assertThat(status.get("totals").get("copied").asLong()).isEqualTo(1_000);
     assertThat(status.get("error").asText()).isEqualTo(result.error());
+  }
+
+  @Test
+  void anInterruptedExportStopsAndReportsWhatItDid() throws IOException {
+    String repo = lakeFs.newRepository();
+    for (int i = 0; i < 300; i++) {
+      lakeFs.put(repo, String.format("data/%05d.csv", i), "row " + i);
+    }
+    String head = lakeFs.emulator.commit(repo, "main", "many");
+    Thread caller = Thread.currentThread();
+    var finished = new java.util.concurrent.atomic.AtomicInteger();
+    ProgressListener interruptsAfterTwenty =
+        new ProgressListener() {
+          @Override
+          public void actionFinished(ActionOutcome outcome) {
+            if (finished.incrementAndGet() == 20) {
+              caller.interrupt();
+            }
+          }
+        };
+    ExportResult result;
+    boolean stillInterrupted;
+    try (Exporter exporter =
+        lakeFs.exporter(repo, out).concurrency(2).listener(interruptsAfterTwenty).build()) {
+      result = exporter.exportAllFromBranch("main");
+    } finally {
+      stillInterrupted = Thread.interrupted();
+    }
+    assertThat(stillInterrupted).as("the caller's thread stays interrupted").isTrue();
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error()).isEqualTo("round 1 stopped: the export was interrupted");
+    long copied = LocalLakeFs.tree(out).size();
+    assertThat(copied).isBetween(20L, 299L);
+    assertThat(result.copied()).isEqualTo(copied);
+    JsonNode status = LocalLakeFs.status(out, head, false);
+    assertThat(status.get("totals").get("copied").asLong()).isEqualTo(copied);
+    assertThat(status.get("error").asText()).contains("interrupted");
+  }
+
+  @Test
+  void anExportOnAnInterruptedThreadSaysSoAndStartsNothing() throws IOException {
+    String repo = sparkRepository();
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+            .isInstanceOf(ExportInterruptedException.class)
+            .hasMessageContaining("interrupted")
+            .hasMessageContaining(repo);
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      // The same exporter, no longer interrupted, works.
+      assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+    }
   }
 
   @Test
