@@ -24,8 +24,13 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.http.HttpReadStore;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,8 +68,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An export whose actions fail returns a {@link ExportResult.Status#FAILED} result (and leaves
  * {@code EXPORT_<commit>_FAILURE} listing every failure); a request that cannot start (unknown
- * repository or ref, bad credentials, an unusable destination) throws an {@link ExportException}.
- * An exporter may run several exports, one after another or at once.
+ * repository or ref, bad credentials, an unusable destination) throws an {@link ExportException}: a
+ * destination no export could write to (a read-only store, a local path that is a file or goes
+ * through one, a directory that cannot be made) is refused with {@link InvalidExportException}
+ * before anything is copied. An export that ran but could not write its status file throws {@link
+ * StatusFileNotWrittenException}, which carries the result. An exporter may run several exports,
+ * one after another or at once.
  *
  * <p>Interrupting the thread that runs an export cancels it: no new action starts, those under way
  * finish, and the result is {@code FAILED} with what was done and an error saying it was
@@ -306,17 +315,24 @@ public final class Exporter implements AutoCloseable {
     try {
       file = StatusFile.write(destination, root, result, copySettings.retry());
     } catch (IOException e) {
-      throw new ExportException(
+      throw new StatusFileNotWrittenException(
           "export of commit "
               + result.commitId()
               + " of repository '"
               + repository
               + "' ended "
               + result.status()
-              + " but its status file could not be written at "
+              + " ("
+              + result.copied()
+              + " copied, "
+              + result.deleted()
+              + " deleted, "
+              + result.failed()
+              + " failed) but its status file could not be written at "
               + root
               + ": "
-              + e.getMessage(),
+              + describe(e),
+          result,
           e);
     } finally {
       if (interrupted) {
@@ -372,11 +388,67 @@ public final class Exporter implements AutoCloseable {
   }
 
   private ObjectStore destinationStore() {
+    ObjectStore store;
     try {
-      return storage.storeFor(root);
+      store = storage.storeFor(root);
     } catch (IOException e) {
       throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
     }
+    // Refused now rather than after every copy has failed, which would leave no report either.
+    if (!store.capabilities().contains(StoreCapability.WRITE)) {
+      throw new InvalidExportException(
+          "cannot export to "
+              + root
+              + ": the "
+              + store.name()
+              + " store cannot write there (it is read-only)");
+    }
+    if (root.scheme().equals("file")) {
+      checkLocalRoot(root.toPath());
+    }
+    return store;
+  }
+
+  /**
+   * A directory root must be a directory, or one that can be made: the nearest part of its path
+   * that exists must be a directory. It is made now (but not for a dry run, which writes nothing).
+   */
+  private void checkLocalRoot(Path dir) {
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new InvalidExportException(
+          "cannot export to "
+              + root
+              + ": "
+              + (existing.equals(dir)
+                  ? "it is"
+                  : "its path goes through " + existing + ", which is")
+              + " a file, not a directory");
+    }
+    if (dryRun) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InvalidExportException(
+          "cannot export to " + root + ": the directory cannot be created: " + describe(e), e);
+    }
+  }
+
+  /** An I/O failure in words: a file system's bare path is not a reason. */
+  private static String describe(IOException e) {
+    if (e instanceof AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
+    }
+    if (e instanceof FileSystemException fs && fs.getReason() != null) {
+      return fs.getFile() + ": " + fs.getReason();
+    }
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   private boolean presign() {

@@ -4,6 +4,7 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.cli.args.CommandSpec;
 import io.lakeexporter.cli.args.Option;
 import io.lakeexporter.cli.args.ParsedArgs;
@@ -194,6 +195,14 @@ final class ExportCommand implements Command {
       return result.status() == ExportResult.Status.FAILED ? Main.FAILED : Main.OK;
     } catch (InvalidExportException e) {
       throw new UsageException(e.getMessage(), e);
+    } catch (StatusFileNotWrittenException e) {
+      // The export ran: what it did, and which keys failed, is known though no file says so.
+      Summary.print(out, e.result(), config);
+      err.println("export failed: " + e.getMessage());
+      if (verbosity > 0) {
+        e.printStackTrace(err);
+      }
+      return Main.FAILED;
     } catch (ExportException e) {
       err.println("export failed: " + e.getMessage());
       if (verbosity > 0) {

@@ -257,6 +257,23 @@ class CliTest {
   }
 
   @Test
+  void anExportWhoseStatusFileCannotBeWrittenStillPrintsWhatItDid() throws IOException {
+    // A directory, not empty, where the status file goes.
+    Files.createDirectories(out.resolve("EXPORT_" + secondCommit + "_SUCCESS/in-the-way"));
+    Run r = export("--branch=main", "--retries=1");
+    assertThat(r.code()).as(r.stdout() + r.stderr()).isEqualTo(1);
+    assertThat(r.stdout())
+        .startsWith("Exported: repository demo-repo, branch main")
+        .contains("round 1 succeeded: 9 copied")
+        .doesNotContain("status file:");
+    assertThat(r.stderr())
+        .contains("export failed: ")
+        .contains("status file could not be written")
+        .contains("a directory is in the way");
+    assertThat(files(out)).contains("README.md", "tables/users/_SUCCESS");
+  }
+
+  @Test
   void aDryRunPrintsCountsAndWritesNothing() throws IOException {
     Run r = export("--branch=main", "--dry-run");
     assertThat(r.code()).as(r.stderr()).isZero();

@@ -7,8 +7,10 @@ import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StoreCapability;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -38,9 +40,12 @@ public final class StatusFile {
 
   /**
    * Writes the status file of {@code result} at {@code root} and removes the other one of the same
-   * commit, which no longer tells the truth.
+   * commit, which no longer tells the truth. That removal is only tidying: when it fails, or the
+   * store cannot delete (a write-once store), a stale file that stays is logged as a warning and
+   * the status file written still counts.
    *
    * @return where it was written
+   * @throws IOException when the status file could not be written
    */
   public static Location write(
       ObjectStore destination, Location root, ExportResult result, RetryPolicy retry)
@@ -60,12 +65,30 @@ public final class StatusFile {
               new ObjectMetadata("application/json", Map.of()));
           return null;
         });
-    List<ObjectStore.DeleteFailure> left = destination.delete(List.of(root.child(stale)));
-    if (!left.isEmpty()) {
-      LOG.warn(
-          "could not remove the stale status file {}: {}", root.child(stale), left.get(0).reason());
-    }
+    removeStale(destination, root.child(stale), retry);
     return file;
+  }
+
+  private static void removeStale(ObjectStore destination, Location stale, RetryPolicy retry) {
+    try {
+      if (!destination.capabilities().contains(StoreCapability.DELETE)) {
+        destination.stat(stale); // no file, nothing to say
+        LOG.warn(
+            "the stale status file {} stays: the {} store cannot delete",
+            stale,
+            destination.name());
+        return;
+      }
+      List<ObjectStore.DeleteFailure> left =
+          retry.run(() -> destination.delete(List.of(stale))).value();
+      if (!left.isEmpty()) {
+        LOG.warn("could not remove the stale status file {}: {}", stale, left.get(0).reason());
+      }
+    } catch (FileNotFoundException e) {
+      // There is no stale file.
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove the stale status file {}: {}", stale, e.toString());
+    }
   }
 
   /** The JSON of {@code result}, as UTF-8 bytes. */

@@ -6,14 +6,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StoreCapability;
+import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StatusFileTest {
 
@@ -108,6 +125,97 @@ class StatusFileTest {
     assertThat(f.get("key").asText()).isEqualTo(key);
     assertThat(f.get("error").asText()).isEqualTo(error);
     assertThat(f.get("source").asText()).isEqualTo("s3://b/\"x\"");
+  }
+
+  /**
+   * Files that, once written, stay: a write-once (WORM) destination. With {@code deniedDeletes} it
+   * claims DELETE as a store does whose credentials may not delete (a bucket policy), and refuses
+   * each one.
+   */
+  private static final class WriteOnceStore implements ObjectStore {
+    private final LocalFileStore files = new LocalFileStore(Path.of("/nonexistent-blockstore"));
+    private final boolean deniedDeletes;
+    private final AtomicInteger deleteCalls = new AtomicInteger();
+
+    WriteOnceStore(boolean deniedDeletes) {
+      this.deniedDeletes = deniedDeletes;
+    }
+
+    @Override
+    public String name() {
+      return "write-once";
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+      return deniedDeletes
+          ? Set.of(StoreCapability.WRITE, StoreCapability.DELETE)
+          : Set.of(StoreCapability.WRITE);
+    }
+
+    @Override
+    public ObjectInfo stat(Location location) throws IOException {
+      return files.stat(location);
+    }
+
+    @Override
+    public InputStream read(Location location, long offset, long length) throws IOException {
+      return files.read(location, offset, length);
+    }
+
+    @Override
+    public void write(Location location, InputStream data, long size, ObjectMetadata metadata)
+        throws IOException {
+      files.write(location, data, size, metadata);
+    }
+
+    @Override
+    public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
+      deleteCalls.incrementAndGet();
+      if (deniedDeletes) {
+        throw new IOException("Access Denied (403) deleting " + locations);
+      }
+      throw new UnsupportedStoreOperationException(name(), "delete", locations.iterator().next());
+    }
+
+    @Override
+    public Stream<ObjectInfo> list(Location prefix) throws IOException {
+      return files.list(prefix);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aStoreThatCannotDeleteIsNotAskedToAndTheStatusFileStillCounts(@TempDir Path dir)
+      throws IOException {
+    Path stale = Files.writeString(dir.resolve(StatusFile.failureName("abc123")), "{}");
+    var store = new WriteOnceStore(false);
+    Location root = Location.ofPath(dir);
+    Location written =
+        StatusFile.write(
+            store, root, result(ExportResult.Status.SUCCEEDED, List.of(), 0), RetryPolicy.NONE);
+    assertThat(written).isEqualTo(root.child(StatusFile.successName("abc123")));
+    assertThat(dir.resolve(StatusFile.successName("abc123"))).exists();
+    assertThat(stale).as("a write-once store keeps it").exists();
+    assertThat(store.deleteCalls).hasValue(0);
+  }
+
+  @Test
+  void aStaleFileThatCannotBeDeletedIsOnlyAWarning(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve(StatusFile.successName("abc123")), "{}");
+    var store = new WriteOnceStore(true);
+    Location root = Location.ofPath(dir);
+    Location written =
+        StatusFile.write(
+            store,
+            root,
+            result(ExportResult.Status.FAILED, List.of(), 0),
+            new RetryPolicy(2, Duration.ZERO, Duration.ZERO));
+    assertThat(written).isEqualTo(root.child(StatusFile.failureName("abc123")));
+    assertThat(dir.resolve(StatusFile.failureName("abc123"))).exists();
+    assertThat(store.deleteCalls).as("tried, and tried again").hasValue(2);
   }
 
   @Test

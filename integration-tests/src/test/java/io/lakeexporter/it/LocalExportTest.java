@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.LakeFsAuthenticationException;
 import io.lakeexporter.RefNotFoundException;
 import io.lakeexporter.RepositoryNotFoundException;
+import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.report.ActionOutcome;
@@ -344,6 +347,71 @@ class LocalExportTest {
       }
       // The same exporter, no longer interrupted, works.
       assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+    }
+  }
+
+  @Test
+  void aStatusFileThatCannotBeWrittenStillGivesTheResult() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    // A directory, not empty, where the status file goes.
+    Files.createDirectories(out.resolve("EXPORT_" + head + "_SUCCESS"));
+    Files.writeString(out.resolve("EXPORT_" + head + "_SUCCESS/in-the-way"), "x");
+    try (Exporter exporter = lakeFs.exporter(repo, out).retry(RetryPolicy.NONE).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOfSatisfying(
+              StatusFileNotWrittenException.class,
+              e -> {
+                ExportResult result = e.result();
+                assertThat(result.status()).isEqualTo(ExportResult.Status.SUCCEEDED);
+                assertThat(result.commitId()).isEqualTo(head);
+                assertThat(result.copied()).isEqualTo(7);
+                assertThat(result.statusFile()).isNull();
+              })
+          .hasMessageContaining(head)
+          .hasMessageContaining("'" + repo + "'")
+          .hasMessageContaining("ended SUCCEEDED (7 copied, 0 deleted, 0 failed)")
+          .hasMessageContaining("status file could not be written at " + Location.ofPath(out))
+          .hasMessageContaining("a directory is in the way");
+    }
+    assertThat(LocalLakeFs.tree(out)).containsEntry("README.txt", "hello");
+  }
+
+  @Test
+  void anUnusableDestinationIsRefusedBeforeAnythingIsCopied() throws IOException {
+    String repo = sparkRepository();
+    Path file = Files.writeString(out.resolve("a-file"), "not a directory");
+    long pages = lakeFs.emulator.listingPagesServed();
+    assertThatThrownBy(() -> export(repo, file.toString()))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "cannot export to " + Location.ofPath(file) + ": it is a file, not a directory");
+    assertThatThrownBy(() -> export(repo, file.resolve("sub/dir").toString()))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "cannot export to "
+                + Location.ofPath(file.resolve("sub/dir"))
+                + ": its path goes through "
+                + file
+                + ", which is a file, not a directory");
+    assertThatThrownBy(() -> export(repo, "https://example.com/export/"))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "cannot export to https://example.com/export/: the http store cannot write there (it"
+                + " is read-only)");
+    assertThat(lakeFs.emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
+    assertThat(file).hasContent("not a directory");
+  }
+
+  private void export(String repo, String destination) {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(lakeFs.client)
+            .repository(repo)
+            .destination(destination)
+            .storage(lakeFs.storage)
+            .build()) {
+      exporter.exportAllFromBranch("main");
     }
   }
 
