@@ -102,6 +102,7 @@ public final class Exporter implements AutoCloseable {
   private final StorageRegistry storage;
   private final ProgressListener listener;
   private final boolean ownsStorage;
+  private volatile boolean closed;
 
   private Exporter(Builder b) {
     this.repository = Objects.requireNonNull(b.repository, "repository is null");
@@ -133,6 +134,7 @@ public final class Exporter implements AutoCloseable {
 
   /** Every object at the HEAD commit of {@code branch}; uncommitted changes are not exported. */
   public ExportResult exportAllFromBranch(String branch) {
+    requireOpen();
     requireName(branch, "branch");
     String commitId = lakeFs.resolveBranch(repository, branch);
     return run(
@@ -142,6 +144,7 @@ public final class Exporter implements AutoCloseable {
 
   /** Every object of {@code commitId} (a full id or a unique prefix). */
   public ExportResult exportAllFromCommit(String commitId) {
+    requireOpen();
     requireName(commitId, "commit id");
     String id = lakeFs.commit(repository, commitId).id();
     return run(ExportPlan.full(lakeFs, ExportMode.COMMIT, repository, null, id, filter, presign()));
@@ -152,6 +155,7 @@ public final class Exporter implements AutoCloseable {
    * changed objects, deletes of removed ones.
    */
   public ExportResult exportFrom(String branch, String prevCommitId) {
+    requireOpen();
     requireName(branch, "branch");
     requireName(prevCommitId, "previous commit id");
     String commitId = lakeFs.resolveBranch(repository, branch);
@@ -161,6 +165,7 @@ public final class Exporter implements AutoCloseable {
 
   /** Runs any plan; the three export methods end here. */
   public ExportResult run(ExportPlan plan) {
+    requireOpen();
     Instant started = Instant.now();
     if (Thread.currentThread().isInterrupted()) {
       throw new ExportInterruptedException(
@@ -173,8 +178,40 @@ public final class Exporter implements AutoCloseable {
               + " interrupted before it started");
     }
     ObjectStore destination = destinationStore();
-    PlanTotals totals =
-        countFirst || dryRun ? ListingPass.count(plan.rounds(), plan.actions()) : null;
+    PlanTotals totals = null;
+    if (countFirst || dryRun) {
+      try {
+        totals = ListingPass.count(plan.rounds(), plan.actions());
+      } catch (ExportInterruptedException e) {
+        throw e; // nothing was done
+      } catch (RuntimeException e) {
+        // A listing that broke off, or a key filter that put a key outside its rounds: the
+        // same FAILED result and failure file as when round 1's own listing meets it.
+        String error = "round 1 stopped: " + e.getMessage();
+        if (dryRun) {
+          throw e instanceof ExportException exportError
+              ? exportError
+              : new ExportException("dry run of commit " + plan.commitId() + ": " + error, e);
+        }
+        LOG.error("export of {} to {} stopped before round 1", plan.commitId(), root, e);
+        var rounds = new ArrayList<RoundSummary>();
+        rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of()));
+        for (int round = 2; round <= plan.rounds(); round++) {
+          rounds.add(RoundSummary.skipped(round));
+        }
+        return writeStatus(
+            destination,
+            result(
+                plan,
+                ExportResult.Status.FAILED,
+                started,
+                rounds,
+                new RoundTally.FailureLog(),
+                error,
+                "",
+                null));
+      }
+    }
     if (totals != null) {
       listener.planned(totals);
     }
@@ -284,6 +321,7 @@ public final class Exporter implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     if (ownsLakeFs) {
       lakeFs.close();
     }
@@ -293,6 +331,14 @@ public final class Exporter implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("could not close storage clients", e);
       }
+    }
+  }
+
+  /** A closed exporter's stores and client may be closed: it refuses exports in its own words. */
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException(
+          "the exporter of repository '" + repository + "' to " + root + " is closed");
     }
   }
 
@@ -314,7 +360,9 @@ public final class Exporter implements AutoCloseable {
     boolean interrupted = Thread.interrupted();
     try {
       file = StatusFile.write(destination, root, result, copySettings.retry());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // A store may also refuse with an unchecked exception (a setting it reads only on first
+      // use): the result is not lost either way.
       throw new StatusFileNotWrittenException(
           "export of commit "
               + result.commitId()
@@ -439,15 +487,23 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
-  /** An I/O failure in words: a file system's bare path is not a reason. */
-  private static String describe(IOException e) {
+  /**
+   * A failure in words: a file system's bare path is not a reason, and an unexpected exception is
+   * named.
+   */
+  private static String describe(Exception e) {
     if (e instanceof AccessDeniedException denied) {
       return "permission denied on " + denied.getFile();
     }
-    if (e instanceof FileSystemException fs && fs.getReason() != null) {
-      return fs.getFile() + ": " + fs.getReason();
+    if (e instanceof FileSystemException fs) {
+      return fs.getReason() != null
+          ? fs.getFile() + ": " + fs.getReason()
+          : e.getClass().getSimpleName() + ": " + fs.getFile();
     }
-    String message = e.getMessage();
+    String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+    if (e instanceof IOException && message != null) {
+      return message;
+    }
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
@@ -604,15 +660,26 @@ public final class Exporter implements AutoCloseable {
       return this;
     }
 
+    /**
+     * An exporter with these options; nothing is contacted until it exports.
+     *
+     * @throws InvalidExportException naming everything required that is missing (lakeFS,
+     *     repository, destination), or a blank repository or a key filter without rounds
+     */
     public Exporter build() {
+      var missing = new ArrayList<String>();
       if (lakeFs == null && lakeFsConfig == null) {
-        throw new InvalidExportException("no lakeFS given");
-      }
-      if (destination == null) {
-        throw new InvalidExportException("no destination root given");
+        missing.add("lakeFS (Builder.lakeFs)");
       }
       if (repository == null) {
-        throw new InvalidExportException("no repository given");
+        missing.add("repository (Builder.repository)");
+      }
+      if (destination == null) {
+        missing.add("destination root (Builder.destination)");
+      }
+      if (!missing.isEmpty()) {
+        throw new InvalidExportException(
+            "exporter settings missing: " + String.join(", ", missing));
       }
       return new Exporter(this);
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,42 @@ class ExporterTest {
     assertThatThrownBy(() -> client.resolveBranch("repo", "main"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is closed");
+  }
+
+  @Test
+  void aBuilderNamesEverythingMissingAtOnce() {
+    assertThatThrownBy(() -> Exporter.builder().build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "exporter settings missing: lakeFS (Builder.lakeFs), repository (Builder.repository),"
+                + " destination root (Builder.destination)");
+    assertThatThrownBy(
+            () -> Exporter.builder().repository("repo").destination(out.toString()).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("exporter settings missing: lakeFS (Builder.lakeFs)");
+  }
+
+  @Test
+  void aClosedExporterSaysItIsClosed() {
+    try (LakeFsClient client = LakeFsClient.create(CONFIG)) {
+      for (var builder :
+          List.of(Exporter.builder().lakeFs(CONFIG), Exporter.builder().lakeFs(client))) {
+        Exporter exporter = builder.repository("repo").destination(out.toString()).build();
+        exporter.close();
+        String closed =
+            "the exporter of repository 'repo' to " + Location.ofPath(out) + " is closed";
+        assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage(closed);
+        assertThatThrownBy(() -> exporter.exportAllFromCommit("abc"))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage(closed);
+        assertThatThrownBy(() -> exporter.exportFrom("main", "abc"))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage(closed);
+        exporter.close();
+      }
+    }
   }
 
   @Test

@@ -37,6 +37,12 @@ public interface StorageProvider {
     return 10;
   }
 
-  /** Builds a store; called once per registry and kept for every location this provider serves. */
+  /**
+   * Builds a store; called once per registry and kept for every location this provider serves.
+   *
+   * @throws IllegalArgumentException naming the setting, for a setting with a bad value (as {@link
+   *     StorageSettings}' typed getters do); exporters report it as an invalid setting
+   * @throws IOException when the store cannot be built for another reason
+   */
   ObjectStore create(StorageSettings settings) throws IOException;
 }

@@ -85,7 +85,8 @@ public final class StorageRegistry implements Closeable {
    * The store for {@code location}.
    *
    * @throws IOException naming the location and the known schemes when no provider serves it, or
-   *     when the provider cannot build its store
+   *     when the provider cannot build its store ({@link InvalidSettingsException} when it refuses
+   *     the settings)
    */
   public synchronized ObjectStore storeFor(Location location) throws IOException {
     Objects.requireNonNull(location, "location is null");
@@ -95,7 +96,13 @@ public final class StorageRegistry implements Closeable {
     StorageProvider provider = providerFor(location);
     ObjectStore store = stores.get(provider);
     if (store == null) {
-      store = provider.create(settings);
+      try {
+        store = provider.create(settings);
+      } catch (IllegalArgumentException e) {
+        // How providers refuse a setting (StorageSettings' parsers, their own checks).
+        throw new InvalidSettingsException(
+            "invalid " + provider.name() + " storage settings: " + e.getMessage(), e);
+      }
       stores.put(provider, store);
     }
     return store;
@@ -140,6 +147,15 @@ public final class StorageRegistry implements Closeable {
     stores.clear();
     if (first != null) {
       throw first;
+    }
+  }
+
+  /** A provider refused the storage settings; the message names the setting. */
+  public static final class InvalidSettingsException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidSettingsException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.storage.http.HttpReadStore;
+import io.lakeexporter.storage.http.HttpStorageProvider;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -95,6 +96,21 @@ class StorageRegistryTest {
       assertThat(local).as("the file store is not the mem provider's").isNotSameAs(mem);
       assertThat(registry.storeFor(Location.parse("local://ns/x"))).isSameAs(local);
       assertThat(registry.storeFor(Location.parse("mem://bucket/other"))).isSameAs(mem);
+    }
+  }
+
+  @Test
+  void aSettingAProviderRefusesIsNamed() {
+    var settings =
+        StorageSettings.of(java.util.Map.of(HttpStorageProvider.CONNECT_TIMEOUT_KEY, "abc"));
+    try (StorageRegistry registry = StorageRegistry.discover(settings)) {
+      assertThatThrownBy(() -> registry.storeFor(Location.parse("https://host/x")))
+          .isInstanceOf(StorageRegistry.InvalidSettingsException.class)
+          .hasMessage(
+              "invalid http storage settings: setting http.connect-timeout must be a number, not"
+                  + " 'abc'");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
@@ -16,11 +17,14 @@ import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
+import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.http.HttpStorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -410,6 +414,104 @@ class LocalExportTest {
             .repository(repo)
             .destination(destination)
             .storage(lakeFs.storage)
+            .build()) {
+      exporter.exportAllFromBranch("main");
+    }
+  }
+
+  /** Puts Spark markers in round 5 of 2. */
+  private static final KeyFilter OUT_OF_RANGE =
+      new KeyFilter() {
+        @Override
+        public int rounds() {
+          return 2;
+        }
+
+        @Override
+        public int roundForKey(String key) {
+          return key.endsWith("/_SUCCESS") ? 5 : 1;
+        }
+
+        @Override
+        public String toString() {
+          return "OutOfRange";
+        }
+      };
+
+  @Test
+  void aKeyFilterOutsideItsRoundsFailsTheExportCountedFirstOrNot() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    for (boolean countFirst : List.of(true, false)) {
+      Path dest = out.resolve("counted-" + countFirst);
+      ExportResult result;
+      try (Exporter exporter =
+          lakeFs.exporter(repo, dest).keyFilter(OUT_OF_RANGE).countFirst(countFirst).build()) {
+        result = exporter.exportAllFromBranch("main");
+      }
+      String error =
+          "round 1 stopped: key filter OutOfRange put 'tables/events/_SUCCESS' in round 5,"
+              + " outside 1..2";
+      assertThat(result.status())
+          .as("countFirst " + countFirst)
+          .isEqualTo(ExportResult.Status.FAILED);
+      assertThat(result.error()).isEqualTo(error);
+      assertThat(result.rounds())
+          .extracting(RoundSummary::status)
+          .containsExactly(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED);
+      assertThat(LocalLakeFs.status(dest, head, false).get("error").asText()).isEqualTo(error);
+    }
+    try (Exporter exporter =
+        lakeFs.exporter(repo, out.resolve("dry")).keyFilter(OUT_OF_RANGE).dryRun(true).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isExactlyInstanceOf(ExportException.class)
+          .hasMessageContaining("dry run of commit " + head)
+          .hasMessageContaining("put 'tables/events/_SUCCESS' in round 5");
+    }
+  }
+
+  @Test
+  void aStorageSettingAProviderRefusesIsAnInvalidExport() throws IOException {
+    String repo = sparkRepository();
+    var s3 =
+        Map.of(
+            "s3.endpoint", "http://127.0.0.1:1",
+            "s3.region", "us-east-1",
+            "s3.access-key-id", "AK",
+            "s3.secret-access-key", "S3-SECRET",
+            "s3.copy.multipart-threshold", "lots");
+    var http = Map.of(HttpStorageProvider.CONNECT_TIMEOUT_KEY, "abc");
+    long pages = lakeFs.emulator.listingPagesServed();
+    assertThatThrownBy(() -> export(repo, "s3://bucket/export/", s3))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "cannot use destination s3://bucket/export/: invalid s3 storage settings: setting"
+                + " s3.copy.multipart-threshold must be a number, not 'LOTS'");
+    assertThatThrownBy(() -> export(repo, "https://example.com/export/", http))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "cannot use destination https://example.com/export/: invalid http storage settings:"
+                + " setting http.connect-timeout must be a number, not 'abc'");
+    assertThat(lakeFs.emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
+    // The S3 store reads a bucket's client settings when it first serves that bucket: each
+    // copy fails naming the setting, and so does the status file, whose exception keeps the
+    // result.
+    var pathStyle = new java.util.HashMap<>(s3);
+    pathStyle.remove("s3.copy.multipart-threshold");
+    pathStyle.put("s3.path-style-access", "maybe");
+    assertThatThrownBy(() -> export(repo, "s3://bucket/export/", pathStyle))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("path-style")
+        .hasMessageNotContaining("S3-SECRET");
+  }
+
+  private void export(String repo, String destination, Map<String, String> settings) {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(lakeFs.client)
+            .repository(repo)
+            .destination(destination)
+            .storageSettings(StorageSettings.of(settings))
             .build()) {
       exporter.exportAllFromBranch("main");
     }
