@@ -128,6 +128,7 @@ public final class Exporter implements AutoCloseable {
     this.lakeFs = b.lakeFs != null ? b.lakeFs : LakeFsClient.create(b.lakeFsConfig);
   }
 
+  /** A builder; lakeFS, the repository and the destination root are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -163,7 +164,10 @@ public final class Exporter implements AutoCloseable {
     return run(ExportPlan.diff(lakeFs, repository, branch, previous, commitId, filter));
   }
 
-  /** Runs any plan; the three export methods end here. */
+  /**
+   * Runs any plan; the three export methods end here. The plan's sources are read from this
+   * exporter's repository, which the status file names: give it a plan of that repository.
+   */
   public ExportResult run(ExportPlan plan) {
     requireOpen();
     Instant started = Instant.now();
@@ -317,7 +321,8 @@ public final class Exporter implements AutoCloseable {
 
   /**
    * Closes the lakeFS client and the stores this exporter built; a {@link LakeFsClient} or {@link
-   * StorageRegistry} passed to the builder stays open. Closing twice is harmless.
+   * StorageRegistry} passed to the builder stays open. Call it once exports have ended; afterwards
+   * an export throws {@link IllegalStateException}. Closing twice is harmless.
    */
   @Override
   public void close() {
@@ -558,6 +563,7 @@ public final class Exporter implements AutoCloseable {
       return this;
     }
 
+    /** The lakeFS repository to export from. */
     public Builder repository(String repository) {
       this.repository = Objects.requireNonNull(repository, "repository is null");
       return this;
@@ -573,6 +579,7 @@ public final class Exporter implements AutoCloseable {
       }
     }
 
+    /** The destination root, parsed already. */
     public Builder destination(Location destination) {
       this.destination = Objects.requireNonNull(destination, "destination is null");
       return this;
@@ -593,7 +600,11 @@ public final class Exporter implements AutoCloseable {
       return this;
     }
 
-    /** Preferred part size of multipart copies; 16 MiB by default. */
+    /**
+     * Preferred part size of multipart copies; 16 MiB by default. Kept within what the store allows
+     * (S3's 5 MiB minimum part, for one), and grown for an object that would need more parts than
+     * the store takes.
+     */
     public Builder partSize(long bytes) {
       if (bytes < 1) {
         throw new InvalidExportException("part size must be positive, not " + bytes);
@@ -611,6 +622,10 @@ public final class Exporter implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How often, and after how long, a storage operation that failed transiently is tried again;
+     * {@link RetryPolicy#DEFAULT} by default.
+     */
     public Builder retry(RetryPolicy retry) {
       this.retry = Objects.requireNonNull(retry, "retry is null");
       return this;
@@ -637,24 +652,35 @@ public final class Exporter implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How source objects are read: directly, presigned, through lakeFS; {@code AUTO} by default.
+     */
     public Builder sourceMode(SourceMode sourceMode) {
       this.sourceMode = Objects.requireNonNull(sourceMode, "sourceMode is null");
       return this;
     }
 
     /**
-     * The stores to use; by default every provider on the class path with {@link #storageSettings}.
+     * The stores to use, owned by the caller, who closes them after the exporter; by default every
+     * provider on the class path with {@link #storageSettings}, which a registry given here
+     * replaces (it has its own settings).
      */
     public Builder storage(StorageRegistry storage) {
       this.storage = Objects.requireNonNull(storage, "storage is null");
       return this;
     }
 
+    /**
+     * Settings of the stores the exporter builds (credentials, endpoints, part sizes); ignored when
+     * {@link #storage} is given. A value a store refuses fails the export with {@link
+     * InvalidExportException} naming the setting.
+     */
     public Builder storageSettings(StorageSettings settings) {
       this.storageSettings = Objects.requireNonNull(settings, "settings is null");
       return this;
     }
 
+    /** Hears the export as it goes (progress bars, metrics); none by default. */
     public Builder listener(ProgressListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener is null");
       return this;

@@ -44,7 +44,11 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
     this.catchAllRound = catchAll;
   }
 
-  /** A filter with one list of globs per round, in round order. */
+  /**
+   * A filter with one list of globs per round, in round order.
+   *
+   * @throws IllegalArgumentException when there is no round, or a glob is empty
+   */
   public static GlobRoundFilter of(List<List<String>> globsPerRound) {
     Objects.requireNonNull(globsPerRound, "globsPerRound is null");
     return new GlobRoundFilter(globsPerRound);
@@ -55,7 +59,9 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
    * catch-all. {@code ";**}{@code /_SUCCESS,_SUCCESS"} is the Spark default; {@code
    * ";_delta_log/**,**}{@code /_delta_log/**"} puts Delta logs last.
    *
-   * @throws IllegalArgumentException naming the bad glob
+   * <p>Every spec parses: blank globs are skipped, and every character but {@code *} and {@code ?}
+   * matches itself. So a spec nobody meant parses too ({@code ";"} makes a second round that no key
+   * reaches); {@link #parseStrict} refuses those, for specs typed by people.
    */
   public static GlobRoundFilter parse(String spec) {
     Objects.requireNonNull(spec, "spec is null");

@@ -5,8 +5,9 @@ package io.lakeexporter.filter;
  * succeeded, so whatever consumers wait for (Spark {@code _SUCCESS} markers, Delta logs, manifests)
  * goes in a later round than the data it describes.
  *
- * <p>Implementations must be deterministic (an export lists the commit once per round) and, for
- * Spark, serializable.
+ * <p>Implementations must be deterministic: a key must land in the same round however often it is
+ * asked, since an export may list the commit more than once (to count it first, or again for a
+ * later round whose actions were too many to keep). For Spark, they must be serializable too.
  */
 public interface KeyFilter {
 

@@ -47,6 +47,13 @@ public interface ObjectStore extends Closeable {
   /**
    * Writes a whole object of exactly {@code size} bytes. Readers see either the previous object or
    * the whole new one, never part of it; when this throws, nothing new is visible.
+   *
+   * <p>A {@code data} stream that ends before {@code size} bytes, or holds more than {@code size},
+   * must make this throw (an {@link IOException}) and leave nothing new: a source that changed or
+   * broke off is never exported as an object of another size. Reading through {@link
+   * ExactLengthInputStream} does it; the contract suite checks both.
+   *
+   * @throws UnsupportedStoreOperationException when the store lacks {@link StoreCapability#WRITE}
    */
   void write(Location location, InputStream data, long size, ObjectMetadata metadata)
       throws IOException;
@@ -84,7 +91,8 @@ public interface ObjectStore extends Closeable {
   /**
    * One location that could not be deleted.
    *
-   * @param location the object
+   * @param location the object: a {@link Location} equal to the one passed to {@link #delete}, by
+   *     which the caller matches the failure to its action
    * @param reason the store's message
    */
   record DeleteFailure(Location location, String reason) {}

@@ -8,6 +8,14 @@ import java.util.Set;
  * java.util.ServiceLoader} through {@code
  * META-INF/services/io.lakeexporter.storage.StorageProvider} and need a public no-argument
  * constructor.
+ *
+ * <p>What an export asks of the store at its destination: {@link StoreCapability#WRITE} always (a
+ * store without it is refused before anything is copied); {@link StoreCapability#DELETE} for the
+ * deletes of a diff export and to remove the stale status file of the same commit (without it each
+ * delete fails, and a stale status file stays with a warning). An export never lists the
+ * destination. As a source, in the {@code auto} source mode, the store reads lakeFS physical
+ * addresses only when {@link #priority()} is above 0. Settings keys start with {@link #name()} and
+ * a dot ({@code s3.region}).
  */
 public interface StorageProvider {
 
