@@ -35,6 +35,9 @@ import java.util.Set;
  * }</pre>
  *
  * A provider added this way takes part in the usual priority order with the discovered ones.
+ *
+ * <p>The {@link LakeFsClient} and {@link StorageRegistry} it provides are singletons that the
+ * exporters it makes use but do not close: close them through the injector when done.
  */
 public final class ExporterModule extends AbstractModule {
 
