@@ -182,6 +182,13 @@ public final class Exporter implements AutoCloseable {
               + " interrupted before it started");
     }
     ObjectStore destination = destinationStore();
+    LOG.info(
+        "exporting commit {} of repository '{}' to {} in {} rounds{}",
+        plan.commitId(),
+        repository,
+        root,
+        plan.rounds(),
+        dryRun ? " (dry run)" : "");
     PlanTotals totals = null;
     if (countFirst || dryRun) {
       try {
@@ -197,7 +204,7 @@ public final class Exporter implements AutoCloseable {
               ? exportError
               : new ExportException("dry run of commit " + plan.commitId() + ": " + error, e);
         }
-        LOG.error("export of {} to {} stopped before round 1", plan.commitId(), root, e);
+        logStop(plan, 1, e);
         var rounds = new ArrayList<RoundSummary>();
         rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of()));
         for (int round = 2; round <= plan.rounds(); round++) {
@@ -273,6 +280,7 @@ public final class Exporter implements AutoCloseable {
           continue;
         }
         listener.roundStarted(round);
+        LOG.info("round {} of {} started", round, plan.rounds());
         RoundSummary summary;
         try {
           Stream<Action> roundActions;
@@ -295,13 +303,13 @@ public final class Exporter implements AutoCloseable {
         } catch (LocalExecutor.RoundStoppedException e) {
           // What the round did before it stopped is at the destination: the report says so.
           error = e.getMessage();
-          LOG.error("export of {} to {} stopped in round {}", plan.commitId(), root, round, e);
+          logStop(plan, round, e);
           summary = e.summary();
           failed = true;
         } catch (RuntimeException e) {
           // The round's actions never started.
           error = "round " + round + " stopped: " + e.getMessage();
-          LOG.error("export of {} to {} stopped in round {}", plan.commitId(), root, round, e);
+          logStop(plan, round, e);
           summary =
               new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of());
           failed = true;
@@ -310,6 +318,14 @@ public final class Exporter implements AutoCloseable {
           failed = true;
         }
         rounds.add(summary);
+        LOG.info(
+            "round {} {}: {} copied ({} bytes), {} deleted, {} failed",
+            round,
+            summary.status(),
+            summary.copied(),
+            summary.bytes(),
+            summary.deleted(),
+            summary.failed());
         listener.roundFinished(summary);
       }
     }
@@ -317,6 +333,19 @@ public final class Exporter implements AutoCloseable {
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
     return writeStatus(
         destination, result(plan, status, started, rounds, failures, error, "", known));
+  }
+
+  /**
+   * One line for a stopped export; its stack trace only where the log says more than warnings (the
+   * command line's {@code -v}): the summary and the status file carry the reason already.
+   */
+  private void logStop(ExportPlan plan, int round, RuntimeException e) {
+    String what = "export of " + plan.commitId() + " to " + root + " stopped in round " + round;
+    if (LOG.isInfoEnabled()) {
+      LOG.error(what, e);
+    } else {
+      LOG.error("{}: {}", what, e.getMessage());
+    }
   }
 
   /**

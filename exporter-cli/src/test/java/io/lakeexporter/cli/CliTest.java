@@ -269,7 +269,7 @@ class CliTest {
     assertThat(r.stderr())
         .contains("export failed: ")
         .contains("status file could not be written")
-        .contains("a directory is in the way");
+        .contains("a directory of that name is in the way");
     assertThat(files(out)).contains("README.md", "tables/users/_SUCCESS");
   }
 

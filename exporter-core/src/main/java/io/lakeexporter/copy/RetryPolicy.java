@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retries transient storage faults with exponential backoff and full jitter, so that many workers
@@ -21,6 +23,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
 
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(10));
+
+  private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
 
   public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
 
@@ -47,7 +51,10 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         if (n >= maxAttempts || !isTransient(e)) {
           throw e;
         }
-        sleep(backoff(n));
+        Duration wait = backoff(n);
+        LOG.debug(
+            "attempt {} of {} failed ({}); again in {} ms", n, maxAttempts, e, wait.toMillis());
+        sleep(wait);
       }
     }
   }

@@ -75,15 +75,27 @@ public final class ExportActions implements ActionHandler {
       ObjectEntry entry = action.source() != null ? action.source() : statSource(action.path());
       source = entry.redactedAddress();
       CopyResult result = engine.copy(sourceOf(entry), target);
+      LOG.debug(
+          "copied {} to {}: {} bytes, {}, {} attempt(s)",
+          source,
+          target,
+          result.bytes(),
+          result.strategy(),
+          result.attempts());
       return ActionOutcome.copied(
           action, result.strategy(), result.bytes(), result.attempts(), source);
     } catch (DestinationKeys.InvalidKeyException e) {
-      return ActionOutcome.failed(action, source, e.getMessage());
+      return failed(action, source, e.getMessage());
     } catch (FileNotFoundException e) {
-      return ActionOutcome.failed(action, source, "source object missing: " + e.getMessage());
+      return failed(action, source, "source object missing: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
-      return ActionOutcome.failed(action, source, describe(e));
+      return failed(action, source, describe(e));
     }
+  }
+
+  private static ActionOutcome failed(Action action, String source, String error) {
+    LOG.info("failed to copy {} ({}): {}", action.path(), source, error);
+    return ActionOutcome.failed(action, source, error);
   }
 
   @Override
@@ -110,6 +122,7 @@ public final class ExportActions implements ActionHandler {
         }
       }
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.deleted(a)));
+      LOG.debug("deleted {} objects under {}", byLocation.size(), root);
     } catch (IOException | RuntimeException e) {
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e))));
       return outcomes;

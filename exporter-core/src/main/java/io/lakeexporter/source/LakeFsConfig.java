@@ -1,5 +1,7 @@
 package io.lakeexporter.source;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -126,7 +128,10 @@ public record LakeFsConfig(
 
   /** The default lakectl file, {@code ~/.lakectl.yaml}. */
   public static Path defaultLakectlFile() {
-    return Path.of(System.getProperty("user.home"), ".lakectl.yaml");
+    // $HOME first, as lakectl looks: the JVM's user.home comes from the password database.
+    String home = System.getenv("HOME");
+    return Path.of(
+        home == null || home.isBlank() ? System.getProperty("user.home") : home, ".lakectl.yaml");
   }
 
   /** A builder from Hadoop-style keys ({@value #API_URL_KEY} and friends). */
@@ -172,8 +177,19 @@ public record LakeFsConfig(
       return b.apiUrl(text(root, "server", "endpoint_url"))
           .accessKeyId(text(root, "credentials", "access_key_id"))
           .secretAccessKey(text(root, "credentials", "secret_access_key"));
+    } catch (JsonProcessingException e) {
+      // The parser's message quotes the line it stopped at, which may hold the secret key.
+      JsonLocation at = e.getLocation();
+      throw new InvalidExportException(
+          "cannot read lakectl file "
+              + file
+              + ": not valid YAML"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
-      throw new InvalidExportException("cannot read lakectl file " + file + ": " + e.getMessage());
+      throw new InvalidExportException(
+          "cannot read lakectl file " + file + ": " + e.getClass().getSimpleName());
     }
   }
 

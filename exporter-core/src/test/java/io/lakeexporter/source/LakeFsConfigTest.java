@@ -53,6 +53,16 @@ class LakeFsConfigTest {
   }
 
   @Test
+  void aLakectlFileThatIsNotYamlIsNamedWithoutQuotingItsLines() throws IOException {
+    Path file = dir.resolve("lakectl.yaml");
+    Files.writeString(file, "credentials:\n  secret_access_key: \"SECRETSECRET123\n");
+    assertThatThrownBy(() -> LakeFsConfig.resolve(LakeFsConfig.builder(), Map.of(), Map.of(), file))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageStartingWith("cannot read lakectl file " + file + ": not valid YAML (line ")
+        .hasMessageNotContaining("SECRETSECRET123");
+  }
+
+  @Test
   void missingSettingsAreNamed() {
     assertThatThrownBy(
             () ->

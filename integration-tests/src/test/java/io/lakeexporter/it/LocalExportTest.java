@@ -376,7 +376,7 @@ class LocalExportTest {
           .hasMessageContaining("'" + repo + "'")
           .hasMessageContaining("ended SUCCEEDED (7 copied, 0 deleted, 0 failed)")
           .hasMessageContaining("status file could not be written at " + Location.ofPath(out))
-          .hasMessageContaining("a directory is in the way");
+          .hasMessageContaining("a directory of that name is in the way");
     }
     assertThat(LocalLakeFs.tree(out)).containsEntry("README.txt", "hello");
   }
