@@ -35,12 +35,7 @@ class CliJarIT {
       throws IOException, InterruptedException {
     var command = new ArrayList<>(javaJar());
     command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    // No lakectl settings of whoever runs the build.
-    builder.environment().keySet().removeIf(k -> k.startsWith("LAKECTL_"));
-    builder.environment().put("HOME", dir.toString());
-    builder.environment().putAll(env);
-    Process p = builder.start();
+    Process p = process(env, command).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Result(p.exitValue(), output);
@@ -48,6 +43,48 @@ class CliJarIT {
 
   private Result java(String... args) throws IOException, InterruptedException {
     return java(Map.of(), args);
+  }
+
+  /** A process in the test's directory with {@code env} and no lakectl settings of the build's. */
+  private ProcessBuilder process(Map<String, String> env, List<String> command) {
+    var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("LAKECTL_"));
+    builder.environment().put("HOME", dir.toString());
+    builder.environment().putAll(env);
+    return builder;
+  }
+
+  /** The jar's emulator with the demo repository, as its own process. */
+  private ServerProcess emulator(String name) throws Exception {
+    int port = ServerProcess.freePort();
+    var command = new ArrayList<>(javaJar());
+    command.addAll(
+        List.of(
+            "emulator",
+            "--port=" + port,
+            "--access-key-id=AKIAJARTEST",
+            "--secret-access-key=jar-test-secret",
+            "--blockstore-dir=" + dir.resolve("blockstore"),
+            "--sample"));
+    var emulator =
+        ServerProcess.start(
+            name, command, Path.of("target", name), Map.of(), port, Duration.ofSeconds(60));
+    // It listens before its sample repository is in: wait for the repository.
+    String repo = emulator.endpoint() + "/api/v1/repositories/" + DemoCommand.REPOSITORY;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (send("GET", repo, "application/json", "").statusCode() == 404
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return emulator;
+  }
+
+  /** The variables that point an export at {@code emulator}. */
+  private static Map<String, String> lakectl(ServerProcess emulator) {
+    return Map.of(
+        "LAKECTL_SERVER_ENDPOINT_URL", emulator.endpoint(),
+        "LAKECTL_CREDENTIALS_ACCESS_KEY_ID", "AKIAJARTEST",
+        "LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", "jar-test-secret");
   }
 
   @Test
@@ -85,30 +122,9 @@ class CliJarIT {
 
   @Test
   void exportFromTheStandaloneEmulator() throws Exception {
-    int port = ServerProcess.freePort();
-    var command = new ArrayList<>(javaJar());
-    command.addAll(
-        List.of(
-            "emulator",
-            "--port=" + port,
-            "--access-key-id=AKIAJARTEST",
-            "--secret-access-key=jar-test-secret",
-            "--blockstore-dir=" + dir.resolve("blockstore"),
-            "--sample"));
-    try (var emulator =
-        ServerProcess.start(
-            "cli-emulator",
-            command,
-            Path.of("target", "cli-emulator"),
-            Map.of(),
-            port,
-            Duration.ofSeconds(60))) {
+    try (var emulator = emulator("cli-emulator")) {
       Path tree = dir.resolve("export");
-      var env =
-          Map.of(
-              "LAKECTL_SERVER_ENDPOINT_URL", emulator.endpoint(),
-              "LAKECTL_CREDENTIALS_ACCESS_KEY_ID", "AKIAJARTEST",
-              "LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", "jar-test-secret");
+      var env = lakectl(emulator);
       Result export = java(env, "export", DemoCommand.REPOSITORY, tree.toString(), "--branch=main");
       assertThat(export.code()).as(export.output()).isZero();
       assertThat(export.output())
@@ -127,24 +143,7 @@ class CliJarIT {
 
   @Test
   void aSignalStopsAnExportWithItsStatusFileAndNothingHalfWritten() throws Exception {
-    int port = ServerProcess.freePort();
-    var command = new ArrayList<>(javaJar());
-    command.addAll(
-        List.of(
-            "emulator",
-            "--port=" + port,
-            "--access-key-id=AKIAJARTEST",
-            "--secret-access-key=jar-test-secret",
-            "--blockstore-dir=" + dir.resolve("blockstore"),
-            "--sample"));
-    try (var emulator =
-        ServerProcess.start(
-            "cli-emulator-signal",
-            command,
-            Path.of("target", "cli-emulator-signal"),
-            Map.of(),
-            port,
-            Duration.ofSeconds(60))) {
+    try (var emulator = emulator("cli-emulator-signal")) {
       int objects = 1500;
       String head = commitMany(emulator.endpoint(), objects);
       Path tree = dir.resolve("stopped");
@@ -159,16 +158,7 @@ class CliJarIT {
               "--no-progress"));
       // To a file: a pipe's last bytes can be lost to a reader when the process ends.
       Path log = dir.resolve("stopped.log");
-      var builder =
-          new ProcessBuilder(export)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      builder.environment().keySet().removeIf(k -> k.startsWith("LAKECTL_"));
-      builder.environment().put("HOME", dir.toString());
-      builder.environment().put("LAKECTL_SERVER_ENDPOINT_URL", emulator.endpoint());
-      builder.environment().put("LAKECTL_CREDENTIALS_ACCESS_KEY_ID", "AKIAJARTEST");
-      builder.environment().put("LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", "jar-test-secret");
+      var builder = process(lakectl(emulator), export).redirectOutput(log.toFile());
       Process p = builder.start();
       // Signalled once the copies are under way: SIGTERM, as Ctrl-C's SIGINT ends the same way.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -223,8 +213,9 @@ class CliJarIT {
 
   private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
-  /** A POST to the emulator as its user; the answer's body. */
-  private static String post(String url, String contentType, String body) throws Exception {
+  /** A request to the emulator as its user. */
+  private static java.net.http.HttpResponse<String> send(
+      String method, String url, String contentType, String body) throws Exception {
     var request =
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
             .header(
@@ -234,9 +225,14 @@ class CliJarIT {
                         .encodeToString(
                             "AKIAJARTEST:jar-test-secret".getBytes(StandardCharsets.UTF_8)))
             .header("Content-Type", contentType)
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
             .build();
-    var answer = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A POST that must succeed; the answer's body. */
+  private static String post(String url, String contentType, String body) throws Exception {
+    var answer = send("POST", url, contentType, body);
     assertThat(answer.statusCode()).as(url + ": " + answer.body()).isLessThan(300);
     return answer.body();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.DelegatingUpload;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -172,7 +173,7 @@ class SpanCopyTest {
     MultipartUpload local = upload();
     // A broken store: it reads a part but its last byte and writes a zero in its place.
     MultipartUpload careless =
-        new Delegating(local) {
+        new DelegatingUpload(local) {
           @Override
           public UploadedPart writePart(int partNumber, InputStream in, long length)
               throws IOException {
@@ -194,7 +195,7 @@ class SpanCopyTest {
     var overlapAtReturn = new AtomicInteger(-1);
     MultipartUpload local = upload();
     MultipartUpload slow =
-        new Delegating(local) {
+        new DelegatingUpload(local) {
           @Override
           public UploadedPart writePart(int partNumber, InputStream in, long length)
               throws IOException {
@@ -245,7 +246,7 @@ class SpanCopyTest {
     MultipartUpload local = upload();
     // Parts that take a while and, like a client that does not look at interrupts, finish anyway.
     MultipartUpload slow =
-        new Delegating(local) {
+        new DelegatingUpload(local) {
           @Override
           public UploadedPart writePart(int partNumber, InputStream in, long length)
               throws IOException {
@@ -297,40 +298,5 @@ class SpanCopyTest {
     Thread.sleep(200);
     assertThat(writes.get()).as("parts written after run returned").isEqualTo(atReturn);
     local.abort();
-  }
-
-  /** An upload that hands everything to another; tests override what they break. */
-  private static class Delegating implements MultipartUpload {
-    private final MultipartUpload inner;
-
-    Delegating(MultipartUpload inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Location location() {
-      return inner.location();
-    }
-
-    @Override
-    public String uploadId() {
-      return inner.uploadId();
-    }
-
-    @Override
-    public UploadedPart writePart(int partNumber, InputStream data, long length)
-        throws IOException {
-      return inner.writePart(partNumber, data, length);
-    }
-
-    @Override
-    public void complete(List<UploadedPart> parts) throws IOException {
-      inner.complete(parts);
-    }
-
-    @Override
-    public void abort() throws IOException {
-      inner.abort();
-    }
   }
 }

@@ -9,6 +9,7 @@ import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
+import io.lakeexporter.testing.InterruptAfter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -146,17 +147,7 @@ class LocalExecutorTest {
   void anInterruptStopsTheRoundWithWhatItDid() {
     var handler = new Recorder();
     var failures = new RoundTally.FailureLog();
-    Thread caller = Thread.currentThread();
-    var finished = new AtomicInteger();
-    ProgressListener interruptsAfterTen =
-        new ProgressListener() {
-          @Override
-          public void actionFinished(ActionOutcome outcome) {
-            if (finished.incrementAndGet() == 10) {
-              caller.interrupt();
-            }
-          }
-        };
+    var interruptsAfterTen = new InterruptAfter(10);
     Stream<Action> endless =
         Stream.iterate(0, i -> i + 1)
             .map(i -> i % 7 == 3 ? Action.copyOf("fail-" + i, 1, 1) : Action.copyOf("k" + i, 1, 1));
@@ -168,7 +159,7 @@ class LocalExecutorTest {
                 assertThat(e.interrupted()).isTrue();
                 assertThat(e.summary().status()).isEqualTo(RoundSummary.Status.FAILED);
                 assertThat(e.summary().copied() + e.summary().failed())
-                    .isEqualTo(finished.get())
+                    .isEqualTo(interruptsAfterTen.finished())
                     .isGreaterThanOrEqualTo(10);
                 assertThat(e.summary().failed()).isEqualTo(failures.kept().size()).isPositive();
               })

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,32 +24,11 @@ class MultipartUploadTest {
     var interruptedAtAbort = new AtomicReference<Boolean>();
     // Records what a client that refuses interrupted threads would see, then aborts for real.
     MultipartUpload watched =
-        new MultipartUpload() {
-          @Override
-          public Location location() {
-            return local.location();
-          }
-
-          @Override
-          public String uploadId() {
-            return local.uploadId();
-          }
-
-          @Override
-          public UploadedPart writePart(int partNumber, InputStream data, long length)
-              throws IOException {
-            return local.writePart(partNumber, data, length);
-          }
-
-          @Override
-          public void complete(List<UploadedPart> parts) throws IOException {
-            local.complete(parts);
-          }
-
+        new DelegatingUpload(local) {
           @Override
           public void abort() throws IOException {
             interruptedAtAbort.set(Thread.currentThread().isInterrupted());
-            local.abort();
+            super.abort();
           }
         };
     Thread.currentThread().interrupt();

@@ -8,8 +8,6 @@ import io.lakeexporter.Exporter;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
-import io.lakeexporter.report.ActionOutcome;
-import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -19,6 +17,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
+import io.lakeexporter.testing.InterruptAfter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -326,17 +325,7 @@ abstract class CloudExportTest {
     }
     String head = emulator.commit(repo, "main", "rows");
     String root = destination("interrupted-" + repo);
-    Thread caller = Thread.currentThread();
-    var finished = new java.util.concurrent.atomic.AtomicInteger();
-    ProgressListener interruptsAfterTen =
-        new ProgressListener() {
-          @Override
-          public void actionFinished(ActionOutcome outcome) {
-            if (finished.incrementAndGet() == 10) {
-              caller.interrupt();
-            }
-          }
-        };
+    var interruptsAfterTen = new InterruptAfter(10);
     ExportResult result;
     boolean stillInterrupted;
     try (Exporter exporter =

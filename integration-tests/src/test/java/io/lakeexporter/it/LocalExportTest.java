@@ -25,6 +25,7 @@ import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.http.HttpStorageProvider;
+import io.lakeexporter.testing.InterruptAfter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -305,17 +306,7 @@ class LocalExportTest {
       lakeFs.put(repo, String.format("data/%05d.csv", i), "row " + i);
     }
     String head = lakeFs.emulator.commit(repo, "main", "many");
-    Thread caller = Thread.currentThread();
-    var finished = new java.util.concurrent.atomic.AtomicInteger();
-    ProgressListener interruptsAfterTwenty =
-        new ProgressListener() {
-          @Override
-          public void actionFinished(ActionOutcome outcome) {
-            if (finished.incrementAndGet() == 20) {
-              caller.interrupt();
-            }
-          }
-        };
+    var interruptsAfterTwenty = new InterruptAfter(20);
     ExportResult result;
     boolean stillInterrupted;
     try (Exporter exporter =
