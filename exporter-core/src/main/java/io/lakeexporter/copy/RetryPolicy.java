@@ -6,6 +6,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,12 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+    }
+    Objects.requireNonNull(baseDelay, "baseDelay is null");
+    Objects.requireNonNull(maxDelay, "maxDelay is null");
+    if (baseDelay.isNegative() || maxDelay.isNegative()) {
+      throw new IllegalArgumentException(
+          "backoff delays must not be negative: " + baseDelay + ", " + maxDelay);
     }
   }
 

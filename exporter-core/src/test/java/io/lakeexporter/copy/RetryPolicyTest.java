@@ -78,6 +78,16 @@ class RetryPolicyTest {
   }
 
   @Test
+  void aPolicyNeedsAnAttemptAndDelaysThatAreNotNegative() {
+    assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO))
+        .hasMessageContaining("maxAttempts must be at least 1");
+    assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofMillis(-1), Duration.ZERO))
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> new RetryPolicy(2, null, Duration.ZERO))
+        .hasMessage("baseDelay is null");
+  }
+
+  @Test
   void backoffIsJitteredWithinAnExponentialCap() {
     var p = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(1000));
     for (int i = 0; i < 200; i++) {
