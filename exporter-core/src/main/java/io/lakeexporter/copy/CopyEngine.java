@@ -6,6 +6,7 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StoreCapability;
 import java.io.IOException;
@@ -34,6 +35,8 @@ public final class CopyEngine {
   private final CopySettings settings;
   private final boolean writesVerified;
   private final AtomicInteger multipartCopies = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean partSizeSaid =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param destination the store written to
@@ -120,7 +123,19 @@ public final class CopyEngine {
   private int copyInParts(CopySource source, Location target, long size, ObjectMetadata metadata)
       throws IOException {
     MultipartWritable multipart = (MultipartWritable) destination;
-    long partSize = multipart.partLimits().partSizeFor(size, settings.partSize());
+    PartLimits limits = multipart.partLimits();
+    long partSize = limits.partSizeFor(size, settings.partSize());
+    if ((settings.partSize() < limits.minPartSize() || settings.partSize() > limits.maxPartSize())
+        && partSizeSaid.compareAndSet(false, true)) {
+      // Once: the option was taken, but not as given, and the layout at the destination shows it.
+      LOG.warn(
+          "part size {} bytes is outside the {} store's limits ({} to {} bytes): parts of {} bytes",
+          settings.partSize(),
+          destination.name(),
+          limits.minPartSize(),
+          limits.maxPartSize(),
+          partSize);
+    }
     // Counted before the upload starts: large objects listed together then share the pool from
     // their first split instead of the first one taking every thread.
     multipartCopies.incrementAndGet();
