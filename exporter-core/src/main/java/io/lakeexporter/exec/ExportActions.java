@@ -11,6 +11,7 @@ import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.http.HttpReadStore;
@@ -170,7 +171,7 @@ public final class ExportActions implements ActionHandler {
       case AUTO -> {
         Optional<Location> location = directlyReadable(entry.physicalAddress());
         yield location.isPresent()
-            ? direct(entry, location.get(), registry.storeFor(location.get()))
+            ? directOrSay(entry, location.get(), registry.storeFor(location.get()))
             : throughLakeFs(entry);
       }
     };
@@ -198,6 +199,26 @@ public final class ExportActions implements ActionHandler {
   private static CopySource direct(ObjectEntry entry, Location location, ObjectStore store) {
     return new CopySource(
         entry, Optional.of(location), (offset, length) -> store.read(location, offset, length));
+  }
+
+  /**
+   * A direct read picked by {@link SourceMode#AUTO}, which the source's store may refuse (no
+   * credentials for it here): the refusal then says how to do without them.
+   */
+  private static CopySource directOrSay(ObjectEntry entry, Location location, ObjectStore store) {
+    return new CopySource(
+        entry,
+        Optional.of(location),
+        (offset, length) -> {
+          try {
+            return store.read(location, offset, length);
+          } catch (RequestRefusedException e) {
+            throw new RequestRefusedException(
+                e.getMessage()
+                    + " (read directly, the source mode auto's choice: the presigned or lakefs"
+                    + " source mode reads through lakeFS without storage credentials)");
+          }
+        });
   }
 
   private CopySource throughLakeFs(ObjectEntry entry) {

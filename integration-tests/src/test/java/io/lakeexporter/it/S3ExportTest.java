@@ -57,4 +57,44 @@ class S3ExportTest extends CloudExportTest {
     Location big = Location.parse(root + "/big/large.bin");
     assertThat(storage.storeFor(big).stat(big).etag()).as("multipart ETag").contains("-");
   }
+
+  @Test
+  void theAutoSourceModeWithoutCredentialsForTheSourceSaysHowToDoWithout() throws IOException {
+    String repo = repository(namespacePrefix());
+    // S3 credentials nowhere for the default chain to find: no variables (the build has none),
+    // no profile files, no instance metadata.
+    Map<String, String> properties =
+        Map.of(
+            "aws.sharedCredentialsFile", "/nonexistent/credentials",
+            "aws.configFile", "/nonexistent/config",
+            "aws.disableEc2Metadata", "true");
+    properties.forEach(System::setProperty);
+    var bare =
+        StorageSettings.of(
+            Map.of(
+                "s3.endpoint", S3ProxyServer.shared().endpoint(),
+                "s3.region", "us-east-1",
+                "s3.path-style-access", "true"));
+    try (var storageWithoutKeys = io.lakeexporter.storage.StorageRegistry.discover(bare);
+        Exporter exporter =
+            Exporter.builder()
+                .lakeFs(client)
+                .repository(repo)
+                .destination(out.toUri().toString())
+                .storage(storageWithoutKeys)
+                .build()) {
+      assertThat(System.getenv("AWS_ACCESS_KEY_ID")).as("a build without AWS variables").isNull();
+      ExportResult result = exporter.exportAllFromBranch("main");
+      assertThat(result.succeeded()).isFalse();
+      assertThat(result.failures())
+          .isNotEmpty()
+          .allSatisfy(
+              f ->
+                  assertThat(f.error())
+                      .contains("no AWS credentials found")
+                      .contains("the presigned or lakefs source mode reads through lakeFS"));
+    } finally {
+      properties.keySet().forEach(System::clearProperty);
+    }
+  }
 }
