@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -162,6 +163,7 @@ public final class SparkExporter {
     long omitted = 0;
     var planned = new ArrayList<PlanTotals.RoundTotals>();
     boolean failed = false;
+    String error = "";
     for (int round = 1; round <= filter.rounds(); round++) {
       if (failed) {
         rounds.add(RoundSummary.skipped(round));
@@ -173,6 +175,8 @@ public final class SparkExporter {
           jsc.parallelize(splitList, splitList.size())
               .flatMap(split -> ExecutorTasks.list(spec, split, r))
               .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      var outcomes = new ArrayList<PartitionOutcome>();
+      Exception stopped = null;
       try {
         long threshold = multipartThreshold;
         boolean split = !dryRun && takesParts;
@@ -227,48 +231,70 @@ public final class SparkExporter {
         }
         int target = partitions;
         long all = Math.max(1, total);
-        var outcomes =
-            new ArrayList<>(
-                whole
-                    .mapPartitionsWithIndex(
-                        (index, it) -> {
-                          // Each action's place in the byte order of the whole round picks its
-                          // partition: every partition gets an equal share of bytes.
-                          long offset = offsets[index];
-                          var keyed = new ArrayList<Tuple2<Integer, Action>>();
-                          while (it.hasNext()) {
-                            Action a = it.next();
-                            int p =
-                                (int) Math.min(target - 1, (long) ((double) offset / all * target));
-                            keyed.add(new Tuple2<>(p, a));
-                            offset += a.size() + OBJECT_OVERHEAD_BYTES;
-                          }
-                          return keyed.iterator();
-                        },
-                        true)
-                    .mapToPair(t -> t)
-                    .partitionBy(new HashPartitioner(target))
-                    .values()
-                    .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
-                    .collect());
+        outcomes.addAll(
+            whole
+                .mapPartitionsWithIndex(
+                    (index, it) -> {
+                      // Each action's place in the byte order of the whole round picks its
+                      // partition: every partition gets an equal share of bytes.
+                      long offset = offsets[index];
+                      var keyed = new ArrayList<Tuple2<Integer, Action>>();
+                      while (it.hasNext()) {
+                        Action a = it.next();
+                        int p = (int) Math.min(target - 1, (long) ((double) offset / all * target));
+                        keyed.add(new Tuple2<>(p, a));
+                        offset += a.size() + OBJECT_OVERHEAD_BYTES;
+                      }
+                      return keyed.iterator();
+                    },
+                    true)
+                .mapToPair(t -> t)
+                .partitionBy(new HashPartitioner(target))
+                .values()
+                .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
+                .collect());
         if (!large.isEmpty()) {
           outcomes.add(largeObjects.copy(jsc, spec, r, large, lakeFs));
         }
-        RoundSummary summary = merge(r, outcomes);
-        for (PartitionOutcome o : outcomes) {
-          for (ActionOutcome f : o.failures()) {
-            if (failures.size() < RoundTally.MAX_FAILURES) {
-              failures.add(f);
-            } else {
-              omitted++;
-            }
-          }
-          omitted += o.failuresOmitted();
+      } catch (Exception e) {
+        // A Spark job that failed (a listing that broke off on an executor, lakeFS unreachable
+        // from the cluster, a task failing past its retries) stops the round as the standalone
+        // exporter's listing error does: what was done is counted and the status file says why.
+        // Exception, not RuntimeException: Scala throws the checked SparkException undeclared.
+        if (dryRun) {
+          throw new ExportException(
+              "dry run of commit "
+                  + commitId
+                  + " of repository '"
+                  + repository
+                  + "': round "
+                  + r
+                  + " stopped: "
+                  + describe(e),
+              e);
         }
-        rounds.add(summary);
-        failed = summary.failed() > 0;
+        stopped = e;
       } finally {
         actions.unpersist(false);
+      }
+      if (dryRun) {
+        continue;
+      }
+      RoundSummary summary = merge(r, outcomes, stopped != null);
+      for (PartitionOutcome o : outcomes) {
+        for (ActionOutcome f : o.failures()) {
+          if (failures.size() < RoundTally.MAX_FAILURES) {
+            failures.add(f);
+          } else {
+            omitted++;
+          }
+        }
+        omitted += o.failuresOmitted();
+      }
+      rounds.add(summary);
+      failed = stopped != null || summary.failed() > 0;
+      if (stopped != null) {
+        error = "round " + r + " stopped: " + describe(stopped);
       }
     }
     var totals = new PlanTotals(planned);
@@ -295,6 +321,7 @@ public final class SparkExporter {
           plannedRounds,
           failures,
           omitted,
+          error,
           null,
           totals);
     }
@@ -309,6 +336,7 @@ public final class SparkExporter {
             rounds,
             failures,
             omitted,
+            error,
             null,
             totals);
     try (driverStorage) {
@@ -323,6 +351,7 @@ public final class SparkExporter {
           rounds,
           failures,
           omitted,
+          error,
           file.toString(),
           totals);
     } catch (IOException e) {
@@ -346,6 +375,22 @@ public final class SparkExporter {
     return a.kind() == Action.Kind.COPY && a.size() >= threshold;
   }
 
+  /**
+   * What stopped a Spark job, in one line: the executor's own exception where Spark kept it (a
+   * SparkException's message carries the remote stack trace), or the first line of Spark's message.
+   */
+  static String describe(Throwable e) {
+    Throwable cause = e;
+    while (cause instanceof SparkException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    if (message == null || message.isBlank()) {
+      return cause.getClass().getSimpleName();
+    }
+    return message.lines().findFirst().orElse(message).strip();
+  }
+
   private static void closeQuietly(StorageRegistry storage) {
     try {
       storage.close();
@@ -354,7 +399,7 @@ public final class SparkExporter {
     }
   }
 
-  private static RoundSummary merge(int round, List<PartitionOutcome> outcomes) {
+  private static RoundSummary merge(int round, List<PartitionOutcome> outcomes, boolean stopped) {
     long copied = 0;
     long deleted = 0;
     long failed = 0;
@@ -371,7 +416,7 @@ public final class SparkExporter {
     }
     return new RoundSummary(
         round,
-        failed == 0 ? RoundSummary.Status.SUCCEEDED : RoundSummary.Status.FAILED,
+        failed == 0 && !stopped ? RoundSummary.Status.SUCCEEDED : RoundSummary.Status.FAILED,
         copied,
         deleted,
         failed,
@@ -389,6 +434,7 @@ public final class SparkExporter {
       List<RoundSummary> rounds,
       List<ActionOutcome> failures,
       long omitted,
+      String error,
       String statusFile,
       PlanTotals totals) {
     return new ExportResult(
@@ -404,7 +450,7 @@ public final class SparkExporter {
         rounds,
         failures,
         omitted,
-        "",
+        error,
         statusFile,
         totals,
         Version.get());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
@@ -16,6 +17,7 @@ import io.lakeexporter.storage.local.LocalStorageProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,6 +195,57 @@ class SparkExporterTest {
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
     assertThat(status.get("failures").get(0).get("key").asText())
         .isEqualTo("tables/t1/part-1.parquet");
+  }
+
+  /** Round 2 holds the _SUCCESS markers; listing one key breaks off, as a lakeFS error would. */
+  static final class BreaksOffAt implements KeyFilter, Serializable {
+    private final String key;
+
+    BreaksOffAt(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public int rounds() {
+      return 2;
+    }
+
+    @Override
+    public int roundForKey(String k) {
+      if (k.equals(key)) {
+        throw new IllegalStateException("listing broke off at " + k);
+      }
+      return k.endsWith("_SUCCESS") ? 2 : 1;
+    }
+  }
+
+  @Test
+  void aSparkJobThatFailsStopsTheRoundAndLeavesAFailureFile() throws IOException {
+    String repo = repository("job-fails");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    Path dest = out.resolve("jf");
+    ExportResult result =
+        exporter(repo, dest)
+            .keyFilter(new BreaksOffAt("tables/t1/part-2.parquet"))
+            .build()
+            .exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED);
+    assertThat(result.error())
+        .startsWith("round 1 stopped: ")
+        .contains("listing broke off at tables/t1/part-2.parquet")
+        .doesNotContain(config.secretAccessKey())
+        .doesNotContain("\tat ");
+    assertThat(result.statusFile()).endsWith("EXPORT_" + head + "_FAILURE");
+    assertThat(dest.resolve("tables/t0/_SUCCESS")).as("round 2 never ran").doesNotExist();
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+    assertThat(status.get("rounds").get(1).get("status").asText()).isEqualToIgnoringCase("skipped");
   }
 
   @Test
