@@ -23,7 +23,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Large objects, copied part by part across executors so that no single object holds a round back:
  * the driver starts each multipart upload, executors write the parts (server-side reads or streams,
  * resumed from the upload id), and the driver completes each upload, or aborts it when a part
- * failed.
+ * failed. When the part job itself fails or is cancelled, every upload it started is aborted.
  */
 final class LargeObjects {
 
@@ -32,8 +32,28 @@ final class LargeObjects {
   private final Location root;
   private final long partSize;
   private final int partitions;
+  private final PartJob partJob;
+
+  /** Runs the part tasks of a round and returns every part's result. */
+  @FunctionalInterface
+  interface PartJob {
+    List<PartResult> run(JavaSparkContext jsc, JobSpec spec, List<PartTask> tasks, int slices);
+  }
+
+  /** The part tasks as one Spark job, spread over the executors. */
+  static final PartJob ON_EXECUTORS =
+      (jsc, spec, tasks, slices) ->
+          jsc.parallelize(tasks, slices)
+              .mapPartitions(it -> ExecutorTasks.copyParts(spec, it))
+              .collect();
 
   LargeObjects(ObjectStore destination, Location root, long partSize, int partitions) {
+    this(destination, root, partSize, partitions, ON_EXECUTORS);
+  }
+
+  LargeObjects(
+      ObjectStore destination, Location root, long partSize, int partitions, PartJob partJob) {
+    this.partJob = partJob;
     this.destination = destination;
     this.multipart = destination instanceof MultipartWritable m ? m : null;
     this.root = root;
@@ -89,10 +109,24 @@ final class LargeObjects {
     if (!tasks.isEmpty()) {
       jsc.setJobDescription(
           "lakeFS export of " + spec.repository() + " round " + round + ": parts of large objects");
-      List<PartResult> results =
-          jsc.parallelize(tasks, Math.max(1, Math.min(tasks.size(), partitions * 4)))
-              .mapPartitions(it -> ExecutorTasks.copyParts(spec, it))
-              .collect();
+      List<PartResult> results;
+      try {
+        results =
+            partJob.run(jsc, spec, tasks, Math.max(1, Math.min(tasks.size(), partitions * 4)));
+      } catch (Exception e) {
+        // The job failed or was cancelled: no upload it started may stay behind (a temporary file,
+        // an incomplete multipart upload billed until a lifecycle rule removes it, part objects).
+        // Exception, not RuntimeException: Scala throws the checked SparkException undeclared;
+        // it is rethrown as it came, for the round to report what stopped it.
+        for (Started s : started) {
+          try {
+            s.upload().abort();
+          } catch (IOException | RuntimeException abortFailure) {
+            e.addSuppressed(abortFailure);
+          }
+        }
+        throw e;
+      }
       for (PartResult r : results) {
         if (r.part() != null) {
           parts.computeIfAbsent(r.object(), k -> new ArrayList<>()).add(r.part());

@@ -1,6 +1,7 @@
 package io.lakeexporter.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +9,14 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.filter.SparkFilter;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
@@ -21,9 +27,11 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -263,6 +271,58 @@ class SparkExporterTest {
     assertThat(result.failures().get(0).error()).contains("source object missing");
     try (Stream<Path> left = Files.list(dest.resolve("big"))) {
       assertThat(left).as("no object and no parts left behind").isEmpty();
+    }
+  }
+
+  @Test
+  void aPartJobThatFailsLeavesNoUploadBehind() throws IOException {
+    String repo = repository("parts-fail");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    Path dest = out.resolve("pf");
+    Location root = Location.parse(dest.toUri().toString());
+    List<Action> large;
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "big/", false)) {
+      large = entries.map(e -> Action.copy(e, 1)).toList();
+    }
+    var spec =
+        new JobSpec(
+            config,
+            repo,
+            ExportMode.BRANCH,
+            head,
+            null,
+            new SparkFilter(),
+            settings,
+            root.toString(),
+            4,
+            512 << 10,
+            1 << 20);
+    // A real Spark job whose tasks fail, as a part task past its retries or a lost executor.
+    LargeObjects.PartJob failing =
+        (jsc, s, tasks, slices) ->
+            jsc.parallelize(tasks, slices)
+                .map(
+                    t -> {
+                      if (t.partNumber() == 2) {
+                        throw new IllegalStateException("executor lost");
+                      }
+                      return new PartResult(t.object(), null, "not run");
+                    })
+                .collect();
+    var largeObjects = new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, failing);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try {
+      assertThatThrownBy(() -> largeObjects.copy(jsc, spec, 1, large, client))
+          .hasMessageContaining("executor lost");
+    } finally {
+      client.close();
+    }
+    assertThat(large).extracting(Action::path).containsExactly("big/blob.bin");
+    try (Stream<Path> left = Files.walk(dest)) {
+      assertThat(left.filter(Files::isRegularFile).map(dest::relativize).map(Path::toString))
+          .as("the started upload was aborted")
+          .isEmpty();
     }
   }
 
