@@ -3,6 +3,7 @@ package io.lakeexporter.spark;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
@@ -149,7 +150,38 @@ public final class SparkExporter {
     splitList.add(ExecutorTasks.ROOT);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Location root = Location.parse(destination);
+    // The driver's store clients are closed however the export ends (dry run, failure, success).
     StorageRegistry driverStorage = StorageRegistry.discover(StorageSettings.of(settings));
+    try {
+      return run(
+          lakeFs,
+          mode,
+          branch,
+          previous,
+          commitId,
+          started,
+          spec,
+          splitList,
+          jsc,
+          root,
+          driverStorage);
+    } finally {
+      closeQuietly(driverStorage);
+    }
+  }
+
+  private ExportResult run(
+      LakeFsClient lakeFs,
+      ExportMode mode,
+      String branch,
+      String previous,
+      String commitId,
+      Instant started,
+      JobSpec spec,
+      List<String> splitList,
+      JavaSparkContext jsc,
+      Location root,
+      StorageRegistry driverStorage) {
     ObjectStore destinationStore;
     try {
       destinationStore = driverStorage.storeFor(root);
@@ -339,35 +371,61 @@ public final class SparkExporter {
             error,
             null,
             totals);
-    try (driverStorage) {
-      Location file = StatusFile.write(destinationStore, root, result, RetryPolicy.DEFAULT);
-      return result(
-          mode,
-          branch,
-          previous,
-          commitId,
-          started,
-          result.status(),
-          rounds,
-          failures,
-          omitted,
-          error,
-          file.toString(),
-          totals);
-    } catch (IOException e) {
-      throw new ExportException(
+    return writeStatus(destinationStore, root, result);
+  }
+
+  private ExportResult writeStatus(ObjectStore destination, Location root, ExportResult result) {
+    Location file;
+    // An interrupted export still leaves its report. The flag is cleared while it is written
+    // (store clients such as the AWS SDK's refuse requests on an interrupted thread, and a retry
+    // could not wait), and set again for the caller.
+    boolean interrupted = Thread.interrupted();
+    try {
+      file = StatusFile.write(destination, root, result, RetryPolicy.DEFAULT);
+    } catch (IOException | RuntimeException e) {
+      // A store may also refuse with an unchecked exception (a setting it reads only on first
+      // use): the result is not lost either way.
+      throw new StatusFileNotWrittenException(
           "export of commit "
-              + commitId
+              + result.commitId()
               + " of repository '"
               + repository
               + "' ended "
               + result.status()
-              + " but its status file could not be written at "
+              + " ("
+              + result.copied()
+              + " copied, "
+              + result.deleted()
+              + " deleted, "
+              + result.failed()
+              + " failed) but its status file could not be written at "
               + root
               + ": "
-              + e.getMessage(),
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          result,
           e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+    return new ExportResult(
+        result.status(),
+        result.repository(),
+        result.mode(),
+        result.branch(),
+        result.previousCommitId(),
+        result.commitId(),
+        result.destination(),
+        result.startedAt(),
+        result.finishedAt(),
+        result.rounds(),
+        result.failures(),
+        result.failuresOmitted(),
+        result.error(),
+        file.toString(),
+        result.plan(),
+        result.exporterVersion());
   }
 
   /** Objects copied as part tasks spread over executors, when the destination takes parts. */
@@ -395,7 +453,7 @@ public final class SparkExporter {
     try {
       storage.close();
     } catch (IOException e) {
-      // nothing was written through it
+      // the export's outcome is already decided; a client that closes badly changes nothing
     }
   }
 

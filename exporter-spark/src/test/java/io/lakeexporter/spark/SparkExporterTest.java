@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
@@ -324,6 +325,34 @@ class SparkExporterTest {
           .as("the started upload was aborted")
           .isEmpty();
     }
+  }
+
+  @Test
+  void aStatusFileThatCannotBeWrittenThrowsWithTheResult() throws IOException {
+    String repo = repository("no-status");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    Path dest = out.resolve("ns");
+    // A directory, with a file in it, where the success file goes.
+    Path blocking = dest.resolve("EXPORT_" + head + "_SUCCESS");
+    Files.createDirectories(blocking);
+    Files.writeString(blocking.resolve("keep"), "x");
+    var exporter = exporter(repo, dest).build();
+    assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+        .isInstanceOfSatisfying(
+            StatusFileNotWrittenException.class,
+            e -> {
+              assertThat(e.result().status()).isEqualTo(ExportResult.Status.SUCCEEDED);
+              assertThat(e.result().copied()).isEqualTo(18);
+              assertThat(e.result().statusFile()).isNull();
+            })
+        .hasMessageContaining("'" + repo + "'")
+        .hasMessageContaining(head)
+        .hasMessageContaining("18 copied, 0 deleted, 0 failed")
+        .hasMessageContaining(
+            "status file could not be written at " + Location.parse(dest.toUri().toString()));
+    assertThat(dest.resolve("top.txt")).hasContent("at the root");
   }
 
   @Test
