@@ -24,13 +24,8 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
-import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.http.HttpReadStore;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -413,7 +408,7 @@ public final class Exporter implements AutoCloseable {
               + " failed) but its status file could not be written at "
               + root
               + ": "
-              + describe(e),
+              + DestinationCheck.describe(e),
           result,
           e);
     } finally {
@@ -470,75 +465,8 @@ public final class Exporter implements AutoCloseable {
   }
 
   private ObjectStore destinationStore() {
-    ObjectStore store;
-    try {
-      store = storage.storeFor(root);
-    } catch (IOException e) {
-      throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
-    }
     // Refused now rather than after every copy has failed, which would leave no report either.
-    if (!store.capabilities().contains(StoreCapability.WRITE)) {
-      throw new InvalidExportException(
-          "cannot export to "
-              + root
-              + ": the "
-              + store.name()
-              + " store cannot write there (it is read-only)");
-    }
-    if (root.scheme().equals("file")) {
-      checkLocalRoot(root.toPath());
-    }
-    return store;
-  }
-
-  /**
-   * A directory root must be a directory, or one that can be made: the nearest part of its path
-   * that exists must be a directory. It is made now (but not for a dry run, which writes nothing).
-   */
-  private void checkLocalRoot(Path dir) {
-    Path existing = dir;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing != null && !Files.isDirectory(existing)) {
-      throw new InvalidExportException(
-          "cannot export to "
-              + root
-              + ": "
-              + (existing.equals(dir)
-                  ? "it is"
-                  : "its path goes through " + existing + ", which is")
-              + " a file, not a directory");
-    }
-    if (dryRun) {
-      return;
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new InvalidExportException(
-          "cannot export to " + root + ": the directory cannot be created: " + describe(e), e);
-    }
-  }
-
-  /**
-   * A failure in words: a file system's bare path is not a reason, and an unexpected exception is
-   * named.
-   */
-  private static String describe(Exception e) {
-    if (e instanceof AccessDeniedException denied) {
-      return "permission denied on " + denied.getFile();
-    }
-    if (e instanceof FileSystemException fs) {
-      return fs.getReason() != null
-          ? fs.getFile() + ": " + fs.getReason()
-          : e.getClass().getSimpleName() + ": " + fs.getFile();
-    }
-    String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
-    if (e instanceof IOException && message != null) {
-      return message;
-    }
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return DestinationCheck.usableStore(storage, root, dryRun);
   }
 
   private boolean presign() {

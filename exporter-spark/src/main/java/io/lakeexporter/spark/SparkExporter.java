@@ -1,5 +1,6 @@
 package io.lakeexporter.spark;
 
+import io.lakeexporter.DestinationCheck;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
@@ -141,18 +142,20 @@ public final class SparkExporter {
             concurrency,
             partSize,
             multipartThreshold);
-    // The driver lists only the top level; executors list the rest, one split each.
-    var splits = new TreeSet<>(lakeFs.topLevelPrefixes(repository, commitId));
-    if (previous != null) {
-      splits.addAll(lakeFs.topLevelPrefixes(repository, previous));
-    }
-    var splitList = new ArrayList<String>(splits);
-    splitList.add(ExecutorTasks.ROOT);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Location root = Location.parse(destination);
     // The driver's store clients are closed however the export ends (dry run, failure, success).
     StorageRegistry driverStorage = StorageRegistry.discover(StorageSettings.of(settings));
     try {
+      // A destination that cannot be written is refused before anything is listed: otherwise
+      // every copy would fail, and then the status file too.
+      ObjectStore destinationStore = DestinationCheck.usableStore(driverStorage, root, dryRun);
+      // The driver lists only the top level; executors list the rest, one split each.
+      var splits = new TreeSet<>(lakeFs.topLevelPrefixes(repository, commitId));
+      if (previous != null) {
+        splits.addAll(lakeFs.topLevelPrefixes(repository, previous));
+      }
+      var splitList = new ArrayList<String>(splits);
+      splitList.add(ExecutorTasks.ROOT);
       return run(
           lakeFs,
           mode,
@@ -162,9 +165,8 @@ public final class SparkExporter {
           started,
           spec,
           splitList,
-          jsc,
           root,
-          driverStorage);
+          destinationStore);
     } finally {
       closeQuietly(driverStorage);
     }
@@ -179,15 +181,9 @@ public final class SparkExporter {
       Instant started,
       JobSpec spec,
       List<String> splitList,
-      JavaSparkContext jsc,
       Location root,
-      StorageRegistry driverStorage) {
-    ObjectStore destinationStore;
-    try {
-      destinationStore = driverStorage.storeFor(root);
-    } catch (IOException e) {
-      throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
-    }
+      ObjectStore destinationStore) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     boolean takesParts = destinationStore instanceof MultipartWritable;
     var largeObjects = new LargeObjects(destinationStore, root, partSize, partitions);
     var rounds = new ArrayList<RoundSummary>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.filter.KeyFilter;
@@ -353,6 +354,32 @@ class SparkExporterTest {
         .hasMessageContaining(
             "status file could not be written at " + Location.parse(dest.toUri().toString()));
     assertThat(dest.resolve("top.txt")).hasContent("at the root");
+  }
+
+  @Test
+  void aDestinationThatCannotBeWrittenIsRefusedBeforeAnyListing() throws IOException {
+    String repo = repository("unusable");
+    Path file = out.resolve("a-file");
+    Files.writeString(file, "x");
+    long pages = emulator.listingPagesServed();
+    assertThatThrownBy(
+            () ->
+                exporter(repo, out)
+                    .destination("https://example.invalid/export/")
+                    .build()
+                    .exportAllFromBranch("main"))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("https://example.invalid/export/")
+        .hasMessageContaining("cannot write there (it is read-only)");
+    assertThatThrownBy(() -> exporter(repo, file).build().exportAllFromBranch("main"))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("it is a file, not a directory");
+    assertThatThrownBy(
+            () -> exporter(repo, file.resolve("below")).build().exportAllFromBranch("main"))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("its path goes through " + file + ", which is a file");
+    assertThat(emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
+    assertThat(file).hasContent("x");
   }
 
   @Test

@@ -1,0 +1,100 @@
+package io.lakeexporter;
+
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StoreCapability;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Whether an export can write at its destination, decided before anything is listed or copied: a
+ * destination that cannot be written would otherwise fail every copy and then its status file too,
+ * leaving no report. The standalone {@link Exporter} and the Spark exporter both ask here.
+ */
+public final class DestinationCheck {
+
+  private DestinationCheck() {}
+
+  /**
+   * The store that writes at {@code root}, once it is known to be usable: the store can write, and
+   * a local root is a directory or can be made one (it is made now, except for a dry run, which
+   * writes nothing).
+   *
+   * @throws InvalidExportException when no store serves {@code root}, the store is read-only, or a
+   *     local root is a file or goes through one
+   */
+  public static ObjectStore usableStore(StorageRegistry storage, Location root, boolean dryRun) {
+    ObjectStore store;
+    try {
+      store = storage.storeFor(root);
+    } catch (IOException e) {
+      throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
+    }
+    if (!store.capabilities().contains(StoreCapability.WRITE)) {
+      throw new InvalidExportException(
+          "cannot export to "
+              + root
+              + ": the "
+              + store.name()
+              + " store cannot write there (it is read-only)");
+    }
+    if (root.scheme().equals("file")) {
+      checkLocalRoot(root, root.toPath(), dryRun);
+    }
+    return store;
+  }
+
+  /**
+   * A directory root must be a directory, or one that can be made: the nearest part of its path
+   * that exists must be a directory.
+   */
+  private static void checkLocalRoot(Location root, Path dir, boolean dryRun) {
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new InvalidExportException(
+          "cannot export to "
+              + root
+              + ": "
+              + (existing.equals(dir)
+                  ? "it is"
+                  : "its path goes through " + existing + ", which is")
+              + " a file, not a directory");
+    }
+    if (dryRun) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InvalidExportException(
+          "cannot export to " + root + ": the directory cannot be created: " + describe(e), e);
+    }
+  }
+
+  /**
+   * A failure in words: a file system's bare path is not a reason, and an unexpected exception is
+   * named.
+   */
+  static String describe(Exception e) {
+    if (e instanceof AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
+    }
+    if (e instanceof FileSystemException fs) {
+      return fs.getReason() != null
+          ? fs.getFile() + ": " + fs.getReason()
+          : e.getClass().getSimpleName() + ": " + fs.getFile();
+    }
+    String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+    if (e instanceof IOException && message != null) {
+      return message;
+    }
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}
