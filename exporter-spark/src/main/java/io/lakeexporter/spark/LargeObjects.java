@@ -34,6 +34,9 @@ final class LargeObjects {
   private final int partitions;
   private final PartJob partJob;
 
+  /** The local property holding the driver thread's job group (SparkContext.SPARK_JOB_GROUP_ID). */
+  static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
+
   /** Runs the part tasks of a round and returns every part's result. */
   @FunctionalInterface
   interface PartJob {
@@ -118,11 +121,25 @@ final class LargeObjects {
         // an incomplete multipart upload billed until a lifecycle rule removes it, part objects).
         // Exception, not RuntimeException: Scala throws the checked SparkException undeclared;
         // it is rethrown as it came, for the round to report what stopped it.
-        for (Started s : started) {
-          try {
-            s.upload().abort();
-          } catch (IOException | RuntimeException abortFailure) {
-            e.addSuppressed(abortFailure);
+        // Parts still being written would land after the abort: the export's jobs stop first.
+        String group = jsc.getLocalProperty(JOB_GROUP_PROPERTY);
+        if (group != null) {
+          jsc.cancelJobGroup(group);
+        }
+        // An interrupted thread still aborts (store clients such as the AWS SDK's refuse requests
+        // on an interrupted thread), and stays interrupted for the caller.
+        boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+        try {
+          for (Started s : started) {
+            try {
+              s.upload().abort();
+            } catch (IOException | RuntimeException abortFailure) {
+              e.addSuppressed(abortFailure);
+            }
+          }
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
           }
         }
         throw e;

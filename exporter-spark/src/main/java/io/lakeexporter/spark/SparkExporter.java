@@ -2,6 +2,7 @@ package io.lakeexporter.spark;
 
 import io.lakeexporter.DestinationCheck;
 import io.lakeexporter.ExportException;
+import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.StatusFileNotWrittenException;
@@ -26,6 +27,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
@@ -129,6 +132,16 @@ public final class SparkExporter {
   private ExportResult run(
       LakeFsClient lakeFs, ExportMode mode, String branch, String previous, String commitId) {
     Instant started = Instant.now();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ExportInterruptedException(
+          "export of commit "
+              + commitId
+              + " of repository '"
+              + repository
+              + "' to "
+              + Location.parse(destination)
+              + " interrupted before it started");
+    }
     var spec =
         new JobSpec(
             lakeFsConfig,
@@ -184,6 +197,41 @@ public final class SparkExporter {
       Location root,
       ObjectStore destinationStore) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
+    // job whose caller was interrupted only when asked to.
+    String group = "lakefs-export-" + UUID.randomUUID();
+    try {
+      return runRounds(
+          lakeFs,
+          mode,
+          branch,
+          previous,
+          commitId,
+          started,
+          spec,
+          splitList,
+          root,
+          destinationStore,
+          jsc,
+          group);
+    } finally {
+      jsc.clearJobGroup();
+    }
+  }
+
+  private ExportResult runRounds(
+      LakeFsClient lakeFs,
+      ExportMode mode,
+      String branch,
+      String previous,
+      String commitId,
+      Instant started,
+      JobSpec spec,
+      List<String> splitList,
+      Location root,
+      ObjectStore destinationStore,
+      JavaSparkContext jsc,
+      String group) {
     boolean takesParts = destinationStore instanceof MultipartWritable;
     var largeObjects = new LargeObjects(destinationStore, root, partSize, partitions);
     var rounds = new ArrayList<RoundSummary>();
@@ -198,7 +246,7 @@ public final class SparkExporter {
         continue;
       }
       int r = round;
-      jsc.setJobDescription("lakeFS export of " + repository + " round " + r);
+      jsc.setJobGroup(group, "lakeFS export of " + repository + " round " + r, true);
       JavaRDD<Action> actions =
           jsc.parallelize(splitList, splitList.size())
               .flatMap(split -> ExecutorTasks.list(spec, split, r))
@@ -285,6 +333,23 @@ public final class SparkExporter {
           outcomes.add(largeObjects.copy(jsc, spec, r, large, lakeFs));
         }
       } catch (Exception e) {
+        boolean interrupted = interruptedBy(e);
+        if (interrupted) {
+          // The thread was interrupted: the export is cancelled. Its jobs are stopped (their
+          // tasks interrupted), and the thread stays interrupted for its caller.
+          jsc.cancelJobGroup(group);
+          Thread.currentThread().interrupt();
+          if (dryRun) {
+            throw new ExportInterruptedException(
+                "dry run of commit "
+                    + commitId
+                    + " of repository '"
+                    + repository
+                    + "' interrupted in round "
+                    + r,
+                e);
+          }
+        }
         // A Spark job that failed (a listing that broke off on an executor, lakeFS unreachable
         // from the cluster, a task failing past its retries) stops the round as the standalone
         // exporter's listing error does: what was done is counted and the status file says why.
@@ -303,7 +368,7 @@ public final class SparkExporter {
         }
         stopped = e;
       } finally {
-        actions.unpersist(false);
+        unpersist(actions);
       }
       if (dryRun) {
         continue;
@@ -322,7 +387,11 @@ public final class SparkExporter {
       rounds.add(summary);
       failed = stopped != null || summary.failed() > 0;
       if (stopped != null) {
-        error = "round " + r + " stopped: " + describe(stopped);
+        error =
+            "round "
+                + r
+                + " stopped: "
+                + (interruptedBy(stopped) ? "the export was interrupted" : describe(stopped));
       }
     }
     var totals = new PlanTotals(planned);
@@ -427,6 +496,39 @@ public final class SparkExporter {
   /** Objects copied as part tasks spread over executors, when the destination takes parts. */
   static boolean isLarge(Action a, long threshold) {
     return a.kind() == Action.Kind.COPY && a.size() >= threshold;
+  }
+
+  /**
+   * Drops a round's cached listing. Spark asks its block managers even when not waiting for them,
+   * which an interrupted thread cannot do: the flag is cleared meanwhile and set again.
+   */
+  private static void unpersist(JavaRDD<Action> actions) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      actions.unpersist(false);
+    } catch (Exception e) {
+      // The blocks go with the Spark context; nothing the export reports depends on them.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Whether a job stopped because the driver thread was interrupted: Spark rethrows the interrupt
+   * undeclared, or it shows as the thread's flag or somewhere in the causes.
+   */
+  private static boolean interruptedBy(Throwable e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -32,6 +32,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -380,6 +382,74 @@ class SparkExporterTest {
         .hasMessageContaining("its path goes through " + file + ", which is a file");
     assertThat(emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
     assertThat(file).hasContent("x");
+  }
+
+  /** Takes its time over each key, so that an export is still listing when it is interrupted. */
+  static final class Slow implements KeyFilter, Serializable {
+    @Override
+    public int rounds() {
+      return 2;
+    }
+
+    @Override
+    public int roundForKey(String k) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return k.endsWith("_SUCCESS") ? 2 : 1;
+    }
+  }
+
+  @Test
+  void anInterruptedExportCancelsItsJobsAndLeavesAFailureFile() throws Exception {
+    String repo = repository("interrupted");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    Path dest = out.resolve("int");
+    var exporter = exporter(repo, dest).keyFilter(new Slow()).build();
+    var result = new AtomicReference<ExportResult>();
+    var thrown = new AtomicReference<Throwable>();
+    var stillInterrupted = new AtomicBoolean();
+    Thread export =
+        new Thread(
+            () -> {
+              try {
+                result.set(exporter.exportAllFromBranch("main"));
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+    export.start();
+    var tracker = spark.sparkContext().statusTracker();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (tracker.getActiveJobIds().length == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(tracker.getActiveJobIds()).as("round 1 is running").isNotEmpty();
+    Thread.sleep(300);
+    export.interrupt();
+    export.join(30_000);
+    assertThat(export.isAlive()).isFalse();
+    assertThat(thrown.get()).isNull();
+    assertThat(stillInterrupted).isTrue();
+    assertThat(result.get().status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.get().error()).isEqualTo("round 1 stopped: the export was interrupted");
+    assertThat(result.get().rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED);
+    // The cancelled tasks are interrupted: they end within moments, not after their listing.
+    deadline = System.nanoTime() + 3_000_000_000L;
+    while (tracker.getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(tracker.getActiveJobIds()).as("no job left running").isEmpty();
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
+    assertThat(status.get("error").asText()).isEqualTo(result.get().error());
   }
 
   @Test
