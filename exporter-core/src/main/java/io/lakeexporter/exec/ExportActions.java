@@ -169,7 +169,7 @@ public final class ExportActions implements ActionHandler {
         yield direct(entry, location, registry.storeFor(location));
       }
       case AUTO -> {
-        Optional<Location> location = directlyReadable(entry.physicalAddress());
+        Optional<Location> location = directlyReadable(registry, entry.physicalAddress());
         yield location.isPresent()
             ? directOrSay(entry, location.get(), registry.storeFor(location.get()))
             : throughLakeFs(entry);
@@ -177,7 +177,12 @@ public final class ExportActions implements ActionHandler {
     };
   }
 
-  private Optional<Location> directlyReadable(String address) {
+  /**
+   * Where the {@link SourceMode#AUTO} source mode reads an object at {@code address} directly: a
+   * location a storage module of {@code registry} serves, or empty when it reads through lakeFS.
+   * The Spark driver asks too, to know which objects executors will copy server-side.
+   */
+  public static Optional<Location> directlyReadable(StorageRegistry registry, String address) {
     Location location;
     try {
       location = Location.parse(address);

@@ -20,10 +20,11 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Large objects, copied part by part across executors so that no single object holds a round back:
- * the driver starts each multipart upload, executors write the parts (server-side reads or streams,
- * resumed from the upload id), and the driver completes each upload, or aborts it when a part
- * failed. When the part job itself fails or is cancelled, every upload it started is aborted.
+ * Large objects the destination cannot copy server-side, copied part by part across executors so
+ * that no single object holds a round back: the driver starts each multipart upload, executors read
+ * and write the parts (resumed from the upload id), and the driver completes each upload, or aborts
+ * it when a part failed. When the part job itself fails or is cancelled, every upload it started is
+ * aborted.
  */
 final class LargeObjects {
 

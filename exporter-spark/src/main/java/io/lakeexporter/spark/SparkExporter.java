@@ -10,9 +10,11 @@ import io.lakeexporter.Version;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
@@ -24,6 +26,7 @@ import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
@@ -35,8 +38,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
@@ -179,7 +184,8 @@ public final class SparkExporter {
           spec,
           splitList,
           root,
-          destinationStore);
+          destinationStore,
+          a -> copiesServerSide(driverStorage, destinationStore, root, a));
     } finally {
       closeQuietly(driverStorage);
     }
@@ -195,7 +201,8 @@ public final class SparkExporter {
       JobSpec spec,
       List<String> splitList,
       Location root,
-      ObjectStore destinationStore) {
+      ObjectStore destinationStore,
+      Predicate<Action> serverSide) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
     // job whose caller was interrupted only when asked to.
@@ -212,6 +219,7 @@ public final class SparkExporter {
           splitList,
           root,
           destinationStore,
+          serverSide,
           jsc,
           group);
     } finally {
@@ -230,6 +238,7 @@ public final class SparkExporter {
       List<String> splitList,
       Location root,
       ObjectStore destinationStore,
+      Predicate<Action> serverSide,
       JavaSparkContext jsc,
       String group) {
     boolean takesParts = destinationStore instanceof MultipartWritable;
@@ -329,8 +338,19 @@ public final class SparkExporter {
                 .values()
                 .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
                 .collect());
-        if (!large.isEmpty()) {
-          outcomes.add(largeObjects.copy(jsc, spec, r, large, lakeFs));
+        // Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy)
+        // are copied by executors whole, as the standalone engine does, never read and written
+        // in parts. An object without its entry (a diff's) cannot be placed here: parts it is.
+        List<Action> copiedServerSide = large.stream().filter(serverSide).toList();
+        if (!copiedServerSide.isEmpty()) {
+          outcomes.addAll(
+              jsc.parallelize(copiedServerSide, Math.min(copiedServerSide.size(), target))
+                  .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
+                  .collect());
+        }
+        List<Action> inParts = large.stream().filter(serverSide.negate()).toList();
+        if (!inParts.isEmpty()) {
+          outcomes.add(largeObjects.copy(jsc, spec, r, inParts, lakeFs));
         }
       } catch (Exception e) {
         boolean interrupted = interruptedBy(e);
@@ -491,6 +511,25 @@ public final class SparkExporter {
         file.toString(),
         result.plan(),
         result.exporterVersion());
+  }
+
+  /**
+   * Whether executors will copy {@code action} server-side, as the core engine decides under the
+   * auto source mode: the destination copies from where the object is read directly.
+   */
+  static boolean copiesServerSide(
+      StorageRegistry storage, ObjectStore destination, Location root, Action action) {
+    if (action.source() == null || !(destination instanceof ServerSideCopyable copier)) {
+      return false;
+    }
+    Optional<Location> source =
+        ExportActions.directlyReadable(storage, action.source().physicalAddress());
+    try {
+      return source.isPresent()
+          && copier.canCopyServerSide(source.get(), DestinationKeys.resolve(root, action.path()));
+    } catch (DestinationKeys.InvalidKeyException e) {
+      return false; // the key's failure is reported where it is copied
+    }
   }
 
   /** Objects copied as part tasks spread over executors, when the destination takes parts. */

@@ -148,7 +148,13 @@ class SparkExporterTest {
       coreResult = core.exportAllFromBranch("main");
     }
     assertThat(sparkResult.succeeded()).as(sparkResult.failures().toString()).isTrue();
-    assertThat(sparkResult.copiedBy(io.lakeexporter.copy.CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    // Local to local: every copy is a file copy, the 3 MiB blob above the threshold too.
+    for (var strategy : io.lakeexporter.copy.CopyStrategy.values()) {
+      assertThat(sparkResult.copiedBy(strategy))
+          .as(strategy.toString())
+          .isEqualTo(coreResult.copiedBy(strategy));
+    }
+    assertThat(sparkResult.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isEqualTo(18);
     assertThat(tree(viaSpark)).isEqualTo(tree(viaCore)).hasSize(18);
     assertThat(Files.readAllBytes(viaSpark.resolve("big/blob.bin")))
         .isEqualTo(Files.readAllBytes(viaCore.resolve("big/blob.bin")));
@@ -269,7 +275,9 @@ class SparkExporterTest {
     String address = emulator.physicalAddress(repo, head, "big/blob.bin");
     Files.delete(work.resolve(address.substring("local://".length())));
     Path dest = out.resolve("lf");
-    ExportResult result = exporter(repo, dest).build().exportAllFromBranch("main");
+    // Without the blockstore path objects are read through lakeFS: the blob goes in part tasks.
+    ExportResult result =
+        exporter(repo, dest).storageSettings(Map.of()).build().exportAllFromBranch("main");
     assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
     assertThat(result.failures()).extracting(f -> f.path()).containsExactly("big/blob.bin");
     assertThat(result.failures().get(0).error()).contains("source object missing");
@@ -513,8 +521,8 @@ class SparkExporterTest {
     JsonNode status =
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_SUCCESS").toFile());
     assertThat(status.get("rounds").findValuesAsText("copied")).containsExactly("1", "14", "3");
-    assertThat(status.get("rounds").get(0).get("copied_by").get("parallel-parts").asInt())
-        .as("the 3 MiB blob in 512 KiB parts")
+    assertThat(status.get("rounds").get(0).get("copied_by").get("server-side").asInt())
+        .as("the 3 MiB blob copied as a file, not in parts")
         .isEqualTo(1);
     assertThat(dest.resolve("big/blob.bin")).hasSize(3 << 20);
   }

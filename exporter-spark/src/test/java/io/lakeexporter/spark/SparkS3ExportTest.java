@@ -72,7 +72,8 @@ class SparkS3ExportTest {
             .secretAccessKey(emulator.secretAccessKey())
             .build();
 
-    // To another bucket on the same S3: every copy server-side, the large one too.
+    // To another bucket on the same S3: every copy server-side, the large one (above the
+    // multipart threshold) too.
     ExportResult toS3 =
         SparkExporter.builder()
             .spark(spark)
@@ -80,7 +81,8 @@ class SparkS3ExportTest {
             .repository("sparks3")
             .destination("s3://spark-export/sparks3/")
             .storageSettings(settings)
-            .multipartThreshold(100L << 20)
+            .multipartThreshold(6L << 20)
+            .partSize(5L << 20)
             .build()
             .exportAllFromBranch("main");
     assertThat(toS3.succeeded()).as(toS3.failures().toString()).isTrue();
@@ -90,14 +92,18 @@ class SparkS3ExportTest {
       assertThat(in.readAllBytes()).isEqualTo(big);
     }
 
-    // Into S3 from an S3 source with the large object split into 5 MiB part tasks.
+    // Into S3 from an S3 source with the large object split into 5 MiB part tasks: the
+    // destination bucket has settings of its own (another region), so nothing is copied from the
+    // lake's bucket server-side.
+    var ownSettings = new HashMap<>(settings);
+    ownSettings.put("s3.bucket.spark-export.region", "eu-west-1");
     ExportResult parts =
         SparkExporter.builder()
             .spark(spark)
             .lakeFs(config)
             .repository("sparks3")
             .destination("s3://spark-export/parts/")
-            .storageSettings(settings)
+            .storageSettings(ownSettings)
             .multipartThreshold(6L << 20)
             .partSize(5L << 20)
             .build()
