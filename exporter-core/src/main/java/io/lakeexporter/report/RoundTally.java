@@ -77,10 +77,28 @@ public final class RoundTally {
   /** The failures of an export: the first {@value #MAX_FAILURES} kept, the rest counted. */
   public static final class FailureLog {
     private final List<ActionOutcome> kept = new ArrayList<>();
+    private final int capacity;
     private long omitted;
 
+    /** A log that keeps up to {@link #MAX_FAILURES}. */
+    public FailureLog() {
+      this(MAX_FAILURES);
+    }
+
+    /**
+     * A log that keeps up to {@code capacity} failures and counts the rest: a share of {@link
+     * #MAX_FAILURES} where many logs are merged (one per Spark partition), so that the merge stays
+     * bounded.
+     */
+    public FailureLog(int capacity) {
+      if (capacity < 0) {
+        throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+      }
+      this.capacity = capacity;
+    }
+
     public synchronized void add(ActionOutcome failure) {
-      if (kept.size() < MAX_FAILURES) {
+      if (kept.size() < capacity) {
         kept.add(failure);
       } else {
         omitted++;

@@ -144,7 +144,20 @@ final class ExecutorTasks {
   }
 
   /** Copies and deletes one partition's actions with the core's engine, bounded in memory. */
-  static Iterator<PartitionOutcome> run(JobSpec spec, int round, Iterator<Action> actions) {
+  /**
+   * Failures each partition ships to the driver, at most: a share of what the status file keeps, so
+   * that a round in which every copy fails cannot overflow the driver's collect (or {@code
+   * spark.driver.maxResultSize}), however many partitions. The rest are counted as omitted.
+   */
+  static int failuresPerPartition(int partitions) {
+    return Math.max(MIN_FAILURES_PER_PARTITION, RoundTally.MAX_FAILURES / Math.max(1, partitions));
+  }
+
+  /** Each partition keeps at least this many, for a useful sample of each. */
+  static final int MIN_FAILURES_PER_PARTITION = 20;
+
+  static Iterator<PartitionOutcome> run(
+      JobSpec spec, int round, Iterator<Action> actions, int failuresKept) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(spec.concurrency());
@@ -166,7 +179,7 @@ final class ExecutorTasks {
               SourceMode.AUTO,
               RetryPolicy.DEFAULT,
               presigned);
-      var failures = new RoundTally.FailureLog();
+      var failures = new RoundTally.FailureLog(failuresKept);
       Stream<Action> stream =
           StreamSupport.stream(
               Spliterators.spliteratorUnknownSize(actions, Spliterator.ORDERED), false);

@@ -315,6 +315,7 @@ public final class SparkExporter {
           offsets[i] = offsets[i - 1] + wholeWeights.get(i - 1)[0];
         }
         int target = partitions;
+        int failuresKept = ExecutorTasks.failuresPerPartition(target);
         long all = Math.max(1, total);
         outcomes.addAll(
             whole
@@ -336,7 +337,7 @@ public final class SparkExporter {
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(target))
                 .values()
-                .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
+                .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept))
                 .collect());
         // Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy)
         // are copied by executors whole, as the standalone engine does, never read and written
@@ -345,7 +346,7 @@ public final class SparkExporter {
         if (!copiedServerSide.isEmpty()) {
           outcomes.addAll(
               jsc.parallelize(copiedServerSide, Math.min(copiedServerSide.size(), target))
-                  .mapPartitions(it -> ExecutorTasks.run(spec, r, it))
+                  .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept))
                   .collect());
         }
         List<Action> inParts = large.stream().filter(serverSide.negate()).toList();

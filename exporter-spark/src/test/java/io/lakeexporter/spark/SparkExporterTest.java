@@ -461,6 +461,42 @@ class SparkExporterTest {
   }
 
   @Test
+  void aPartitionShipsAShareOfItsFailuresAndCountsTheRest() throws IOException {
+    String repo = repository("many-failures");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    List<Action> actions;
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "tables/", false)) {
+      actions = entries.map(e -> Action.copy(e, 1)).toList();
+    } finally {
+      client.close();
+    }
+    for (Action a : actions) {
+      Files.delete(work.resolve(a.source().physicalAddress().substring("local://".length())));
+    }
+    var spec =
+        new JobSpec(
+            config,
+            repo,
+            ExportMode.BRANCH,
+            head,
+            null,
+            new SparkFilter(),
+            settings,
+            out.resolve("mf").toUri().toString(),
+            4,
+            512 << 10,
+            1 << 20);
+    PartitionOutcome outcome = ExecutorTasks.run(spec, 1, actions.iterator(), 5).next();
+    assertThat(outcome.failed()).isEqualTo(15);
+    assertThat(outcome.failures()).hasSize(5);
+    assertThat(outcome.failuresOmitted()).isEqualTo(10);
+    assertThat(ExecutorTasks.failuresPerPartition(4)).isEqualTo(2500);
+    assertThat(ExecutorTasks.failuresPerPartition(100_000))
+        .isEqualTo(ExecutorTasks.MIN_FAILURES_PER_PARTITION);
+  }
+
+  @Test
   void aDryRunCountsWithoutWriting() throws IOException {
     String repo = repository("dry");
     Path dest = out.resolve("dry");
