@@ -102,7 +102,13 @@ public final class ExportPlan {
     return new ExportPlan(mode, repository, commitId, branch, previousCommitId, filter, actions);
   }
 
-  static int roundOf(KeyFilter filter, String key) {
+  /**
+   * The round {@code filter} gives {@code key}.
+   *
+   * @throws IllegalStateException when the filter puts the key outside its rounds: the object would
+   *     otherwise be dropped without a word
+   */
+  public static int roundOf(KeyFilter filter, String key) {
     int round = filter.roundForKey(key);
     if (round < 1 || round > filter.rounds()) {
       throw new IllegalStateException(

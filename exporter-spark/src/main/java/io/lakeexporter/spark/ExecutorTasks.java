@@ -8,6 +8,7 @@ import io.lakeexporter.exec.LocalExecutor;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -53,15 +54,17 @@ final class ExecutorTasks {
               .map(
                   d ->
                       d.type() == DiffEntry.Type.REMOVED
-                          ? Action.delete(d.path(), spec.filter().roundForKey(d.path()))
+                          ? Action.delete(d.path(), ExportPlan.roundOf(spec.filter(), d.path()))
                           : Action.copyOf(
-                              d.path(), d.sizeBytes(), spec.filter().roundForKey(d.path())));
+                              d.path(),
+                              d.sizeBytes(),
+                              ExportPlan.roundOf(spec.filter(), d.path())));
     } else {
       actions =
           lakeFs
               .listObjects(
                   spec.repository(), spec.commitId(), split, split.equals(ROOT) ? "/" : "", false)
-              .map(e -> Action.copy(e, spec.filter().roundForKey(e.path())));
+              .map(e -> Action.copy(e, ExportPlan.roundOf(spec.filter(), e.path())));
     }
     Iterator<Action> it = actions.filter(a -> a.round() == round).iterator();
     return new Iterator<>() {

@@ -79,6 +79,10 @@ public final class SparkExporter {
     this.lakeFsConfig = Objects.requireNonNull(b.lakeFs, "lakeFs is null");
     this.repository = Objects.requireNonNull(b.repository, "repository is null");
     this.destination = Objects.requireNonNull(b.destination, "destination is null");
+    // A filter without rounds would export nothing, and still say SUCCEEDED.
+    if (b.filter.rounds() < 1) {
+      throw new InvalidExportException("key filter " + b.filter + " has no rounds");
+    }
     this.filter = b.filter;
     this.concurrency = b.concurrency;
     this.partSize = b.partSize;

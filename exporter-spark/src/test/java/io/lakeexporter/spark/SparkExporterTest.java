@@ -496,6 +496,54 @@ class SparkExporterTest {
         .isEqualTo(ExecutorTasks.MIN_FAILURES_PER_PARTITION);
   }
 
+  /** Puts top.txt in a round it does not have. */
+  static final class OutOfRange implements KeyFilter, Serializable {
+    private final int rounds;
+
+    OutOfRange(int rounds) {
+      this.rounds = rounds;
+    }
+
+    @Override
+    public int rounds() {
+      return rounds;
+    }
+
+    @Override
+    public int roundForKey(String k) {
+      return k.equals("top.txt") ? 2 : 1;
+    }
+
+    @Override
+    public String toString() {
+      return "out-of-range";
+    }
+  }
+
+  @Test
+  void aKeyPutOutsideTheRoundsFailsTheExport() throws IOException {
+    String repo = repository("out-of-range");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    client.close();
+    Path dest = out.resolve("oor");
+    ExportResult result =
+        exporter(repo, dest).keyFilter(new OutOfRange(1)).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .isEqualTo(
+            "round 1 stopped: key filter out-of-range put 'top.txt' in round 2, outside 1..1");
+    assertThat(dest.resolve("EXPORT_" + head + "_FAILURE")).exists();
+    assertThat(dest.resolve("EXPORT_" + head + "_SUCCESS")).doesNotExist();
+  }
+
+  @Test
+  void aKeyFilterWithoutRoundsIsRefused() {
+    assertThatThrownBy(() -> exporter("any", out).keyFilter(new OutOfRange(0)).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("key filter out-of-range has no rounds");
+  }
+
   @Test
   void aDryRunCountsWithoutWriting() throws IOException {
     String repo = repository("dry");
