@@ -59,6 +59,11 @@ import scala.Tuple2;
  */
 public final class SparkExporter {
 
+  /** The driver thread's properties that a job group sets (SparkContext's own keys). */
+  private static final List<String> JOB_PROPERTIES =
+      List.of(
+          LargeObjects.JOB_GROUP_PROPERTY, "spark.job.description", "spark.job.interruptOnCancel");
+
   /** Each object weighs its bytes plus this, so that many small objects also spread out. */
   static final long OBJECT_OVERHEAD_BYTES = 256 * 1024;
 
@@ -211,6 +216,11 @@ public final class SparkExporter {
     // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
     // job whose caller was interrupted only when asked to.
     String group = "lakefs-export-" + UUID.randomUUID();
+    // The caller's own job group and description, if any, are theirs again afterwards.
+    var callers = new LinkedHashMap<String, String>();
+    for (String key : JOB_PROPERTIES) {
+      callers.put(key, jsc.getLocalProperty(key));
+    }
     try {
       return runRounds(
           lakeFs,
@@ -227,7 +237,7 @@ public final class SparkExporter {
           jsc,
           group);
     } finally {
-      jsc.clearJobGroup();
+      callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
     }
   }
 

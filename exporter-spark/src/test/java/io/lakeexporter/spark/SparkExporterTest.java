@@ -548,7 +548,18 @@ class SparkExporterTest {
   void aDryRunCountsWithoutWriting() throws IOException {
     String repo = repository("dry");
     Path dest = out.resolve("dry");
-    ExportResult result = exporter(repo, dest).dryRun(true).build().exportAllFromBranch("main");
+    var jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup("callers-group", "the caller's own jobs", false);
+    ExportResult result;
+    try {
+      result = exporter(repo, dest).dryRun(true).build().exportAllFromBranch("main");
+      assertThat(jsc.getLocalProperty("spark.jobGroup.id"))
+          .as("the caller's job group is theirs again")
+          .isEqualTo("callers-group");
+      assertThat(jsc.getLocalProperty("spark.job.description")).isEqualTo("the caller's own jobs");
+    } finally {
+      jsc.clearJobGroup();
+    }
     assertThat(result.status()).isEqualTo(ExportResult.Status.PLANNED);
     assertThat(result.plan().copies()).isEqualTo(18);
     assertThat(dest).doesNotExist();
