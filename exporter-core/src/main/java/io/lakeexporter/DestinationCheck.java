@@ -82,7 +82,7 @@ public final class DestinationCheck {
    * A failure in words: a file system's bare path is not a reason, and an unexpected exception is
    * named.
    */
-  static String describe(Exception e) {
+  public static String describe(Exception e) {
     if (e instanceof AccessDeniedException denied) {
       return "permission denied on " + denied.getFile();
     }

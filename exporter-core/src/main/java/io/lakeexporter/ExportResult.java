@@ -86,6 +86,27 @@ public record ExportResult(
     return Optional.ofNullable(plan);
   }
 
+  /** This result, naming the status file written for it. */
+  public ExportResult withStatusFile(String file) {
+    return new ExportResult(
+        status,
+        repository,
+        mode,
+        branch,
+        previousCommitId,
+        commitId,
+        destination,
+        startedAt,
+        finishedAt,
+        rounds,
+        failures,
+        failuresOmitted,
+        error,
+        file,
+        plan,
+        exporterVersion);
+  }
+
   /** How an export ended. */
   public enum Status {
     SUCCEEDED,

@@ -382,57 +382,7 @@ public final class Exporter implements AutoCloseable {
   }
 
   private ExportResult writeStatus(ObjectStore destination, ExportResult result) {
-    Location file;
-    // An interrupted export still leaves its report. The flag is cleared while it is written
-    // (store clients such as the AWS SDK's refuse requests on an interrupted thread, and a retry
-    // could not wait), and set again for the caller.
-    boolean interrupted = Thread.interrupted();
-    try {
-      file = StatusFile.write(destination, root, result, copySettings.retry());
-    } catch (IOException | RuntimeException e) {
-      // A store may also refuse with an unchecked exception (a setting it reads only on first
-      // use): the result is not lost either way.
-      throw new StatusFileNotWrittenException(
-          "export of commit "
-              + result.commitId()
-              + " of repository '"
-              + repository
-              + "' ended "
-              + result.status()
-              + " ("
-              + result.copied()
-              + " copied, "
-              + result.deleted()
-              + " deleted, "
-              + result.failed()
-              + " failed) but its status file could not be written at "
-              + root
-              + ": "
-              + DestinationCheck.describe(e),
-          result,
-          e);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return new ExportResult(
-        result.status(),
-        result.repository(),
-        result.mode(),
-        result.branch(),
-        result.previousCommitId(),
-        result.commitId(),
-        result.destination(),
-        result.startedAt(),
-        result.finishedAt(),
-        result.rounds(),
-        result.failures(),
-        result.failuresOmitted(),
-        result.error(),
-        file.toString(),
-        result.plan(),
-        result.exporterVersion());
+    return StatusFile.record(destination, root, result, copySettings.retry());
   }
 
   private ExportResult result(

@@ -1,7 +1,9 @@
 package io.lakeexporter.report;
 
 import com.google.gson.stream.JsonWriter;
+import io.lakeexporter.DestinationCheck;
 import io.lakeexporter.ExportResult;
+import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
@@ -67,6 +69,48 @@ public final class StatusFile {
         });
     removeStale(destination, root.child(stale), retry);
     return file;
+  }
+
+  /**
+   * Writes the status file of {@code result}, as {@link #write} does, and returns the result that
+   * names it. An interrupted export still leaves its report: the thread's interrupt is set aside
+   * while the file is written (store clients such as the AWS SDK's refuse requests on an
+   * interrupted thread, and a retry could not wait) and set again for the caller.
+   *
+   * @throws StatusFileNotWrittenException carrying {@code result} when the file could not be
+   *     written, whether the store failed with an IOException or refused unchecked (a setting it
+   *     reads only on first use): the outcome is not lost either way
+   */
+  public static ExportResult record(
+      ObjectStore destination, Location root, ExportResult result, RetryPolicy retry) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return result.withStatusFile(write(destination, root, result, retry).toString());
+    } catch (IOException | RuntimeException e) {
+      throw new StatusFileNotWrittenException(
+          "export of commit "
+              + result.commitId()
+              + " of repository '"
+              + result.repository()
+              + "' ended "
+              + result.status()
+              + " ("
+              + result.copied()
+              + " copied, "
+              + result.deleted()
+              + " deleted, "
+              + result.failed()
+              + " failed) but its status file could not be written at "
+              + root
+              + ": "
+              + DestinationCheck.describe(e),
+          result,
+          e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void removeStale(ObjectStore destination, Location stale, RetryPolicy retry) {
