@@ -182,61 +182,35 @@ public final class SparkExporter {
       }
       var splitList = new ArrayList<String>(splits);
       splitList.add(ExecutorTasks.ROOT);
-      return run(
-          lakeFs,
-          mode,
-          branch,
-          previous,
-          commitId,
-          started,
-          spec,
-          splitList,
-          root,
-          destinationStore,
-          a -> copiesServerSide(driverStorage, destinationStore, root, a));
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
+      // job whose caller was interrupted only when asked to.
+      String group = "lakefs-export-" + UUID.randomUUID();
+      // The caller's own job group and description, if any, are theirs again afterwards.
+      var callers = new LinkedHashMap<String, String>();
+      for (String key : JOB_PROPERTIES) {
+        callers.put(key, jsc.getLocalProperty(key));
+      }
+      try {
+        return runRounds(
+            lakeFs,
+            mode,
+            branch,
+            previous,
+            commitId,
+            started,
+            spec,
+            splitList,
+            root,
+            destinationStore,
+            a -> copiesServerSide(driverStorage, destinationStore, root, a),
+            jsc,
+            group);
+      } finally {
+        callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
+      }
     } finally {
       closeQuietly(driverStorage);
-    }
-  }
-
-  private ExportResult run(
-      LakeFsClient lakeFs,
-      ExportMode mode,
-      String branch,
-      String previous,
-      String commitId,
-      Instant started,
-      JobSpec spec,
-      List<String> splitList,
-      Location root,
-      ObjectStore destinationStore,
-      Predicate<Action> serverSide) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
-    // job whose caller was interrupted only when asked to.
-    String group = "lakefs-export-" + UUID.randomUUID();
-    // The caller's own job group and description, if any, are theirs again afterwards.
-    var callers = new LinkedHashMap<String, String>();
-    for (String key : JOB_PROPERTIES) {
-      callers.put(key, jsc.getLocalProperty(key));
-    }
-    try {
-      return runRounds(
-          lakeFs,
-          mode,
-          branch,
-          previous,
-          commitId,
-          started,
-          spec,
-          splitList,
-          root,
-          destinationStore,
-          serverSide,
-          jsc,
-          group);
-    } finally {
-      callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
     }
   }
 
