@@ -146,7 +146,6 @@ final class ExecutorTasks {
     return results.iterator();
   }
 
-  /** Copies and deletes one partition's actions with the core's engine, bounded in memory. */
   /**
    * Failures each partition ships to the driver, at most: a share of what the status file keeps, so
    * that a round in which every copy fails cannot overflow the driver's collect (or {@code
@@ -159,6 +158,10 @@ final class ExecutorTasks {
   /** Each partition keeps at least this many, for a useful sample of each. */
   static final int MIN_FAILURES_PER_PARTITION = 20;
 
+  /**
+   * Copies and deletes one partition's actions with the core's engine, bounded in memory, keeping
+   * at most {@code failuresKept} failures (the rest counted).
+   */
   static Iterator<PartitionOutcome> run(
       JobSpec spec, int round, Iterator<Action> actions, int failuresKept) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
