@@ -33,6 +33,7 @@ import java.io.InterruptedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,20 +308,9 @@ public final class SparkExporter {
         outcomes.addAll(
             whole
                 .mapPartitionsWithIndex(
-                    (index, it) -> {
-                      // Each action's place in the byte order of the whole round picks its
-                      // partition: every partition gets an equal share of bytes.
-                      long offset = offsets[index];
-                      var keyed = new ArrayList<Tuple2<Integer, Action>>();
-                      while (it.hasNext()) {
-                        Action a = it.next();
-                        int p = (int) Math.min(target - 1, (long) ((double) offset / all * target));
-                        keyed.add(new Tuple2<>(p, a));
-                        offset += a.size() + OBJECT_OVERHEAD_BYTES;
-                      }
-                      return keyed.iterator();
-                    },
-                    true)
+                    // Keyed one by one as Spark pulls them: a split (one top-level prefix,
+                    // perhaps the whole commit) is never held at once.
+                    (index, it) -> new ByteOrderKeys(it, offsets[index], all, target), true)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(target))
                 .values()
@@ -467,6 +457,37 @@ public final class SparkExporter {
           && copier.canCopyServerSide(source.get(), DestinationKeys.resolve(root, action.path()));
     } catch (DestinationKeys.InvalidKeyException e) {
       return false; // the key's failure is reported where it is copied
+    }
+  }
+
+  /**
+   * Each action's place in the byte order of the whole round picks its partition, so that every
+   * partition gets an equal share of bytes; static, so that Spark ships no more than its fields.
+   */
+  private static final class ByteOrderKeys implements Iterator<Tuple2<Integer, Action>> {
+    private final Iterator<Action> actions;
+    private final long all;
+    private final int partitions;
+    private long offset;
+
+    ByteOrderKeys(Iterator<Action> actions, long offset, long all, int partitions) {
+      this.actions = actions;
+      this.offset = offset;
+      this.all = all;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return actions.hasNext();
+    }
+
+    @Override
+    public Tuple2<Integer, Action> next() {
+      Action a = actions.next();
+      int p = (int) Math.min(partitions - 1, (long) ((double) offset / all * partitions));
+      offset += a.size() + OBJECT_OVERHEAD_BYTES;
+      return new Tuple2<>(p, a);
     }
   }
 
