@@ -5,7 +5,6 @@ import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.LocalExecutor;
-import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
@@ -107,7 +106,7 @@ final class ExecutorTasks {
               destination,
               root,
               new CopyEngine(destination, executor.partPool(), settings),
-              SourceMode.AUTO,
+              spec.sourceMode(),
               RetryPolicy.DEFAULT,
               presigned);
       var multipart = (MultipartWritable) destination;
@@ -182,7 +181,7 @@ final class ExecutorTasks {
               destination,
               root,
               engine,
-              SourceMode.AUTO,
+              spec.sourceMode(),
               RetryPolicy.DEFAULT,
               presigned);
       var failures = new RoundTally.FailureLog(failuresKept);

@@ -1,5 +1,6 @@
 package io.lakeexporter.spark;
 
+import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.source.LakeFsConfig;
@@ -23,7 +24,8 @@ record JobSpec(
     String destination,
     int concurrency,
     long partSize,
-    long multipartThreshold)
+    long multipartThreshold,
+    SourceMode sourceMode)
     implements Serializable {
 
   JobSpec {
@@ -34,6 +36,7 @@ record JobSpec(
     Objects.requireNonNull(filter, "filter is null");
     settings = Map.copyOf(settings);
     Objects.requireNonNull(destination, "destination is null");
+    Objects.requireNonNull(sourceMode, "sourceMode is null");
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
@@ -17,11 +18,11 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark-submit ... --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>
  * (--branch=B | --commit_id=C) [--prev_commit_id=P] [options]}, the options named and checked as
  * the standalone command line's: {@code --concurrency}, {@code --rounds}, {@code --part-size},
- * {@code --multipart-threshold}, {@code --dry-run}, and {@code --partitions} of its own. lakeFS
- * settings come from {@code spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and
- * ~/.lakectl.yaml); storage settings from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*}
- * and the modules' own keys). Exit codes as the command line's: 0 exported (or planned), 1 the
- * export failed, 2 bad usage or configuration.
+ * {@code --multipart-threshold}, {@code --dry-run}, {@code --source-mode} (not presigned), and
+ * {@code --partitions} of its own. lakeFS settings come from {@code spark.hadoop.lakefs.api.*}
+ * (then the LAKECTL_* variables and ~/.lakectl.yaml); storage settings from the Hadoop
+ * configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys). Exit codes as the
+ * command line's: 0 exported (or planned), 1 the export failed, 2 bad usage or configuration.
  */
 public final class Main {
 
@@ -39,7 +40,8 @@ public final class Main {
       long partSize,
       long multipartThreshold,
       boolean dryRun,
-      int partitions) {}
+      int partitions,
+      SourceMode sourceMode) {}
 
   /** Objects each task copies at once unless --concurrency says otherwise. */
   static final int DEFAULT_CONCURRENCY = 16;
@@ -84,6 +86,7 @@ public final class Main {
               .multipartThreshold(parsed.multipartThreshold())
               .dryRun(parsed.dryRun())
               .partitions(parsed.partitions())
+              .sourceMode(parsed.sourceMode())
               .build();
       ExportResult result =
           parsed.commitId() != null
@@ -149,6 +152,7 @@ public final class Main {
     long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
     boolean dryRun = false;
     int partitions = 0;
+    SourceMode sourceMode = SourceMode.AUTO;
     var positional = new ArrayList<String>();
     for (String arg : args) {
       if (arg.startsWith("--branch=")) {
@@ -167,6 +171,8 @@ public final class Main {
         multipartThreshold = size(arg);
       } else if (arg.startsWith("--partitions=")) {
         partitions = positiveInt(arg, 1_000_000);
+      } else if (arg.startsWith("--source-mode=")) {
+        sourceMode = sourceMode(arg);
       } else if (arg.equals("--dry-run")) {
         dryRun = true;
       } else if (arg.startsWith("--")) {
@@ -199,7 +205,28 @@ public final class Main {
         partSize,
         multipartThreshold,
         dryRun,
-        partitions);
+        partitions,
+        sourceMode);
+  }
+
+  /**
+   * auto, direct or lakefs: presigned URLs could expire between a split's listing and its copies.
+   */
+  private static SourceMode sourceMode(String arg) {
+    String v = value(arg);
+    return switch (v) {
+      case "auto" -> SourceMode.AUTO;
+      case "direct" -> SourceMode.DIRECT;
+      case "lakefs" -> SourceMode.LAKEFS;
+      case "presigned" ->
+          throw new IllegalArgumentException(
+              "--source-mode=presigned is not offered on Spark: URLs presigned as a split is listed"
+                  + " could expire before its copies run; --source-mode=lakefs also reads without"
+                  + " storage credentials");
+      default ->
+          throw new IllegalArgumentException(
+              "--source-mode must be auto, direct or lakefs, not '" + v + "'");
+    };
   }
 
   private static int positiveInt(String arg) {
@@ -260,6 +287,7 @@ public final class Main {
         "usage: spark-submit --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>"
             + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]"
             + " [--rounds=SPEC] [--part-size=SIZE] [--multipart-threshold=SIZE] [--partitions=N]"
+            + " [--source-mode=auto|direct|lakefs]"
             + " [--dry-run]");
   }
 }

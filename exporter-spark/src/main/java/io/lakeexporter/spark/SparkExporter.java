@@ -10,6 +10,7 @@ import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
+import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
@@ -76,6 +77,7 @@ public final class SparkExporter {
   private final long partSize;
   private final long multipartThreshold;
   private final boolean dryRun;
+  private final SourceMode sourceMode;
   private final Map<String, String> settings;
   private final int partitions;
 
@@ -93,6 +95,7 @@ public final class SparkExporter {
     this.partSize = b.partSize;
     this.multipartThreshold = b.multipartThreshold;
     this.dryRun = b.dryRun;
+    this.sourceMode = b.sourceMode;
     this.settings = Map.copyOf(b.settings);
     this.partitions =
         b.partitions > 0 ? b.partitions : Math.max(1, spark.sparkContext().defaultParallelism());
@@ -168,7 +171,8 @@ public final class SparkExporter {
             destination,
             concurrency,
             partSize,
-            multipartThreshold);
+            multipartThreshold,
+            sourceMode);
     Location root = Location.parse(destination);
     // The driver's store clients are closed however the export ends (dry run, failure, success).
     StorageRegistry driverStorage = StorageRegistry.discover(StorageSettings.of(settings));
@@ -204,7 +208,10 @@ public final class SparkExporter {
             splitList,
             root,
             destinationStore,
-            a -> copiesServerSide(driverStorage, destinationStore, root, a),
+            // Read through lakeFS, a source is never the destination store's to copy.
+            a ->
+                sourceMode != SourceMode.LAKEFS
+                    && copiesServerSide(driverStorage, destinationStore, root, a),
             jsc,
             group);
       } finally {
@@ -621,6 +628,7 @@ public final class SparkExporter {
     private long partSize = CopySettings.DEFAULT_PART_SIZE;
     private long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
     private boolean dryRun;
+    private SourceMode sourceMode = SourceMode.AUTO;
     private Map<String, String> settings = new LinkedHashMap<>();
     private int partitions;
 
@@ -694,6 +702,23 @@ public final class SparkExporter {
 
     public Builder dryRun(boolean dryRun) {
       this.dryRun = dryRun;
+      return this;
+    }
+
+    /**
+     * How executors read sources: {@code auto} (the default), {@code direct} or {@code lakefs}. Not
+     * {@code presigned}: URLs presigned when a split is listed could expire before the copy stage
+     * reaches them; {@code lakefs} also reads without storage credentials.
+     */
+    public Builder sourceMode(SourceMode sourceMode) {
+      Objects.requireNonNull(sourceMode, "sourceMode is null");
+      if (sourceMode == SourceMode.PRESIGNED) {
+        throw new InvalidExportException(
+            "the presigned source mode is not offered on Spark: URLs presigned as a split is listed"
+                + " could expire before its copies run; the lakefs source mode also reads without"
+                + " storage credentials");
+      }
+      this.sourceMode = sourceMode;
       return this;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.SparkFilter;
 import java.util.List;
@@ -25,7 +26,8 @@ class MainTest {
             Main.Arguments::partSize,
             Main.Arguments::multipartThreshold,
             Main.Arguments::dryRun,
-            Main.Arguments::partitions)
+            Main.Arguments::partitions,
+            Main.Arguments::sourceMode)
         .containsExactly(
             "repo",
             "s3://b/x",
@@ -36,7 +38,8 @@ class MainTest {
             CopySettings.DEFAULT_PART_SIZE,
             CopySettings.DEFAULT_MULTIPART_THRESHOLD,
             false,
-            0);
+            0,
+            SourceMode.AUTO);
     assertThat(plain.keyFilter()).isInstanceOf(SparkFilter.class);
     assertThat(
             Main.parse(new String[] {"repo", "s3://b/x", "--branch=main", "--concurrency=4"})
@@ -62,6 +65,7 @@ class MainTest {
               "--part-size=64MiB",
               "--multipart-threshold=1G",
               "--partitions=48",
+              "--source-mode=lakefs",
               "--dry-run"
             });
     assertThat(parsed.keyFilter()).isInstanceOf(GlobRoundFilter.class);
@@ -71,6 +75,7 @@ class MainTest {
     assertThat(parsed.multipartThreshold()).isEqualTo(1L << 30);
     assertThat(parsed.partitions()).isEqualTo(48);
     assertThat(parsed.dryRun()).isTrue();
+    assertThat(parsed.sourceMode()).isEqualTo(SourceMode.LAKEFS);
   }
 
   @Test
@@ -112,5 +117,11 @@ class MainTest {
     assertThatThrownBy(
             () -> Main.parse(new String[] {"repo", "x", "--branch=m", "--partitions=-2"}))
         .hasMessage("--partitions must be 1..1000000, not '-2'");
+    assertThatThrownBy(
+            () -> Main.parse(new String[] {"repo", "x", "--branch=m", "--source-mode=presigned"}))
+        .hasMessageContaining("--source-mode=presigned is not offered on Spark");
+    assertThatThrownBy(
+            () -> Main.parse(new String[] {"repo", "x", "--branch=m", "--source-mode=telepathy"}))
+        .hasMessage("--source-mode must be auto, direct or lakefs, not 'telepathy'");
   }
 }

@@ -10,6 +10,7 @@ import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
@@ -309,7 +310,8 @@ class SparkExporterTest {
             root.toString(),
             4,
             512 << 10,
-            1 << 20);
+            1 << 20,
+            SourceMode.AUTO);
     // A real Spark job whose tasks fail, as a part task past its retries or a lost executor.
     LargeObjects.PartJob failing =
         (jsc, s, tasks, slices) ->
@@ -486,7 +488,8 @@ class SparkExporterTest {
             out.resolve("mf").toUri().toString(),
             4,
             512 << 10,
-            1 << 20);
+            1 << 20,
+            SourceMode.AUTO);
     PartitionOutcome outcome = ExecutorTasks.run(spec, 1, actions.iterator(), 5).next();
     assertThat(outcome.failed()).isEqualTo(15);
     assertThat(outcome.failures()).hasSize(5);
@@ -542,6 +545,23 @@ class SparkExporterTest {
     assertThatThrownBy(() -> exporter("any", out).keyFilter(new OutOfRange(0)).build())
         .isInstanceOf(InvalidExportException.class)
         .hasMessage("key filter out-of-range has no rounds");
+  }
+
+  @Test
+  void executorsReadThroughLakeFsInTheLakefsSourceMode() throws IOException {
+    String repo = repository("through-lakefs");
+    Path dest = out.resolve("through");
+    ExportResult result =
+        exporter(repo, dest).sourceMode(SourceMode.LAKEFS).build().exportAllFromBranch("main");
+    assertThat(result.succeeded()).as(result.failures() + result.error()).isTrue();
+    assertThat(result.copied()).isEqualTo(18);
+    // Not the files behind the commit, which the destination's store could copy by itself.
+    assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isZero();
+    assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    assertThat(dest.resolve("big/blob.bin")).hasSize(3 << 20);
+    assertThatThrownBy(() -> exporter(repo, dest).sourceMode(SourceMode.PRESIGNED))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("presigned source mode is not offered on Spark");
   }
 
   @Test
