@@ -61,21 +61,10 @@ class S3ExportTest extends CloudExportTest {
   @Test
   void theAutoSourceModeWithoutCredentialsForTheSourceSaysHowToDoWithout() throws IOException {
     String repo = repository(namespacePrefix());
-    // S3 credentials nowhere for the default chain to find: no variables (the build has none),
-    // no profile files, no instance metadata.
-    Map<String, String> properties =
-        Map.of(
-            "aws.sharedCredentialsFile", "/nonexistent/credentials",
-            "aws.configFile", "/nonexistent/config",
-            "aws.disableEc2Metadata", "true");
-    properties.forEach(System::setProperty);
-    var bare =
-        StorageSettings.of(
-            Map.of(
-                "s3.endpoint", S3ProxyServer.shared().endpoint(),
-                "s3.region", "us-east-1",
-                "s3.path-style-access", "true"));
-    try (var storageWithoutKeys = io.lakeexporter.storage.StorageRegistry.discover(bare);
+    try (var hidden = S3ProxyServer.noDefaultCredentials();
+        var storageWithoutKeys =
+            io.lakeexporter.storage.StorageRegistry.discover(
+                S3ProxyServer.shared().settingsWithoutKeys());
         Exporter exporter =
             Exporter.builder()
                 .lakeFs(client)
@@ -93,8 +82,6 @@ class S3ExportTest extends CloudExportTest {
                   assertThat(f.error())
                       .contains("no AWS credentials found")
                       .contains("the presigned or lakefs source mode reads through lakeFS"));
-    } finally {
-      properties.keySet().forEach(System::clearProperty);
     }
   }
 }

@@ -392,28 +392,13 @@ class S3ObjectStoreTest {
 
   @Test
   void noCredentialsAnywhereSaysWhatToSetOnBothPaths() throws IOException {
-    // Nothing for the default chain to find: no variables (the build has none), no profile
-    // files, no instance metadata.
-    Map<String, String> properties =
-        Map.of(
-            "aws.sharedCredentialsFile", "/nonexistent/credentials",
-            "aws.configFile", "/nonexistent/config",
-            "aws.disableEc2Metadata", "true");
-    properties.forEach(System::setProperty);
-    try {
+    try (var hidden = S3ProxyServer.noDefaultCredentials()) {
       assertThat(System.getenv("AWS_ACCESS_KEY_ID")).as("a build without AWS variables").isNull();
       for (String fast : List.of("true", "false")) {
         var settings =
-            StorageSettings.of(
-                Map.of(
-                    "s3.endpoint",
-                    S3ProxyServer.shared().endpoint(),
-                    "s3.region",
-                    "us-east-1",
-                    "s3.path-style-access",
-                    "true",
-                    "s3.fast-path",
-                    fast));
+            S3ProxyServer.shared()
+                .settingsWithoutKeys()
+                .overlay(StorageSettings.of(Map.of("s3.fast-path", fast)));
         try (var none = new S3ObjectStore(settings)) {
           Location l = Location.parse("s3://" + BUCKET + "/x");
           assertThatThrownBy(() -> none.read(l, 0, 10).close())
@@ -424,8 +409,6 @@ class S3ObjectStoreTest {
               .hasMessageEndingWith(S3ObjectStore.NO_CREDENTIALS);
         }
       }
-    } finally {
-      properties.keySet().forEach(System::clearProperty);
     }
   }
 

@@ -142,6 +142,33 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Settings that point the S3 provider at this server. */
+  /** What {@link #noDefaultCredentials} undoes when closed. */
+  public interface DefaultCredentialsHidden extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Leaves the AWS default chain nothing to find until closed: no profile files, no instance
+   * metadata (the build sets no AWS variables, which a test using this should check).
+   */
+  public static DefaultCredentialsHidden noDefaultCredentials() {
+    Map<String, String> properties =
+        Map.of(
+            "aws.sharedCredentialsFile", "/nonexistent/credentials",
+            "aws.configFile", "/nonexistent/config",
+            "aws.disableEc2Metadata", "true");
+    properties.forEach(System::setProperty);
+    return () -> properties.keySet().forEach(System::clearProperty);
+  }
+
+  /** This server's endpoint, region and path style, with no keys. */
+  public StorageSettings settingsWithoutKeys() {
+    return StorageSettings.of(
+        Map.of(
+            "s3.endpoint", endpoint(), "s3.region", "us-east-1", "s3.path-style-access", "true"));
+  }
+
   public StorageSettings settings() {
     return StorageSettings.of(
         Map.of(
