@@ -10,14 +10,12 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockFromUrlOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -63,8 +61,8 @@ import java.util.stream.Stream;
  * is visible until the commit, and uncommitted blocks expire by themselves (Azure drops them after
  * a week), so a failed upload leaves no blob. Copies are server to server whenever the source can
  * be given to Azure as a URL: another Azure blob (with a SAS this store signs) or any HTTP(S) URL
- * such as an S3 or GCS presigned one: Copy Blob From URL up to {@code azure.copy.block-threshold},
- * Put Block From URL in parallel ranges beyond it.
+ * such as an S3 or GCS presigned one, by Put Block From URL: one block up to {@code
+ * azure.copy.block-threshold}, parallel ranges beyond it, committed like an upload.
  */
 public final class AzureBlobStore
     implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable {
@@ -83,7 +81,7 @@ public final class AzureBlobStore
   private final int listPageSize;
   private final boolean copyFromExternalUrls;
   private final ExecutorService copyPool;
-  private final AtomicLong urlCopies = new AtomicLong();
+  private final AtomicLong wholeCopies = new AtomicLong();
   private final AtomicLong blockCopies = new AtomicLong();
 
   AzureBlobStore(StorageSettings settings) {
@@ -117,9 +115,9 @@ public final class AzureBlobStore
         StoreCapability.VERIFIED_WRITES);
   }
 
-  /** Copies by Copy Blob From URL and by Put Block From URL: how copies travelled. */
+  /** Copies staged as one block and copies staged in ranges: how copies travelled. */
   long[] serverSideCopyCounts() {
-    return new long[] {urlCopies.get(), blockCopies.get()};
+    return new long[] {wholeCopies.get(), blockCopies.get()};
   }
 
   BlobRef ref(Location location) throws IOException {
@@ -299,27 +297,17 @@ public final class AzureBlobStore
   public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
-    BlobRef target = ref(destination);
+    ref(destination);
     String url = sourceUrl(source);
-    BlockBlobClient client = blob(target).getBlockBlobClient();
     if (size <= copyBlockThreshold) {
-      try {
-        // Copy Blob From URL (synchronous up to 256 MiB) takes the metadata; then the type.
-        blob(target)
-            .copyFromUrlWithResponse(
-                new BlobCopyFromUrlOptions(url)
-                    .setMetadata(MetadataKeys.encodeAll(metadata.userMetadata())),
-                null,
-                Context.NONE);
-        client.setHttpHeaders(headers(metadata));
-        urlCopies.incrementAndGet();
-        // Neither answer carries the copy's length: the caller checks it.
-        return false;
-      } catch (BlobStorageException e) {
-        throw translate(e, "copy " + source + " to", target);
-      } catch (RuntimeException e) {
-        throw unexpected(e, "copy " + source + " to", target);
-      }
+      // One block read whole from the URL, then committed with the type and metadata: the blob
+      // appears complete or not at all (Copy Blob From URL takes no content type, so it needed a
+      // second request that could fail after the bytes were there).
+      BlockUpload upload = new BlockUpload(destination, UploadIds.newId(metadata));
+      upload.complete(size == 0 ? List.of() : List.of(upload.stageFromUrl(1, url, null, size)));
+      wholeCopies.incrementAndGet();
+      // The block took the source whole, whatever its length: the caller checks it.
+      return false;
     }
     long block = BLOCK_LIMITS.partSizeFor(size, copyBlockSize);
     BlockUpload upload = new BlockUpload(destination, UploadIds.newId(metadata));
@@ -330,7 +318,8 @@ public final class AzureBlobStore
         long from = offset;
         long length = Math.min(block, size - offset);
         int n = number;
-        futures.add(copyPool.submit(() -> upload.stageFromUrl(n, url, from, length)));
+        var range = new BlobRange(from, length);
+        futures.add(copyPool.submit(() -> upload.stageFromUrl(n, url, range, length)));
       }
       var parts = new ArrayList<UploadedPart>();
       for (Future<UploadedPart> f : futures) {
@@ -427,7 +416,8 @@ public final class AzureBlobStore
       }
     }
 
-    UploadedPart stageFromUrl(int partNumber, String url, long offset, long length)
+    /** Stages a block read from {@code url}: the given range of it, or all of it when null. */
+    UploadedPart stageFromUrl(int partNumber, String url, BlobRange range, long length)
         throws IOException {
       BlobRef ref = ref(location);
       try {
@@ -435,7 +425,7 @@ public final class AzureBlobStore
             .getBlockBlobClient()
             .stageBlockFromUrlWithResponse(
                 new BlockBlobStageBlockFromUrlOptions(blockId(partNumber), url)
-                    .setSourceRange(new BlobRange(offset, length)),
+                    .setSourceRange(range),
                 null,
                 Context.NONE);
         return new UploadedPart(partNumber, length, blockId(partNumber));

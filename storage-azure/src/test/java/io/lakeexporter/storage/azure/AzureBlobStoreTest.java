@@ -144,7 +144,7 @@ class AzureBlobStoreTest {
   @Test
   void azureToAzureCopiesBelowAndAboveTheBlockThreshold() throws IOException {
     var md = new ObjectMetadata("text/csv", Map.of("lakefs-checksum", "c0ffee", "owner", "me"));
-    for (int size : new int[] {MIB, 4 * MIB + 7}) {
+    for (int size : new int[] {0, MIB, 4 * MIB + 7}) {
       byte[] data = random(size);
       Location source = at("src");
       store.write(source, new ByteArrayInputStream(data), size, ObjectMetadata.EMPTY);
@@ -154,7 +154,7 @@ class AzureBlobStoreTest {
       store.copyServerSide(source, dest, size, md);
       long[] after = store.serverSideCopyCounts();
       assertThat(size < 3 * MIB ? after[0] - before[0] : after[1] - before[1])
-          .as(size < 3 * MIB ? "Copy Blob From URL" : "Put Block From URL")
+          .as(size < 3 * MIB ? "one block, the source whole" : "blocks of ranges")
           .isEqualTo(1);
       assertThat(readAll(dest)).isEqualTo(data);
       ObjectInfo info = store.stat(dest);
@@ -163,6 +163,19 @@ class AzureBlobStoreTest {
           .containsEntry("lakefs-checksum", "c0ffee")
           .containsEntry("owner", "me");
     }
+  }
+
+  @Test
+  void aSmallCopyWhoseCommitFailsLeavesNoBlob() throws IOException {
+    byte[] data = random(MIB);
+    Location source = at("src");
+    store.write(source, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    Location dest = at("copy");
+    // A content type no HTTP request can carry fails the request that sets it.
+    var unsendable = new ObjectMetadata("text/csv\r\nx-ms-meta-forged: 1", Map.of());
+    assertThatThrownBy(() -> store.copyServerSide(source, dest, data.length, unsendable))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> store.stat(dest)).isInstanceOf(FileNotFoundException.class);
   }
 
   @Test
