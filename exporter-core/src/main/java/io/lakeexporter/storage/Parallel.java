@@ -2,9 +2,18 @@ package io.lakeexporter.storage;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the engine and the stores share for work they split over threads. */
@@ -62,6 +71,72 @@ public final class Parallel {
         throw re;
       }
       throw new IOException(cause);
+    }
+  }
+
+  /**
+   * Runs {@code tasks} on {@code pool} and returns their values in order; the first failure (in
+   * order) is rethrown as {@link #await} does, after the tasks not yet started are skipped and the
+   * running ones have ended, for up to {@code stopWait}. Cancelling the futures instead would
+   * return at once while their requests are still in flight: a part copy that lands after the
+   * caller aborted its upload is stored, and billed, under an upload nobody will complete.
+   */
+  public static <T> List<T> allOrFirstFailure(
+      ExecutorService pool, List<? extends Callable<T>> tasks, Duration stopWait)
+      throws IOException {
+    var stop = new AtomicBoolean();
+    var futures = new ArrayList<Future<T>>(tasks.size());
+    for (Callable<T> task : tasks) {
+      futures.add(
+          pool.submit(
+              () -> {
+                if (stop.get()) {
+                  return null; // an earlier failure stopped the work; its error is the answer
+                }
+                try {
+                  return task.call();
+                } catch (Throwable t) {
+                  stop.set(true);
+                  throw t;
+                }
+              }));
+    }
+    var values = new ArrayList<T>(tasks.size());
+    try {
+      for (Future<T> f : futures) {
+        values.add(await(f));
+      }
+      return values;
+    } catch (IOException | RuntimeException | Error e) {
+      stop.set(true);
+      awaitEnd(futures, stopWait);
+      throw e;
+    }
+  }
+
+  /** Waits for every future to end, up to {@code limit} in all, keeping an interrupt for later. */
+  private static void awaitEnd(List<? extends Future<?>> futures, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    boolean interrupted = false;
+    try {
+      for (Future<?> f : futures) {
+        while (true) {
+          try {
+            f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // already stopping; the caller sees the flag on return
+          } catch (ExecutionException | CancellationException e) {
+            break;
+          } catch (TimeoutException e) {
+            return;
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -48,9 +48,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -311,28 +311,18 @@ public final class AzureBlobStore
     }
     long block = BLOCK_LIMITS.partSizeFor(size, copyBlockSize);
     BlockUpload upload = new BlockUpload(destination, UploadIds.newId(metadata));
-    var futures = new ArrayList<Future<UploadedPart>>();
-    try {
-      int number = 1;
-      for (long offset = 0; offset < size; offset += block, number++) {
-        long from = offset;
-        long length = Math.min(block, size - offset);
-        int n = number;
-        var range = new BlobRange(from, length);
-        futures.add(copyPool.submit(() -> upload.stageFromUrl(n, url, range, length)));
-      }
-      var parts = new ArrayList<UploadedPart>();
-      for (Future<UploadedPart> f : futures) {
-        parts.add(Parallel.await(f));
-      }
-      upload.complete(parts);
-      blockCopies.incrementAndGet();
-      // Each block staged an explicit range, refused past the source's end: size bytes in all.
-      return true;
-    } catch (IOException | RuntimeException e) {
-      futures.forEach(f -> f.cancel(true));
-      throw e;
+    var stages = new ArrayList<Callable<UploadedPart>>();
+    int number = 1;
+    for (long offset = 0; offset < size; offset += block, number++) {
+      int n = number;
+      var range = new BlobRange(offset, Math.min(block, size - offset));
+      stages.add(() -> upload.stageFromUrl(n, url, range, range.getCount()));
     }
+    // Blocks staged after a failure stay uncommitted and expire: nothing to wait for.
+    upload.complete(Parallel.allOrFirstFailure(copyPool, stages, Duration.ZERO));
+    blockCopies.incrementAndGet();
+    // Each block staged an explicit range, refused past the source's end: size bytes in all.
+    return true;
   }
 
   /** A URL Azure can read the source from: a SAS URL for a blob, a presigned URL as it is. */

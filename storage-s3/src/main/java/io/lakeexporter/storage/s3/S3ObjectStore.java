@@ -31,9 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -66,6 +66,9 @@ public final class S3ObjectStore
   static final PartLimits S3_LIMITS = new PartLimits(5L << 20, 5L << 30, 10_000);
 
   private static final int MAX_DELETE_BATCH = 1000;
+
+  /** How long a failed part copy waits for the parts in flight before it aborts the upload. */
+  private static final Duration PART_STOP_WAIT = Duration.ofSeconds(30);
 
   private final StorageSettings settings;
   private final S3Clients clients;
@@ -449,23 +452,18 @@ public final class S3ObjectStore
     long part = S3_LIMITS.partSizeFor(size, copyPartSize);
     S3MultipartUpload upload =
         (S3MultipartUpload) startMultipart(destination, size, part, metadata);
-    var futures = new ArrayList<Future<UploadedPart>>();
+    var copies = new ArrayList<Callable<UploadedPart>>();
+    int number = 1;
+    for (long offset = 0; offset < size; offset += part, number++) {
+      long from = offset;
+      long to = Math.min(size, offset + part) - 1;
+      int n = number;
+      copies.add(() -> upload.copyPart(n, source, from, to));
+    }
     try {
-      int number = 1;
-      for (long offset = 0; offset < size; offset += part, number++) {
-        long from = offset;
-        long to = Math.min(size, offset + part) - 1;
-        int n = number;
-        futures.add(copyPool.submit(() -> upload.copyPart(n, source, from, to)));
-      }
-      var parts = new ArrayList<UploadedPart>();
-      for (Future<UploadedPart> f : futures) {
-        parts.add(Parallel.await(f));
-      }
-      upload.complete(parts);
+      upload.complete(Parallel.allOrFirstFailure(copyPool, copies, PART_STOP_WAIT));
       partCopies.incrementAndGet();
     } catch (IOException | RuntimeException e) {
-      futures.forEach(f -> f.cancel(true));
       try {
         upload.abort();
       } catch (IOException | RuntimeException abortFailure) {
