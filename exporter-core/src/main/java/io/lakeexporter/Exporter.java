@@ -119,6 +119,11 @@ public final class Exporter implements AutoCloseable {
     // Built only once nothing above can refuse the options, so that a refusal leaks nothing.
     this.ownsStorage = b.storage == null;
     this.storage = b.storage != null ? b.storage : StorageRegistry.discover(b.storageSettings);
+    // A misspelt key would otherwise be ignored: s3.endpont sends the export to AWS.
+    List<String> unknown = storage.unknownSettings();
+    if (!unknown.isEmpty()) {
+      throw new InvalidExportException(String.join("; ", unknown));
+    }
     this.ownsLakeFs = b.lakeFs == null;
     this.lakeFs = b.lakeFs != null ? b.lakeFs : LakeFsClient.create(b.lakeFsConfig);
   }
@@ -580,7 +585,8 @@ public final class Exporter implements AutoCloseable {
     /**
      * Settings of the stores the exporter builds (credentials, endpoints, part sizes); ignored when
      * {@link #storage} is given. A value a store refuses fails the export with {@link
-     * InvalidExportException} naming the setting.
+     * InvalidExportException} naming the setting, and {@link #build} refuses a key under a module's
+     * name that the module does not read ({@code s3.endpont}), naming the closest one.
      */
     public Builder storageSettings(StorageSettings settings) {
       this.storageSettings = Objects.requireNonNull(settings, "settings is null");
@@ -597,7 +603,8 @@ public final class Exporter implements AutoCloseable {
      * An exporter with these options; nothing is contacted until it exports.
      *
      * @throws InvalidExportException naming everything required that is missing (lakeFS,
-     *     repository, destination), or a blank repository or a key filter without rounds
+     *     repository, destination), or a blank repository, a key filter without rounds or an
+     *     unknown storage setting
      */
     public Exporter build() {
       var missing = new ArrayList<String>();

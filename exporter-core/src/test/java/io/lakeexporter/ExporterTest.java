@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,21 @@ class ExporterTest {
           .build();
 
   @TempDir Path out;
+
+  @Test
+  void anUnknownStorageSettingIsRefusedNamingTheClosestKey() {
+    var builder =
+        Exporter.builder()
+            .lakeFs(CONFIG)
+            .repository("repo")
+            .destination(out.toUri().toString())
+            .storageSettings(StorageSettings.of(Map.of("http.connect-timeot", "5s")));
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "unknown setting 'http.connect-timeot': the http module has no such key; closest:"
+                + " http.connect-timeout");
+  }
 
   @Test
   void anExporterClosesTheClientItBuiltFromAConfig() {

@@ -5,6 +5,7 @@ import io.lakeexporter.cli.args.Option;
 import io.lakeexporter.cli.args.ParsedArgs;
 import io.lakeexporter.cli.args.UsageException;
 import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.storage.SettingKeys;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
@@ -66,6 +67,13 @@ final class EmulatorCommand implements Command {
     String secretAccessKey = args.value("--secret-access-key");
     Path blockstore = args.path("--blockstore-dir");
     Map<String, String> settings = args.keyValues("-D");
+    List<String> unknown =
+        SettingKeys.unknown(
+            settings.keySet(),
+            SettingKeys.of(StorageRegistry.discover(getClass().getClassLoader())));
+    if (!unknown.isEmpty()) {
+      throw new UsageException(String.join("; ", unknown));
+    }
     boolean sample = args.flag("--sample");
     boolean temporary = blockstore == null;
     Path dir = temporary ? Files.createTempDirectory("lakefs-emulator-") : blockstore;

@@ -14,7 +14,9 @@ final class ProvidersCommand implements Command {
   static final CommandSpec SPEC =
       new CommandSpec(
           "lakefs-export providers",
-          List.of("Lists the storage providers found on the class path."),
+          List.of(
+              "Lists the storage providers found on the class path, each with the schemes it"
+                  + " serves and the -D settings it reads (<name> stands for a bucket or account)."),
           List.of(),
           List.of(),
           List.of());
@@ -28,6 +30,7 @@ final class ProvidersCommand implements Command {
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) {
     for (StorageProvider p : StorageRegistry.discover(getClass().getClassLoader())) {
       out.println(p.name() + " " + new TreeSet<>(p.schemes()));
+      new TreeSet<>(p.settingKeys()).forEach(key -> out.println("  -D" + key + "=..."));
     }
     out.flush();
     return Main.OK;

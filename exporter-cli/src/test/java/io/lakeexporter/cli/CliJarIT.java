@@ -102,7 +102,12 @@ class CliJarIT {
             "http [http, https]",
             "s3 [s3, s3a]",
             "azure [abfs, abfss, http, https, wasb, wasbs]",
-            "gcs [gs]");
+            "gcs [gs]",
+            "  -Ds3.endpoint=...",
+            "  -Dfs.s3a.bucket.<bucket>.endpoint.region=...",
+            "  -Dazure.account.<account>.key=...",
+            "  -Dgcs.no-auth=...",
+            "  -Dlocal.fsync=...");
 
     Path tree = dir.resolve("out dir");
     Result demo = java("demo", "--to", tree.toString());

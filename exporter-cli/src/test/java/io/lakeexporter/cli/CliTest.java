@@ -328,6 +328,14 @@ class CliTest {
         "lakeFS settings missing");
     assertUsage(export("--branch=main", "--source-mode=telepathy"), "telepathy");
     assertUsage(export("--branch=main", "--retries=0"), "--retries");
+    assertUsage(
+        export("--branch=main", "-D", "s3.endpont=http://127.0.0.1:9"),
+        "unknown setting 's3.endpont': the s3 module has no such key; closest: s3.endpoint");
+    assertUsage(
+        export("--branch=main", "-D", "lakefs.api.endpoint=http://127.0.0.1:9"),
+        "unknown setting 'lakefs.api.endpoint'");
+    assertUsage(
+        run(Map.of(), "emulator", "-D", "local.fsinc=true"), "unknown setting 'local.fsinc'");
     assertUsage(export("--branch=main", "--concurrency=many"), "--concurrency");
     assertUsage(
         export("--branch=main", "--rounds="), "invalid --rounds '': the round spec is empty");

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.storage.SettingKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +41,18 @@ public record LakeFsConfig(
   public static final String SECRET_KEY_KEY = "lakefs.api.secret_key";
   public static final String CONNECTION_TIMEOUT_KEY = "lakefs.api.connection.timeout_seconds";
   public static final String READ_TIMEOUT_KEY = "lakefs.api.read.timeout_seconds";
+
+  /** Every {@code lakefs.api.*} key read; any other under that prefix is refused as misspelt. */
+  public static final SettingKeys KEYS =
+      new SettingKeys(
+          "lakefs.api.",
+          "lakeFS's settings",
+          List.of(
+              API_URL_KEY,
+              ACCESS_KEY_KEY,
+              SECRET_KEY_KEY,
+              CONNECTION_TIMEOUT_KEY,
+              READ_TIMEOUT_KEY));
 
   public static final String ENV_ENDPOINT = "LAKECTL_SERVER_ENDPOINT_URL";
   public static final String ENV_ACCESS_KEY = "LAKECTL_CREDENTIALS_ACCESS_KEY_ID";
@@ -134,8 +148,16 @@ public record LakeFsConfig(
         home == null || home.isBlank() ? System.getProperty("user.home") : home, ".lakectl.yaml");
   }
 
-  /** A builder from Hadoop-style keys ({@value #API_URL_KEY} and friends). */
+  /**
+   * A builder from Hadoop-style keys ({@value #API_URL_KEY} and friends).
+   *
+   * @throws InvalidExportException for a {@code lakefs.api.*} key that is none of them
+   */
   public static Builder fromKeys(Map<String, String> keys) {
+    List<String> unknown = SettingKeys.unknown(keys.keySet(), List.of(KEYS));
+    if (!unknown.isEmpty()) {
+      throw new InvalidExportException(String.join("; ", unknown));
+    }
     Builder b =
         builder()
             .apiUrl(keys.get(API_URL_KEY))

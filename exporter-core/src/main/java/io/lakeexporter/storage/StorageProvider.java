@@ -46,6 +46,18 @@ public interface StorageProvider {
   }
 
   /**
+   * The settings keys this provider reads, a part in angle brackets standing for any name ({@code
+   * s3.bucket.<bucket>.region}). When the set is not empty, a key under this provider's name and a
+   * dot that matches none of them is an unknown setting, which exporters refuse (a misspelt key
+   * would otherwise be ignored in silence); when it is empty, the default, every such key is taken.
+   * Keys outside the name (Hadoop's {@code fs.s3a.*}) may be listed too; they are never refused,
+   * since Hadoop configurations carry the keys of every file system.
+   */
+  default Set<String> settingKeys() {
+    return Set.of();
+  }
+
+  /**
    * Builds a store; called once per registry and kept for every location this provider serves.
    *
    * @throws IllegalArgumentException naming the setting, for a setting with a bad value (as {@link

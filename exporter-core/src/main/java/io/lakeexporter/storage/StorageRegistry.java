@@ -73,6 +73,14 @@ public final class StorageRegistry implements Closeable {
     return new StorageRegistry(discover(loader), settings);
   }
 
+  /**
+   * One line for each setting under a provider's name that the provider does not read ({@link
+   * StorageProvider#settingKeys()}), naming the closest key it does; empty when all are known.
+   */
+  public List<String> unknownSettings() {
+    return SettingKeys.unknown(settings.keys(), SettingKeys.of(providers));
+  }
+
   public List<StorageProvider> providers() {
     return providers;
   }

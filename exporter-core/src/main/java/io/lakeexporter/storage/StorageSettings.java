@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -41,6 +42,11 @@ public final class StorageSettings {
     var copy = new TreeMap<>(values);
     copy.putAll(other.values);
     return new StorageSettings(copy);
+  }
+
+  /** Every key set, blank values included. */
+  public Set<String> keys() {
+    return values.keySet();
   }
 
   public Optional<String> get(String key) {

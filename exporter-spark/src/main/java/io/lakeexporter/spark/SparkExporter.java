@@ -49,6 +49,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -59,6 +61,8 @@ import scala.Tuple2;
  * failed round stops the later ones.
  */
 public final class SparkExporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkExporter.class);
 
   /** The driver thread's properties that a job group sets (SparkContext's own keys). */
   private static final List<String> JOB_PROPERTIES =
@@ -107,6 +111,12 @@ public final class SparkExporter {
     }
     // A destination no storage module serves is refused before lakeFS or the cluster is asked.
     try (StorageRegistry storage = StorageRegistry.discover(StorageSettings.of(settings))) {
+      List<String> unknown = storage.unknownSettings();
+      if (!unknown.isEmpty() && !b.settingsFromHadoop) {
+        throw new InvalidExportException(String.join("; ", unknown));
+      }
+      // A Hadoop configuration carries the keys of every file system and library: only said.
+      unknown.forEach(line -> LOG.warn("in the Hadoop configuration, {}", line));
       storage.providerFor(root);
     } catch (IOException e) {
       throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
@@ -630,6 +640,7 @@ public final class SparkExporter {
     private boolean dryRun;
     private SourceMode sourceMode = SourceMode.AUTO;
     private Map<String, String> settings = new LinkedHashMap<>();
+    private boolean settingsFromHadoop;
     private int partitions;
 
     private Builder() {}
@@ -657,6 +668,7 @@ public final class SparkExporter {
           LakeFsConfig.resolve(
               LakeFsConfig.builder(), hadoop, System.getenv(), LakeFsConfig.defaultLakectlFile());
       this.settings = hadoop;
+      this.settingsFromHadoop = true;
       return this;
     }
 
@@ -725,6 +737,7 @@ public final class SparkExporter {
     /** Storage settings for executors and the driver (S3, Azure, GCS keys). */
     public Builder storageSettings(Map<String, String> settings) {
       this.settings = new LinkedHashMap<>(settings);
+      this.settingsFromHadoop = false;
       return this;
     }
 

@@ -394,6 +394,35 @@ class SparkExporterTest {
     assertThat(file).hasContent("x");
   }
 
+  @Test
+  void anUnknownStorageSettingIsRefusedUnlessItCameWithTheHadoopConfiguration() {
+    var typo = new java.util.HashMap<>(settings);
+    typo.put("local.fsinc", "true");
+    assertThatThrownBy(() -> exporter("repo", out).storageSettings(typo).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "unknown setting 'local.fsinc': the local module has no such key; closest:"
+                + " local.fsync");
+    // A Hadoop configuration carries every library's keys: a stray one is logged, not refused.
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    var keys =
+        Map.of(
+            "local.fsinc",
+            "true",
+            LakeFsConfig.API_URL_KEY,
+            config.apiUrl(),
+            LakeFsConfig.ACCESS_KEY_KEY,
+            config.accessKeyId(),
+            LakeFsConfig.SECRET_KEY_KEY,
+            config.secretAccessKey());
+    keys.forEach(hadoop::set);
+    try {
+      assertThat(exporter("repo", out).fromHadoopConfiguration().build()).isNotNull();
+    } finally {
+      keys.keySet().forEach(hadoop::unset);
+    }
+  }
+
   /** Takes its time over each key, so that an export is still listing when it is interrupted. */
   static final class Slow implements KeyFilter, Serializable {
     @Override

@@ -31,6 +31,11 @@ public final class HttpStorageProvider implements StorageProvider {
   }
 
   @Override
+  public Set<String> settingKeys() {
+    return Set.of(CONNECT_TIMEOUT_KEY, REQUEST_TIMEOUT_KEY);
+  }
+
+  @Override
   public ObjectStore create(StorageSettings settings) {
     return new HttpReadStore(
         settings.getDuration(CONNECT_TIMEOUT_KEY, Duration.ofSeconds(10)),

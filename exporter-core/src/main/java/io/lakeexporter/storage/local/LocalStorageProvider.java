@@ -31,6 +31,11 @@ public final class LocalStorageProvider implements StorageProvider {
   }
 
   @Override
+  public Set<String> settingKeys() {
+    return Set.of(BLOCKSTORE_PATH_KEY, FSYNC_KEY);
+  }
+
+  @Override
   public ObjectStore create(StorageSettings settings) {
     Path root =
         settings

@@ -14,6 +14,7 @@ import io.lakeexporter.storage.StorageSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.OkHttpClient;
 
@@ -42,6 +43,18 @@ final class AzureAccounts {
           .build();
   private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
   private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
+
+  /** The settings read here. */
+  static final Set<String> KEYS =
+      Set.of(
+          "azure.connection-string",
+          "azure.account.<account>.connection-string",
+          "azure.account.<account>.key",
+          "azure.account.<account>.sas",
+          "azure.account.<account>.endpoint",
+          "azure.sdk.max-tries",
+          "fs.azure.account.key.<account>" + BlobRef.DFS_SUFFIX,
+          "fs.azure.account.key.<account>" + BlobRef.BLOB_SUFFIX);
 
   AzureAccounts(StorageSettings settings) {
     this.settings = settings;

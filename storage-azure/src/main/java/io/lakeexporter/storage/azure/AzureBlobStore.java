@@ -84,6 +84,17 @@ public final class AzureBlobStore
   private final AtomicLong wholeCopies = new AtomicLong();
   private final AtomicLong blockCopies = new AtomicLong();
 
+  /** The settings read here. */
+  static final Set<String> KEYS =
+      Set.of(
+          "azure.upload.threshold",
+          "azure.upload.block-size",
+          "azure.copy.block-threshold",
+          "azure.copy.block-size",
+          "azure.list.page-size",
+          "azure.copy.from-external-urls",
+          "azure.copy.concurrency");
+
   AzureBlobStore(StorageSettings settings) {
     this.settings = settings;
     this.accounts = new AzureAccounts(settings);

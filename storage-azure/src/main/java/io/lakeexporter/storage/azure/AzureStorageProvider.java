@@ -5,6 +5,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageSettings;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Azure Blob Storage locations (see {@link BlobRef} for the forms and {@link AzureAccounts} for
@@ -31,6 +32,13 @@ public final class AzureStorageProvider implements StorageProvider {
   @Override
   public boolean supports(Location location, StorageSettings settings) {
     return BlobRef.of(location, settings).isPresent();
+  }
+
+  @Override
+  public Set<String> settingKeys() {
+    var keys = new TreeSet<>(AzureAccounts.KEYS);
+    keys.addAll(AzureBlobStore.KEYS);
+    return keys;
   }
 
   @Override

@@ -74,6 +74,18 @@ public final class GcsObjectStore
   private final PartLimits partLimits;
   private final AtomicLong rewrites = new AtomicLong();
 
+  /** The settings read here. */
+  static final Set<String> KEYS =
+      Set.of(
+          "gcs.endpoint",
+          "gcs.project-id",
+          "fs.gs.project.id",
+          "gcs.no-auth",
+          "gcs.credentials-file",
+          "fs.gs.auth.service.account.json.keyfile",
+          "gcs.upload.threshold",
+          "gcs.compose.min-part-size");
+
   GcsObjectStore(StorageSettings settings) throws IOException {
     this.endpoint = settings.get("gcs.endpoint").orElse("https://storage.googleapis.com");
     var builder = StorageOptions.http();

@@ -33,6 +33,11 @@ public final class GcsStorageProvider implements StorageProvider {
   }
 
   @Override
+  public Set<String> settingKeys() {
+    return GcsObjectStore.KEYS;
+  }
+
+  @Override
   public ObjectStore create(StorageSettings settings) throws IOException {
     return new GcsObjectStore(settings);
   }

@@ -1,6 +1,7 @@
 package io.lakeexporter.storage.s3;
 
 import io.lakeexporter.storage.StorageSettings;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,6 +39,20 @@ record S3ClientSettings(
     String secretAccessKey,
     String sessionToken,
     String profile) {
+
+  /**
+   * The keys read here, each after {@code s3.} or {@code s3.bucket.<bucket>.}, with the S3A key it
+   * stands for after {@code fs.s3a.} or {@code fs.s3a.bucket.<bucket>.} (empty: none).
+   */
+  static final Map<String, String> KEYS =
+      Map.of(
+          "endpoint", "endpoint",
+          "region", "endpoint.region",
+          "path-style-access", "path.style.access",
+          "access-key-id", "access.key",
+          "secret-access-key", "secret.key",
+          "session-token", "session.token",
+          "profile", "");
 
   S3ClientSettings {
     Objects.requireNonNull(endpoint, "endpoint is null");

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -44,6 +45,10 @@ final class S3Clients implements AutoCloseable {
   private final Duration connectionTimeout;
   private final Duration socketTimeout;
   private final Http11Client http;
+
+  /** The settings read here. */
+  static final Set<String> KEYS =
+      Set.of("s3.max-connections", "s3.fast-path", "s3.connection-timeout", "s3.socket-timeout");
 
   S3Clients(StorageSettings settings) {
     this.settings = settings;

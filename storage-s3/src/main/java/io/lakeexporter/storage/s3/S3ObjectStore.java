@@ -81,6 +81,16 @@ public final class S3ObjectStore
   private final AtomicLong serverSideCopies = new AtomicLong();
   private final AtomicLong partCopies = new AtomicLong();
 
+  /** The settings read here. */
+  static final Set<String> KEYS =
+      Set.of(
+          "s3.multipart.threshold",
+          "s3.fast-path.put-limit",
+          "s3.multipart.part-size",
+          "s3.copy.multipart-threshold",
+          "s3.copy.part-size",
+          "s3.copy.concurrency");
+
   S3ObjectStore(StorageSettings settings) {
     this.settings = settings;
     this.clients = new S3Clients(settings);

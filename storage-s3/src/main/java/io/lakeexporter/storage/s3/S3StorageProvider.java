@@ -4,6 +4,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageSettings;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code s3://} and {@code s3a://} locations, on AWS S3 or any S3-compatible store. Settings are
@@ -36,6 +37,24 @@ public final class S3StorageProvider implements StorageProvider {
   @Override
   public Set<String> schemes() {
     return Set.of("s3", "s3a");
+  }
+
+  @Override
+  public Set<String> settingKeys() {
+    var keys = new TreeSet<String>();
+    for (String key : S3ClientSettings.KEYS.keySet()) {
+      keys.add("s3." + key);
+      keys.add("s3.bucket.<bucket>." + key);
+    }
+    for (String s3aKey : S3ClientSettings.KEYS.values()) {
+      if (!s3aKey.isEmpty()) {
+        keys.add("fs.s3a." + s3aKey);
+        keys.add("fs.s3a.bucket.<bucket>." + s3aKey);
+      }
+    }
+    keys.addAll(S3Clients.KEYS);
+    keys.addAll(S3ObjectStore.KEYS);
+    return keys;
   }
 
   @Override
