@@ -19,9 +19,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.Call;
@@ -150,6 +153,32 @@ public final class LakeFsClient implements AutoCloseable {
     try (Stream<ListingPage.Stats> top = entries(repository, ref, "", "/", false, false)) {
       return top.filter(ListingPage.Stats::isCommonPrefix).map(ListingPage.Stats::path).toList();
     }
+  }
+
+  /**
+   * The subdirectories directly under {@code prefix} (a path ending in {@code /}, or empty for the
+   * root) and whether objects sit beside them; empty when that level holds more than {@code limit}
+   * entries, of which only the first are read (a flat directory of a million files is not worth
+   * listing twice).
+   */
+  public Optional<ListingLevel> level(String repository, String ref, String prefix, int limit) {
+    var prefixes = new ArrayList<String>();
+    boolean objects = false;
+    try (Stream<ListingPage.Stats> level = entries(repository, ref, prefix, "/", false, false)) {
+      Iterator<ListingPage.Stats> it = level.iterator();
+      for (int seen = 0; it.hasNext(); seen++) {
+        if (seen == limit) {
+          return Optional.empty();
+        }
+        ListingPage.Stats entry = it.next();
+        if (entry.isCommonPrefix()) {
+          prefixes.add(entry.path());
+        } else {
+          objects = true;
+        }
+      }
+    }
+    return Optional.of(new ListingLevel(prefixes, objects));
   }
 
   /** Objects under {@code prefix}; with delimiter {@code /}, only those not in a subdirectory. */

@@ -33,23 +33,20 @@ import java.util.stream.StreamSupport;
 /** The work that runs on executors: listing a split, and copying a partition of actions. */
 final class ExecutorTasks {
 
-  /** The split of objects directly at the root (no {@code /} in their path). */
-  static final String ROOT = "";
-
   private ExecutorTasks() {}
 
   /**
    * The actions of {@code round} in one split of the listing, fetched page by page as Spark
    * consumes them (never the whole split in memory).
    */
-  static Iterator<Action> list(JobSpec spec, String split, int round) {
+  static Iterator<Action> list(JobSpec spec, ListingSplit split, int round) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     Stream<Action> actions;
     if (spec.mode() == ExportMode.DIFF) {
       actions =
           lakeFs
-              .diff(spec.repository(), spec.previousCommitId(), spec.commitId(), split)
-              .filter(d -> !split.equals(ROOT) || d.path().indexOf('/') < 0)
+              .diff(spec.repository(), spec.previousCommitId(), spec.commitId(), split.prefix())
+              .filter(d -> split.covers(d.path()))
               .map(
                   d ->
                       d.type() == DiffEntry.Type.REMOVED
@@ -62,7 +59,11 @@ final class ExecutorTasks {
       actions =
           lakeFs
               .listObjects(
-                  spec.repository(), spec.commitId(), split, split.equals(ROOT) ? "/" : "", false)
+                  spec.repository(),
+                  spec.commitId(),
+                  split.prefix(),
+                  split.levelOnly() ? "/" : "",
+                  false)
               .map(e -> Action.copy(e, ExportPlan.roundOf(spec.filter(), e.path())));
     }
     Iterator<Action> it = actions.filter(a -> a.round() == round).iterator();

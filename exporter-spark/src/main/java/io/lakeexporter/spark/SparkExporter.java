@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.spark.HashPartitioner;
@@ -54,11 +53,11 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Runs an export on Spark: the listing is split by top-level prefix and fetched by executors, the
- * actions of each round are spread over partitions by bytes (not by count), executors copy with the
- * core engine, and the driver collects one small outcome per partition and writes the same status
- * file as the standalone {@link io.lakeexporter.Exporter}. Rounds are successive Spark jobs; a
- * failed round stops the later ones.
+ * Runs an export on Spark: the listing is split by directory ({@link ListingSplit}) and fetched by
+ * executors, the actions of each round are spread over partitions by bytes (not by count),
+ * executors copy with the core engine, and the driver collects one small outcome per partition and
+ * writes the same status file as the standalone {@link io.lakeexporter.Exporter}. Rounds are
+ * successive Spark jobs; a failed round stops the later ones.
  */
 public final class SparkExporter {
 
@@ -190,13 +189,12 @@ public final class SparkExporter {
       // A destination that cannot be written is refused before anything is listed: otherwise
       // every copy would fail, and then the status file too.
       ObjectStore destinationStore = DestinationCheck.usableStore(driverStorage, root, dryRun);
-      // The driver lists only the top level; executors list the rest, one split each.
-      var splits = new TreeSet<>(lakeFs.topLevelPrefixes(repository, commitId));
-      if (previous != null) {
-        splits.addAll(lakeFs.topLevelPrefixes(repository, previous));
-      }
-      var splitList = new ArrayList<String>(splits);
-      splitList.add(ExecutorTasks.ROOT);
+      // The driver lists the first levels only; executors list the rest, one split each.
+      List<ListingSplit> splitList =
+          previous != null
+              ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
+              : ListingSplit.of(
+                  lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
       // job whose caller was interrupted only when asked to.
@@ -240,7 +238,7 @@ public final class SparkExporter {
       String commitId,
       Instant started,
       JobSpec spec,
-      List<String> splitList,
+      List<ListingSplit> splitList,
       Location root,
       ObjectStore destinationStore,
       Predicate<Action> serverSide,
@@ -325,8 +323,8 @@ public final class SparkExporter {
         outcomes.addAll(
             whole
                 .mapPartitionsWithIndex(
-                    // Keyed one by one as Spark pulls them: a split (one top-level prefix,
-                    // perhaps the whole commit) is never held at once.
+                    // Keyed one by one as Spark pulls them: a split (one directory, perhaps
+                    // most of the commit) is never held at once.
                     (index, it) -> new ByteOrderKeys(it, offsets[index], all, target), true)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(target))

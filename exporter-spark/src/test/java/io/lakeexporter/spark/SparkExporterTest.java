@@ -177,6 +177,27 @@ class SparkExporterTest {
   }
 
   @Test
+  void manyPartitionsSplitTheListingBelowTheTopLevelAndExportTheSameTree() throws IOException {
+    String repo = repository("deep");
+    Path few = out.resolve("few");
+    Path many = out.resolve("many");
+    assertThat(exporter(repo, few).build().exportAllFromBranch("main").succeeded()).isTrue();
+    // 16 partitions: tables/ is listed as its three tables, each by its own task.
+    LakeFsClient client = LakeFsClient.create(config);
+    try {
+      String head = client.resolveBranch(repo, "main");
+      assertThat(ListingSplit.of(client, repo, head, 16, 100))
+          .contains(new ListingSplit("tables/t0/", true), new ListingSplit("tables/t2/", true));
+    } finally {
+      client.close();
+    }
+    ExportResult result = exporter(repo, many).partitions(16).build().exportAllFromBranch("main");
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(result.copied()).isEqualTo(18);
+    assertThat(tree(many)).isEqualTo(tree(few)).hasSize(18);
+  }
+
+  @Test
   void commitAndDiffExportsWithDeletes() throws IOException {
     String repo = repository("diffs");
     LakeFsClient client = LakeFsClient.create(config);
