@@ -163,7 +163,11 @@ final class ExecutorTasks {
    * at most {@code failuresKept} failures (the rest counted).
    */
   static Iterator<PartitionOutcome> run(
-      JobSpec spec, int round, Iterator<Action> actions, int failuresKept) {
+      JobSpec spec,
+      int round,
+      Iterator<Action> actions,
+      int failuresKept,
+      ProgressListener progress) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(spec.concurrency());
@@ -189,8 +193,7 @@ final class ExecutorTasks {
       Stream<Action> stream =
           StreamSupport.stream(
               Spliterators.spliteratorUnknownSize(actions, Spliterator.ORDERED), false);
-      RoundSummary summary =
-          executor.runRound(round, stream, handler, failures, ProgressListener.NONE);
+      RoundSummary summary = executor.runRound(round, stream, handler, failures, progress);
       return List.of(PartitionOutcome.of(summary, failures.kept(), failures.omitted())).iterator();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

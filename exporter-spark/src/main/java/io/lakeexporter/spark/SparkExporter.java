@@ -246,6 +246,8 @@ public final class SparkExporter {
       String group) {
     boolean takesParts = destinationStore instanceof MultipartWritable;
     var largeObjects = new LargeObjects(destinationStore, root, partSize, partitions);
+    // On the Spark UI as tasks end; a task run again (a retry, a lost executor) counts again.
+    var progress = ExportAccumulators.register(jsc.sc(), repository);
     var rounds = new ArrayList<RoundSummary>();
     var failures = new ArrayList<ActionOutcome>();
     long omitted = 0;
@@ -329,7 +331,7 @@ public final class SparkExporter {
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(target))
                 .values()
-                .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept))
+                .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
                 .collect());
         // Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy)
         // are copied by executors whole, as the standalone engine does, never read and written
@@ -338,12 +340,14 @@ public final class SparkExporter {
         if (!copiedServerSide.isEmpty()) {
           outcomes.addAll(
               jsc.parallelize(copiedServerSide, Math.min(copiedServerSide.size(), target))
-                  .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept))
+                  .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
                   .collect());
         }
         List<Action> inParts = large.stream().filter(serverSide.negate()).toList();
         if (!inParts.isEmpty()) {
-          outcomes.add(largeObjects.copy(jsc, spec, r, inParts, lakeFs));
+          PartitionOutcome inPartsOutcome = largeObjects.copy(jsc, spec, r, inParts, lakeFs);
+          progress.add(inPartsOutcome);
+          outcomes.add(inPartsOutcome);
         }
       } catch (Exception e) {
         boolean interrupted = interruptedBy(e);

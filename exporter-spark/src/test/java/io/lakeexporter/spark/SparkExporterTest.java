@@ -15,6 +15,7 @@ import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
@@ -195,6 +196,48 @@ class SparkExporterTest {
     assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
     assertThat(result.copied()).isEqualTo(18);
     assertThat(tree(many)).isEqualTo(tree(few)).hasSize(18);
+  }
+
+  /** The highest value each named accumulator reached in the stages seen, as the UI shows. */
+  static final class Accumulables extends org.apache.spark.scheduler.SparkListener {
+    final Map<String, Long> values = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted stage) {
+      var it = stage.stageInfo().accumulables().values().iterator();
+      while (it.hasNext()) {
+        var info = it.next();
+        if (info.name().isDefined() && info.value().isDefined()) {
+          values.merge(
+              info.name().get(), Long.parseLong(String.valueOf(info.value().get())), Math::max);
+        }
+      }
+    }
+  }
+
+  @Test
+  void progressShowsAsNamedAccumulatorsOnTheSparkUi() throws Exception {
+    String repo = repository("progress");
+    var seen = new Accumulables();
+    spark.sparkContext().addSparkListener(seen);
+    try {
+      ExportResult result = exporter(repo, out.resolve("p")).build().exportAllFromBranch("main");
+      assertThat(result.succeeded()).isTrue();
+      String copied = "lakeFS export of " + repo + ": objects copied";
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      // Stage events reach listeners on Spark's own thread, a moment after the job.
+      while (seen.values.getOrDefault(copied, 0L) < result.copied()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(seen.values)
+          .containsEntry(copied, 18L)
+          .containsEntry("lakeFS export of " + repo + ": bytes copied", result.bytes());
+      assertThat(seen.values.getOrDefault("lakeFS export of " + repo + ": actions failed", 0L))
+          .isZero();
+    } finally {
+      spark.sparkContext().removeSparkListener(seen);
+    }
   }
 
   @Test
@@ -540,7 +583,8 @@ class SparkExporterTest {
             512 << 10,
             1 << 20,
             SourceMode.AUTO);
-    PartitionOutcome outcome = ExecutorTasks.run(spec, 1, actions.iterator(), 5).next();
+    PartitionOutcome outcome =
+        ExecutorTasks.run(spec, 1, actions.iterator(), 5, ProgressListener.NONE).next();
     assertThat(outcome.failed()).isEqualTo(15);
     assertThat(outcome.failures()).hasSize(5);
     assertThat(outcome.failuresOmitted()).isEqualTo(10);
