@@ -153,7 +153,9 @@ public final class Exporter implements AutoCloseable {
 
   /**
    * What changed between {@code prevCommitId} and the HEAD of {@code branch}: copies of added and
-   * changed objects, deletes of removed ones.
+   * changed objects, deletes of removed ones. The removed keys of the rounds after the first are
+   * deleted before round 1 starts, the last round's first, so that a removed table's marker goes
+   * before its data.
    */
   public ExportResult exportFrom(String branch, String prevCommitId) {
     requireOpen();
@@ -270,52 +272,81 @@ public final class Exporter implements AutoCloseable {
               sourceMode,
               copySettings.retry(),
               presigned);
+      // A diff removes the keys of its later rounds first, the last round's first, each round's
+      // deletes after the round above them: a reader that waits for a later round's key (a Spark
+      // _SUCCESS marker) must not find one over data that is being deleted. Round 1 then runs
+      // whole, and the later rounds their copies, in order.
+      boolean deletesFirst = plan.mode() == ExportMode.DIFF && plan.rounds() > 1;
+      var earlyDeletes = new RoundSummary[plan.rounds() + 1];
+      for (int round = plan.rounds(); deletesFirst && round >= 2 && !failed; round--) {
+        if (known != null && known.rounds().get(round - 1).deletes() == 0) {
+          continue;
+        }
+        listener.roundStarted(round);
+        LOG.info("round {} of {}: deletes first", round, plan.rounds());
+        int later = round;
+        Step step = runStep(plan, round, executor, actions, failures, () -> deletesOf(plan, later));
+        earlyDeletes[round] = step.summary();
+        if (step.failed()) {
+          failed = true;
+          error = step.error();
+          listener.roundFinished(step.summary());
+        }
+      }
       // How many actions each round holds, once a pass over the whole listing has told: the
       // counting pass, or the first round's, which sees every action to pick its own. A round
       // known to be empty is not listed again, nor are later rounds whose actions that pass kept.
       ListingPass firstPass = null;
       for (int round = 1; round <= plan.rounds(); round++) {
+        RoundSummary early = earlyDeletes[round];
         if (failed) {
-          rounds.add(RoundSummary.skipped(round));
+          // A round whose deletes ran first and then stopped the export, or ran before another
+          // round's stopped it, says what it did.
+          rounds.add(
+              early == null
+                  ? RoundSummary.skipped(round)
+                  : early.status() == RoundSummary.Status.FAILED
+                      ? early
+                      : early.withStatus(RoundSummary.Status.SKIPPED));
           continue;
         }
         listener.roundStarted(round);
         LOG.info("round {} of {} started", round, plan.rounds());
-        RoundSummary summary;
-        try {
-          Stream<Action> roundActions;
-          if (known == null) {
-            // Presigned URLs are kept out: they could expire while the first round runs.
-            firstPass = new ListingPass(plan.rounds(), presign() ? 0 : KEPT_LATER_ACTIONS);
-            int current = round;
-            roundActions = plan.actions().peek(firstPass).filter(a -> a.round() == current);
-          } else if (isEmpty(known, round)) {
-            roundActions = Stream.empty();
-          } else if (firstPass != null && firstPass.keptLaterRounds()) {
-            roundActions = firstPass.keptActionsOfRound(round);
-          } else {
-            roundActions = plan.actionsOfRound(round);
-          }
-          summary = executor.runRound(round, roundActions, actions, failures, listener);
-          if (known == null) {
-            known = firstPass.totals();
-          }
-        } catch (LocalExecutor.RoundStoppedException e) {
-          // What the round did before it stopped is at the destination: the report says so.
-          error = e.getMessage();
-          logStop(plan, round, e);
-          summary = e.summary();
-          failed = true;
-        } catch (RuntimeException e) {
-          // The round's actions never started.
-          error = "round " + round + " stopped: " + e.getMessage();
-          logStop(plan, round, e);
-          summary =
-              new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of());
-          failed = true;
+        boolean copiesOnly = deletesFirst && round > 1;
+        if (known == null) {
+          // Presigned URLs are kept out: they could expire while the first round runs.
+          firstPass = new ListingPass(plan.rounds(), presign() ? 0 : KEPT_LATER_ACTIONS);
         }
-        if (summary.failed() > 0) {
+        PlanTotals counted = known;
+        ListingPass pass = firstPass;
+        int current = round;
+        Step step =
+            runStep(
+                plan,
+                round,
+                executor,
+                actions,
+                failures,
+                () -> {
+                  Stream<Action> all;
+                  if (counted == null) {
+                    return plan.actions().peek(pass).filter(a -> a.round() == current);
+                  } else if (isEmpty(counted, current, copiesOnly)) {
+                    return Stream.empty();
+                  } else if (pass != null && pass.keptLaterRounds()) {
+                    all = pass.keptActionsOfRound(current);
+                  } else {
+                    all = plan.actionsOfRound(current);
+                  }
+                  return copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all;
+                });
+        if (known == null && !step.stopped()) {
+          known = firstPass.totals();
+        }
+        RoundSummary summary = early == null ? step.summary() : early.plus(step.summary());
+        if (step.failed()) {
           failed = true;
+          error = step.error();
         }
         rounds.add(summary);
         LOG.info(
@@ -333,6 +364,47 @@ public final class Exporter implements AutoCloseable {
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
     return writeStatus(
         destination, result(plan, status, started, rounds, failures, error, "", known));
+  }
+
+  /**
+   * How one pass of the executor over a round's actions ended: {@code stopped} before its end (a
+   * listing that could not start or broke off, an interrupt), with {@code error} saying why.
+   */
+  private record Step(RoundSummary summary, boolean stopped, String error) {
+    /** Whether the export stops here: the step stopped or one of its actions failed. */
+    boolean failed() {
+      return stopped || summary.failed() > 0;
+    }
+  }
+
+  /** Runs {@code listing}'s actions as (part of) round {@code round}. */
+  private Step runStep(
+      ExportPlan plan,
+      int round,
+      LocalExecutor executor,
+      ExportActions actions,
+      RoundTally.FailureLog failures,
+      java.util.function.Supplier<Stream<Action>> listing) {
+    try {
+      RoundSummary summary = executor.runRound(round, listing.get(), actions, failures, listener);
+      return new Step(summary, false, "");
+    } catch (LocalExecutor.RoundStoppedException e) {
+      // What the round did before it stopped is at the destination: the report says so.
+      logStop(plan, round, e);
+      return new Step(e.summary(), true, e.getMessage());
+    } catch (RuntimeException e) {
+      // The round's actions never started.
+      logStop(plan, round, e);
+      return new Step(
+          new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of()),
+          true,
+          "round " + round + " stopped: " + e.getMessage());
+    }
+  }
+
+  /** The deletes of {@code round}, freshly listed. */
+  private static Stream<Action> deletesOf(ExportPlan plan, int round) {
+    return plan.actionsOfRound(round).filter(a -> a.kind() == Action.Kind.DELETE);
   }
 
   /**
@@ -381,9 +453,10 @@ public final class Exporter implements AutoCloseable {
     return lakeFs;
   }
 
-  private static boolean isEmpty(PlanTotals totals, int round) {
+  /** Whether {@code round} has nothing to do; {@code copiesOnly} when its deletes ran already. */
+  private static boolean isEmpty(PlanTotals totals, int round, boolean copiesOnly) {
     PlanTotals.RoundTotals r = totals.rounds().get(round - 1);
-    return r.copies() + r.deletes() == 0;
+    return r.copies() + (copiesOnly ? 0 : r.deletes()) == 0;
   }
 
   private ExportResult writeStatus(ObjectStore destination, ExportResult result) {

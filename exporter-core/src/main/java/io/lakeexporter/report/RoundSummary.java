@@ -31,6 +31,35 @@ public record RoundSummary(
     return new RoundSummary(round, Status.SKIPPED, 0, 0, 0, 0, Map.of());
   }
 
+  /** These counts with another status. */
+  public RoundSummary withStatus(Status status) {
+    return new RoundSummary(round, status, copied, deleted, failed, bytes, copiedBy);
+  }
+
+  /**
+   * The counts of this part of a round and the {@code next} part of the same round, which ran after
+   * it (a diff's deletes of a later round run before round 1, its copies in their turn): failed
+   * when either part failed, else the status of the next part.
+   */
+  public RoundSummary plus(RoundSummary next) {
+    var by = new java.util.EnumMap<CopyStrategy, Long>(CopyStrategy.class);
+    for (CopyStrategy s : CopyStrategy.values()) {
+      long n = copiedBy(s) + next.copiedBy(s);
+      if (n != 0) {
+        by.put(s, n);
+      }
+    }
+    Status merged = status == Status.FAILED ? Status.FAILED : next.status();
+    return new RoundSummary(
+        round,
+        merged,
+        copied + next.copied(),
+        deleted + next.deleted(),
+        failed + next.failed(),
+        bytes + next.bytes(),
+        by);
+  }
+
   /** Objects copied by {@code strategy}. */
   public long copiedBy(CopyStrategy strategy) {
     return copiedBy.getOrDefault(strategy, 0L);

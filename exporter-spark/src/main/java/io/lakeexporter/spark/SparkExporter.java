@@ -244,171 +244,88 @@ public final class SparkExporter {
       Predicate<Action> serverSide,
       JavaSparkContext jsc,
       String group) {
-    boolean takesParts = destinationStore instanceof MultipartWritable;
     var largeObjects = new LargeObjects(destinationStore, root, partSize, partitions);
     // On the Spark UI as tasks end; a task run again (a retry, a lost executor) counts again.
     var progress = ExportAccumulators.register(jsc.sc(), repository);
+    var context =
+        new PassContext(
+            lakeFs,
+            commitId,
+            spec,
+            splitList,
+            destinationStore instanceof MultipartWritable,
+            largeObjects,
+            serverSide,
+            jsc,
+            group,
+            progress);
     var rounds = new ArrayList<RoundSummary>();
     var failures = new ArrayList<ActionOutcome>();
     long omitted = 0;
     var planned = new ArrayList<PlanTotals.RoundTotals>();
     boolean failed = false;
     String error = "";
+    // A diff removes the keys of its later rounds first, the last round's first, each round's
+    // deletes after the round above them: a reader that waits for a later round's key (a Spark
+    // _SUCCESS marker) must not find one over data that is being deleted. Round 1 then runs whole,
+    // and the later rounds their copies, in order.
+    boolean deletesFirst = !dryRun && mode == ExportMode.DIFF && filter.rounds() > 1;
+    var earlyDeletes = new RoundSummary[filter.rounds() + 1];
+    var earlyPlanned = new PlanTotals.RoundTotals[filter.rounds() + 1];
+    for (int r = filter.rounds(); deletesFirst && r >= 2 && !failed; r--) {
+      Pass pass = runPass(r, Action.Kind.DELETE, context);
+      earlyPlanned[r] = pass.planned();
+      RoundSummary summary = merge(r, pass.outcomes(), pass.stopped() != null);
+      omitted += keepFailures(pass.outcomes(), failures);
+      earlyDeletes[r] = summary;
+      failed = pass.stopped() != null || summary.failed() > 0;
+      if (pass.stopped() != null) {
+        error = stopError(r, pass.stopped());
+      }
+    }
     for (int round = 1; round <= filter.rounds(); round++) {
+      RoundSummary early = earlyDeletes[round];
       if (failed) {
-        rounds.add(RoundSummary.skipped(round));
+        if (earlyPlanned[round] != null) {
+          planned.add(earlyPlanned[round]);
+        }
+        // A round whose deletes ran first and then stopped the export, or ran before another
+        // round's stopped it, says what it did.
+        rounds.add(
+            early == null
+                ? RoundSummary.skipped(round)
+                : early.status() == RoundSummary.Status.FAILED
+                    ? early
+                    : early.withStatus(RoundSummary.Status.SKIPPED));
         continue;
       }
       int r = round;
-      jsc.setJobGroup(group, "lakeFS export of " + repository + " round " + r, true);
-      JavaRDD<Action> actions =
-          jsc.parallelize(splitList, splitList.size())
-              .flatMap(split -> ExecutorTasks.list(spec, split, r))
-              .persist(StorageLevel.MEMORY_AND_DISK_SER());
-      var outcomes = new ArrayList<PartitionOutcome>();
-      Exception stopped = null;
-      try {
-        long threshold = multipartThreshold;
-        boolean split = !dryRun && takesParts;
-        JavaRDD<Action> whole = split ? actions.filter(a -> !isLarge(a, threshold)) : actions;
-        List<long[]> perPartition =
-            actions
-                .mapPartitions(
-                    it -> {
-                      long weight = 0;
-                      long copies = 0;
-                      long deletes = 0;
-                      long bytes = 0;
-                      while (it.hasNext()) {
-                        Action a = it.next();
-                        weight += a.size() + OBJECT_OVERHEAD_BYTES;
-                        if (a.kind() == Action.Kind.COPY) {
-                          copies++;
-                          bytes += a.size();
-                        } else {
-                          deletes++;
-                        }
-                      }
-                      return List.of(new long[] {weight, copies, deletes, bytes}).iterator();
-                    })
-                .collect();
+      Pass pass = runPass(r, deletesFirst && r > 1 ? Action.Kind.COPY : null, context);
+      PlanTotals.RoundTotals found = pass.planned();
+      if (found != null) {
+        PlanTotals.RoundTotals before = earlyPlanned[r];
         planned.add(
-            new PlanTotals.RoundTotals(
-                r,
-                perPartition.stream().mapToLong(c -> c[1]).sum(),
-                perPartition.stream().mapToLong(c -> c[2]).sum(),
-                perPartition.stream().mapToLong(c -> c[3]).sum()));
-        if (dryRun) {
-          continue;
-        }
-        List<Action> large =
-            split ? actions.filter(a -> isLarge(a, threshold)).collect() : List.of();
-        List<long[]> wholeWeights =
-            whole
-                .mapPartitions(
-                    it -> {
-                      long weight = 0;
-                      while (it.hasNext()) {
-                        weight += it.next().size() + OBJECT_OVERHEAD_BYTES;
-                      }
-                      return List.of(new long[] {weight}).iterator();
-                    })
-                .collect();
-        long total = wholeWeights.stream().mapToLong(c -> c[0]).sum();
-        long[] offsets = new long[wholeWeights.size()];
-        for (int i = 1; i < offsets.length; i++) {
-          offsets[i] = offsets[i - 1] + wholeWeights.get(i - 1)[0];
-        }
-        int target = partitions;
-        int failuresKept = ExecutorTasks.failuresPerPartition(target);
-        long all = Math.max(1, total);
-        outcomes.addAll(
-            whole
-                .mapPartitionsWithIndex(
-                    // Keyed one by one as Spark pulls them: a split (one directory, perhaps
-                    // most of the commit) is never held at once.
-                    (index, it) -> new ByteOrderKeys(it, offsets[index], all, target), true)
-                .mapToPair(t -> t)
-                .partitionBy(new HashPartitioner(target))
-                .values()
-                .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
-                .collect());
-        // Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy)
-        // are copied by executors whole, as the standalone engine does, never read and written
-        // in parts. An object without its entry (a diff's) cannot be placed here: parts it is.
-        List<Action> copiedServerSide = large.stream().filter(serverSide).toList();
-        if (!copiedServerSide.isEmpty()) {
-          outcomes.addAll(
-              jsc.parallelize(copiedServerSide, Math.min(copiedServerSide.size(), target))
-                  .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
-                  .collect());
-        }
-        List<Action> inParts = large.stream().filter(serverSide.negate()).toList();
-        if (!inParts.isEmpty()) {
-          PartitionOutcome inPartsOutcome = largeObjects.copy(jsc, spec, r, inParts, lakeFs);
-          progress.add(inPartsOutcome);
-          outcomes.add(inPartsOutcome);
-        }
-      } catch (Exception e) {
-        boolean interrupted = interruptedBy(e);
-        if (interrupted) {
-          // The thread was interrupted: the export is cancelled. Its jobs are stopped (their
-          // tasks interrupted), and the thread stays interrupted for its caller.
-          jsc.cancelJobGroup(group);
-          Thread.currentThread().interrupt();
-          if (dryRun) {
-            throw new ExportInterruptedException(
-                "dry run of commit "
-                    + commitId
-                    + " of repository '"
-                    + repository
-                    + "' interrupted in round "
-                    + r,
-                e);
-          }
-        }
-        // A Spark job that failed (a listing that broke off on an executor, lakeFS unreachable
-        // from the cluster, a task failing past its retries) stops the round as the standalone
-        // exporter's listing error does: what was done is counted and the status file says why.
-        // Exception, not RuntimeException: Scala throws the checked SparkException undeclared.
-        if (dryRun) {
-          throw new ExportException(
-              "dry run of commit "
-                  + commitId
-                  + " of repository '"
-                  + repository
-                  + "': round "
-                  + r
-                  + " stopped: "
-                  + describe(e),
-              e);
-        }
-        stopped = e;
-      } finally {
-        unpersist(actions);
+            before == null
+                ? found
+                : new PlanTotals.RoundTotals(
+                    r,
+                    before.copies() + found.copies(),
+                    before.deletes() + found.deletes(),
+                    before.bytes() + found.bytes()));
       }
       if (dryRun) {
         continue;
       }
-      RoundSummary summary = merge(r, outcomes, stopped != null);
-      for (PartitionOutcome o : outcomes) {
-        for (ActionOutcome f : o.failures()) {
-          if (failures.size() < RoundTally.MAX_FAILURES) {
-            failures.add(f);
-          } else {
-            omitted++;
-          }
-        }
-        omitted += o.failuresOmitted();
+      Exception stopped = pass.stopped();
+      RoundSummary summary = merge(r, pass.outcomes(), stopped != null);
+      if (early != null) {
+        summary = early.plus(summary);
       }
+      omitted += keepFailures(pass.outcomes(), failures);
       rounds.add(summary);
       failed = stopped != null || summary.failed() > 0;
       if (stopped != null) {
-        error =
-            "round "
-                + r
-                + " stopped: "
-                + (interruptedBy(stopped) ? "the export was interrupted" : describe(stopped));
+        error = stopError(r, stopped);
       }
     }
     var totals = new PlanTotals(planned);
@@ -454,6 +371,191 @@ public final class SparkExporter {
             null,
             totals);
     return writeStatus(destinationStore, root, result);
+  }
+
+  /** What every Spark pass of one export works with. */
+  private record PassContext(
+      LakeFsClient lakeFs,
+      String commitId,
+      JobSpec spec,
+      List<ListingSplit> splits,
+      boolean takesParts,
+      LargeObjects largeObjects,
+      Predicate<Action> serverSide,
+      JavaSparkContext jsc,
+      String group,
+      ExportAccumulators progress) {}
+
+  /** What one Spark pass over (part of) a round's actions did, and what it found to do. */
+  private record Pass(
+      List<PartitionOutcome> outcomes, Exception stopped, PlanTotals.RoundTotals planned) {}
+
+  /**
+   * Lists and runs the actions of round {@code r}, only those of kind {@code only} when it is not
+   * null. A dry run only counts them. A Spark job that fails stops the pass: {@code stopped} says
+   * why.
+   */
+  private Pass runPass(int r, Action.Kind only, PassContext context) {
+    LakeFsClient lakeFs = context.lakeFs();
+    String commitId = context.commitId();
+    JobSpec spec = context.spec();
+    List<ListingSplit> splitList = context.splits();
+    JavaSparkContext jsc = context.jsc();
+    String group = context.group();
+    ExportAccumulators progress = context.progress();
+    jsc.setJobGroup(group, "lakeFS export of " + repository + " round " + r, true);
+    JavaRDD<Action> actions =
+        jsc.parallelize(splitList, splitList.size())
+            .flatMap(split -> ExecutorTasks.list(spec, split, r))
+            .filter(a -> only == null || a.kind() == only)
+            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    var outcomes = new ArrayList<PartitionOutcome>();
+    Exception stopped = null;
+    PlanTotals.RoundTotals planned = null;
+    try {
+      long threshold = multipartThreshold;
+      boolean split = !dryRun && context.takesParts();
+      JavaRDD<Action> whole = split ? actions.filter(a -> !isLarge(a, threshold)) : actions;
+      List<long[]> perPartition =
+          actions
+              .mapPartitions(
+                  it -> {
+                    long weight = 0;
+                    long copies = 0;
+                    long deletes = 0;
+                    long bytes = 0;
+                    while (it.hasNext()) {
+                      Action a = it.next();
+                      weight += a.size() + OBJECT_OVERHEAD_BYTES;
+                      if (a.kind() == Action.Kind.COPY) {
+                        copies++;
+                        bytes += a.size();
+                      } else {
+                        deletes++;
+                      }
+                    }
+                    return List.of(new long[] {weight, copies, deletes, bytes}).iterator();
+                  })
+              .collect();
+      planned =
+          new PlanTotals.RoundTotals(
+              r,
+              perPartition.stream().mapToLong(c -> c[1]).sum(),
+              perPartition.stream().mapToLong(c -> c[2]).sum(),
+              perPartition.stream().mapToLong(c -> c[3]).sum());
+      if (dryRun) {
+        return new Pass(outcomes, null, planned);
+      }
+      List<Action> large = split ? actions.filter(a -> isLarge(a, threshold)).collect() : List.of();
+      List<long[]> wholeWeights =
+          whole
+              .mapPartitions(
+                  it -> {
+                    long weight = 0;
+                    while (it.hasNext()) {
+                      weight += it.next().size() + OBJECT_OVERHEAD_BYTES;
+                    }
+                    return List.of(new long[] {weight}).iterator();
+                  })
+              .collect();
+      long total = wholeWeights.stream().mapToLong(c -> c[0]).sum();
+      long[] offsets = new long[wholeWeights.size()];
+      for (int i = 1; i < offsets.length; i++) {
+        offsets[i] = offsets[i - 1] + wholeWeights.get(i - 1)[0];
+      }
+      int target = partitions;
+      int failuresKept = ExecutorTasks.failuresPerPartition(target);
+      long all = Math.max(1, total);
+      outcomes.addAll(
+          whole
+              .mapPartitionsWithIndex(
+                  // Keyed one by one as Spark pulls them: a split (one directory, perhaps
+                  // most of the commit) is never held at once.
+                  (index, it) -> new ByteOrderKeys(it, offsets[index], all, target), true)
+              .mapToPair(t -> t)
+              .partitionBy(new HashPartitioner(target))
+              .values()
+              .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
+              .collect());
+      // Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy)
+      // are copied by executors whole, as the standalone engine does, never read and written
+      // in parts. An object without its entry (a diff's) cannot be placed here: parts it is.
+      List<Action> copiedServerSide = large.stream().filter(context.serverSide()).toList();
+      if (!copiedServerSide.isEmpty()) {
+        outcomes.addAll(
+            jsc.parallelize(copiedServerSide, Math.min(copiedServerSide.size(), target))
+                .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
+                .collect());
+      }
+      List<Action> inParts = large.stream().filter(context.serverSide().negate()).toList();
+      if (!inParts.isEmpty()) {
+        PartitionOutcome inPartsOutcome =
+            context.largeObjects().copy(jsc, spec, r, inParts, lakeFs);
+        progress.add(inPartsOutcome);
+        outcomes.add(inPartsOutcome);
+      }
+    } catch (Exception e) {
+      boolean interrupted = interruptedBy(e);
+      if (interrupted) {
+        // The thread was interrupted: the export is cancelled. Its jobs are stopped (their
+        // tasks interrupted), and the thread stays interrupted for its caller.
+        jsc.cancelJobGroup(group);
+        Thread.currentThread().interrupt();
+        if (dryRun) {
+          throw new ExportInterruptedException(
+              "dry run of commit "
+                  + commitId
+                  + " of repository '"
+                  + repository
+                  + "' interrupted in round "
+                  + r,
+              e);
+        }
+      }
+      // A Spark job that failed (a listing that broke off on an executor, lakeFS unreachable
+      // from the cluster, a task failing past its retries) stops the round as the standalone
+      // exporter's listing error does: what was done is counted and the status file says why.
+      // Exception, not RuntimeException: Scala throws the checked SparkException undeclared.
+      if (dryRun) {
+        throw new ExportException(
+            "dry run of commit "
+                + commitId
+                + " of repository '"
+                + repository
+                + "': round "
+                + r
+                + " stopped: "
+                + describe(e),
+            e);
+      }
+      stopped = e;
+    } finally {
+      unpersist(actions);
+    }
+    return new Pass(outcomes, stopped, planned);
+  }
+
+  /** Keeps the failures of {@code outcomes} up to the status file's limit; returns those left. */
+  private static long keepFailures(List<PartitionOutcome> outcomes, List<ActionOutcome> failures) {
+    long omitted = 0;
+    for (PartitionOutcome o : outcomes) {
+      for (ActionOutcome f : o.failures()) {
+        if (failures.size() < RoundTally.MAX_FAILURES) {
+          failures.add(f);
+        } else {
+          omitted++;
+        }
+      }
+      omitted += o.failuresOmitted();
+    }
+    return omitted;
+  }
+
+  private static String stopError(int round, Exception stopped) {
+    return "round "
+        + round
+        + " stopped: "
+        + (interruptedBy(stopped) ? "the export was interrupted" : describe(stopped));
   }
 
   private ExportResult writeStatus(ObjectStore destination, Location root, ExportResult result) {

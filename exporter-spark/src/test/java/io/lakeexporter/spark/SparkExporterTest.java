@@ -261,6 +261,42 @@ class SparkExporterTest {
     assertThat(dest.resolve("tables/t2/part-9.parquet")).hasContent("new");
   }
 
+  /**
+   * A diff that drops a table deletes its marker before its data: when round 1 then fails, the
+   * marker is not left over a half-deleted table, and the markers' round says what it deleted.
+   */
+  @Test
+  void aDiffDeletesTheRemovedMarkersFirstSoAFailedRoundLeavesNoneOverDeletedData()
+      throws IOException {
+    String repo = repository("markers-first");
+    LakeFsClient client = LakeFsClient.create(config);
+    String first = client.resolveBranch(repo, "main");
+    Path dest = out.resolve("m");
+    assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
+    for (int p = 0; p < 4; p++) {
+      emulator.deleteObject(repo, "main", "tables/t1/part-" + p + ".parquet");
+    }
+    emulator.deleteObject(repo, "main", "tables/t1/_SUCCESS");
+    put(repo, "tables/t3/part-0.parquet", "its bytes go missing");
+    String second = emulator.commit(repo, "main", "second");
+    String address = emulator.physicalAddress(repo, second, "tables/t3/part-0.parquet");
+    Files.delete(work.resolve(address.substring("local://".length())));
+    client.close();
+
+    ExportResult diff = exporter(repo, dest).build().exportFrom("main", first);
+    assertThat(diff.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(dest.resolve("tables/t1/_SUCCESS")).doesNotExist();
+    assertThat(dest.resolve("tables/t1/part-0.parquet")).doesNotExist();
+    assertThat(diff.rounds().get(0).status()).isEqualTo(RoundSummary.Status.FAILED);
+    assertThat(diff.rounds().get(0).deleted()).isEqualTo(4);
+    assertThat(diff.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    assertThat(diff.rounds().get(1).deleted()).isEqualTo(1);
+    assertThat(diff.deleted()).isEqualTo(5);
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + second + "_FAILURE").toFile());
+    assertThat(status.get("rounds").get(1).get("deleted").asLong()).isEqualTo(1);
+  }
+
   @Test
   void aFailedRoundStopsTheNextAndLeavesAFailureFile() throws IOException {
     String repo = repository("failing");

@@ -185,6 +185,108 @@ class LocalExportTest {
     return lakeFs.emulator.listingPagesServed() - before;
   }
 
+  /**
+   * A diff that drops one table and writes another: each later round's removed keys go before
+   * anything else, the last round's first, so that a reader never finds a marker (or a manifest)
+   * over data that is being deleted; the new table's marker still comes last.
+   */
+  @Test
+  void aDiffDeletesTheRemovedMarkersBeforeTheDataUnderThem() throws IOException {
+    for (boolean countFirst : new boolean[] {true, false}) {
+      String repo = lakeFs.newRepository();
+      lakeFs.put(repo, "old/part-0.parquet", "o0");
+      lakeFs.put(repo, "old/part-1.parquet", "o1");
+      lakeFs.put(repo, "old/t.manifest", "m");
+      lakeFs.put(repo, "old/_SUCCESS", "");
+      String first = lakeFs.emulator.commit(repo, "main", "old table");
+      for (String key :
+          List.of("old/part-0.parquet", "old/part-1.parquet", "old/t.manifest", "old/_SUCCESS")) {
+        lakeFs.emulator.deleteObject(repo, "main", key);
+      }
+      lakeFs.put(repo, "new/part-0.parquet", "n0");
+      lakeFs.put(repo, "new/t.manifest", "m2");
+      lakeFs.put(repo, "new/_SUCCESS", "");
+      String second = lakeFs.emulator.commit(repo, "main", "new table");
+      Path dest = out.resolve("count-" + countFirst);
+      KeyFilter threeRounds = GlobRoundFilter.parse(";**/*.manifest;**/_SUCCESS");
+      try (Exporter exporter = lakeFs.exporter(repo, dest).keyFilter(threeRounds).build()) {
+        assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      }
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      ProgressListener recorder =
+          new ProgressListener() {
+            @Override
+            public void actionFinished(ActionOutcome outcome) {
+              order.add(outcome.kind().label() + " " + outcome.path());
+            }
+          };
+      ExportResult diff;
+      try (Exporter exporter =
+          lakeFs
+              .exporter(repo, dest)
+              .keyFilter(threeRounds)
+              .countFirst(countFirst)
+              .listener(recorder)
+              .build()) {
+        diff = exporter.exportFrom("main", first);
+      }
+      assertThat(diff.succeeded()).as(diff.failures().toString()).isTrue();
+      assertThat(order.subList(0, 2))
+          .as("countFirst %s: %s", countFirst, order)
+          .containsExactly("delete old/_SUCCESS", "delete old/t.manifest");
+      assertThat(order.subList(2, 5))
+          .as("countFirst %s: %s", countFirst, order)
+          .containsExactlyInAnyOrder(
+              "delete old/part-0.parquet", "delete old/part-1.parquet", "copy new/part-0.parquet");
+      assertThat(order.subList(5, 7))
+          .as("countFirst %s: %s", countFirst, order)
+          .containsExactly("copy new/t.manifest", "copy new/_SUCCESS");
+      assertThat(LocalLakeFs.tree(dest))
+          .containsOnlyKeys("new/part-0.parquet", "new/t.manifest", "new/_SUCCESS");
+      // Each round counts its own keys, wherever its deletes ran.
+      JsonNode rounds = LocalLakeFs.status(dest, second, true).get("rounds");
+      for (int i = 0; i < 3; i++) {
+        assertThat(rounds.get(i).get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(rounds.get(i).get("copied").asLong()).isEqualTo(1);
+      }
+      assertThat(rounds.get(0).get("deleted").asLong()).isEqualTo(2);
+      assertThat(rounds.get(1).get("deleted").asLong()).isEqualTo(1);
+      assertThat(rounds.get(2).get("deleted").asLong()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * When round 1 of such a diff fails, the removed table's marker is gone already: it is not left
+   * over a half-deleted table, and the markers' round, skipped, says what it deleted.
+   */
+  @Test
+  void aDiffWhoseFirstRoundFailsLeavesNoRemovedMarkerOverDeletedData() throws IOException {
+    String repo = sparkRepository();
+    String first = lakeFs.client.resolveBranch(repo, "main");
+    lakeFs.emulator.deleteObject(repo, "main", "tables/users/part-00000.parquet");
+    lakeFs.emulator.deleteObject(repo, "main", "tables/users/_SUCCESS");
+    lakeFs.put(repo, "tables/orders/part-00000.parquet", "its bytes go missing");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    String address =
+        lakeFs.emulator.physicalAddress(repo, second, "tables/orders/part-00000.parquet");
+    Files.delete(lakeFs.blockstore.resolve(address.substring("local://".length())));
+    ExportResult diff;
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      diff = exporter.exportFrom("main", first);
+    }
+    assertThat(diff.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(out.resolve("tables/users/part-00000.parquet")).doesNotExist();
+    assertThat(out.resolve("tables/users/_SUCCESS")).doesNotExist();
+    assertThat(diff.rounds().get(0).status()).isEqualTo(RoundSummary.Status.FAILED);
+    assertThat(diff.rounds().get(0).deleted()).isEqualTo(1);
+    assertThat(diff.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    assertThat(diff.rounds().get(1).deleted()).isEqualTo(1);
+    JsonNode status = LocalLakeFs.status(out, second, false);
+    assertThat(status.get("rounds").get(1).get("deleted").asLong()).isEqualTo(1);
+    assertThat(status.get("totals").get("deleted").asLong()).isEqualTo(2);
+  }
+
   @Test
   void commitExportAndDiffExportWithDeletes() throws IOException {
     String repo = sparkRepository();
