@@ -153,7 +153,7 @@ public final class ExportActions implements ActionHandler {
     return switch (mode) {
       case LAKEFS -> throughLakeFs(entry);
       case PRESIGNED -> {
-        Location location = Location.parse(entry.physicalAddress());
+        Location location = Location.parseAddress(entry.physicalAddress());
         if (!location.scheme().startsWith("http")) {
           throw new IOException(
               "lakeFS returned no presigned URL for '"
@@ -165,7 +165,7 @@ public final class ExportActions implements ActionHandler {
         yield direct(entry, location, presignedReader);
       }
       case DIRECT -> {
-        Location location = Location.parse(entry.physicalAddress());
+        Location location = Location.parseAddress(entry.physicalAddress());
         yield direct(entry, location, registry.storeFor(location));
       }
       case AUTO -> {
@@ -185,7 +185,7 @@ public final class ExportActions implements ActionHandler {
   public static Optional<Location> directlyReadable(StorageRegistry registry, String address) {
     Location location;
     try {
-      location = Location.parse(address);
+      location = Location.parseAddress(address);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -51,8 +51,24 @@ public record Location(String scheme, String authority, String path, String quer
    */
   public static Location parse(String location) {
     Objects.requireNonNull(location, "location is null");
-    String text = location.strip();
-    if (text.isEmpty()) {
+    return parseText(location.strip());
+  }
+
+  /**
+   * Parses an object's address as lakeFS gives it (a physical address or a presigned URL): as
+   * {@link #parse}, but exactly as written. {@code parse} drops whitespace around what a user
+   * typed, while a key may end with a space, a tab or a newline: {@code s3://bucket/x } is another
+   * object than {@code s3://bucket/x}.
+   *
+   * @throws IllegalArgumentException naming the input when it is not a location
+   */
+  public static Location parseAddress(String address) {
+    Objects.requireNonNull(address, "address is null");
+    return parseText(address);
+  }
+
+  private static Location parseText(String text) {
+    if (text.isBlank()) {
       throw new IllegalArgumentException("location is empty");
     }
     int sep = text.indexOf("://");

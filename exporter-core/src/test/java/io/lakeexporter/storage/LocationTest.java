@@ -97,4 +97,13 @@ class LocationTest {
     assertThatThrownBy(() -> Location.parse("  ")).hasMessageContaining("empty");
     assertThatThrownBy(() -> Location.parse("1x://b/k")).hasMessageContaining("invalid scheme");
   }
+
+  @Test
+  void anAddressKeepsTheWhitespaceItsKeyEndsWith() {
+    assertThat(Location.parse(" s3://b/typed ").path()).isEqualTo("typed");
+    assertThat(Location.parseAddress("s3://b/x ").path()).isEqualTo("x ");
+    assertThat(Location.parseAddress("gs://b/tab\t").path()).isEqualTo("tab\t");
+    assertThat(Location.parseAddress("local://repo/line\n").path()).isEqualTo("line\n");
+    assertThatThrownBy(() -> Location.parseAddress(" ")).hasMessageContaining("empty");
+  }
 }

@@ -18,6 +18,7 @@ import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
 import io.lakeexporter.testing.InterruptAfter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -308,6 +309,37 @@ abstract class CloudExportTest {
       assertThat(Files.readAllBytes(out.resolve(e.getKey())))
           .as(e.getKey())
           .isEqualTo(e.getValue());
+    }
+  }
+
+  /**
+   * An imported object's physical address is its key as it is: a key may end with a space, and
+   * {@code x } is another object than {@code x}, which may exist too.
+   */
+  @Test
+  void anAddressWhoseKeyEndsWithASpaceIsReadAsItIs() throws IOException {
+    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, namespacePrefix() + repo, "main");
+    String imported = namespacePrefix() + "imported-" + repo + "/x";
+    Location plain = Location.parse(imported);
+    Location spaced = Location.parseAddress(imported + " ");
+    assertThat(spaced.path()).endsWith("/x ");
+    ObjectStore source = storage.storeFor(plain);
+    byte[] other = bytes("wrong");
+    byte[] right = bytes("right");
+    source.write(plain, new ByteArrayInputStream(other), other.length, ObjectMetadata.EMPTY);
+    source.write(spaced, new ByteArrayInputStream(right), right.length, ObjectMetadata.EMPTY);
+    emulator.linkObject(
+        repo, "main", "data.csv", spaced.toUnredactedString(), right.length, "", "text/csv");
+    emulator.commit(repo, "main", "import");
+    for (SourceMode mode : List.of(SourceMode.AUTO, SourceMode.LAKEFS)) {
+      String root = destination("spaced-" + mode + "-" + repo);
+      ExportResult result;
+      try (Exporter exporter = exporter(repo, root).sourceMode(mode).build()) {
+        result = exporter.exportAllFromBranch("main");
+      }
+      assertThat(result.succeeded()).as(mode + ": " + result.failures()).isTrue();
+      assertThat(read(Location.parse(root + "/data.csv"))).as(mode.name()).isEqualTo(right);
     }
   }
 

@@ -409,7 +409,7 @@ final class ApiHandler implements HttpHandler {
       ex.sendResponseHeaders(status, -1);
       return;
     }
-    Location location = Location.parse(e.physicalAddress());
+    Location location = Location.parseAddress(e.physicalAddress());
     ObjectStore store = emulator.storage().storeFor(location);
     try (InputStream in =
         length == 0 ? InputStream.nullInputStream() : store.read(location, offset, length)) {
@@ -571,7 +571,7 @@ final class ApiHandler implements HttpHandler {
     n.put("path_type", "object");
     String address = e.physicalAddress();
     if (presign) {
-      Location location = Location.parse(address);
+      Location location = Location.parseAddress(address);
       ObjectStore store = emulator.storage().storeFor(location);
       if (store instanceof Presignable presigner) {
         try {

@@ -218,7 +218,7 @@ public final class LakeFsEmulator implements AutoCloseable {
     }
     Location location;
     try {
-      location = Location.parse(physicalAddress);
+      location = Location.parseAddress(physicalAddress);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("physical address of '" + path + "': " + e.getMessage());
     }
