@@ -268,21 +268,37 @@ public final class S3ObjectStore
       byBucket.computeIfAbsent(bucket(l), k -> new ArrayList<>()).add(l);
     }
     for (var entry : byBucket.entrySet()) {
-      List<Location> all = entry.getValue();
+      List<Location> all = new ArrayList<>();
+      var alone = new ArrayList<Location>();
+      for (Location l : entry.getValue()) {
+        // DeleteObjects names its keys in an XML 1.0 body, which cannot hold some characters an
+        // S3 key may: one such key would make S3 refuse the whole batch (MalformedXML).
+        (xmlCanCarry(l.path()) ? all : alone).add(l);
+      }
       var fast = clients.fastPath(entry.getKey());
       if (all.size() == 1 && fast.isPresent()) {
+        alone.add(all.remove(0));
+      }
+      for (Location l : alone) {
         // One key (a stale status file, the odd removed object): one DeleteObject, no batch.
         try {
-          fast.get().deleteObject(entry.getKey(), all.get(0).path());
+          if (fast.isPresent()) {
+            fast.get().deleteObject(entry.getKey(), l.path());
+          } else {
+            clients
+                .client(entry.getKey())
+                .deleteObject(b -> b.bucket(entry.getKey()).key(l.path()));
+          }
         } catch (S3FastPath.Failure e) {
           if (e.code().equals("NoSuchBucket")) {
-            throw translate(e, "delete from", all.get(0));
+            throw translate(e, "delete from", l);
           }
-          failures.add(new DeleteFailure(all.get(0), e.code() + ": " + e.s3Message()));
+          failures.add(new DeleteFailure(l, e.code() + ": " + e.s3Message()));
         } catch (IOException e) {
-          throw translate(e, "delete from", all.get(0));
+          throw translate(e, "delete from", l);
+        } catch (SdkException e) {
+          throw translate(e, "delete from", l);
         }
-        continue;
       }
       for (int from = 0; from < all.size(); from += MAX_DELETE_BATCH) {
         List<Location> batch = all.subList(from, Math.min(all.size(), from + MAX_DELETE_BATCH));
@@ -315,6 +331,28 @@ public final class S3ObjectStore
       }
     }
     return failures;
+  }
+
+  /**
+   * Whether XML 1.0 can hold {@code key}: no control characters but tab, CR and LF, no U+FFFE/F.
+   */
+  static boolean xmlCanCarry(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c == '\uFFFE' || c == '\uFFFF') {
+        return false;
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < key.length()
+            && Character.isLowSurrogate(key.charAt(i + 1))) {
+          i++;
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   @Override
