@@ -2,6 +2,8 @@ package io.lakeexporter.storage.azure;
 
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageSettings;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,26 +49,41 @@ record BlobRef(String account, String container, String blob) {
         return Optional.of(new BlobRef(account, l.authority().substring(0, at), l.path()));
       }
       case "https", "http" -> {
+        // A URL with a query (a SAS URL, as lakeFS presigns and as presignRead gives) is a real
+        // URL: its path is percent-encoded ("a%20b", "dir%2Fblob"). A plain address is the name.
+        String path = l.query().isEmpty() ? l.path() : percentDecoded(l.path());
         if (authority.endsWith(BLOB_SUFFIX) || authority.endsWith(DFS_SUFFIX)) {
           String account = authority.substring(0, authority.indexOf('.'));
-          return splitContainer(account, l.path());
+          return splitContainer(account, path);
         }
         // Emulator-style: http://host:port/<account>/<container>/<path>, for configured endpoints.
-        int slash = l.path().indexOf('/');
+        int slash = path.indexOf('/');
         if (slash <= 0) {
           return Optional.empty();
         }
-        String account = l.path().substring(0, slash);
+        String account = path.substring(0, slash);
         Optional<String> endpoint = AzureAccounts.endpoint(settings, account);
         if (endpoint.isPresent()
             && endpoint.get().equalsIgnoreCase(scheme + "://" + l.authority() + "/" + account)) {
-          return splitContainer(account, l.path().substring(slash + 1));
+          return splitContainer(account, path.substring(slash + 1));
         }
         return Optional.empty();
       }
       default -> {
         return Optional.empty();
       }
+    }
+  }
+
+  /** {@code %XX} escapes decoded as UTF-8; a {@code +} stays a plus (a path is no form). */
+  private static String percentDecoded(String path) {
+    if (path.indexOf('%') < 0) {
+      return path;
+    }
+    try {
+      return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException notEncoded) {
+      return path;
     }
   }
 

@@ -227,6 +227,29 @@ class AzureBlobStoreTest {
     assertThat(response.body()).isEqualTo(Arrays.copyOfRange(data, 10, 20));
   }
 
+  /**
+   * A SAS URL of this store's own account (lakeFS's presigned address, or presignRead's) names its
+   * blob percent-encoded: the store reads it, and copies from it, as that blob.
+   */
+  @Test
+  void aSasUrlOfItsOwnAccountIsReadAndCopiedAsTheBlobItNames() throws Exception {
+    byte[] data = random(10_000);
+    Location l = at("dir/with space+plus%25 100%/sas #1.bin");
+    store.write(l, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
+    Location url = store.presignRead(l, Duration.ofMinutes(5));
+    assertThat(url.path()).as("the URL is encoded").doesNotContain(" ");
+    assertThat(store.stat(url).size()).isEqualTo(data.length);
+    try (InputStream in = store.read(url, 0, -1)) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    Location copy = at("copied/sas #1.bin");
+    assertThat(store.canCopyServerSide(url, copy)).isTrue();
+    store.copyServerSide(url, copy, data.length, ObjectMetadata.EMPTY);
+    try (InputStream in = store.read(copy, 0, -1)) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+  }
+
   @Test
   void aMissingContainerIsNamed() {
     Location l = Location.parse(AzuriteServer.shared().location("no-such-container", "k"));
