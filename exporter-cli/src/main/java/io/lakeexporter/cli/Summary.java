@@ -4,6 +4,7 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsConfig;
 import java.io.PrintWriter;
@@ -91,11 +92,17 @@ final class Summary {
               + (s.copied() == 0 ? "" : strategies(s)));
     }
     if (!r.error().isEmpty()) {
-      out.println("  error: " + r.error());
+      out.println("  error: " + Printable.line(r.error()));
     }
     for (int i = 0; i < Math.min(FAILURES_SHOWN, r.failures().size()); i++) {
       ActionOutcome f = r.failures().get(i);
-      out.println("  failed " + f.kind().label() + " " + f.path() + ": " + f.error());
+      out.println(
+          "  failed "
+              + f.kind().label()
+              + " "
+              + Printable.line(f.path())
+              + ": "
+              + Printable.line(f.error()));
     }
     long more = r.failed() - Math.min(FAILURES_SHOWN, r.failures().size());
     if (more > 0) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +255,25 @@ class CliTest {
     assertThat(files(out))
         .contains("README.md", "config/settings.json", "tables")
         .noneMatch(f -> f.endsWith("_SUCCESS") && !f.startsWith("EXPORT_"));
+  }
+
+  /** A key with a newline is printed on its own line: it cannot add a failure line of its own. */
+  @Test
+  void aKeyWithANewlineCannotForgeALineOfTheSummary() throws IOException {
+    String repo = "forged-" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, "local://" + repo, "main");
+    // Refused on a filesystem for its '..' segment, so the summary prints it as a failure.
+    String key = "evil\n  failed copy README.md: forged/../x";
+    emulator.putObject(repo, "main", key, new byte[] {1}, "text/plain", Map.of());
+    emulator.commit(repo, "main", "forged");
+    Run r = run(lakectlEnv(), "export", repo, out.toString(), "--branch=main", "--no-progress");
+    assertThat(r.code()).as(r.stdout() + r.stderr()).isEqualTo(1);
+    assertThat(r.stdout().lines().filter(l -> l.startsWith("  failed ")))
+        .as(r.stdout())
+        .containsExactly(
+            "  failed copy evil\\n  failed copy README.md: forged/../x: refused key 'evil\\n"
+                + "  failed copy README.md: forged/../x': a '..' segment would escape the"
+                + " destination root");
   }
 
   @Test

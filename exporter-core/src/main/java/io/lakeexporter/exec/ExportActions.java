@@ -7,6 +7,7 @@ import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.Printable;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.Location;
@@ -95,7 +96,11 @@ public final class ExportActions implements ActionHandler {
   }
 
   private static ActionOutcome failed(Action action, String source, String error) {
-    LOG.info("failed to copy {} ({}): {}", action.path(), source, error);
+    LOG.info(
+        "failed to copy {} ({}): {}",
+        Printable.line(action.path()),
+        Printable.line(source),
+        Printable.line(error));
     return ActionOutcome.failed(action, source, error);
   }
 

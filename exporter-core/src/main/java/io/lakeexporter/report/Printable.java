@@ -1,0 +1,49 @@
+package io.lakeexporter.report;
+
+/**
+ * Keys and messages as one line of a log or a console: a lakeFS path may hold a newline, a carriage
+ * return or another control character, which printed as it is would end the line and start one the
+ * exporter never wrote (a forged "failed copy ..." or log entry). The status file keeps keys
+ * exactly, in JSON.
+ */
+public final class Printable {
+
+  private Printable() {}
+
+  /**
+   * {@code text} with {@code \n}, {@code \r} and {@code \t} written as such and every other control
+   * or line-breaking character as {@code \}{@code uXXXX}; the rest as it is.
+   */
+  public static String line(String text) {
+    if (text == null) {
+      return "null";
+    }
+    int i = 0;
+    while (i < text.length() && !escaped(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    var out = new StringBuilder(text.length() + 16).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!escaped(c)) {
+        out.append(c);
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else {
+        out.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean escaped(char c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+  }
+}
