@@ -300,14 +300,7 @@ public final class Exporter implements AutoCloseable {
       for (int round = 1; round <= plan.rounds(); round++) {
         RoundSummary early = earlyDeletes[round];
         if (failed) {
-          // A round whose deletes ran first and then stopped the export, or ran before another
-          // round's stopped it, says what it did.
-          rounds.add(
-              early == null
-                  ? RoundSummary.skipped(round)
-                  : early.status() == RoundSummary.Status.FAILED
-                      ? early
-                      : early.withStatus(RoundSummary.Status.SKIPPED));
+          rounds.add(RoundSummary.skipped(round, early));
           continue;
         }
         listener.roundStarted(round);

@@ -31,8 +31,20 @@ public record RoundSummary(
     return new RoundSummary(round, Status.SKIPPED, 0, 0, 0, 0, Map.of());
   }
 
+  /**
+   * Round {@code round} as a report shows it when the export stopped before its turn: what its
+   * deletes did when they ran first ({@code early}, null if they did not), as they ended if they
+   * stopped the export, else skipped.
+   */
+  public static RoundSummary skipped(int round, RoundSummary early) {
+    if (early == null) {
+      return skipped(round);
+    }
+    return early.status() == Status.FAILED ? early : early.withStatus(Status.SKIPPED);
+  }
+
   /** These counts with another status. */
-  public RoundSummary withStatus(Status status) {
+  private RoundSummary withStatus(Status status) {
     return new RoundSummary(round, status, copied, deleted, failed, bytes, copiedBy);
   }
 

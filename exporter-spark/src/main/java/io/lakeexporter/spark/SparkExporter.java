@@ -289,14 +289,7 @@ public final class SparkExporter {
         if (earlyPlanned[round] != null) {
           planned.add(earlyPlanned[round]);
         }
-        // A round whose deletes ran first and then stopped the export, or ran before another
-        // round's stopped it, says what it did.
-        rounds.add(
-            early == null
-                ? RoundSummary.skipped(round)
-                : early.status() == RoundSummary.Status.FAILED
-                    ? early
-                    : early.withStatus(RoundSummary.Status.SKIPPED));
+        rounds.add(RoundSummary.skipped(round, early));
         continue;
       }
       int r = round;
