@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -364,7 +365,10 @@ public final class S3ObjectStore
   public Stream<ObjectInfo> list(Location prefix) throws IOException {
     try {
       return client(prefix)
-          .listObjectsV2Paginator(b -> b.bucket(bucket(prefix)).prefix(prefix.path()))
+          // Keys URL-encoded on the wire (the SDK decodes them): XML 1.0 cannot carry every
+          // character a key may hold, and one such key would break the whole page.
+          .listObjectsV2Paginator(
+              b -> b.bucket(bucket(prefix)).prefix(prefix.path()).encodingType(EncodingType.URL))
           .contents()
           .stream()
           .map(

@@ -349,6 +349,19 @@ class S3ObjectStoreTest {
   }
 
   @Test
+  void keysXmlCannotCarryAreListedAsTheyAre() throws IOException {
+    Location dir = at("listing/");
+    var keys = new ArrayList<String>();
+    for (String name : List.of("plain", "ctl\u0001x", "esc\u001b", "line\nfeed\r", "\uFFFE")) {
+      Location l = Location.parseAddress(dir + name);
+      store.write(l, new ByteArrayInputStream(new byte[] {1}), 1, ObjectMetadata.EMPTY);
+      keys.add(l.path());
+    }
+    assertThat(store.list(dir).map(o -> o.location().path()))
+        .containsExactlyInAnyOrderElementsOf(keys);
+  }
+
+  @Test
   void aMissingBucketIsNamed() {
     assertThatThrownBy(
             () ->
