@@ -250,7 +250,13 @@ public final class AzureBlobStore
   @Override
   public Stream<ObjectInfo> list(Location prefix) throws IOException {
     BlobRef ref = ref(prefix);
-    String base = prefix.path().substring(0, prefix.path().length() - ref.blob().length());
+    String path = prefix.path();
+    // What comes before a blob's name in this location's path; a container given without its
+    // closing slash still ends with one there.
+    String base =
+        ref.blob().isEmpty()
+            ? (path.isEmpty() || path.endsWith("/") ? path : path + "/")
+            : path.substring(0, path.length() - ref.blob().length());
     try {
       return container(ref)
           .listBlobs(

@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -247,6 +248,22 @@ class AzureBlobStoreTest {
     store.copyServerSide(url, copy, data.length, ObjectMetadata.EMPTY);
     try (InputStream in = store.read(copy, 0, -1)) {
       assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+  }
+
+  @Test
+  void aContainerListedWithoutItsClosingSlashNamesItsBlobsRight() throws IOException {
+    String container = "listed-" + UUID.randomUUID().toString().substring(0, 8);
+    AzuriteServer.shared().createContainer(container);
+    Location blob = Location.parse(AzuriteServer.shared().location(container, "dir/a.txt"));
+    store.write(blob, new ByteArrayInputStream(new byte[] {1}), 1, ObjectMetadata.EMPTY);
+    for (String root :
+        List.of(
+            AzuriteServer.shared().location(container, ""),
+            AzuriteServer.shared().location(container, "") + "/")) {
+      assertThat(store.list(Location.parse(root)).map(ObjectInfo::location))
+          .as(root)
+          .containsExactly(blob);
     }
   }
 
