@@ -63,14 +63,11 @@ public final class SettingKeys {
   }
 
   private String describe(String key) {
-    String closest =
-        templates.stream().min(Comparator.comparingInt(t -> distance(key, t))).orElseThrow();
-    return "unknown setting '" + key + "': " + owner + " has no such key; closest: " + closest;
-  }
-
-  /** The keys this namespace knows, sorted, for listings. */
-  public List<String> templates() {
-    return templates;
+    String unknown = "unknown setting '" + key + "': " + owner + " has no such key";
+    return templates.stream()
+        .min(Comparator.comparingInt(t -> distance(key, t)))
+        .map(closest -> unknown + "; closest: " + closest)
+        .orElse(unknown);
   }
 
   private static Pattern pattern(String template) {

@@ -38,6 +38,14 @@ class SettingKeysTest {
   }
 
   @Test
+  void aModuleWhoseKeysAreAllOutsideItsNameTakesNoneUnderIt() {
+    var hadoopOnly = new SettingKeys("gcs.", "the gcs module", Set.of("fs.gs.project.id"));
+    assertThat(
+            SettingKeys.unknown(Set.of("gcs.project-id", "fs.gs.project.id"), List.of(hadoopOnly)))
+        .containsExactly("unknown setting 'gcs.project-id': the gcs module has no such key");
+  }
+
+  @Test
   void keysOutsideTheNamespaceAreNotJudged() {
     // Hadoop configurations carry every file system's keys; only the module's own are checked.
     assertThat(
