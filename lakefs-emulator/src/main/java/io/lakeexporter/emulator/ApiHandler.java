@@ -51,6 +51,8 @@ final class ApiHandler implements HttpHandler {
       Pattern.compile("/repositories/([^/]+)/branches/([^/]+)/objects");
   private static final Pattern BRANCH_COMMITS =
       Pattern.compile("/repositories/([^/]+)/branches/([^/]+)/commits");
+  private static final Pattern TAGS = Pattern.compile("/repositories/([^/]+)/tags");
+  private static final Pattern TAG = Pattern.compile("/repositories/([^/]+)/tags/([^/]+)");
   private static final Pattern COMMIT = Pattern.compile("/repositories/([^/]+)/commits/([^/]+)");
   private static final Pattern LOG_COMMITS =
       Pattern.compile("/repositories/([^/]+)/refs/([^/]+)/commits");
@@ -173,6 +175,19 @@ final class ApiHandler implements HttpHandler {
         throw new EmulatorException(404, "branch not found: " + decode(x.group(2)));
       }
       send(c.exchange(), 200, refJson(b.name, b.head));
+    } else if ((x = match(TAGS, p)) != null && m.equals("POST")) {
+      Repo repo = repo(x.group(1));
+      JsonNode body = readJson(c.exchange());
+      String tag = requiredText(body, "id");
+      send(c.exchange(), 201, refJson(tag, repo.createTag(tag, requiredText(body, "ref"))));
+    } else if ((x = match(TAG, p)) != null && m.equals("GET")) {
+      Repo repo = repo(x.group(1));
+      String tag = decode(x.group(2));
+      String id = repo.tag(tag);
+      if (id == null) {
+        throw new EmulatorException(404, "tag not found: " + tag);
+      }
+      send(c.exchange(), 200, refJson(tag, id));
     } else if ((x = match(BRANCH_OBJECTS, p)) != null && m.equals("POST")) {
       upload(c, repo(x.group(1)), decode(x.group(2)));
     } else if ((x = match(BRANCH_OBJECTS, p)) != null && m.equals("DELETE")) {
@@ -181,7 +196,9 @@ final class ApiHandler implements HttpHandler {
       commit(c, repo(x.group(1)), decode(x.group(2)));
     } else if ((x = match(COMMIT, p)) != null && m.equals("GET")) {
       Repo repo = repo(x.group(1));
-      String id = repo.findCommit(decode(x.group(2)));
+      // lakeFS resolves any ref here (a branch, a tag, an expression such as main~1), not only a
+      // commit id, and answers with the full id of the commit it resolved to.
+      String id = repo.resolveCommit(decode(x.group(2)));
       if (id == null) {
         throw new EmulatorException(404, "commit not found: " + decode(x.group(2)));
       }

@@ -152,6 +152,16 @@ public final class LakeFsEmulator implements AutoCloseable {
     }
   }
 
+  /** Tags the commit {@code ref} resolves to; returns that commit's id. */
+  public String createTag(String repository, String tag, String ref) {
+    requireName(tag, "tag");
+    try {
+      return repo(repository).createTag(tag, ref);
+    } catch (EmulatorException e) {
+      throw new IllegalArgumentException(e.getMessage() + " in repository '" + repository + "'");
+    }
+  }
+
   public void putObject(
       String repository,
       String branch,

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One repository's refs and trees. Committed trees are immutable sorted maps shared by readers; a
@@ -24,6 +26,12 @@ import java.util.TreeMap;
  * Guarded by the repository's monitor; readers take consistent snapshots.
  */
 final class Repo {
+
+  /** What lakeFS takes for a commit id or a prefix of one. */
+  private static final Pattern HASH = Pattern.compile("[a-fA-F0-9]{1,64}");
+
+  /** A ref's base and its modifiers, split as lakeFS's ref parser does. */
+  private static final Pattern MODIFIERS = Pattern.compile("(^|[~^@$])[^~^@$]*");
 
   /** An immutable commit. */
   record Commit(
@@ -54,6 +62,7 @@ final class Repo {
   final long creationDate;
   private final Map<String, Commit> commits = new HashMap<>();
   private final Map<String, Branch> branches = new LinkedHashMap<>();
+  private final Map<String, String> tags = new TreeMap<>();
 
   Repo(String name, String storageNamespace, String defaultBranch, String committer) {
     this.name = name;
@@ -127,14 +136,14 @@ final class Repo {
   }
 
   /**
-   * A commit id from a full id or a unique prefix of at least 7 hex characters, as lakeFS accepts;
-   * {@code null} when none or ambiguous.
+   * A commit id from a full id or a unique prefix of it (lakeFS takes any hex prefix, one character
+   * up); {@code null} when none or ambiguous.
    */
   synchronized String findCommit(String ref) {
     if (commits.containsKey(ref)) {
       return ref;
     }
-    if (ref.length() < 7 || !ref.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+    if (!HASH.matcher(ref).matches()) {
       return null;
     }
     String found = null;
@@ -147,6 +156,117 @@ final class Repo {
       }
     }
     return found;
+  }
+
+  /** A ref as lakeFS resolves it: the commit, and the branch when its staged changes count. */
+  record Resolved(String commitId, Branch branch) {}
+
+  /**
+   * Resolves a ref as lakeFS does: a full commit id first, then a branch, then a tag, then a unique
+   * prefix of a commit id; followed by any of the modifiers {@code ~N} (the Nth first-parent
+   * ancestor), {@code ^N} (the Nth parent) and, alone on a branch, {@code @} (its committed state
+   * without staged changes). {@code null} when the ref names nothing.
+   *
+   * @throws EmulatorException 400 for a ref that is not well formed
+   */
+  synchronized Resolved resolve(String ref) {
+    Matcher parts = MODIFIERS.matcher(ref);
+    List<String> found = new ArrayList<>();
+    while (parts.find()) {
+      found.add(parts.group());
+    }
+    if (found.isEmpty() || found.get(0).isEmpty()) {
+      throw new EmulatorException(400, "invalid ref: " + ref);
+    }
+    String base = found.get(0);
+    Resolved resolved = resolveBase(base);
+    if (resolved == null || found.size() == 1) {
+      return resolved;
+    }
+    String commit = resolved.commitId();
+    for (String modifier : found.subList(1, found.size())) {
+      char type = modifier.charAt(0);
+      if ((type == '@' || type == '$') && modifier.length() > 1) {
+        throw new EmulatorException(400, "invalid ref: " + ref);
+      }
+      int amount = 1;
+      if (modifier.length() > 1) {
+        try {
+          amount = Integer.parseInt(modifier.substring(1));
+        } catch (NumberFormatException e) {
+          throw new EmulatorException(400, "invalid ref: " + ref);
+        }
+      }
+      switch (type) {
+        case '@' -> {
+          if (resolved.branch() == null || found.size() != 2) {
+            throw new EmulatorException(400, "invalid ref: " + ref);
+          }
+          return new Resolved(commit, null);
+        }
+        case '$' -> {
+          if (resolved.branch() == null || found.size() != 2) {
+            throw new EmulatorException(400, "invalid ref: " + ref);
+          }
+          return resolved;
+        }
+        case '~' -> {
+          for (int i = 0; i < amount; i++) {
+            List<String> parents = commits.get(commit).parents();
+            if (parents.isEmpty()) {
+              return null;
+            }
+            commit = parents.get(0);
+          }
+        }
+        case '^' -> {
+          if (amount > 0) {
+            List<String> parents = commits.get(commit).parents();
+            if (amount > parents.size()) {
+              throw new EmulatorException(400, "invalid ref: " + ref);
+            }
+            commit = parents.get(amount - 1);
+          }
+        }
+        default -> throw new EmulatorException(400, "invalid ref: " + ref);
+      }
+    }
+    return new Resolved(commit, null);
+  }
+
+  private Resolved resolveBase(String base) {
+    String byHash = findCommit(base);
+    if (byHash != null && byHash.equals(base)) {
+      return new Resolved(byHash, null);
+    }
+    // Branches and tags take precedence over a prefix of a commit id.
+    Branch b = branches.get(base);
+    if (b != null) {
+      return new Resolved(b.head, b);
+    }
+    String tagged = tags.get(base);
+    if (tagged != null) {
+      return new Resolved(tagged, null);
+    }
+    return byHash == null ? null : new Resolved(byHash, null);
+  }
+
+  /** Creates a tag at the commit {@code ref} resolves to, and returns that commit. */
+  synchronized String createTag(String tag, String ref) {
+    if (tags.containsKey(tag)) {
+      throw new EmulatorException(409, "tag already exists: " + tag);
+    }
+    Resolved target = resolve(ref);
+    if (target == null) {
+      throw new EmulatorException(404, "ref not found: " + ref);
+    }
+    tags.put(tag, target.commitId());
+    return target.commitId();
+  }
+
+  /** The commit a tag points to, or null. */
+  synchronized String tag(String tag) {
+    return tags.get(tag);
   }
 
   /** A readable view of a ref: a branch (committed + staged) or a commit. */
@@ -224,20 +344,22 @@ final class Repo {
 
   /** A consistent view of {@code ref}, or {@code null} when the ref is unknown. */
   synchronized View view(String ref) {
-    Branch b = branches.get(ref);
-    if (b != null) {
+    Resolved r = resolve(ref);
+    if (r == null) {
+      return null;
+    }
+    if (r.branch() != null) {
+      Branch b = r.branch();
       return new View(b.head, commits.get(b.head).tree(), new TreeMap<>(b.staging));
     }
-    String id = findCommit(ref);
-    return id == null
-        ? null
-        : new View(id, commits.get(id).tree(), Collections.emptyNavigableMap());
+    return new View(
+        r.commitId(), commits.get(r.commitId()).tree(), Collections.emptyNavigableMap());
   }
 
-  /** The commit a ref points to: a branch's head or the commit itself; null when unknown. */
+  /** The commit a ref points to (see {@link #resolve}); null when unknown. */
   synchronized String resolveCommit(String ref) {
-    Branch b = branches.get(ref);
-    return b != null ? b.head : findCommit(ref);
+    Resolved r = resolve(ref);
+    return r == null ? null : r.commitId();
   }
 
   synchronized Branch createBranch(String branch, String source) {

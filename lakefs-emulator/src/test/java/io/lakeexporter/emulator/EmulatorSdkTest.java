@@ -14,6 +14,7 @@ import io.lakefs.clients.sdk.ConfigApi;
 import io.lakefs.clients.sdk.ObjectsApi;
 import io.lakefs.clients.sdk.RefsApi;
 import io.lakefs.clients.sdk.RepositoriesApi;
+import io.lakefs.clients.sdk.TagsApi;
 import io.lakefs.clients.sdk.model.BranchCreation;
 import io.lakefs.clients.sdk.model.Commit;
 import io.lakefs.clients.sdk.model.CommitCreation;
@@ -26,6 +27,7 @@ import io.lakefs.clients.sdk.model.ObjectStatsList;
 import io.lakefs.clients.sdk.model.Ref;
 import io.lakefs.clients.sdk.model.Repository;
 import io.lakefs.clients.sdk.model.RepositoryCreation;
+import io.lakefs.clients.sdk.model.TagCreation;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +145,48 @@ class EmulatorSdkTest {
             .execute();
     assertThat(rest.getResults()).extracting(Commit::getId).containsExactly(initial.getId());
     assertThat(rest.getPagination().getHasMore()).isFalse();
+  }
+
+  @Test
+  void getCommitResolvesEveryKindOfRefAsLakeFsDoes() throws Exception {
+    String repo = newRepo();
+    upload(repo, "main", "a.txt", new byte[] {1});
+    Commit first = commit(repo, "main", "first");
+    upload(repo, "main", "b.txt", new byte[] {2});
+    Commit second = commit(repo, "main", "second");
+    upload(repo, "main", "staged.txt", new byte[] {3});
+    new TagsApi(client).createTag(repo, new TagCreation().id("v1").ref(first.getId())).execute();
+    CommitsApi commits = new CommitsApi(client);
+
+    // A branch, a tag and ref expressions resolve to the commit, named by its full id.
+    assertThat(commits.getCommit(repo, "main").execute().getId()).isEqualTo(second.getId());
+    assertThat(commits.getCommit(repo, "v1").execute().getId()).isEqualTo(first.getId());
+    assertThat(commits.getCommit(repo, "main~1").execute().getId()).isEqualTo(first.getId());
+    assertThat(commits.getCommit(repo, "main^1").execute().getId()).isEqualTo(first.getId());
+    assertThat(commits.getCommit(repo, second.getId() + "~1").execute().getId())
+        .isEqualTo(first.getId());
+    assertThat(commits.getCommit(repo, "main@").execute().getId()).isEqualTo(second.getId());
+    // Any unique hex prefix, however short.
+    String shortest = second.getId().substring(0, 4);
+    assertThat(commits.getCommit(repo, shortest).execute().getId()).isEqualTo(second.getId());
+    assertThatThrownBy(() -> commits.getCommit(repo, "main~9").execute())
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    assertThatThrownBy(() -> commits.getCommit(repo, "v1@").execute())
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+
+    // Listings take the same refs; main@ is the branch without its staged changes.
+    assertThat(new ObjectsApi(client).listObjects(repo, "main~1").execute().getResults())
+        .extracting(ObjectStats::getPath)
+        .containsExactly("a.txt");
+    assertThat(new ObjectsApi(client).listObjects(repo, "v1").execute().getResults())
+        .extracting(ObjectStats::getPath)
+        .containsExactly("a.txt");
+    assertThat(new ObjectsApi(client).listObjects(repo, "main@").execute().getResults())
+        .extracting(ObjectStats::getPath)
+        .containsExactly("a.txt", "b.txt");
+    assertThat(new ObjectsApi(client).listObjects(repo, "main").execute().getResults())
+        .extracting(ObjectStats::getPath)
+        .containsExactly("a.txt", "b.txt", "staged.txt");
   }
 
   @Test
