@@ -2,6 +2,7 @@ package io.lakeexporter.source;
 
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportInterruptedException;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.LakeFsAuthenticationException;
 import io.lakeexporter.LakeFsUnavailableException;
 import io.lakeexporter.RefNotFoundException;
@@ -22,10 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -54,6 +57,9 @@ public final class LakeFsClient implements AutoCloseable {
   static final int PAGE_SIZE = 1000;
 
   private static final int MAX_IDLE_CONNECTIONS = 256;
+
+  /** A commit id or a prefix of one, as lakeFS takes it. */
+  private static final Pattern COMMIT_ID = Pattern.compile("[0-9a-fA-F]{1,64}");
 
   private final LakeFsConfig config;
   private final ApiClient api;
@@ -121,16 +127,38 @@ public final class LakeFsClient implements AutoCloseable {
     }
   }
 
-  /** The commit {@code commitId} (a full id or a unique prefix), with its full id. */
+  /**
+   * The commit {@code commitId} (a full id or a unique prefix), with its full id.
+   *
+   * <p>lakeFS's commit endpoint resolves any ref: a branch, a tag or an expression such as {@code
+   * main~1} answer with the commit they point to now. Such a ref is refused with an {@link
+   * InvalidExportException}: a branch given as the previous commit of a diff would make the diff
+   * start wherever the branch has moved since, often its own HEAD, and export nothing.
+   */
   public CommitInfo commit(String repository, String commitId) {
     Objects.requireNonNull(commitId, "commitId is null");
     requireOpen();
+    CommitInfo commit;
     try {
       byte[] answer = send(commits.getCommit(repository, commitId).buildCall(null));
-      return read(answer, LakeFsAnswers::commit, "commit '" + commitId + "'", repository);
+      commit = read(answer, LakeFsAnswers::commit, "commit '" + commitId + "'", repository);
     } catch (ApiException e) {
       throw translate(e, repository, "commit", commitId);
     }
+    if (!COMMIT_ID.matcher(commitId).matches()
+        || !commit.id().toLowerCase(Locale.ROOT).startsWith(commitId.toLowerCase(Locale.ROOT))) {
+      throw new InvalidExportException(
+          "'"
+              + commitId
+              + "' is not a commit id of repository '"
+              + repository
+              + "': lakeFS at "
+              + config.apiUrl()
+              + " resolves it as a branch, tag or ref expression, to commit "
+              + commit.id()
+              + " as of now; give the id of the commit itself");
+    }
+    return commit;
   }
 
   /**

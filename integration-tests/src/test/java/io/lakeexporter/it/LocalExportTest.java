@@ -720,6 +720,36 @@ class LocalExportTest {
   }
 
   @Test
+  void aPreviousCommitGivenAsABranchTagOrExpressionIsRefusedNotDiffedFromWhereItPointsNow()
+      throws IOException {
+    String repo = sparkRepository();
+    String first = lakeFs.client.resolveBranch(repo, "main");
+    lakeFs.put(repo, "new/file.csv", "a,b");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    lakeFs.emulator.createTag(repo, "v1", first);
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      // lakeFS resolves these to a commit, but not to one that stays: "main" would diff the HEAD
+      // against itself and export nothing, successfully.
+      for (String ref : List.of("main", "v1", "main~1", second + "~1")) {
+        assertThatThrownBy(() -> exporter.exportFrom("main", ref))
+            .as(ref)
+            .isInstanceOf(InvalidExportException.class)
+            .hasMessageContaining("'" + ref + "' is not a commit id of repository '" + repo + "'")
+            .hasMessageContaining(ref.equals("main") ? second : first);
+        assertThatThrownBy(() -> exporter.exportAllFromCommit(ref))
+            .isInstanceOf(InvalidExportException.class);
+      }
+      ExportResult diff = exporter.exportFrom("main", first.substring(0, 8));
+      assertThat(diff.succeeded()).isTrue();
+      assertThat(diff.copied()).isEqualTo(1);
+    }
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("new", "EXPORT_" + second + "_SUCCESS");
+    }
+  }
+
+  @Test
   void unknownRepositoryBranchCommitAndBadCredentialsGiveDistinctErrors() throws IOException {
     String repo = sparkRepository();
     try (Exporter exporter = lakeFs.exporter("no-such-repo", out).build()) {
