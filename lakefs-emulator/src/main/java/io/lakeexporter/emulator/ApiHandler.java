@@ -323,10 +323,13 @@ final class ApiHandler implements HttpHandler {
     boolean presign = c.flag("presign");
     boolean userMetadata = !"false".equalsIgnoreCase(c.param("user_metadata"));
     int amount = amount(c);
-    Iterator<Entry> it = view.from(c.param("after", ""), prefix);
+    String after = c.param("after", "");
+    Iterator<Entry> it = view.from(after, prefix);
     ArrayNode results = JSON.createArrayNode();
     String last = "";
-    String lastCommonPrefix = null;
+    // A page that ended on a common prefix gives it as next_offset: lakeFS skips the entry equal to
+    // `after`, so the prefix is not listed again at the head of the next page.
+    String lastCommonPrefix = after.isEmpty() ? null : after;
     boolean more = false;
     while (it.hasNext()) {
       Entry e = it.next();

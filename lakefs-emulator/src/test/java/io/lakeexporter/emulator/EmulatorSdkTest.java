@@ -235,6 +235,24 @@ class EmulatorSdkTest {
             org.assertj.core.groups.Tuple.tuple("dir/", ObjectStats.PathTypeEnum.COMMON_PREFIX),
             org.assertj.core.groups.Tuple.tuple("other/", ObjectStats.PathTypeEnum.COMMON_PREFIX),
             org.assertj.core.groups.Tuple.tuple("top.txt", ObjectStats.PathTypeEnum.OBJECT));
+    // One entry a page: a page that ends on a common prefix resumes after it, as lakeFS does.
+    var level = new ArrayList<String>();
+    String from = "";
+    for (int page = 0; page < 10; page++) {
+      ObjectStatsList p =
+          new ObjectsApi(client)
+              .listObjects(repo, "main")
+              .delimiter("/")
+              .after(from)
+              .amount(1)
+              .execute();
+      p.getResults().forEach(s -> level.add(s.getPath()));
+      if (!p.getPagination().getHasMore()) {
+        break;
+      }
+      from = p.getPagination().getNextOffset();
+    }
+    assertThat(level).containsExactly("dir/", "other/", "top.txt");
     ObjectStats one =
         new ObjectsApi(client)
             .listObjects(repo, "main")
