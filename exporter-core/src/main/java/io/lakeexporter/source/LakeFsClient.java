@@ -465,6 +465,21 @@ public final class LakeFsClient implements AutoCloseable {
       return new LakeFsUnavailableException(
           "cannot reach lakeFS at " + endpoint + ": " + rootMessage(e), e);
     }
+    if (code == 401
+        && lakeFsMessage(e).toLowerCase(Locale.ROOT).contains("insufficient permissions")) {
+      // lakeFS answers a permission its policies deny with 401 too, not 403: the credentials are
+      // good, the key may not do this.
+      return new LakeFsAuthenticationException(
+          "access key '"
+              + config.accessKeyId()
+              + "' may not read "
+              + (kind == null ? "" : kind + " '" + ref + "' of ")
+              + "repository '"
+              + repository
+              + "' at lakeFS "
+              + endpoint
+              + " (401: insufficient permissions)");
+    }
     if (code == 401) {
       return new LakeFsAuthenticationException(
           "lakeFS at "

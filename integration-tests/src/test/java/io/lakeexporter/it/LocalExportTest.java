@@ -750,6 +750,24 @@ class LocalExportTest {
   }
 
   @Test
+  void aRepositoryTheKeyMayNotReadIsNotReportedAsBadCredentials() throws IOException {
+    String repo = sparkRepository();
+    lakeFs.emulator.denyAccess(repo);
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(LakeFsAuthenticationException.class)
+          .hasMessageContaining(
+              "access key '"
+                  + lakeFs.emulator.accessKeyId()
+                  + "' may not read branch 'main' of repository '"
+                  + repo
+                  + "'")
+          .hasMessageContaining("insufficient permissions")
+          .hasMessageNotContaining("rejected the credentials");
+    }
+  }
+
+  @Test
   void unknownRepositoryBranchCommitAndBadCredentialsGiveDistinctErrors() throws IOException {
     String repo = sparkRepository();
     try (Exporter exporter = lakeFs.exporter("no-such-repo", out).build()) {

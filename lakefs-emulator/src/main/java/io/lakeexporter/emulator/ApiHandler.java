@@ -45,6 +45,7 @@ final class ApiHandler implements HttpHandler {
   private static final String META_HEADER = "x-lakefs-meta-";
 
   private static final Pattern REPOSITORY = Pattern.compile("/repositories/([^/]+)");
+  private static final Pattern REPOSITORY_PATH = Pattern.compile("/repositories/([^/]+)(/|$)");
   private static final Pattern BRANCHES = Pattern.compile("/repositories/([^/]+)/branches");
   private static final Pattern BRANCH = Pattern.compile("/repositories/([^/]+)/branches/([^/]+)");
   private static final Pattern BRANCH_OBJECTS =
@@ -110,6 +111,12 @@ final class ApiHandler implements HttpHandler {
       }
       if (!authorized(exchange)) {
         send(exchange, 401, error("error authenticating request"));
+        return;
+      }
+      Matcher repository = REPOSITORY_PATH.matcher(path);
+      if (repository.lookingAt() && emulator.denied(decode(repository.group(1)))) {
+        // lakeFS answers a permission its policies deny with 401, as bad credentials.
+        send(exchange, 401, error("insufficient permissions"));
         return;
       }
       try {

@@ -53,6 +53,8 @@ public final class LakeFsEmulator implements AutoCloseable {
   /** The number of the listing page to answer with a failure, or 0. */
   private final AtomicLong failingListingPage = new AtomicLong();
 
+  private final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private LakeFsEmulator(Builder b) throws IOException {
     this.accessKeyId = b.accessKeyId;
     this.secretAccessKey = b.secretAccessKey;
@@ -114,6 +116,20 @@ public final class LakeFsEmulator implements AutoCloseable {
 
   public String secretAccessKey() {
     return secretAccessKey;
+  }
+
+  /**
+   * Denies the emulator's access key every request on {@code repository} from now on, as a lakeFS
+   * whose policies do not let the key read it: lakeFS answers those with 401 and the message
+   * "insufficient permissions", the status of bad credentials.
+   */
+  public void denyAccess(String repository) {
+    denied.add(repository);
+  }
+
+  /** Whether requests on {@code repository} are denied (see {@link #denyAccess}). */
+  boolean denied(String repository) {
+    return denied.contains(repository);
   }
 
   boolean authorized(String accessKey, String secret) {

@@ -439,6 +439,28 @@ class EmulatorSdkTest {
   }
 
   @Test
+  void aDeniedRepositoryIsAnsweredAsLakeFsAnswersInsufficientPermissions() throws Exception {
+    String repo = newRepo();
+    String other = newRepo();
+    emulator.denyAccess(repo);
+    for (var call :
+        List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+            () -> new RepositoriesApi(client).getRepository(repo).execute(),
+            () -> new BranchesApi(client).getBranch(repo, "main").execute(),
+            () -> new ObjectsApi(client).listObjects(repo, "main").execute())) {
+      assertThatThrownBy(call)
+          .isInstanceOfSatisfying(
+              ApiException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(401);
+                assertThat(e.getResponseBody())
+                    .contains("\"message\":\"insufficient permissions\"");
+              });
+    }
+    assertThat(new RepositoriesApi(client).getRepository(other).execute().getId()).isEqualTo(other);
+  }
+
+  @Test
   void aLargeUploadStreamsThroughToStorage() throws Exception {
     String repo = newRepo();
     byte[] data = new byte[20 << 20];
