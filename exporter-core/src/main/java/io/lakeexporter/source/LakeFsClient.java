@@ -14,6 +14,7 @@ import io.lakefs.clients.sdk.CommitsApi;
 import io.lakefs.clients.sdk.ObjectsApi;
 import io.lakefs.clients.sdk.RefsApi;
 import io.lakefs.clients.sdk.RepositoriesApi;
+import io.lakefs.clients.sdk.TagsApi;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +69,7 @@ public final class LakeFsClient implements AutoCloseable {
   private final CommitsApi commits;
   private final ObjectsApi objects;
   private final RefsApi refs;
+  private final TagsApi tags;
   private volatile boolean closed;
 
   private LakeFsClient(LakeFsConfig config) {
@@ -95,6 +97,7 @@ public final class LakeFsClient implements AutoCloseable {
     this.commits = new CommitsApi(api);
     this.objects = new ObjectsApi(api);
     this.refs = new RefsApi(api);
+    this.tags = new TagsApi(api);
   }
 
   public static LakeFsClient create(LakeFsConfig config) {
@@ -131,9 +134,10 @@ public final class LakeFsClient implements AutoCloseable {
    * The commit {@code commitId} (a full id or a unique prefix), with its full id.
    *
    * <p>lakeFS's commit endpoint resolves any ref: a branch, a tag or an expression such as {@code
-   * main~1} answer with the commit they point to now. Such a ref is refused with an {@link
-   * InvalidExportException}: a branch given as the previous commit of a diff would make the diff
-   * start wherever the branch has moved since, often its own HEAD, and export nothing.
+   * main~1} answer with the commit they point to now. A tag names one commit and is taken; a branch
+   * or an expression is refused with an {@link InvalidExportException}: a branch given as the
+   * previous commit of a diff would make the diff start wherever the branch has moved since, often
+   * its own HEAD, and export nothing.
    */
   public CommitInfo commit(String repository, String commitId) {
     Objects.requireNonNull(commitId, "commitId is null");
@@ -145,8 +149,10 @@ public final class LakeFsClient implements AutoCloseable {
     } catch (ApiException e) {
       throw translate(e, repository, "commit", commitId);
     }
-    if (!COMMIT_ID.matcher(commitId).matches()
-        || !commit.id().toLowerCase(Locale.ROOT).startsWith(commitId.toLowerCase(Locale.ROOT))) {
+    boolean isId =
+        COMMIT_ID.matcher(commitId).matches()
+            && commit.id().toLowerCase(Locale.ROOT).startsWith(commitId.toLowerCase(Locale.ROOT));
+    if (!isId && !tagOf(repository, commitId).filter(commit.id()::equals).isPresent()) {
       throw new InvalidExportException(
           "'"
               + commitId
@@ -154,11 +160,25 @@ public final class LakeFsClient implements AutoCloseable {
               + repository
               + "': lakeFS at "
               + config.apiUrl()
-              + " resolves it as a branch, tag or ref expression, to commit "
+              + " resolves it as a branch or ref expression, to commit "
               + commit.id()
-              + " as of now; give the id of the commit itself");
+              + " as of now; give the id of the commit itself, or a tag");
     }
     return commit;
+  }
+
+  /** The commit tag {@code name} points to, or empty when there is no such tag. */
+  private Optional<String> tagOf(String repository, String name) {
+    try {
+      byte[] answer = send(tags.getTag(repository, name).buildCall(null));
+      return Optional.of(
+          read(answer, LakeFsAnswers::branchCommitId, "tag '" + name + "'", repository));
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return Optional.empty();
+      }
+      throw translate(e, repository, "tag", name);
+    }
   }
 
   /**

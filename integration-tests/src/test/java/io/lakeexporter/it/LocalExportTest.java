@@ -720,8 +720,7 @@ class LocalExportTest {
   }
 
   @Test
-  void aPreviousCommitGivenAsABranchTagOrExpressionIsRefusedNotDiffedFromWhereItPointsNow()
-      throws IOException {
+  void aPreviousCommitGivenAsABranchOrExpressionIsRefusedAndATagIsTaken() throws IOException {
     String repo = sparkRepository();
     String first = lakeFs.client.resolveBranch(repo, "main");
     lakeFs.put(repo, "new/file.csv", "a,b");
@@ -730,7 +729,7 @@ class LocalExportTest {
     try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
       // lakeFS resolves these to a commit, but not to one that stays: "main" would diff the HEAD
       // against itself and export nothing, successfully.
-      for (String ref : List.of("main", "v1", "main~1", second + "~1")) {
+      for (String ref : List.of("main", "main~1", second + "~1")) {
         assertThatThrownBy(() -> exporter.exportFrom("main", ref))
             .as(ref)
             .isInstanceOf(InvalidExportException.class)
@@ -742,6 +741,10 @@ class LocalExportTest {
       ExportResult diff = exporter.exportFrom("main", first.substring(0, 8));
       assertThat(diff.succeeded()).isTrue();
       assertThat(diff.copied()).isEqualTo(1);
+      // A tag names one commit for good: the same diff.
+      ExportResult fromTag = exporter.exportFrom("main", "v1");
+      assertThat(fromTag.succeeded()).isTrue();
+      assertThat(fromTag.copied()).isEqualTo(1);
     }
     try (var files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()))
