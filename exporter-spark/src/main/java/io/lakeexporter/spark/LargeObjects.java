@@ -15,6 +15,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,6 +35,14 @@ final class LargeObjects {
   private final long partSize;
   private final int partitions;
   private final PartJob partJob;
+  private final int maxObjects;
+  private final int maxParts;
+
+  /** Large objects whose uploads are open at once, at most. */
+  static final int MAX_OBJECTS_PER_JOB = 1_000;
+
+  /** Part tasks of one job: past this no further object joins the batch. */
+  static final int MAX_PARTS_PER_JOB = 10_000;
 
   /** The local property holding the driver thread's job group (SparkContext.SPARK_JOB_GROUP_ID). */
   static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
@@ -57,7 +66,23 @@ final class LargeObjects {
 
   LargeObjects(
       ObjectStore destination, Location root, long partSize, int partitions, PartJob partJob) {
+    this(destination, root, partSize, partitions, partJob, MAX_OBJECTS_PER_JOB, MAX_PARTS_PER_JOB);
+  }
+
+  LargeObjects(
+      ObjectStore destination,
+      Location root,
+      long partSize,
+      int partitions,
+      PartJob partJob,
+      int maxObjects,
+      int maxParts) {
+    if (maxObjects < 1 || maxParts < 1) {
+      throw new IllegalArgumentException("batch limits must be positive");
+    }
     this.partJob = partJob;
+    this.maxObjects = maxObjects;
+    this.maxParts = maxParts;
     this.destination = destination;
     this.multipart = destination instanceof MultipartWritable m ? m : null;
     this.root = root;
@@ -69,45 +94,104 @@ final class LargeObjects {
   private record Started(
       Action action, ObjectEntry entry, Location target, MultipartUpload upload) {}
 
+  /**
+   * Copies {@code large} in parts, a batch at a time: at most {@link #MAX_OBJECTS_PER_JOB} objects
+   * and about {@link #MAX_PARTS_PER_JOB} parts (more only for one object alone) have their uploads
+   * open, their part tasks and their results in the driver at once, however many large objects the
+   * round holds. A batch's uploads are completed before the next batch's start.
+   *
+   * @param failuresKept how many failures to keep at most; the rest are counted as omitted
+   */
   PartitionOutcome copy(
-      JavaSparkContext jsc, JobSpec spec, int round, List<Action> large, LakeFsClient lakeFs) {
-    var failures = new ArrayList<ActionOutcome>();
-    var started = new ArrayList<Started>();
-    var tasks = new ArrayList<PartTask>();
-    for (Action action : large) {
-      String source = action.source() == null ? "" : action.source().redactedAddress();
-      try {
-        ObjectEntry entry =
-            action.source() != null
-                ? action.source()
-                : lakeFs.stat(spec.repository(), spec.commitId(), action.path(), false);
-        Location target = DestinationKeys.resolve(root, action.path());
-        long part = multipart.partLimits().partSizeFor(entry.size(), partSize);
-        MultipartUpload upload =
-            multipart.startMultipart(target, entry.size(), part, CopyEngine.metadataOf(entry));
-        int index = started.size();
-        started.add(new Started(action, entry, target, upload));
-        int number = 1;
-        for (long offset = 0; offset < entry.size(); offset += part, number++) {
-          tasks.add(
-              new PartTask(
-                  index,
-                  entry,
-                  target.toUnredactedString(),
-                  upload.uploadId(),
-                  number,
-                  offset,
-                  Math.min(part, entry.size() - offset)));
-        }
-      } catch (DestinationKeys.InvalidKeyException e) {
-        failures.add(ActionOutcome.failed(action, source, e.getMessage()));
-      } catch (FileNotFoundException e) {
-        failures.add(
-            ActionOutcome.failed(action, source, "source object missing: " + e.getMessage()));
-      } catch (IOException | RuntimeException e) {
-        failures.add(ActionOutcome.failed(action, source, String.valueOf(e.getMessage())));
+      JavaSparkContext jsc,
+      JobSpec spec,
+      int round,
+      Iterator<Action> large,
+      LakeFsClient lakeFs,
+      int failuresKept) {
+    var sum = new Sum(failuresKept);
+    var batch = new Batch();
+    while (large.hasNext()) {
+      Action action = large.next();
+      start(spec, action, lakeFs, batch, sum);
+      if (batch.started.size() >= maxObjects || batch.tasks.size() >= maxParts) {
+        runBatch(jsc, spec, round, batch, sum);
+        batch = new Batch();
       }
     }
+    runBatch(jsc, spec, round, batch, sum);
+    return new PartitionOutcome(
+        sum.copied, 0, sum.failed, sum.bytes, 0, sum.copied, 0, sum.failures, sum.omitted);
+  }
+
+  /** The uploads of one batch, and the part tasks that fill them. */
+  private static final class Batch {
+    final List<Started> started = new ArrayList<>();
+    final List<PartTask> tasks = new ArrayList<>();
+  }
+
+  /** What the batches did so far: counts, and the failures kept. */
+  private static final class Sum {
+    final int failuresKept;
+    final List<ActionOutcome> failures = new ArrayList<>();
+    long copied;
+    long bytes;
+    long failed;
+    long omitted;
+
+    Sum(int failuresKept) {
+      this.failuresKept = failuresKept;
+    }
+
+    void fail(ActionOutcome failure) {
+      failed++;
+      if (failures.size() < failuresKept) {
+        failures.add(failure);
+      } else {
+        omitted++;
+      }
+    }
+  }
+
+  /** Starts the upload of {@code action} and plans its parts into {@code batch}. */
+  private void start(JobSpec spec, Action action, LakeFsClient lakeFs, Batch batch, Sum sum) {
+    String source = action.source() == null ? "" : action.source().redactedAddress();
+    try {
+      ObjectEntry entry =
+          action.source() != null
+              ? action.source()
+              : lakeFs.stat(spec.repository(), spec.commitId(), action.path(), false);
+      Location target = DestinationKeys.resolve(root, action.path());
+      long part = multipart.partLimits().partSizeFor(entry.size(), partSize);
+      MultipartUpload upload =
+          multipart.startMultipart(target, entry.size(), part, CopyEngine.metadataOf(entry));
+      int index = batch.started.size();
+      batch.started.add(new Started(action, entry, target, upload));
+      int number = 1;
+      for (long offset = 0; offset < entry.size(); offset += part, number++) {
+        batch.tasks.add(
+            new PartTask(
+                index,
+                entry,
+                target.toUnredactedString(),
+                upload.uploadId(),
+                number,
+                offset,
+                Math.min(part, entry.size() - offset)));
+      }
+    } catch (DestinationKeys.InvalidKeyException e) {
+      sum.fail(ActionOutcome.failed(action, source, e.getMessage()));
+    } catch (FileNotFoundException e) {
+      sum.fail(ActionOutcome.failed(action, source, "source object missing: " + e.getMessage()));
+    } catch (IOException | RuntimeException e) {
+      sum.fail(ActionOutcome.failed(action, source, String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** Runs the part tasks of {@code batch}, then completes (or aborts) each of its uploads. */
+  private void runBatch(JavaSparkContext jsc, JobSpec spec, int round, Batch batch, Sum sum) {
+    List<Started> started = batch.started;
+    List<PartTask> tasks = batch.tasks;
     Map<Integer, List<UploadedPart>> parts = new HashMap<>();
     Map<Integer, String> errors = new HashMap<>();
     if (!tasks.isEmpty()) {
@@ -153,8 +237,6 @@ final class LargeObjects {
         }
       }
     }
-    long copied = 0;
-    long bytes = 0;
     for (int i = 0; i < started.size(); i++) {
       Started s = started.get(i);
       String source = s.entry().redactedAddress();
@@ -175,8 +257,8 @@ final class LargeObjects {
                   + s.entry().size()
                   + " bytes");
         }
-        copied++;
-        bytes += written;
+        sum.copied++;
+        sum.bytes += written;
       } catch (IOException | RuntimeException e) {
         try {
           s.upload().abort();
@@ -184,7 +266,7 @@ final class LargeObjects {
           e.addSuppressed(abortFailure);
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        failures.add(
+        sum.fail(
             ActionOutcome.failed(
                 s.action(),
                 source,
@@ -193,6 +275,5 @@ final class LargeObjects {
                     : message));
       }
     }
-    return new PartitionOutcome(copied, 0, failures.size(), bytes, 0, copied, 0, failures, 0);
   }
 }

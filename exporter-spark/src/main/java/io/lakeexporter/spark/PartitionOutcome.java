@@ -38,4 +38,33 @@ record PartitionOutcome(
         failures,
         omitted);
   }
+
+  /** Nothing done. */
+  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, 0, 0, 0, List.of(), 0);
+
+  /**
+   * This outcome and {@code other} summed, keeping at most {@code failuresKept} failures (the rest
+   * counted as omitted): outcomes of one round folded as they come stay as small as one.
+   */
+  PartitionOutcome plus(PartitionOutcome other, int failuresKept) {
+    var kept = new java.util.ArrayList<ActionOutcome>(failures);
+    long omitted = failuresOmitted + other.failuresOmitted();
+    for (ActionOutcome f : other.failures()) {
+      if (kept.size() < failuresKept) {
+        kept.add(f);
+      } else {
+        omitted++;
+      }
+    }
+    return new PartitionOutcome(
+        copied + other.copied(),
+        deleted + other.deleted(),
+        failed + other.failed(),
+        bytes + other.bytes(),
+        serverSide + other.serverSide(),
+        parallelParts + other.parallelParts(),
+        streamed + other.streamed(),
+        kept,
+        omitted);
+  }
 }

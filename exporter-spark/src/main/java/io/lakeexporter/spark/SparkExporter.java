@@ -389,7 +389,6 @@ public final class SparkExporter {
    * why.
    */
   private Pass runPass(int r, Action.Kind only, PassContext context) {
-    LakeFsClient lakeFs = context.lakeFs();
     String commitId = context.commitId();
     JobSpec spec = context.spec();
     List<ListingSplit> splitList = context.splits();
@@ -417,17 +416,19 @@ public final class SparkExporter {
                     long copies = 0;
                     long deletes = 0;
                     long bytes = 0;
+                    long large = 0;
                     while (it.hasNext()) {
                       Action a = it.next();
                       weight += a.size() + OBJECT_OVERHEAD_BYTES;
                       if (a.kind() == Action.Kind.COPY) {
                         copies++;
                         bytes += a.size();
+                        large += isLarge(a, threshold) ? 1 : 0;
                       } else {
                         deletes++;
                       }
                     }
-                    return List.of(new long[] {weight, copies, deletes, bytes}).iterator();
+                    return List.of(new long[] {weight, copies, deletes, bytes, large}).iterator();
                   })
               .collect();
       planned =
@@ -439,7 +440,7 @@ public final class SparkExporter {
       if (dryRun) {
         return new Pass(outcomes, null, planned);
       }
-      List<Action> large = split ? actions.filter(a -> isLarge(a, threshold)).collect() : List.of();
+      long largeCount = split ? perPartition.stream().mapToLong(c -> c[4]).sum() : 0;
       List<long[]> wholeWeights =
           whole
               .mapPartitions(
@@ -470,22 +471,10 @@ public final class SparkExporter {
               .values()
               .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
               .collect());
-      // Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy)
-      // are copied by executors whole, as the standalone engine does, never read and written
-      // in parts. An object without its entry (a diff's) cannot be placed here: parts it is.
-      List<Action> copiedServerSide = large.stream().filter(context.serverSide()).toList();
-      if (!copiedServerSide.isEmpty()) {
-        outcomes.addAll(
-            jsc.parallelize(copiedServerSide, Math.min(copiedServerSide.size(), target))
-                .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
-                .collect());
-      }
-      List<Action> inParts = large.stream().filter(context.serverSide().negate()).toList();
-      if (!inParts.isEmpty()) {
-        PartitionOutcome inPartsOutcome =
-            context.largeObjects().copy(jsc, spec, r, inParts, lakeFs);
-        progress.add(inPartsOutcome);
-        outcomes.add(inPartsOutcome);
+      if (largeCount > 0) {
+        outcomes.add(
+            copyLarge(
+                actions.filter(a -> isLarge(a, threshold)), largeCount, r, failuresKept, context));
       }
     } catch (Exception e) {
       boolean interrupted = interruptedBy(e);
@@ -526,6 +515,81 @@ public final class SparkExporter {
       unpersist(actions);
     }
     return new Pass(outcomes, stopped, planned);
+  }
+
+  /**
+   * Copies the round's large objects, {@code count} of them, in batches of at most {@link
+   * LargeObjects#MAX_OBJECTS_PER_JOB}: the driver fetches them a slice at a time (never the whole
+   * list, which grows with the commit), and folds what each batch did into one outcome.
+   *
+   * <p>Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy) are
+   * copied by executors whole, as the standalone engine does, never read and written in parts. An
+   * object without its entry (a diff's) cannot be placed here: parts it is.
+   */
+  private PartitionOutcome copyLarge(
+      JavaRDD<Action> large, long count, int r, int failuresKept, PassContext context) {
+    int batchSize = LargeObjects.MAX_OBJECTS_PER_JOB;
+    // Slices of about a batch each, so that the driver holds one batch's actions at a time.
+    int slices =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, (count + batchSize - 1) / batchSize));
+    Iterator<Action> it = large.repartition(slices).toLocalIterator();
+    var serverSide = new ArrayList<Action>();
+    var inParts = new ArrayList<Action>();
+    PartitionOutcome sum = PartitionOutcome.NONE;
+    while (it.hasNext()) {
+      Action a = it.next();
+      (context.serverSide().test(a) ? serverSide : inParts).add(a);
+      if (serverSide.size() >= batchSize) {
+        sum = sum.plus(copyWhole(serverSide, r, failuresKept, context), failuresKept);
+        serverSide.clear();
+      }
+      if (inParts.size() >= batchSize) {
+        sum = sum.plus(copyInParts(inParts, r, failuresKept, context), failuresKept);
+        inParts.clear();
+      }
+    }
+    if (!serverSide.isEmpty()) {
+      sum = sum.plus(copyWhole(serverSide, r, failuresKept, context), failuresKept);
+    }
+    if (!inParts.isEmpty()) {
+      sum = sum.plus(copyInParts(inParts, r, failuresKept, context), failuresKept);
+    }
+    return sum;
+  }
+
+  /** Large objects copied whole by executors (server-side), one Spark job. */
+  private PartitionOutcome copyWhole(
+      List<Action> batch, int r, int failuresKept, PassContext context) {
+    JobSpec spec = context.spec();
+    ExportAccumulators progress = context.progress();
+    List<PartitionOutcome> done =
+        context
+            .jsc()
+            .parallelize(List.copyOf(batch), Math.min(batch.size(), partitions))
+            .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
+            .collect();
+    PartitionOutcome sum = PartitionOutcome.NONE;
+    for (PartitionOutcome o : done) {
+      sum = sum.plus(o, failuresKept);
+    }
+    return sum;
+  }
+
+  /** Large objects copied part by part across executors. */
+  private PartitionOutcome copyInParts(
+      List<Action> batch, int r, int failuresKept, PassContext context) {
+    PartitionOutcome outcome =
+        context
+            .largeObjects()
+            .copy(
+                context.jsc(),
+                context.spec(),
+                r,
+                List.copyOf(batch).iterator(),
+                context.lakeFs(),
+                failuresKept);
+    context.progress().add(outcome);
+    return outcome;
   }
 
   /** Keeps the failures of {@code outcomes} up to the status file's limit; returns those left. */

@@ -427,7 +427,7 @@ class SparkExporterTest {
     var largeObjects = new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, failing);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try {
-      assertThatThrownBy(() -> largeObjects.copy(jsc, spec, 1, large, client))
+      assertThatThrownBy(() -> largeObjects.copy(jsc, spec, 1, large.iterator(), client, 100))
           .hasMessageContaining("executor lost");
     } finally {
       client.close();
@@ -438,6 +438,116 @@ class SparkExporterTest {
           .as("the started upload was aborted")
           .isEmpty();
     }
+  }
+
+  @Test
+  void largeObjectsAreCopiedInBatchesNotAllAtOnce() throws IOException {
+    String repo = "many-large";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    for (int i = 0; i < 25; i++) {
+      put(repo, "many/part-" + i + ".bin", "large object " + i);
+    }
+    emulator.commit(repo, "main", "many");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    Path dest = out.resolve("batches");
+    Location root = Location.parse(dest.toUri().toString());
+    var spec =
+        new JobSpec(
+            config,
+            repo,
+            ExportMode.BRANCH,
+            head,
+            null,
+            new SparkFilter(),
+            settings,
+            root.toString(),
+            4,
+            512 << 10,
+            1,
+            SourceMode.LAKEFS);
+    // The part tasks of each job, run here: what the driver holds at once is one job's.
+    var jobs = new java.util.ArrayList<Integer>();
+    var uploadsAtOnce = new java.util.ArrayList<Long>();
+    LargeObjects.PartJob counting =
+        (jsc, s, tasks, slices) -> {
+          jobs.add(tasks.size());
+          uploadsAtOnce.add(tasks.stream().map(PartTask::uploadId).distinct().count());
+          var results = new java.util.ArrayList<PartResult>();
+          ExecutorTasks.copyParts(s, tasks.iterator()).forEachRemaining(results::add);
+          return results;
+        };
+    var largeObjects =
+        new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, counting, 10, 1000);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    PartitionOutcome outcome;
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "many/", false)) {
+      outcome =
+          largeObjects.copy(
+              jsc, spec, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 100);
+    } finally {
+      client.close();
+    }
+    assertThat(outcome.copied()).isEqualTo(25);
+    assertThat(outcome.failed()).isZero();
+    assertThat(jobs).as("part tasks per job").containsExactly(10, 10, 5);
+    assertThat(uploadsAtOnce).as("uploads open at once").allMatch(n -> n <= 10);
+    assertThat(dest.resolve("many/part-24.bin")).hasContent("large object 24");
+  }
+
+  @Test
+  void failuresOfLargeObjectsAreKeptUpToTheirShare() throws IOException {
+    String repo = "many-large-gone";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    for (int i = 0; i < 30; i++) {
+      emulator.linkObject(
+          repo,
+          "main",
+          "gone/part-" + i + ".bin",
+          "local://" + repo + "/nowhere/" + i,
+          10,
+          "0".repeat(32),
+          "");
+    }
+    emulator.commit(repo, "main", "gone");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    Path dest = out.resolve("gone");
+    Location root = Location.parse(dest.toUri().toString());
+    var spec =
+        new JobSpec(
+            config,
+            repo,
+            ExportMode.BRANCH,
+            head,
+            null,
+            new SparkFilter(),
+            settings,
+            root.toString(),
+            4,
+            512 << 10,
+            1,
+            SourceMode.AUTO);
+    LargeObjects.PartJob local =
+        (jsc, s, tasks, slices) -> {
+          var results = new java.util.ArrayList<PartResult>();
+          ExecutorTasks.copyParts(s, tasks.iterator()).forEachRemaining(results::add);
+          return results;
+        };
+    var largeObjects = new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, local, 7, 1000);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    PartitionOutcome outcome;
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "gone/", false)) {
+      outcome =
+          largeObjects.copy(
+              jsc, spec, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 12);
+    } finally {
+      client.close();
+    }
+    assertThat(outcome.failed()).isEqualTo(30);
+    assertThat(outcome.failures()).hasSize(12);
+    assertThat(outcome.failuresOmitted()).isEqualTo(18);
+    assertThat(outcome.failures().get(0).error()).contains("source object missing");
   }
 
   @Test
