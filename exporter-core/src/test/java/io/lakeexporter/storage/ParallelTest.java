@@ -62,13 +62,16 @@ class ParallelTest {
   @Test
   void theWaitIsBoundedAndAnInterruptIsKept() throws Exception {
     var release = new CountDownLatch(1);
+    var running = new CountDownLatch(1);
     List<Callable<String>> tasks =
         List.of(
             () -> {
-              release.await();
+              running.countDown();
+              release.await(); // still running when the caller gives up waiting
               return "a";
             },
             () -> {
+              running.await(); // else the first could be skipped before it starts
               throw new IllegalStateException("broken");
             });
     long start = System.nanoTime();
