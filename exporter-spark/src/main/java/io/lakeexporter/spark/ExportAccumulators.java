@@ -33,8 +33,12 @@ final class ExportAccumulators implements ProgressListener, Serializable {
     return new ExportAccumulators(spark, repository);
   }
 
+  /**
+   * Called by the executor's worker threads at once; Spark's accumulators are not thread safe (an
+   * unguarded add loses counts), so one task's adds take turns.
+   */
   @Override
-  public void actionFinished(ActionOutcome outcome) {
+  public synchronized void actionFinished(ActionOutcome outcome) {
     if (!outcome.succeeded()) {
       failed.add(1);
     } else if (outcome.kind() == Action.Kind.COPY) {
@@ -45,8 +49,18 @@ final class ExportAccumulators implements ProgressListener, Serializable {
     }
   }
 
+  /** Objects copied so far, as the driver sees it. */
+  long copied() {
+    return copied.value();
+  }
+
+  /** Bytes copied so far, as the driver sees it. */
+  long bytes() {
+    return bytes.value();
+  }
+
   /** Adds what the driver did itself (objects copied in parts, completed there). */
-  void add(PartitionOutcome outcome) {
+  synchronized void add(PartitionOutcome outcome) {
     copied.add(outcome.copied());
     bytes.add(outcome.bytes());
     deleted.add(outcome.deleted());

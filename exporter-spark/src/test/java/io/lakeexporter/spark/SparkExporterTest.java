@@ -15,6 +15,7 @@ import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
@@ -199,20 +200,55 @@ class SparkExporterTest {
   }
 
   /** The highest value each named accumulator reached in the stages seen, as the UI shows. */
+  /** What the tasks added to each named accumulator, summed as the UI's task tables show it. */
   static final class Accumulables extends org.apache.spark.scheduler.SparkListener {
     final Map<String, Long> values = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
-    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted stage) {
-      var it = stage.stageInfo().accumulables().values().iterator();
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd task) {
+      var it = task.taskInfo().accumulables().iterator();
       while (it.hasNext()) {
         var info = it.next();
-        if (info.name().isDefined() && info.value().isDefined()) {
+        if (info.name().isDefined()
+            && info.name().get().startsWith("lakeFS export")
+            && info.update().isDefined()) {
           values.merge(
-              info.name().get(), Long.parseLong(String.valueOf(info.value().get())), Math::max);
+              info.name().get(), Long.parseLong(String.valueOf(info.update().get())), Long::sum);
         }
       }
     }
+  }
+
+  @Test
+  void progressCountsEveryActionItsWorkerThreadsFinishAtOnce() throws Exception {
+    var progress = ExportAccumulators.register(spark.sparkContext(), "threads");
+    var copied =
+        ActionOutcome.copied(
+            io.lakeexporter.plan.Action.copyOf("k", 3, 1),
+            io.lakeexporter.copy.CopyStrategy.STREAM,
+            3,
+            1,
+            "");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int t = 0; t < 8; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 20_000; i++) {
+                    progress.actionFinished(copied);
+                  }
+                }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(progress.copied()).isEqualTo(160_000);
+    assertThat(progress.bytes()).isEqualTo(480_000);
   }
 
   @Test
@@ -225,7 +261,7 @@ class SparkExporterTest {
       assertThat(result.succeeded()).isTrue();
       String copied = "lakeFS export of " + repo + ": objects copied";
       long deadline = System.nanoTime() + 10_000_000_000L;
-      // Stage events reach listeners on Spark's own thread, a moment after the job.
+      // Task events reach listeners on Spark's own thread, a moment after the job.
       while (seen.values.getOrDefault(copied, 0L) < result.copied()
           && System.nanoTime() < deadline) {
         Thread.sleep(50);
