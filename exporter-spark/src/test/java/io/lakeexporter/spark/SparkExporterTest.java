@@ -476,6 +476,31 @@ class SparkExporterTest {
     }
   }
 
+  /** A job of {@code repo} at {@code head} in which every object is large: parts of 512 KiB. */
+  private static JobSpec everyObjectLarge(
+      String repo, String head, Location root, SourceMode sourceMode) {
+    return new JobSpec(
+        config,
+        repo,
+        ExportMode.BRANCH,
+        head,
+        null,
+        new SparkFilter(),
+        settings,
+        root.toString(),
+        4,
+        512 << 10,
+        1,
+        sourceMode);
+  }
+
+  /** Runs part tasks here, in the driver, as one job would. */
+  private static List<PartResult> copyPartsHere(JobSpec spec, List<PartTask> tasks) {
+    var results = new java.util.ArrayList<PartResult>();
+    ExecutorTasks.copyParts(spec, tasks.iterator()).forEachRemaining(results::add);
+    return results;
+  }
+
   @Test
   void largeObjectsAreCopiedInBatchesNotAllAtOnce() throws IOException {
     String repo = "many-large";
@@ -488,20 +513,7 @@ class SparkExporterTest {
     String head = client.resolveBranch(repo, "main");
     Path dest = out.resolve("batches");
     Location root = Location.parse(dest.toUri().toString());
-    var spec =
-        new JobSpec(
-            config,
-            repo,
-            ExportMode.BRANCH,
-            head,
-            null,
-            new SparkFilter(),
-            settings,
-            root.toString(),
-            4,
-            512 << 10,
-            1,
-            SourceMode.LAKEFS);
+    JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.LAKEFS);
     // The part tasks of each job, run here: what the driver holds at once is one job's.
     var jobs = new java.util.ArrayList<Integer>();
     var uploadsAtOnce = new java.util.ArrayList<Long>();
@@ -509,9 +521,7 @@ class SparkExporterTest {
         (jsc, s, tasks, slices) -> {
           jobs.add(tasks.size());
           uploadsAtOnce.add(tasks.stream().map(PartTask::uploadId).distinct().count());
-          var results = new java.util.ArrayList<PartResult>();
-          ExecutorTasks.copyParts(s, tasks.iterator()).forEachRemaining(results::add);
-          return results;
+          return copyPartsHere(s, tasks);
         };
     var largeObjects =
         new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, counting, 10, 1000);
@@ -550,26 +560,8 @@ class SparkExporterTest {
     String head = client.resolveBranch(repo, "main");
     Path dest = out.resolve("gone");
     Location root = Location.parse(dest.toUri().toString());
-    var spec =
-        new JobSpec(
-            config,
-            repo,
-            ExportMode.BRANCH,
-            head,
-            null,
-            new SparkFilter(),
-            settings,
-            root.toString(),
-            4,
-            512 << 10,
-            1,
-            SourceMode.AUTO);
-    LargeObjects.PartJob local =
-        (jsc, s, tasks, slices) -> {
-          var results = new java.util.ArrayList<PartResult>();
-          ExecutorTasks.copyParts(s, tasks.iterator()).forEachRemaining(results::add);
-          return results;
-        };
+    JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
+    LargeObjects.PartJob local = (jsc, s, tasks, slices) -> copyPartsHere(s, tasks);
     var largeObjects = new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, local, 7, 1000);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PartitionOutcome outcome;
