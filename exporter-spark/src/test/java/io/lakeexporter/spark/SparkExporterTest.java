@@ -423,6 +423,24 @@ class SparkExporterTest {
     }
   }
 
+  /** A job of {@code repo} at {@code head} in which every object is large: parts of 512 KiB. */
+  private static JobSpec everyObjectLarge(
+      String repo, String head, Location root, SourceMode sourceMode) {
+    return new JobSpec(
+        config,
+        repo,
+        ExportMode.BRANCH,
+        head,
+        null,
+        new SparkFilter(),
+        settings,
+        root.toString(),
+        4,
+        512 << 10,
+        1,
+        sourceMode);
+  }
+
   @Test
   void aPartJobThatFailsLeavesNoUploadBehind() throws IOException {
     String repo = repository("parts-fail");
@@ -434,20 +452,7 @@ class SparkExporterTest {
     try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "big/", false)) {
       large = entries.map(e -> Action.copy(e, 1)).toList();
     }
-    var spec =
-        new JobSpec(
-            config,
-            repo,
-            ExportMode.BRANCH,
-            head,
-            null,
-            new SparkFilter(),
-            settings,
-            root.toString(),
-            4,
-            512 << 10,
-            1 << 20,
-            SourceMode.AUTO);
+    JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
     // A real Spark job whose tasks fail, as a part task past its retries or a lost executor.
     LargeObjects.PartJob failing =
         (jsc, s, tasks, slices) ->
@@ -474,24 +479,6 @@ class SparkExporterTest {
           .as("the started upload was aborted")
           .isEmpty();
     }
-  }
-
-  /** A job of {@code repo} at {@code head} in which every object is large: parts of 512 KiB. */
-  private static JobSpec everyObjectLarge(
-      String repo, String head, Location root, SourceMode sourceMode) {
-    return new JobSpec(
-        config,
-        repo,
-        ExportMode.BRANCH,
-        head,
-        null,
-        new SparkFilter(),
-        settings,
-        root.toString(),
-        4,
-        512 << 10,
-        1,
-        sourceMode);
   }
 
   /** Runs part tasks here, in the driver, as one job would. */

@@ -256,12 +256,12 @@ final class Repo {
     if (tags.containsKey(tag)) {
       throw new EmulatorException(409, "tag already exists: " + tag);
     }
-    Resolved target = resolve(ref);
-    if (target == null) {
+    String commit = resolveCommit(ref);
+    if (commit == null) {
       throw new EmulatorException(404, "ref not found: " + ref);
     }
-    tags.put(tag, target.commitId());
-    return target.commitId();
+    tags.put(tag, commit);
+    return commit;
   }
 
   /** The commit a tag points to, or null. */
