@@ -10,6 +10,7 @@ import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
@@ -183,6 +184,7 @@ public final class Exporter implements AutoCloseable {
               + root
               + " interrupted before it started");
     }
+    DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, storage, root);
     ObjectStore destination = destinationStore();
     LOG.info(
         "exporting commit {} of repository '{}' to {} in {} rounds{}",
@@ -267,7 +269,7 @@ public final class Exporter implements AutoCloseable {
               plan.commitId(),
               storage,
               destination,
-              root,
+              keys,
               engine,
               sourceMode,
               copySettings.retry(),

@@ -40,7 +40,7 @@ public final class ExportActions implements ActionHandler {
   private final String commitId;
   private final StorageRegistry registry;
   private final ObjectStore destination;
-  private final Location root;
+  private final DestinationKeys keys;
   private final CopyEngine engine;
   private final SourceMode mode;
   private final RetryPolicy retry;
@@ -52,7 +52,7 @@ public final class ExportActions implements ActionHandler {
       String commitId,
       StorageRegistry registry,
       ObjectStore destination,
-      Location root,
+      DestinationKeys keys,
       CopyEngine engine,
       SourceMode mode,
       RetryPolicy retry,
@@ -62,7 +62,7 @@ public final class ExportActions implements ActionHandler {
     this.commitId = Objects.requireNonNull(commitId, "commitId is null");
     this.registry = Objects.requireNonNull(registry, "registry is null");
     this.destination = Objects.requireNonNull(destination, "destination is null");
-    this.root = Objects.requireNonNull(root, "root is null");
+    this.keys = Objects.requireNonNull(keys, "keys is null");
     this.engine = Objects.requireNonNull(engine, "engine is null");
     this.mode = Objects.requireNonNull(mode, "mode is null");
     this.retry = Objects.requireNonNull(retry, "retry is null");
@@ -73,7 +73,7 @@ public final class ExportActions implements ActionHandler {
   public ActionOutcome copy(Action action) {
     String source = action.source() == null ? "" : action.source().redactedAddress();
     try {
-      Location target = DestinationKeys.resolve(root, action.path());
+      Location target = keys.resolve(action.path());
       ObjectEntry entry = action.source() != null ? action.source() : statSource(action.path());
       source = entry.redactedAddress();
       CopyResult result = engine.copy(sourceOf(entry), target);
@@ -110,7 +110,7 @@ public final class ExportActions implements ActionHandler {
     Map<Location, Action> byLocation = new HashMap<>();
     for (Action action : batch) {
       try {
-        byLocation.put(DestinationKeys.resolve(root, action.path()), action);
+        byLocation.put(keys.resolve(action.path()), action);
       } catch (DestinationKeys.InvalidKeyException e) {
         outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
       }
@@ -128,16 +128,16 @@ public final class ExportActions implements ActionHandler {
         }
       }
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.deleted(a)));
-      LOG.debug("deleted {} objects under {}", byLocation.size(), root);
+      LOG.debug("deleted {} objects under {}", byLocation.size(), keys.root());
     } catch (IOException | RuntimeException e) {
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e))));
       return outcomes;
     }
     try {
-      destination.removeEmptyDirectories(byLocation.keySet(), root);
+      destination.removeEmptyDirectories(byLocation.keySet(), keys.root());
     } catch (IOException | RuntimeException e) {
       // The objects are gone; an emptied directory left behind is reported, not a failed delete.
-      LOG.warn("could not remove the directories emptied under {}: {}", root, describe(e));
+      LOG.warn("could not remove the directories emptied under {}: {}", keys.root(), describe(e));
     }
     return outcomes;
   }

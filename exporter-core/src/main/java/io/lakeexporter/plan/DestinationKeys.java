@@ -7,11 +7,44 @@ import java.util.Objects;
  * Maps a lakeFS path to its destination: {@code root + path}. On a filesystem a path could climb
  * out of the root, so there {@code ..} and {@code .} segments, empty segments and absolute paths
  * are refused; object-store keys are literal and pass as they are, except for a leading {@code /}
- * at a bucket's root, which no key there can hold.
+ * at a bucket's root, which no key there can hold. Keys under {@code reservedPrefix} are refused
+ * too: below a root that holds the repository's storage namespace, that part belongs to lakeFS.
+ *
+ * @param root the destination root
+ * @param reservedPrefix a key prefix under the root, ending in {@code /}, that no key may start
+ *     with; empty for none
+ * @param reservedFor what the reserved part is, for messages
  */
-public final class DestinationKeys {
+public record DestinationKeys(Location root, String reservedPrefix, String reservedFor) {
 
-  private DestinationKeys() {}
+  public DestinationKeys {
+    Objects.requireNonNull(root, "root is null");
+    Objects.requireNonNull(reservedPrefix, "reservedPrefix is null");
+    Objects.requireNonNull(reservedFor, "reservedFor is null");
+    if (!reservedPrefix.isEmpty() && !reservedPrefix.endsWith("/")) {
+      throw new IllegalArgumentException("reserved prefix must end with '/': " + reservedPrefix);
+    }
+  }
+
+  /** The keys under {@code root}, none of them reserved. */
+  public static DestinationKeys under(Location root) {
+    return new DestinationKeys(root, "", "");
+  }
+
+  /**
+   * Where {@code path} goes.
+   *
+   * @throws InvalidKeyException naming the key and why it was refused
+   */
+  public Location resolve(String path) throws InvalidKeyException {
+    Location target = resolve(root, path);
+    if (!reservedPrefix.isEmpty()
+        && (path.startsWith(reservedPrefix)
+            || path.equals(reservedPrefix.substring(0, reservedPrefix.length() - 1)))) {
+      throw new InvalidKeyException(path, "its destination " + target + " is in " + reservedFor);
+    }
+    return target;
+  }
 
   /**
    * @throws InvalidKeyException naming the key and why it was refused

@@ -118,6 +118,25 @@ public final class LakeFsClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Where lakeFS keeps the objects of {@code repository} (its storage namespace, such as {@code
+   * s3://bucket/repos/analytics}); empty when the access key may read the repository's objects but
+   * not the repository itself.
+   *
+   * @throws ExportException as the other calls do when the repository is missing or lakeFS fails
+   */
+  public Optional<String> storageNamespace(String repository) {
+    requireOpen();
+    try {
+      return Optional.of(repositories.getRepository(repository).execute().getStorageNamespace());
+    } catch (ApiException e) {
+      if (permissionDenied(e)) {
+        return Optional.empty();
+      }
+      throw translate(e, repository, null, null);
+    }
+  }
+
   /** The commit at the HEAD of {@code branch}; uncommitted changes are not part of it. */
   public String resolveBranch(String repository, String branch) {
     Objects.requireNonNull(branch, "branch is null");
@@ -485,10 +504,7 @@ public final class LakeFsClient implements AutoCloseable {
       return new LakeFsUnavailableException(
           "cannot reach lakeFS at " + endpoint + ": " + rootMessage(e), e);
     }
-    if (code == 401
-        && lakeFsMessage(e).toLowerCase(Locale.ROOT).contains("insufficient permissions")) {
-      // lakeFS answers a permission its policies deny with 401 too, not 403: the credentials are
-      // good, the key may not do this.
+    if (code == 401 && permissionDenied(e)) {
       return new LakeFsAuthenticationException(
           "access key '"
               + config.accessKeyId()
@@ -580,6 +596,16 @@ public final class LakeFsClient implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether lakeFS refused the request by its policies, the credentials being good. lakeFS answers
+   * such a request with 401 too, not only 403, and says so in its message.
+   */
+  private static boolean permissionDenied(ApiException e) {
+    return e.getCode() == 403
+        || e.getCode() == 401
+            && lakeFsMessage(e).toLowerCase(Locale.ROOT).contains("insufficient permissions");
   }
 
   private boolean repositoryExists(String repository) {

@@ -76,6 +76,18 @@ public interface ObjectStore extends Closeable {
   default void removeEmptyDirectories(Collection<Location> deleted, Location root)
       throws IOException {}
 
+  /**
+   * {@code location} in the one spelling this store gives every name of the same object or prefix
+   * ({@code s3a://b/k} and {@code s3://b/k}; an Azure blob's https, abfs and wasb forms; a lakeFS
+   * {@code local://} address and its file), so that two locations can be told apart or found to
+   * overlap. The default is the location as written.
+   *
+   * @throws IOException when this store cannot serve {@code location}
+   */
+  default Location canonical(Location location) throws IOException {
+    return location;
+  }
+
   /** How many locations one {@link #delete} call takes. */
   default int maxDeleteBatch() {
     return 1000;

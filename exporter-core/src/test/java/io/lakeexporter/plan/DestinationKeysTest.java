@@ -53,4 +53,20 @@ class DestinationKeysTest {
     assertThatThrownBy(() -> DestinationKeys.resolve(s3Root, "a\0b"))
         .isInstanceOf(DestinationKeys.InvalidKeyException.class);
   }
+
+  @Test
+  void keysInTheReservedPartAreRefusedNamingIt() throws Exception {
+    var keys = new DestinationKeys(s3Root, "lakefs/repo/", "the storage namespace of 'repo'");
+    assertThat(keys.resolve("lakefs/repository/x").path()).isEqualTo("export/lakefs/repository/x");
+    assertThat(keys.resolve("lakefs/x").path()).isEqualTo("export/lakefs/x");
+    for (String key : new String[] {"lakefs/repo/data/x", "lakefs/repo/", "lakefs/repo"}) {
+      assertThatThrownBy(() -> keys.resolve(key))
+          .isInstanceOf(DestinationKeys.InvalidKeyException.class)
+          .hasMessageContaining("refused key '" + key + "'")
+          .hasMessageContaining("s3://bucket/export/lakefs/repo")
+          .hasMessageContaining("the storage namespace of 'repo'");
+    }
+    assertThat(DestinationKeys.under(s3Root).resolve("lakefs/repo/x").path())
+        .isEqualTo("export/lakefs/repo/x");
+  }
 }

@@ -6,6 +6,7 @@ import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.LocalExecutor;
 import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ProgressListener;
@@ -94,8 +95,8 @@ final class ExecutorTasks {
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(1);
         var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
-      Location root = Location.parse(spec.destination());
-      var destination = storage.storeFor(root);
+      DestinationKeys keys = spec.keys();
+      var destination = storage.storeFor(keys.root());
       var settings =
           new CopySettings(spec.partSize(), spec.multipartThreshold(), RetryPolicy.DEFAULT, true);
       var handler =
@@ -105,7 +106,7 @@ final class ExecutorTasks {
               spec.commitId(),
               storage,
               destination,
-              root,
+              keys,
               new CopyEngine(destination, executor.partPool(), settings),
               spec.sourceMode(),
               RetryPolicy.DEFAULT,
@@ -172,8 +173,8 @@ final class ExecutorTasks {
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(spec.concurrency());
         var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
-      Location root = Location.parse(spec.destination());
-      var destination = storage.storeFor(root);
+      DestinationKeys keys = spec.keys();
+      var destination = storage.storeFor(keys.root());
       var settings =
           new CopySettings(spec.partSize(), spec.multipartThreshold(), RetryPolicy.DEFAULT, true);
       var engine = new CopyEngine(destination, executor.partPool(), settings);
@@ -184,7 +185,7 @@ final class ExecutorTasks {
               spec.commitId(),
               storage,
               destination,
-              root,
+              keys,
               engine,
               spec.sourceMode(),
               RetryPolicy.DEFAULT,

@@ -1,9 +1,12 @@
 package io.lakeexporter.spark;
 
+import io.lakeexporter.NamespaceCheck;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +25,8 @@ record JobSpec(
     KeyFilter filter,
     Map<String, String> settings,
     String destination,
+    String reservedPrefix,
+    String reservedFor,
     int concurrency,
     long partSize,
     long multipartThreshold,
@@ -36,7 +41,14 @@ record JobSpec(
     Objects.requireNonNull(filter, "filter is null");
     settings = Map.copyOf(settings);
     Objects.requireNonNull(destination, "destination is null");
+    Objects.requireNonNull(reservedPrefix, "reservedPrefix is null");
+    Objects.requireNonNull(reservedFor, "reservedFor is null");
     Objects.requireNonNull(sourceMode, "sourceMode is null");
+  }
+
+  /** The keys executors may write under the destination root (see {@link NamespaceCheck}). */
+  DestinationKeys keys() {
+    return new DestinationKeys(Location.parse(destination), reservedPrefix, reservedFor);
   }
 
   @Override

@@ -31,7 +31,6 @@ final class LargeObjects {
 
   private final ObjectStore destination;
   private final MultipartWritable multipart;
-  private final Location root;
   private final long partSize;
   private final int partitions;
   private final PartJob partJob;
@@ -60,18 +59,16 @@ final class LargeObjects {
               .mapPartitions(it -> ExecutorTasks.copyParts(spec, it))
               .collect();
 
-  LargeObjects(ObjectStore destination, Location root, long partSize, int partitions) {
-    this(destination, root, partSize, partitions, ON_EXECUTORS);
+  LargeObjects(ObjectStore destination, long partSize, int partitions) {
+    this(destination, partSize, partitions, ON_EXECUTORS);
   }
 
-  LargeObjects(
-      ObjectStore destination, Location root, long partSize, int partitions, PartJob partJob) {
-    this(destination, root, partSize, partitions, partJob, MAX_OBJECTS_PER_JOB, MAX_PARTS_PER_JOB);
+  LargeObjects(ObjectStore destination, long partSize, int partitions, PartJob partJob) {
+    this(destination, partSize, partitions, partJob, MAX_OBJECTS_PER_JOB, MAX_PARTS_PER_JOB);
   }
 
   LargeObjects(
       ObjectStore destination,
-      Location root,
       long partSize,
       int partitions,
       PartJob partJob,
@@ -85,7 +82,6 @@ final class LargeObjects {
     this.maxParts = maxParts;
     this.destination = destination;
     this.multipart = destination instanceof MultipartWritable m ? m : null;
-    this.root = root;
     this.partSize = partSize;
     this.partitions = partitions;
   }
@@ -161,7 +157,7 @@ final class LargeObjects {
           action.source() != null
               ? action.source()
               : lakeFs.stat(spec.repository(), spec.commitId(), action.path(), false);
-      Location target = DestinationKeys.resolve(root, action.path());
+      Location target = spec.keys().resolve(action.path());
       long part = multipart.partLimits().partSizeFor(entry.size(), partSize);
       MultipartUpload upload =
           multipart.startMultipart(target, entry.size(), part, CopyEngine.metadataOf(entry));

@@ -5,6 +5,7 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.NamespaceCheck;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
@@ -168,27 +169,30 @@ public final class SparkExporter {
               + Location.parse(destination)
               + " interrupted before it started");
     }
-    var spec =
-        new JobSpec(
-            lakeFsConfig,
-            repository,
-            mode,
-            commitId,
-            previous,
-            filter,
-            settings,
-            destination,
-            concurrency,
-            partSize,
-            multipartThreshold,
-            sourceMode);
     Location root = Location.parse(destination);
     // The driver's store clients are closed however the export ends (dry run, failure, success).
     StorageRegistry driverStorage = StorageRegistry.discover(StorageSettings.of(settings));
     try {
       // A destination that cannot be written is refused before anything is listed: otherwise
       // every copy would fail, and then the status file too.
+      DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, driverStorage, root);
       ObjectStore destinationStore = DestinationCheck.usableStore(driverStorage, root, dryRun);
+      var spec =
+          new JobSpec(
+              lakeFsConfig,
+              repository,
+              mode,
+              commitId,
+              previous,
+              filter,
+              settings,
+              destination,
+              keys.reservedPrefix(),
+              keys.reservedFor(),
+              concurrency,
+              partSize,
+              multipartThreshold,
+              sourceMode);
       // The driver lists the first levels only; executors list the rest, one split each.
       List<ListingSplit> splitList =
           previous != null
@@ -219,7 +223,7 @@ public final class SparkExporter {
             // Read through lakeFS, a source is never the destination store's to copy.
             a ->
                 sourceMode != SourceMode.LAKEFS
-                    && copiesServerSide(driverStorage, destinationStore, root, a),
+                    && copiesServerSide(driverStorage, destinationStore, keys, a),
             jsc,
             group);
       } finally {
@@ -244,7 +248,7 @@ public final class SparkExporter {
       Predicate<Action> serverSide,
       JavaSparkContext jsc,
       String group) {
-    var largeObjects = new LargeObjects(destinationStore, root, partSize, partitions);
+    var largeObjects = new LargeObjects(destinationStore, partSize, partitions);
     // On the Spark UI as tasks end; a task run again (a retry, a lost executor) counts again.
     var progress = ExportAccumulators.register(jsc.sc(), repository);
     var context =
@@ -624,7 +628,7 @@ public final class SparkExporter {
    * auto source mode: the destination copies from where the object is read directly.
    */
   static boolean copiesServerSide(
-      StorageRegistry storage, ObjectStore destination, Location root, Action action) {
+      StorageRegistry storage, ObjectStore destination, DestinationKeys keys, Action action) {
     if (action.source() == null || !(destination instanceof ServerSideCopyable copier)) {
       return false;
     }
@@ -632,7 +636,7 @@ public final class SparkExporter {
         ExportActions.directlyReadable(storage, action.source().physicalAddress());
     try {
       return source.isPresent()
-          && copier.canCopyServerSide(source.get(), DestinationKeys.resolve(root, action.path()));
+          && copier.canCopyServerSide(source.get(), keys.resolve(action.path()));
     } catch (DestinationKeys.InvalidKeyException e) {
       return false; // the key's failure is reported where it is copied
     }

@@ -140,6 +140,8 @@ class ListingSplitTest {
             new SparkFilter(),
             Map.of(),
             "file:///unused/",
+            "",
+            "",
             1,
             1 << 20,
             1 << 20,

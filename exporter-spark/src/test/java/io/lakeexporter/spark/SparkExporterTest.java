@@ -435,6 +435,8 @@ class SparkExporterTest {
         new SparkFilter(),
         settings,
         root.toString(),
+        "",
+        "",
         4,
         512 << 10,
         1,
@@ -465,7 +467,7 @@ class SparkExporterTest {
                       return new PartResult(t.object(), null, "not run");
                     })
                 .collect();
-    var largeObjects = new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, failing);
+    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, failing);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try {
       assertThatThrownBy(() -> largeObjects.copy(jsc, spec, 1, large.iterator(), client, 100))
@@ -510,8 +512,7 @@ class SparkExporterTest {
           uploadsAtOnce.add(tasks.stream().map(PartTask::uploadId).distinct().count());
           return copyPartsHere(s, tasks);
         };
-    var largeObjects =
-        new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, counting, 10, 1000);
+    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, counting, 10, 1000);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PartitionOutcome outcome;
     try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "many/", false)) {
@@ -549,7 +550,7 @@ class SparkExporterTest {
     Location root = Location.parse(dest.toUri().toString());
     JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
     LargeObjects.PartJob local = (jsc, s, tasks, slices) -> copyPartsHere(s, tasks);
-    var largeObjects = new LargeObjects(storage.storeFor(root), root, 512 << 10, 3, local, 7, 1000);
+    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PartitionOutcome outcome;
     try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "gone/", false)) {
@@ -740,6 +741,8 @@ class SparkExporterTest {
             new SparkFilter(),
             settings,
             out.resolve("mf").toUri().toString(),
+            "",
+            "",
             4,
             512 << 10,
             1 << 20,

@@ -18,6 +18,7 @@ import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.plan.Action;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
@@ -102,6 +103,77 @@ class LocalExportTest {
     assertThat(status.get("rounds").get(1).get("copied").asLong()).isEqualTo(2);
     assertThat(status.get("totals").get("copied").asLong()).isEqualTo(7);
     assertThat(result.bytes()).isEqualTo(5 + 2 + 2 + 2 + 3);
+  }
+
+  @Test
+  void aDestinationInTheRepositorysStorageNamespaceIsRefusedBeforeAnythingIsMade()
+      throws IOException {
+    String repo = sparkRepository();
+    Path inside = lakeFs.blockstore.resolve(repo).resolve("export");
+    try (Exporter exporter = lakeFs.exporter(repo, inside).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining("cannot export to " + Location.ofPath(inside))
+          .hasMessageContaining(
+              "the storage namespace of repository '" + repo + "' (local://" + repo + ")");
+    }
+    assertThat(inside).doesNotExist();
+  }
+
+  @Test
+  void underARootThatHoldsTheNamespaceTheKeysThatWouldLandInItAreRefusedAndReported()
+      throws IOException {
+    String repo = "repo-ns-" + Long.toHexString(System.nanoTime());
+    lakeFs.emulator.createRepository(repo, "local://lakes/" + repo, "main");
+    Path root = lakeFs.blockstore.resolve("lakes");
+    Path namespace = root.resolve(repo);
+    lakeFs.put(repo, "a.txt", "a");
+    lakeFs.put(repo, repo + "/b.txt", "b");
+    lakeFs.put(repo, repo + "/victim.txt", "v");
+    String first = lakeFs.emulator.commit(repo, "main", "first");
+    // What lakeFS keeps in its namespace must come out of both exports as it went in; one file
+    // stands where a removed key's copy would be deleted.
+    Files.writeString(namespace.resolve("victim.txt"), "lakeFS's own object");
+    Map<String, String> lakeFsFiles = LocalLakeFs.tree(namespace);
+
+    ExportResult full;
+    try (Exporter exporter = lakeFs.exporter(repo, root).build()) {
+      full = exporter.exportAllFromBranch("main");
+    }
+    assertThat(full.succeeded()).isFalse();
+    assertThat(full.copied()).isEqualTo(1);
+    assertThat(root.resolve("a.txt")).hasContent("a");
+    assertThat(full.failures())
+        .extracting(ActionOutcome::path)
+        .containsExactlyInAnyOrder(repo + "/b.txt", repo + "/victim.txt");
+    assertThat(full.failures().get(0).error())
+        .contains("is in the storage namespace of repository '" + repo + "'");
+    assertThat(LocalLakeFs.status(root, first, false).get("failures").size()).isEqualTo(2);
+    assertThat(LocalLakeFs.tree(namespace)).isEqualTo(lakeFsFiles);
+
+    lakeFs.emulator.deleteObject(repo, "main", repo + "/victim.txt");
+    lakeFs.put(repo, "c.txt", "c");
+    lakeFs.emulator.commit(repo, "main", "second");
+    ExportResult diff;
+    try (Exporter exporter = lakeFs.exporter(repo, root).build()) {
+      diff = exporter.exportFrom("main", first);
+    }
+    assertThat(diff.succeeded()).isFalse();
+    assertThat(diff.copied()).isEqualTo(1);
+    assertThat(diff.deleted()).isZero();
+    assertThat(diff.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo(repo + "/victim.txt");
+              assertThat(f.kind()).isEqualTo(Action.Kind.DELETE);
+            });
+    assertThat(namespace.resolve("victim.txt")).hasContent("lakeFS's own object");
+    // lakeFS stored the new object of c.txt there meanwhile; the export added nothing.
+    assertThat(LocalLakeFs.tree(namespace))
+        .containsAllEntriesOf(lakeFsFiles)
+        .hasSize(lakeFsFiles.size() + 1)
+        .doesNotContainKey("b.txt");
   }
 
   @Test

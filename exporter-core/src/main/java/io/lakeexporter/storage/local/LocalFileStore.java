@@ -106,6 +106,12 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     return "local";
   }
 
+  /** A lakeFS {@code local://} address as the file it names under the blockstore directory. */
+  @Override
+  public Location canonical(Location location) throws IOException {
+    return Location.ofPath(pathOf(location));
+  }
+
   @Override
   public Set<StoreCapability> capabilities() {
     // Bytes are counted before a file is moved into place, and every part checks its length.

@@ -115,6 +115,16 @@ public final class AzureBlobStore
     return "azure";
   }
 
+  /**
+   * Every form of a blob's name (https, abfs, wasb, an account's own endpoint) as {@code
+   * azure://<account>/<container>/<blob>}: a name to compare, not an address to send requests to.
+   */
+  @Override
+  public Location canonical(Location location) throws IOException {
+    BlobRef ref = ref(location);
+    return new Location("azure", ref.account(), ref.container() + "/" + ref.blob());
+  }
+
   @Override
   public Set<StoreCapability> capabilities() {
     return Set.of(

@@ -113,6 +113,12 @@ public final class S3ObjectStore
     return "s3";
   }
 
+  /** {@code s3a://} names the same bucket and key as {@code s3://}. */
+  @Override
+  public Location canonical(Location location) {
+    return new Location("s3", location.authority(), location.path());
+  }
+
   @Override
   public Set<StoreCapability> capabilities() {
     return Set.of(
