@@ -621,6 +621,39 @@ class SparkExporterTest {
   }
 
   @Test
+  void theRepositorysStorageNamespaceIsKeptOutOfTheExport() throws IOException {
+    String repo = "namespaced";
+    emulator.createRepository(repo, "local://lakes/" + repo, "main");
+    put(repo, "a.txt", "a");
+    put(repo, repo + "/b.txt", "b");
+    byte[] big = new byte[3 << 20];
+    emulator.putObject(repo, "main", repo + "/big.bin", big, "application/octet-stream", Map.of());
+    emulator.commit(repo, "main", "first");
+    Path root = work.resolve("lakes");
+    Path namespace = root.resolve(repo);
+    Map<String, Long> lakeFsFiles = tree(namespace);
+
+    Path inside = namespace.resolve("export");
+    assertThatThrownBy(() -> exporter(repo, inside).build().exportAllFromBranch("main"))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("storage namespace of repository '" + repo + "'");
+    assertThat(inside).doesNotExist();
+
+    // Below a root that holds the namespace, executors refuse its keys, the large one's parts
+    // included, and export the rest.
+    ExportResult result = exporter(repo, root).build().exportAllFromBranch("main");
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.copied()).isEqualTo(1);
+    assertThat(root.resolve("a.txt")).hasContent("a");
+    assertThat(result.failures())
+        .extracting(ActionOutcome::path)
+        .containsExactlyInAnyOrder(repo + "/b.txt", repo + "/big.bin");
+    assertThat(result.failures())
+        .allSatisfy(f -> assertThat(f.error()).contains("is in the storage namespace"));
+    assertThat(tree(namespace)).isEqualTo(lakeFsFiles);
+  }
+
+  @Test
   void anUnknownStorageSettingIsRefusedUnlessItCameWithTheHadoopConfiguration() {
     var typo = new java.util.HashMap<>(settings);
     typo.put("local.fsinc", "true");

@@ -48,6 +48,13 @@ class AzureExportTest extends CloudExportTest {
     return azurite.location("lake", "") + "/";
   }
 
+  /** {@code http://host/<account>/lake/<path>} as {@code abfss://lake@<account>.dfs...}. */
+  @Override
+  String otherSpelling(String location) {
+    String path = location.substring(azurite.location("lake", "").length());
+    return "abfss://lake@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net" + path;
+  }
+
   @Override
   String destination(String name) {
     return azurite.location("export", name);

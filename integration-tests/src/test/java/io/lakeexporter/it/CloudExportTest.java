@@ -1,10 +1,12 @@
 package io.lakeexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
@@ -84,6 +86,11 @@ abstract class CloudExportTest {
   /** A destination root on the same store for {@code name}, without a trailing slash. */
   abstract String destination(String name);
 
+  /** Another way users write {@code location}, where the store has one. */
+  String otherSpelling(String location) {
+    return location;
+  }
+
   /** Whether the emulator can presign this store's objects (GCS cannot without a key). */
   boolean presignSupported() {
     return true;
@@ -133,6 +140,27 @@ abstract class CloudExportTest {
         .destination(destination)
         .storage(storage)
         .concurrency(4);
+  }
+
+  @Test
+  void aDestinationInTheRepositorysStorageNamespaceIsRefusedHoweverItIsWritten()
+      throws IOException {
+    String repo = repository(namespacePrefix());
+    for (String namespace :
+        List.of(namespacePrefix() + repo, otherSpelling(namespacePrefix() + repo))) {
+      try (Exporter exporter = exporter(repo, namespace + "/export/").build()) {
+        assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+            .as(namespace)
+            .isInstanceOf(InvalidExportException.class)
+            .hasMessageContaining(
+                "in the storage namespace of repository '"
+                    + repo
+                    + "' ("
+                    + namespacePrefix()
+                    + repo
+                    + ")");
+      }
+    }
   }
 
   private static byte[] read(Location l) throws IOException {

@@ -36,6 +36,11 @@ class S3ExportTest extends CloudExportTest {
   }
 
   @Override
+  String otherSpelling(String location) {
+    return location.replaceFirst("^s3://", "s3a://");
+  }
+
+  @Override
   String destination(String name) {
     return "s3://export/" + name;
   }
