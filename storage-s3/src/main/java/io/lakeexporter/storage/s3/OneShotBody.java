@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
@@ -68,6 +71,22 @@ final class OneShotBody {
         };
     return RequestBody.fromContentProvider(provider, length, "application/octet-stream");
   }
+
+  /**
+   * Sends a request with such a body once, leaving retries to the copy engine. The SDK would retry
+   * a throttled or failed attempt, find the body consumed and fail with "cannot be replayed",
+   * dropping the store's own answer (503 SlowDown, 500 InternalError) from the error reported.
+   */
+  static void notRetriedBySdk(AwsRequestOverrideConfiguration.Builder request) {
+    request.addPlugin(NOT_RETRIED);
+  }
+
+  private static final SdkPlugin NOT_RETRIED =
+      config ->
+          config.overrideConfiguration(
+              config.overrideConfiguration().toBuilder()
+                  .retryStrategy(AwsRetryStrategy.doNotRetry())
+                  .build());
 
   /** The source stream's own failure, if it failed. */
   Optional<IOException> failure() {

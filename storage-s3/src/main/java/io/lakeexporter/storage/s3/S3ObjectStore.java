@@ -251,7 +251,8 @@ public final class S3ObjectStore
                         .key(key)
                         .contentLength(size)
                         .contentType(contentType(metadata))
-                        .metadata(metadata.userMetadata()),
+                        .metadata(metadata.userMetadata())
+                        .overrideConfiguration(OneShotBody::notRetriedBySdk),
                 body.requestBody());
         // The body provider stops at the declared size; make sure nothing was left behind.
         if (exact.read() >= 0) {
@@ -590,7 +591,8 @@ public final class S3ObjectStore
                             .key(location.path())
                             .uploadId(uploadId)
                             .partNumber(partNumber)
-                            .contentLength(length),
+                            .contentLength(length)
+                            .overrideConfiguration(OneShotBody::notRetriedBySdk),
                     body.requestBody())
                 .eTag();
         return new UploadedPart(partNumber, length, etag);

@@ -1,0 +1,228 @@
+package io.lakeexporter.it;
+
+import static io.lakeexporter.testing.FaultProxy.method;
+import static io.lakeexporter.testing.FaultProxy.targetContains;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.s3.S3ProxyServer;
+import io.lakeexporter.testing.FaultProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Throttling and broken connections between the exporter and S3Proxy, injected by a proxy on the
+ * real traffic: how many attempts reach the store, what the failure names, what lands.
+ */
+class S3FaultsTest {
+
+  /** The default's four attempts, with backoffs short enough for a test. */
+  private static final RetryPolicy QUICK =
+      new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
+
+  private static final int MIB = 1 << 20;
+
+  @TempDir static Path work;
+  @TempDir Path out;
+  private static StorageRegistry direct;
+  private static LakeFsEmulator emulator;
+  private static LakeFsClient client;
+  private static FaultProxy proxy;
+  private static StorageRegistry throughProxy;
+  private static byte[] large;
+
+  @BeforeAll
+  static void start() throws IOException {
+    S3ProxyServer s3 = S3ProxyServer.shared();
+    s3.createBucket("faults-lake");
+    s3.createBucket("faults-out");
+    direct = StorageRegistry.discover(s3.settings());
+    emulator = LakeFsEmulator.builder().storage(direct).start();
+    client =
+        LakeFsClient.create(
+            LakeFsConfig.builder()
+                .apiUrl(emulator.apiUrl())
+                .accessKeyId(emulator.accessKeyId())
+                .secretAccessKey(emulator.secretAccessKey())
+                .build());
+    proxy = FaultProxy.to(s3.endpoint());
+    throughProxy =
+        StorageRegistry.discover(
+            s3.settings()
+                .overlay(
+                    StorageSettings.of(
+                        Map.of(
+                            "s3.endpoint", proxy.url(),
+                            "s3.multipart.threshold", "6MiB",
+                            "s3.multipart.part-size", "5MiB"))));
+    large = new byte[11 * MIB]; // parts of 5, 5 and 1 MiB
+    new Random(7).nextBytes(large);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    throughProxy.close();
+    proxy.close();
+    client.close();
+    emulator.close();
+    direct.close();
+  }
+
+  @BeforeEach
+  void clearFaults() {
+    proxy.reset();
+  }
+
+  private static String repository(String path, byte[] content) throws IOException {
+    String repo = "f" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, "s3://faults-lake/" + repo, "main");
+    emulator.putObject(repo, "main", path, content, "application/octet-stream", Map.of());
+    emulator.commit(repo, "main", "load");
+    return repo;
+  }
+
+  private static ExportResult export(String repo, String destination) {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination(destination)
+            .storage(throughProxy)
+            .retry(QUICK)
+            .concurrency(2)
+            // streamed through the exporter, written by the store as a multipart upload
+            .serverSideCopy(false)
+            .build()) {
+      return exporter.exportAllFromBranch("main");
+    }
+  }
+
+  private static byte[] read(String location) throws IOException {
+    Location l = Location.parse(location);
+    try (InputStream in = direct.storeFor(l).read(l, 0, -1)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static JsonNode failureFile(String root, ExportResult result) throws IOException {
+    return new ObjectMapper().readTree(read(root + "/EXPORT_" + result.commitId() + "_FAILURE"));
+  }
+
+  /**
+   * The SDK retried a throttled UploadPart, found its one-shot body consumed and reported "the
+   * source stream cannot be replayed" instead of S3's SlowDown. Sent once by the SDK, the part is
+   * tried four times in all, by the copy engine, and the failure names S3's own answer.
+   */
+  @Test
+  void aThrottledPartFailsWithS3sAnswerAfterFourAttemptsAndLeavesNoUpload() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    proxy.on(method("PUT").and(targetContains("partNumber=2")), 1_000, FaultProxy.s3SlowDown());
+
+    ExportResult result = export(repo, root);
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo("big/large.bin"))
+        .satisfies(f -> assertThat(f.error()).contains("part 2").contains("503 SlowDown"));
+    assertThat(proxy.count(method("PUT").and(targetContains("partNumber=2")))).isEqualTo(4);
+    assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(4);
+    assertThat(proxy.count(method("DELETE").and(targetContains("uploadId=")))).isEqualTo(4);
+    assertThat(
+            S3ProxyServer.shared()
+                .admin()
+                .listMultipartUploads(b -> b.bucket("faults-out").prefix(repo))
+                .uploads())
+        .isEmpty();
+    JsonNode failures = failureFile(root, result).get("failures");
+    assertThat(failures.get(0).get("key").asText()).isEqualTo("big/large.bin");
+    assertThat(failures.get(0).get("operation").asText()).isEqualTo("copy");
+    assertThat(failures.get(0).get("error").asText()).contains("503 SlowDown");
+  }
+
+  @Test
+  void aPartThrottledOnceIsSentAgainAndTheObjectIsWhole() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    proxy.on(method("PUT").and(targetContains("partNumber=2")), 1, FaultProxy.s3SlowDown());
+
+    ExportResult result = export(repo, root);
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(read(root + "/big/large.bin")).isEqualTo(large);
+    assertThat(proxy.count(method("PUT").and(targetContains("partNumber=2")))).isEqualTo(2);
+  }
+
+  @Test
+  void aThrottledSmallPutIsTriedFourTimesAndNamedInTheFailureFile() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    String root = "s3://faults-out/" + repo;
+    proxy.on(method("PUT").and(targetContains("small.csv")), 1_000, FaultProxy.s3SlowDown());
+
+    ExportResult result = export(repo, root);
+
+    assertThat(proxy.count(method("PUT").and(targetContains("small.csv")))).isEqualTo(4);
+    JsonNode failure = failureFile(root, result).get("failures").get(0);
+    assertThat(failure.get("key").asText()).isEqualTo("data/small.csv");
+    assertThat(failure.get("error").asText()).contains("503 SlowDown");
+  }
+
+  /** A ranged GET that breaks off mid-body: its part is read again, and the bytes are right. */
+  @Test
+  void aReadResetMidBodyIsReadAgainAndTheCopyIsExact() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(method("GET").and(targetContains("/faults-lake/")), 1, new FaultProxy.ResetAfter(MIB));
+
+    ExportResult result = export(repo, out.toUri().toString());
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(Files.readAllBytes(out.resolve("big/large.bin"))).isEqualTo(large);
+    assertThat(proxy.count(method("GET").and(targetContains("/faults-lake/")))).isEqualTo(2);
+  }
+
+  /** CopyObject goes over the exporter's own HTTP client, which does not retry by itself. */
+  @Test
+  void aThrottledServerSideCopyIsTriedFourTimes() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    String root = "s3://faults-out/" + repo;
+    proxy.on(method("PUT").and(targetContains("small.csv")), 1_000, FaultProxy.s3SlowDown());
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination(root)
+            .storage(throughProxy)
+            .retry(QUICK)
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isFalse();
+    assertThat(proxy.count(r -> !r.header("x-amz-copy-source").isEmpty())).isEqualTo(4);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.error()).contains("503 SlowDown"));
+  }
+}
