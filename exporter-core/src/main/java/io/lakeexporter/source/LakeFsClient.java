@@ -442,6 +442,29 @@ public final class LakeFsClient implements AutoCloseable {
    * reached.
    */
   private static byte[] send(Call call) throws ApiException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return sendOnce(attempt == 1 ? call : call.clone());
+      } catch (ApiException e) {
+        if (attempt >= SEND_ATTEMPTS || !worthAnotherTry(e)) {
+          throw e;
+        }
+        pause(wait(e, attempt));
+      }
+    }
+  }
+
+  /**
+   * Every call sent here is a GET (a ref, a commit, a listing or diff page, a stat), which is safe
+   * to send again. Four attempts in all: a listing of millions of objects should not break off on
+   * one 503 from a lakeFS (or a load balancer before it) that is busy for a moment.
+   */
+  private static final int SEND_ATTEMPTS = 4;
+
+  private static final long FIRST_BACKOFF_MILLIS = 200;
+  private static final long MAX_BACKOFF_MILLIS = 10_000;
+
+  private static byte[] sendOnce(Call call) throws ApiException {
     try (Response response = call.execute()) {
       ResponseBody body = response.body();
       if (!response.isSuccessful()) {
@@ -454,6 +477,48 @@ public final class LakeFsClient implements AutoCloseable {
       return body == null ? new byte[0] : body.bytes();
     } catch (IOException e) {
       throw new ApiException(e);
+    }
+  }
+
+  /**
+   * Throttling (429), a busy or unreachable backend behind a gateway (502, 503, 504), or a
+   * connection that failed or timed out. Not 500: lakeFS answers that for faults of its own that a
+   * second request meets again, and an export stops on it with the answer in its error.
+   */
+  private static boolean worthAnotherTry(ApiException e) {
+    return switch (e.getCode()) {
+      case 429, 502, 503, 504 -> true;
+      case 0 -> !interrupted(e) && !Thread.currentThread().isInterrupted();
+      default -> false;
+    };
+  }
+
+  /** Retry-After (in seconds) where the server sent it, else a jittered exponential backoff. */
+  private static long wait(ApiException e, int attempt) {
+    Map<String, List<String>> headers = e.getResponseHeaders();
+    if (headers != null) {
+      for (var header : headers.entrySet()) {
+        if ("retry-after".equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
+          try {
+            long seconds = Long.parseLong(header.getValue().get(0).trim());
+            return Math.min(TimeUnit.SECONDS.toMillis(Math.max(seconds, 0)), MAX_BACKOFF_MILLIS);
+          } catch (NumberFormatException httpDate) {
+            break; // an HTTP date: take the backoff
+          }
+        }
+      }
+    }
+    long cap = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << (attempt - 1));
+    return java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1);
+  }
+
+  private static void pause(long millis) throws ApiException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(
+          new InterruptedIOException("interrupted while waiting to ask lakeFS again"));
     }
   }
 

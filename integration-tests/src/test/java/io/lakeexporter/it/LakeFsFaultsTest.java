@@ -1,0 +1,116 @@
+package io.lakeexporter.it;
+
+import static io.lakeexporter.testing.FaultProxy.method;
+import static io.lakeexporter.testing.FaultProxy.targetContains;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.testing.FaultProxy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** lakeFS answering 503 in the middle of a listing, through a proxy before the emulator. */
+class LakeFsFaultsTest {
+
+  @TempDir static Path work;
+  @TempDir Path out;
+  private static LocalLakeFs lakeFs;
+  private static FaultProxy proxy;
+  private static LakeFsClient throughProxy;
+  private static String repo;
+  private static String head;
+
+  @BeforeAll
+  static void start() throws IOException {
+    lakeFs = new LocalLakeFs(work);
+    proxy = FaultProxy.to("http://127.0.0.1:" + lakeFs.emulator.port());
+    throughProxy =
+        LakeFsClient.create(
+            LakeFsConfig.builder()
+                .apiUrl(proxy.url() + "/api/v1")
+                .accessKeyId(lakeFs.emulator.accessKeyId())
+                .secretAccessKey(lakeFs.emulator.secretAccessKey())
+                .build());
+    repo = lakeFs.newRepository();
+    // Two listing pages of 1000: the second is the one that fails.
+    for (int i = 0; i < 1_100; i++) {
+      lakeFs.put(repo, String.format("data/%05d.csv", i), "row " + i);
+    }
+    head = lakeFs.emulator.commit(repo, "main", "two pages");
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    throughProxy.close();
+    proxy.close();
+    lakeFs.close();
+  }
+
+  /** The second listing request and, as long as the rule lasts, every one after it. */
+  private static Predicate<FaultProxy.Request> secondListingPage() {
+    var listings = new AtomicInteger();
+    return method("GET")
+        .and(targetContains("/objects/ls"))
+        .and(r -> listings.incrementAndGet() >= 2);
+  }
+
+  private ExportResult export() {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(throughProxy)
+            .repository(repo)
+            .destination(out.toUri().toString())
+            .storage(lakeFs.storage)
+            .countFirst(false)
+            .build()) {
+      return exporter.exportAllFromBranch("main");
+    }
+  }
+
+  /** One 503 broke off the listing and failed the whole export; the page is now asked again. */
+  @Test
+  void aListingPageAnswered503OnceIsAskedAgain() throws IOException {
+    proxy.reset();
+    proxy.on(secondListingPage(), 1, FaultProxy.lakeFsUnavailable());
+
+    ExportResult result = export();
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(LocalLakeFs.tree(out)).hasSize(1_100);
+    assertThat(proxy.count(method("GET").and(targetContains("/objects/ls")))).isEqualTo(3);
+  }
+
+  @Test
+  void aListingPageThatStays503FailsTheExportAfterFourAttempts() throws IOException {
+    proxy.reset();
+    proxy.on(
+        secondListingPage(),
+        1_000,
+        new FaultProxy.Answer(
+            503,
+            java.util.Map.of("Content-Type", "application/json", "Retry-After", "0"),
+            "{\"message\":\"service unavailable\"}"));
+
+    ExportResult result = export();
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error()).startsWith("round 1 stopped: ").contains("503");
+    // Page 1, then page 2 asked four times by each of the two reads that reach it (one request
+    // each before these retries: 3 in all).
+    assertThat(proxy.count(method("GET").and(targetContains("/objects/ls")))).isEqualTo(1 + 2 * 4);
+    JsonNode status = LocalLakeFs.status(out, head, false);
+    assertThat(status.get("status").asText()).isEqualTo("FAILURE");
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+    assertThat(status.get("totals").get("copied").asLong()).isEqualTo(1_000);
+  }
+}
