@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * <p>Object keys are kept exactly as written: object stores allow {@code ?}, {@code #}, {@code %}
  * and spaces in keys, so the path is not URI-decoded. Only {@code http(s)} locations carry a query
- * (a presigned URL's signature); {@link #toString()} never shows it.
+ * (a presigned URL's signature); {@link #toString()} never shows it, nor the password of a user
+ * info.
  *
  * @param scheme lower-case scheme, {@code file} for filesystem paths
  * @param authority bucket, container@account, host:port, or empty
@@ -84,13 +85,16 @@ public record Location(String scheme, String authority, String path, String quer
       }
       if (colon > 1 && isScheme(text.substring(0, colon))) {
         throw new IllegalArgumentException(
-            "location '" + text + "' has no '//' after the scheme; expected scheme://...");
+            "location '"
+                + Redaction.url(text)
+                + "' has no '//' after the scheme; expected scheme://...");
       }
       return ofPath(Path.of(text));
     }
     String scheme = text.substring(0, sep);
     if (!isScheme(scheme)) {
-      throw new IllegalArgumentException("location '" + text + "' has an invalid scheme");
+      throw new IllegalArgumentException(
+          "location '" + Redaction.url(text) + "' has an invalid scheme");
     }
     String rest = text.substring(sep + 3);
     if (scheme.equalsIgnoreCase("file")) {
@@ -104,7 +108,11 @@ public record Location(String scheme, String authority, String path, String quer
       String host = slash < 0 ? rest : rest.substring(0, slash);
       if (!host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
         throw new IllegalArgumentException(
-            "location '" + text + "' names host '" + host + "'; file locations must be local");
+            "location '"
+                + Redaction.url(text)
+                + "' names host '"
+                + Redaction.authority(host)
+                + "'; file locations must be local");
       }
       return ofPath(Path.of(slash < 0 ? "/" : decodeFileUri(rest.substring(slash))));
     }
@@ -122,7 +130,7 @@ public record Location(String scheme, String authority, String path, String quer
     String path = slash < 0 ? "" : rest.substring(slash + 1);
     if (authority.isEmpty() && !scheme.equalsIgnoreCase("local")) {
       throw new IllegalArgumentException(
-          "location '" + redact(text) + "' has no bucket, container or host");
+          "location '" + Redaction.url(text) + "' has no bucket, container or host");
     }
     return new Location(scheme, authority, path, query);
   }
@@ -172,11 +180,6 @@ public record Location(String scheme, String authority, String path, String quer
     return true;
   }
 
-  private static String redact(String text) {
-    int q = text.indexOf('?');
-    return q < 0 ? text : text.substring(0, q) + "?<redacted>";
-  }
-
   /** The location of {@code key} under this one, as a prefix. */
   public Location child(String key) {
     Objects.requireNonNull(key, "key is null");
@@ -214,13 +217,21 @@ public record Location(String scheme, String authority, String path, String quer
     return query.isEmpty() ? withoutQuery() : withoutQuery() + "?" + query;
   }
 
-  /** The location with {@code ?<redacted>} in place of any query; safe to log. */
+  /**
+   * The location with {@code <redacted>} in place of any query and of the password of any user info
+   * ({@link Redaction}); safe to log.
+   */
   @Override
   public String toString() {
-    return query.isEmpty() ? withoutQuery() : withoutQuery() + "?<redacted>";
+    String shown = withoutQuery(Redaction.authority(authority));
+    return query.isEmpty() ? shown : shown + "?" + Redaction.REDACTED;
   }
 
   private String withoutQuery() {
+    return withoutQuery(authority);
+  }
+
+  private String withoutQuery(String authority) {
     if (scheme.equals("file")) {
       return "file:///" + path;
     }

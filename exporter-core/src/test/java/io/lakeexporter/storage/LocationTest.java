@@ -48,6 +48,19 @@ class LocationTest {
   }
 
   @Test
+  void aPasswordInTheUserInfoIsNeverShown() {
+    String url = "https://reader:PW-CANARY@files.example.com/k.csv?sig=SIG-CANARY";
+    Location l = Location.parse(url);
+    assertThat(l.toString())
+        .isEqualTo("https://reader:<redacted>@files.example.com/k.csv?<redacted>");
+    assertThat(l.child("x").toString()).doesNotContain("PW-CANARY");
+    assertThat(l.toUnredactedString()).isEqualTo(url);
+    assertThatThrownBy(() -> Location.parse("1http://reader:PW-CANARY@h/x"))
+        .hasMessageNotContaining("PW-CANARY")
+        .hasMessageContaining("h/x");
+  }
+
+  @Test
   void filesystemForms() {
     assertThat(Location.parse("file:///tmp/x/y").toPath()).isEqualTo(Path.of("/tmp/x/y"));
     assertThat(Location.parse("file:/tmp/x").toPath()).isEqualTo(Path.of("/tmp/x"));
