@@ -26,6 +26,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.Redaction;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.SequentialParts;
 import io.lakeexporter.storage.ServerSideCopyable;
@@ -490,7 +491,7 @@ public final class AzureBlobStore
   private IOException translate(BlobStorageException e, String operation, BlobRef ref) {
     int status = e.getStatusCode();
     String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
-    String where = "blob " + ref + " (endpoint " + accounts.endpoint(ref.account()) + ")";
+    String where = "blob " + ref + " (endpoint " + shownEndpoint(ref) + ")";
     if ("ContainerNotFound".equals(code)) {
       return new FileNotFoundException(
           "cannot "
@@ -537,19 +538,17 @@ public final class AzureBlobStore
                 + (io.getMessage() == null ? "" : ": " + redact(io.getMessage()))
             : e.getClass().getSimpleName();
     return new IOException(
-        "cannot "
-            + operation
-            + " blob "
-            + ref
-            + " (endpoint "
-            + accounts.endpoint(ref.account())
-            + "): "
-            + what,
+        "cannot " + operation + " blob " + ref + " (endpoint " + shownEndpoint(ref) + "): " + what,
         cause instanceof IOException ? cause : e);
   }
 
-  /** A message may quote a URL; its query may be a SAS. */
+  /** A message may quote a URL; its query may be a SAS, its user info a password. */
   static String redact(String message) {
-    return message.replaceAll("\\?[^\\s\"']*", "?<redacted>");
+    return Redaction.text(message);
+  }
+
+  /** The account's endpoint as messages show it: without the password of a user info. */
+  private String shownEndpoint(BlobRef ref) {
+    return Redaction.url(accounts.endpoint(ref.account()));
   }
 }

@@ -307,4 +307,27 @@ class AzureBlobStoreTest {
       wrong.close();
     }
   }
+
+  /** An endpoint may carry a user name and password; messages name it without the password. */
+  @Test
+  void messagesNameTheEndpointWithoutThePasswordOfItsUserInfo() throws IOException {
+    String endpoint =
+        AzuriteServer.shared().accountEndpoint().replace("://", "://proxy:PW-CANARY@");
+    try (var withPassword =
+        new AzureBlobStore(
+            AzuriteServer.shared()
+                .settings()
+                .overlay(
+                    StorageSettings.of(
+                        Map.of(
+                            "azure.account." + AzuriteServer.ACCOUNT + ".endpoint", endpoint))))) {
+      // Locations under an endpoint are written with it, user info included.
+      Location missing = Location.parse(endpoint + "/specific/missing-" + UUID.randomUUID());
+      assertThatThrownBy(() -> withPassword.stat(missing))
+          .isInstanceOf(IOException.class)
+          .hasMessageNotContaining("PW-CANARY")
+          .hasMessageContaining(missing.name())
+          .hasMessageContaining("proxy:<redacted>@127.0.0.1");
+    }
+  }
 }

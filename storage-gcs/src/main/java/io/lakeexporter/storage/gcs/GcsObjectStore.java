@@ -22,6 +22,7 @@ import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
+import io.lakeexporter.storage.Redaction;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
@@ -69,7 +70,10 @@ public final class GcsObjectStore
   private static final int BATCH = 100;
 
   private final Storage storage;
+
+  /** The endpoint as messages show it: without the password of a user info. */
   private final String endpoint;
+
   private final long uploadThreshold;
   private final PartLimits partLimits;
   private final AtomicLong rewrites = new AtomicLong();
@@ -87,7 +91,8 @@ public final class GcsObjectStore
           "gcs.compose.min-part-size");
 
   GcsObjectStore(StorageSettings settings) throws IOException {
-    this.endpoint = settings.get("gcs.endpoint").orElse("https://storage.googleapis.com");
+    this.endpoint =
+        Redaction.url(settings.get("gcs.endpoint").orElse("https://storage.googleapis.com"));
     var builder = StorageOptions.http();
     settings.first("gcs.project-id", "fs.gs.project.id").ifPresent(builder::setProjectId);
     settings.get("gcs.endpoint").ifPresent(builder::setHost);

@@ -253,4 +253,22 @@ class GcsObjectStoreTest {
       assertThat(other.projectId()).isEqualTo("explicit");
     }
   }
+
+  /** An endpoint may carry a user name and password; messages name it without the password. */
+  @Test
+  void messagesNameTheEndpointWithoutThePasswordOfItsUserInfo() throws IOException {
+    String endpoint = FakeGcsServer.shared().endpoint().replace("://", "://proxy:PW-CANARY@");
+    try (var withPassword =
+        new GcsObjectStore(
+            FakeGcsServer.shared()
+                .settings()
+                .overlay(StorageSettings.of(Map.of("gcs.endpoint", endpoint))))) {
+      Location missing = Location.parse("gs://" + BUCKET + "/missing-" + UUID.randomUUID());
+      assertThatThrownBy(() -> withPassword.stat(missing))
+          .isInstanceOf(IOException.class)
+          .hasMessageNotContaining("PW-CANARY")
+          .hasMessageContaining(missing.toString())
+          .hasMessageContaining("proxy:<redacted>@127.0.0.1");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3;
 
+import io.lakeexporter.storage.Redaction;
 import io.lakeexporter.storage.StorageSettings;
 import java.util.Map;
 import java.util.Objects;
@@ -7,7 +8,8 @@ import java.util.Optional;
 
 /**
  * How to reach one bucket. Buckets with equal settings share one client, and only such buckets can
- * copy between each other server-side. {@link #toString()} never shows the secret.
+ * copy between each other server-side. {@link #toString()} never shows the secret, the session
+ * token or the password of an endpoint's user info.
  *
  * <p>Keys, project key first, then the Hadoop S3A key it stands for; a per-bucket key ({@code
  * s3.bucket.<bucket>.<key>} or {@code fs.s3a.bucket.<bucket>.<s3a key>}) wins over the global one:
@@ -139,7 +141,7 @@ record S3ClientSettings(
   @Override
   public String toString() {
     return "S3ClientSettings[endpoint="
-        + (endpoint.isEmpty() ? "aws" : endpoint)
+        + (endpoint.isEmpty() ? "aws" : Redaction.url(endpoint))
         + ", region="
         + region
         + ", pathStyle="

@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3;
 
+import io.lakeexporter.storage.Redaction;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.wire.Http11Client;
 import java.net.URI;
@@ -87,9 +88,10 @@ final class S3Clients implements AutoCloseable {
                 : Optional.empty());
   }
 
+  /** The endpoint as messages show it: without the password of a user info. */
   String endpointOf(String bucket) {
     String endpoint = settingsOf(bucket).endpoint();
-    return endpoint.isEmpty() ? "AWS S3" : endpoint;
+    return endpoint.isEmpty() ? "AWS S3" : Redaction.url(endpoint);
   }
 
   S3Client client(String bucket) {

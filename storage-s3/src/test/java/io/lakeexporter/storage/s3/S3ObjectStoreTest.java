@@ -479,4 +479,39 @@ class S3ObjectStoreTest {
     assertThat(store.copyServerSide(source, dest, data.length, other)).isFalse();
     assertThat(readAll(dest)).isEqualTo(data);
   }
+
+  /**
+   * An endpoint may carry a user name and password (a proxy's); messages name the endpoint, never
+   * its password, on the fast path and through the SDK alike.
+   */
+  @Test
+  void messagesNameTheEndpointWithoutThePasswordOfItsUserInfo() {
+    String endpoint = S3ProxyServer.shared().endpoint().replace("://", "://proxy:PW-CANARY@");
+    Location missing = at("missing.bin");
+    for (String fastPath : List.of("true", "false")) {
+      try (var withPassword =
+          new S3ObjectStore(
+              S3ProxyServer.shared()
+                  .settings()
+                  .overlay(
+                      StorageSettings.of(
+                          Map.of(
+                              "s3.endpoint", endpoint,
+                              "s3.secret-access-key", "wrong-secret",
+                              "s3.fast-path", fastPath))))) {
+        for (var failing :
+            List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> withPassword.read(missing, 0, -1).close(),
+                () -> withPassword.stat(missing))) {
+          assertThatThrownBy(failing)
+              .as("fast path " + fastPath)
+              .isInstanceOf(IOException.class)
+              .hasMessageNotContaining("PW-CANARY")
+              .hasMessageNotContaining("wrong-secret")
+              .hasMessageContaining(missing.toString())
+              .hasMessageContaining("proxy:<redacted>@127.0.0.1");
+        }
+      }
+    }
+  }
 }
