@@ -1,10 +1,20 @@
 package io.lakeexporter.cli;
 
+import java.util.List;
+
 /**
  * The CLI's logging through slf4j-simple: warnings only, unless asked for more. slf4j-simple reads
  * these properties when the first logger is made, so this runs before any command touches core.
  */
 final class Logging {
+
+  /**
+   * Loggers that write credentials at DEBUG, kept at INFO even with -vv: the AWS SDK's SigV4
+   * signers log every canonical request, whose headers hold the session token
+   * (x-amz-security-token). A user who sets one of them explicitly still gets what they asked for.
+   */
+  static final List<String> CREDENTIAL_LOGGERS =
+      List.of("software.amazon.awssdk.http.auth.aws", "software.amazon.awssdk.auth.signer");
 
   private Logging() {}
 
@@ -15,6 +25,12 @@ final class Logging {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       String level = verbosity <= 0 ? "warn" : verbosity == 1 ? "info" : "debug";
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+    }
+    for (String logger : CREDENTIAL_LOGGERS) {
+      String key = "org.slf4j.simpleLogger.log." + logger;
+      if (System.getProperty(key) == null) {
+        System.setProperty(key, "info");
+      }
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
