@@ -7,6 +7,7 @@ import io.lakeexporter.LakeFsAuthenticationException;
 import io.lakeexporter.LakeFsUnavailableException;
 import io.lakeexporter.RefNotFoundException;
 import io.lakeexporter.RepositoryNotFoundException;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakefs.clients.sdk.ApiClient;
 import io.lakefs.clients.sdk.ApiException;
 import io.lakefs.clients.sdk.BranchesApi;
@@ -399,8 +400,10 @@ public final class LakeFsClient implements AutoCloseable {
     if (code == 404) {
       throw new FileNotFoundException("no object " + where);
     }
-    if (code == 401 || code == 403) {
-      throw new IOException("lakeFS refused to read " + where + " (" + code + ")");
+    if (RequestRefusedException.isRefusal(code)) {
+      // Refused for good (a key its policies do not let read the object): not worth a retry.
+      throw new RequestRefusedException(
+          "lakeFS refused to read " + where + " (" + code + " " + message + ")");
     }
     throw new IOException("lakeFS answered " + code + " " + message + " reading " + where);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.RefNotFoundException;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.RequestRefusedException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,19 @@ class LakeFsClientTest {
     assertThatThrownBy(() -> client.openObject(repo, commit, "README.md", 0, -1))
         .isInstanceOf(IllegalStateException.class);
     client.close();
+  }
+
+  @Test
+  void aReadItsPoliciesDenyIsRefusedForGoodNamingTheObject() throws IOException {
+    String denied = lakeFs.newRepository();
+    lakeFs.put(denied, "secret.csv", "x");
+    String head = lakeFs.emulator.commit(denied, "main", "one");
+    lakeFs.emulator.denyAccess(denied);
+    // A refusal is not retried by the copy engine: a transient fault would be.
+    assertThatThrownBy(() -> lakeFs.client.openObject(denied, head, "secret.csv", 0, -1))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining("'secret.csv' at ref '" + head + "' of repository '" + denied + "'")
+        .hasMessageContaining("401");
   }
 
   @Test
