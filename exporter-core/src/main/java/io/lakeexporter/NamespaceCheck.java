@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an export out of the storage namespace of the repository it exports: lakeFS keeps the
- * repository's objects there and owns everything under it. An export written there would sit among
- * lakeFS's own objects, where lakeFS's garbage collection removes whatever no commit refers to, and
- * a diff's deletes would remove objects lakeFS still needs. A destination root in the namespace is
- * refused before anything is listed; below a root that holds the namespace, the keys that would
+ * repository's objects there and takes what it finds there for its own (its garbage collection
+ * deletes unreferenced objects there). An export written there would sit among lakeFS's objects,
+ * and a diff's deletes could remove objects lakeFS still needs. A destination root in the namespace
+ * is refused before anything is listed; below a root that holds the namespace, the keys that would
  * land in it are refused one by one (each a failed copy or delete in the report) and the others
  * exported. The standalone {@link Exporter} and the Spark exporter both ask here.
  */
@@ -68,8 +68,8 @@ public final class NamespaceCheck {
                   + root
                   + ": it is in "
                   + what
-                  + ", where lakeFS keeps the repository's objects and removes what no commit refers"
-                  + " to; export to a location outside it");
+                  + ", where lakeFS keeps the repository's own objects; export to a location"
+                  + " outside it");
       case HOLDS -> new DestinationKeys(root, relation.prefix(), what);
       case APART -> DestinationKeys.under(root);
     };
