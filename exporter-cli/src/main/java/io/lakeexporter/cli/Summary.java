@@ -101,6 +101,7 @@ final class Summary {
               + f.kind().label()
               + " "
               + Printable.line(f.path())
+              + (f.attempts() > 1 ? " (" + f.attempts() + " attempts)" : "")
               + ": "
               + Printable.line(f.error()));
     }

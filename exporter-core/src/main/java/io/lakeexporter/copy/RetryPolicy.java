@@ -56,13 +56,48 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         return new Result<>(attempt.run(), n);
       } catch (IOException e) {
         if (n >= maxAttempts || !isTransient(e)) {
-          throw e;
+          throw AttemptsMade.mark(e, n);
         }
         Duration wait = backoff(n);
         LOG.debug(
             "attempt {} of {} failed ({}); again in {} ms", n, maxAttempts, e, wait.toMillis());
         sleep(wait);
       }
+    }
+  }
+
+  /**
+   * How many attempts the operation that failed with {@code e} made: what the policy that gave up
+   * on it counted (the most, where a part's retries ran inside an object's), else 1.
+   */
+  public static int attemptsOf(Throwable e) {
+    int attempts = 1;
+    for (Throwable s : e.getSuppressed()) {
+      if (s instanceof AttemptsMade made) {
+        attempts = Math.max(attempts, made.attempts);
+      }
+    }
+    return attempts;
+  }
+
+  /**
+   * The attempts a failure took, carried as a suppressed exception: the failure keeps its own type
+   * (a missing object stays a FileNotFoundException), which callers decide by.
+   */
+  private static final class AttemptsMade extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int attempts;
+
+    private AttemptsMade(int attempts) {
+      super("after " + attempts + " attempts", null, false, false);
+      this.attempts = attempts;
+    }
+
+    static IOException mark(IOException e, int attempts) {
+      if (attempts > attemptsOf(e)) {
+        e.addSuppressed(new AttemptsMade(attempts));
+      }
+      return e;
     }
   }
 

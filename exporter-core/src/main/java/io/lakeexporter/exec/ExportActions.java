@@ -91,17 +91,22 @@ public final class ExportActions implements ActionHandler {
     } catch (FileNotFoundException e) {
       return failed(action, source, "source object missing: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
-      return failed(action, source, describe(e));
+      return failed(action, source, describe(e), RetryPolicy.attemptsOf(e));
     }
   }
 
   private static ActionOutcome failed(Action action, String source, String error) {
+    return failed(action, source, error, 1);
+  }
+
+  private static ActionOutcome failed(Action action, String source, String error, int attempts) {
     LOG.info(
-        "failed to copy {} ({}): {}",
+        "failed to copy {} ({}) after {} attempt(s): {}",
         Printable.line(action.path()),
         Printable.line(source),
+        attempts,
         Printable.line(error));
-    return ActionOutcome.failed(action, source, error);
+    return ActionOutcome.failed(action, source, error, attempts);
   }
 
   @Override
@@ -130,7 +135,10 @@ public final class ExportActions implements ActionHandler {
       byLocation.values().forEach(a -> outcomes.add(ActionOutcome.deleted(a)));
       LOG.debug("deleted {} objects under {}", byLocation.size(), keys.root());
     } catch (IOException | RuntimeException e) {
-      byLocation.values().forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e))));
+      int attempts = RetryPolicy.attemptsOf(e);
+      byLocation
+          .values()
+          .forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e), attempts)));
       return outcomes;
     }
     try {

@@ -58,7 +58,12 @@ public record ActionOutcome(
   }
 
   public static ActionOutcome failed(Action action, String source, String error) {
+    return failed(action, source, error, 1);
+  }
+
+  /** A failure after {@code attempts} attempts. */
+  public static ActionOutcome failed(Action action, String source, String error, int attempts) {
     return new ActionOutcome(
-        action.kind(), action.path(), action.round(), false, null, 0, 1, source, error);
+        action.kind(), action.path(), action.round(), false, null, 0, attempts, source, error);
   }
 }

@@ -192,6 +192,7 @@ public final class StatusFile {
           json.name("round").value(f.round());
           json.name("source").value(f.source());
           json.name("error").value(f.error());
+          json.name("attempts").value(f.attempts());
           json.endObject();
         }
         json.endArray();
