@@ -42,7 +42,9 @@ final class AzureAccounts {
               new OkHttpClient.Builder().socketFactory(NoDelaySockets.INSTANCE).build())
           .build();
   private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, BlobServiceClient> sendingOnce = new ConcurrentHashMap<>();
   private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
+  private final Map<String, BlobContainerClient> containersSendingOnce = new ConcurrentHashMap<>();
 
   /** The settings read here. */
   static final Set<String> KEYS =
@@ -80,7 +82,8 @@ final class AzureAccounts {
   }
 
   BlobServiceClient client(String account) {
-    return clients.computeIfAbsent(account, this::build);
+    return clients.computeIfAbsent(
+        account, a -> build(a, settings.getInt("azure.sdk.max-tries", 3)));
   }
 
   /** Kept per container: building a container client parses and encodes its URL every time. */
@@ -89,16 +92,35 @@ final class AzureAccounts {
         account + '/' + container, k -> client(account).getBlobContainerClient(container));
   }
 
-  private BlobServiceClient build(String account) {
-    // Few, short SDK retries: the copy engine retries whole objects and parts itself, and a
-    // source stream that broke cannot be replayed by the SDK anyway.
+  /**
+   * The container through a client that sends each request once, for the requests the copy engine
+   * retries as a whole (Put Blob, Put Block, Put Block From URL). The SDK's own retry of a body
+   * read from a stream sent the consumed stream again, which OkHttp refused as "unexpected end of
+   * stream" in place of Azure's answer; and of a Put Block From URL, it multiplied the engine's
+   * four attempts by its three: twelve requests to a store that asked for fewer.
+   */
+  BlobContainerClient containerSendingOnce(String account, String container) {
+    return containersSendingOnce.computeIfAbsent(
+        account + '/' + container,
+        k ->
+            sendingOnce
+                .computeIfAbsent(account, a -> build(a, 1))
+                .getBlobContainerClient(container));
+  }
+
+  /**
+   * A client of {@code account} whose SDK sends a request up to {@code maxTries} times. Few, short
+   * SDK retries where it has them (stat, ranged reads, commits, deletes): the copy engine retries
+   * whole objects and parts itself.
+   */
+  private BlobServiceClient build(String account, int maxTries) {
     var builder =
         new BlobServiceClientBuilder()
             .httpClient(http)
             .retryOptions(
                 new RequestRetryOptions(
                     RetryPolicyType.EXPONENTIAL,
-                    settings.getInt("azure.sdk.max-tries", 3),
+                    maxTries,
                     (Duration) null,
                     Duration.ofMillis(200),
                     Duration.ofSeconds(5),

@@ -155,6 +155,11 @@ public final class AzureBlobStore
     return container(ref).getBlobClient(ref.blob());
   }
 
+  /** The blob through a client that sends each request once: for requests the engine retries. */
+  private BlobClient blobSentOnce(BlobRef ref) {
+    return accounts.containerSendingOnce(ref.account(), ref.container()).getBlobClient(ref.blob());
+  }
+
   @Override
   public ObjectInfo stat(Location location) throws IOException {
     BlobRef ref = ref(location);
@@ -216,7 +221,7 @@ public final class AzureBlobStore
     if (size <= singleUploadThreshold) {
       var exact = new ExactLengthInputStream(data, size, location.toString());
       try {
-        blob(ref)
+        blobSentOnce(ref)
             .getBlockBlobClient()
             .uploadWithResponse(
                 new BlockBlobSimpleUploadOptions(BinaryData.fromStream(exact, size))
@@ -421,7 +426,7 @@ public final class AzureBlobStore
       BlobRef ref = ref(location);
       var exact = new ExactLengthInputStream(data, length, location + " block " + partNumber);
       try {
-        blob(ref)
+        blobSentOnce(ref)
             .getBlockBlobClient()
             .stageBlock(blockId(partNumber), BinaryData.fromStream(exact, length));
         return new UploadedPart(partNumber, length, blockId(partNumber));
@@ -439,7 +444,7 @@ public final class AzureBlobStore
         throws IOException {
       BlobRef ref = ref(location);
       try {
-        blob(ref)
+        blobSentOnce(ref)
             .getBlockBlobClient()
             .stageBlockFromUrlWithResponse(
                 new BlockBlobStageBlockFromUrlOptions(blockId(partNumber), url)

@@ -1,0 +1,286 @@
+package io.lakeexporter.it;
+
+import static io.lakeexporter.testing.FaultProxy.method;
+import static io.lakeexporter.testing.FaultProxy.targetContains;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.azure.AzuriteServer;
+import io.lakeexporter.testing.FaultProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Azure's ServerBusy and broken connections between the exporter and Azurite, injected by a proxy
+ * on the real traffic: how many requests reach the store, what the failure names, what lands. The
+ * repositories live behind the proxy too, so that reads and Put Block From URL pass through it.
+ */
+class AzureFaultsTest {
+
+  /** The default's four attempts, with backoffs short enough for a test. */
+  private static final RetryPolicy QUICK =
+      new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
+
+  private static final int MIB = 1 << 20;
+
+  @TempDir Path out;
+  private static AzuriteServer azurite;
+  private static LakeFsEmulator emulator;
+  private static LakeFsClient client;
+  private static FaultProxy proxy;
+  private static StorageRegistry throughProxy;
+  private static byte[] large;
+
+  @BeforeAll
+  static void start() throws IOException {
+    azurite = AzuriteServer.shared();
+    azurite.createContainer("faults-lake");
+    azurite.createContainer("faults-out");
+    proxy = FaultProxy.to(azurite.accountEndpoint());
+    throughProxy =
+        StorageRegistry.discover(
+            StorageSettings.of(
+                Map.of(
+                    "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
+                    accountEndpoint(),
+                    "azure.account." + AzuriteServer.ACCOUNT + ".key",
+                    AzuriteServer.KEY,
+                    "azure.upload.threshold",
+                    "4MiB",
+                    "azure.upload.block-size",
+                    "2MiB",
+                    // Azurite fetches copy sources from itself only.
+                    "azure.copy.from-external-urls",
+                    "false")));
+    emulator = LakeFsEmulator.builder().storage(throughProxy).start();
+    client =
+        LakeFsClient.create(
+            LakeFsConfig.builder()
+                .apiUrl(emulator.apiUrl())
+                .accessKeyId(emulator.accessKeyId())
+                .secretAccessKey(emulator.secretAccessKey())
+                .build());
+    large = new byte[5 * MIB]; // blocks of 2, 2 and 1 MiB
+    new Random(11).nextBytes(large);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    client.close();
+    emulator.close();
+    throughProxy.close();
+    proxy.close();
+  }
+
+  @BeforeEach
+  void clearFaults() {
+    proxy.reset();
+  }
+
+  private static String accountEndpoint() {
+    return proxy.url() + "/" + AzuriteServer.ACCOUNT;
+  }
+
+  private static String root(String repo) {
+    return accountEndpoint() + "/faults-out/" + repo;
+  }
+
+  private static String repository(String path, byte[] content) throws IOException {
+    String repo = "f" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, accountEndpoint() + "/faults-lake/" + repo, "main");
+    emulator.putObject(repo, "main", path, content, "application/octet-stream", Map.of());
+    emulator.commit(repo, "main", "load");
+    proxy.reset();
+    return repo;
+  }
+
+  private static ExportResult export(String repo, String destination, boolean serverSide) {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination(destination)
+            .storage(throughProxy)
+            .retry(QUICK)
+            .concurrency(2)
+            .serverSideCopy(serverSide)
+            .build()) {
+      return exporter.exportAllFromBranch("main");
+    }
+  }
+
+  private static byte[] read(String location) throws IOException {
+    Location l = Location.parse(location);
+    try (InputStream in = throughProxy.storeFor(l).read(l, 0, -1)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static JsonNode onlyFailure(String root, ExportResult result) throws IOException {
+    JsonNode file =
+        new ObjectMapper().readTree(read(root + "/EXPORT_" + result.commitId() + "_FAILURE"));
+    assertThat(file.get("failures")).hasSize(1);
+    return file.get("failures").get(0);
+  }
+
+  private static Predicate<FaultProxy.Request> writesTo(String key) {
+    return method("PUT").and(targetContains("/faults-out/")).and(targetContains(key));
+  }
+
+  private static Predicate<FaultProxy.Request> copiesFromUrl() {
+    return r -> !r.header("x-ms-copy-source").isEmpty();
+  }
+
+  /**
+   * The SDK sent a throttled Put Blob again with its stream consumed, and OkHttp refused the short
+   * body ("unexpected end of stream"), hiding Azure's answer. Sent once by the SDK, it is tried
+   * four times by the copy engine and fails with ServerBusy.
+   */
+  @Test
+  void aThrottledSmallWriteFailsWithServerBusyAfterFourAttempts() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    proxy.on(writesTo("small.csv"), 1_000, FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), false);
+
+    assertThat(proxy.count(writesTo("small.csv"))).isEqualTo(4);
+    JsonNode failure = onlyFailure(root(repo), result);
+    assertThat(failure.get("key").asText()).isEqualTo("data/small.csv");
+    assertThat(failure.get("operation").asText()).isEqualTo("copy");
+    assertThat(failure.get("error").asText()).contains("503 ServerBusy");
+    assertThat(failure.get("attempts").asInt()).isEqualTo(4);
+    assertThat(result.failures().get(0).attempts()).isEqualTo(4);
+  }
+
+  @Test
+  void aThrottledBlockFailsWithServerBusyAfterFourAttempts() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(
+        writesTo("large.bin").and(targetContains("comp=block&")),
+        1_000,
+        FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), false);
+
+    // The write is one stream of three blocks: each attempt ends at its first block.
+    assertThat(proxy.count(writesTo("large.bin").and(targetContains("comp=block&")))).isEqualTo(4);
+    assertThat(proxy.count(writesTo("large.bin").and(targetContains("comp=blocklist")))).isZero();
+    JsonNode failure = onlyFailure(root(repo), result);
+    assertThat(failure.get("error").asText()).contains("block 1").contains("503 ServerBusy");
+    assertThat(failure.get("attempts").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void aBlockThrottledOnceIsSentAgainAndTheBlobIsWhole() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(
+        writesTo("large.bin").and(targetContains("comp=block&")), 1, FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), false);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(read(root(repo) + "/big/large.bin")).isEqualTo(large);
+    // The first attempt's one block, then the second attempt's three.
+    assertThat(proxy.count(writesTo("large.bin").and(targetContains("comp=block&")))).isEqualTo(4);
+  }
+
+  /** Put Block From URL was sent three times by the SDK for each of the engine's four: twelve. */
+  @Test
+  void aThrottledPutBlockFromUrlIsSentFourTimesInAll() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    proxy.on(copiesFromUrl(), 1_000, FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), true);
+
+    assertThat(proxy.count(copiesFromUrl())).isEqualTo(4);
+    JsonNode failure = onlyFailure(root(repo), result);
+    assertThat(failure.get("error").asText()).contains("copy block 1").contains("503 ServerBusy");
+    assertThat(failure.get("attempts").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void aPutBlockFromUrlThrottledOnceCopiesTheBlobServerSide() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    proxy.on(copiesFromUrl(), 1, FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), true);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isEqualTo(1);
+    assertThat(read(root(repo) + "/data/small.csv")).isEqualTo("a,b\n".getBytes());
+    assertThat(proxy.count(copiesFromUrl())).isEqualTo(2);
+  }
+
+  /**
+   * A delete is a request per blob with the SDK's three tries (the engine retries a batch that
+   * failed as a whole, not the blobs a store reports failed): a blob that stays busy is reported.
+   */
+  @Test
+  void aThrottledDeleteIsTriedThreeTimesAndReported() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    emulator.putObject(repo, "main", "data/gone.csv", "x".getBytes(), "text/csv", Map.of());
+    String previous = emulator.commit(repo, "main", "two");
+    assertThat(export(repo, root(repo), false).succeeded()).isTrue();
+    emulator.deleteObject(repo, "main", "data/gone.csv");
+    emulator.commit(repo, "main", "remove one");
+    proxy.reset();
+    Predicate<FaultProxy.Request> deleteGone = method("DELETE").and(targetContains("gone.csv"));
+    proxy.on(deleteGone, 1_000, FaultProxy.azureServerBusy());
+
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination(root(repo))
+            .storage(throughProxy)
+            .retry(QUICK)
+            .build()) {
+      result = exporter.exportFrom("main", previous);
+    }
+
+    assertThat(proxy.count(deleteGone)).isEqualTo(3);
+    JsonNode failure = onlyFailure(root(repo), result);
+    assertThat(failure.get("operation").asText()).isEqualTo("delete");
+    assertThat(failure.get("key").asText()).isEqualTo("data/gone.csv");
+    assertThat(failure.get("error").asText()).contains("ServerBusy");
+    assertThat(read(root(repo) + "/data/gone.csv")).isEqualTo("x".getBytes());
+  }
+
+  /** A ranged read that breaks off mid-body is read again; the copy is exact. */
+  @Test
+  void aReadResetMidBodyIsReadAgainAndTheCopyIsExact() throws IOException {
+    String repo = repository("big/large.bin", large);
+    Predicate<FaultProxy.Request> reads = method("GET").and(targetContains("/faults-lake/"));
+    proxy.on(reads, 1, new FaultProxy.ResetAfter(MIB));
+
+    ExportResult result = export(repo, out.toUri().toString(), false);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(Files.readAllBytes(out.resolve("big/large.bin"))).isEqualTo(large);
+    // Reads of 4 MiB blocks: the first, reset, then again, then the last MiB.
+    assertThat(proxy.count(reads)).isEqualTo(3);
+  }
+}
