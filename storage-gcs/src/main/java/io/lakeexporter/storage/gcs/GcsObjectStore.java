@@ -3,6 +3,7 @@ package io.lakeexporter.storage.gcs;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
+import com.google.cloud.ServiceOptions;
 import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
@@ -88,7 +89,8 @@ public final class GcsObjectStore
           "gcs.credentials-file",
           "fs.gs.auth.service.account.json.keyfile",
           "gcs.upload.threshold",
-          "gcs.compose.min-part-size");
+          "gcs.compose.min-part-size",
+          "gcs.sdk.max-attempts");
 
   GcsObjectStore(StorageSettings settings) throws IOException {
     this.endpoint =
@@ -96,6 +98,15 @@ public final class GcsObjectStore
     var builder = StorageOptions.http();
     settings.first("gcs.project-id", "fs.gs.project.id").ifPresent(builder::setProjectId);
     settings.get("gcs.endpoint").ifPresent(builder::setHost);
+    // One attempt per request by default: the copy engine retries writes, rewrites, reads and
+    // deletes itself (four attempts, jittered backoff from 200 ms). Under it, the client's own
+    // retries (six tries, backoff from 1 s, up to 50 s in all) kept a throttled upload waiting
+    // minutes before the engine's next attempt, and up to 24 requests reached a store that had
+    // asked for fewer.
+    builder.setRetrySettings(
+        ServiceOptions.getDefaultRetrySettings().toBuilder()
+            .setMaxAttempts(settings.getInt("gcs.sdk.max-attempts", 1))
+            .build());
     if (settings.getBoolean("gcs.no-auth", false)) {
       builder.setCredentials(NoCredentials.getInstance());
     } else {

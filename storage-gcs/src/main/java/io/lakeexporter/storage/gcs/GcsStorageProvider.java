@@ -18,6 +18,8 @@ import java.util.Set;
  *   <li>{@code gcs.no-auth} (false): send no credentials (emulators)
  *   <li>{@code gcs.upload.threshold} (4MiB): larger writes are resumable uploads
  *   <li>{@code gcs.compose.min-part-size} (5MiB): the part size floor of composite uploads
+ *   <li>{@code gcs.sdk.max-attempts} (1): attempts the client makes at each request; the copy
+ *       engine retries copies, reads and deletes itself
  * </ul>
  */
 public final class GcsStorageProvider implements StorageProvider {

@@ -1,0 +1,245 @@
+package io.lakeexporter.it;
+
+import static io.lakeexporter.testing.FaultProxy.method;
+import static io.lakeexporter.testing.FaultProxy.targetContains;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeexporter.ExportResult;
+import io.lakeexporter.Exporter;
+import io.lakeexporter.StatusFileNotWrittenException;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
+import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.gcs.FakeGcsServer;
+import io.lakeexporter.testing.FaultProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GCS's 429 between the exporter and fake-gcs-server, injected by a proxy on the real traffic: how
+ * many requests reach the store and what the failure says. Repositories live behind the proxy too.
+ */
+class GcsFaultsTest {
+  /** The default's four attempts, with backoffs short enough for a test. */
+  private static final RetryPolicy QUICK =
+      new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
+
+  private static final int MIB = 1 << 20;
+  @TempDir Path out;
+  private static LakeFsEmulator emulator;
+  private static LakeFsClient client;
+  private static FaultProxy proxy;
+  private static StorageRegistry throughProxy;
+  private static byte[] large;
+
+  @BeforeAll
+  static void start() throws IOException {
+    FakeGcsServer gcs = FakeGcsServer.shared();
+    gcs.createBucket("faults-lake");
+    gcs.createBucket("faults-out");
+    proxy = FaultProxy.to(gcs.endpoint());
+    throughProxy =
+        StorageRegistry.discover(
+            StorageSettings.of(
+                Map.of(
+                    "gcs.endpoint",
+                    proxy.url(),
+                    "gcs.no-auth",
+                    "true",
+                    "gcs.project-id",
+                    "test",
+                    "gcs.upload.threshold",
+                    "1MiB")));
+    emulator = LakeFsEmulator.builder().storage(throughProxy).start();
+    client =
+        LakeFsClient.create(
+            LakeFsConfig.builder()
+                .apiUrl(emulator.apiUrl())
+                .accessKeyId(emulator.accessKeyId())
+                .secretAccessKey(emulator.secretAccessKey())
+                .build());
+    large = new byte[3 * MIB]; // above gcs.upload.threshold: a resumable upload
+    new Random(7).nextBytes(large);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    client.close();
+    emulator.close();
+    throughProxy.close();
+    proxy.close();
+  }
+
+  private static String repository(String path, byte[] content) throws IOException {
+    String repo = "f" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, "gs://faults-lake/" + repo, "main");
+    emulator.putObject(repo, "main", path, content, "application/octet-stream", Map.of());
+    emulator.commit(repo, "main", "load");
+    proxy.reset();
+    return repo;
+  }
+
+  private static ExportResult export(String repo, String destination, boolean serverSide) {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination(destination)
+            .storage(throughProxy)
+            .retry(QUICK)
+            .concurrency(2)
+            .serverSideCopy(serverSide)
+            .build()) {
+      return exporter.exportAllFromBranch("main");
+    }
+  }
+
+  @BeforeEach
+  void clearFaults() {
+    proxy.reset();
+  }
+
+  private static final Predicate<FaultProxy.Request> RESUMABLE_CHUNKS =
+      method("PUT").and(targetContains("/upload/")).and(targetContains("large.bin"));
+
+  /**
+   * The client retried a throttled upload by itself, six tries with backoff from 1 s, for each of
+   * the engine's four attempts: minutes of waiting and up to 24 requests. Sent once, it is tried
+   * four times and fails with GCS's 429.
+   */
+  @Test
+  @Timeout(30)
+  void aThrottledUploadIsTriedFourTimesAndFailsWith429() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(RESUMABLE_CHUNKS, 1_000, FaultProxy.gcsTooManyRequests());
+
+    ExportResult result = export(repo, "gs://faults-out/" + repo, false);
+
+    assertThat(proxy.count(RESUMABLE_CHUNKS)).isEqualTo(4);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo("big/large.bin"))
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4))
+        .satisfies(f -> assertThat(f.error()).contains("429"));
+  }
+
+  @Test
+  @Timeout(30)
+  void anUploadThrottledOnceIsSentAgainAndTheObjectIsWhole() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(RESUMABLE_CHUNKS, 1, FaultProxy.gcsTooManyRequests());
+
+    ExportResult result = export(repo, "gs://faults-out/" + repo, false);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(read("gs://faults-out/" + repo + "/big/large.bin")).isEqualTo(large);
+    assertThat(proxy.count(RESUMABLE_CHUNKS)).isEqualTo(2);
+  }
+
+  @Test
+  @Timeout(30)
+  void aThrottledRewriteIsTriedFourTimes() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    proxy.on(targetContains("/rewriteTo/"), 1_000, FaultProxy.gcsTooManyRequests());
+
+    ExportResult result = export(repo, "gs://faults-out/" + repo, true);
+
+    assertThat(proxy.count(targetContains("/rewriteTo/"))).isEqualTo(4);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4))
+        .satisfies(f -> assertThat(f.error()).contains("429"));
+  }
+
+  @Test
+  @Timeout(30)
+  void aThrottledRangedReadIsTriedFourTimes() throws IOException {
+    String repo = repository("big/large.bin", large);
+    Predicate<FaultProxy.Request> reads = method("GET").and(targetContains("alt=media"));
+    proxy.on(reads, 1_000, FaultProxy.gcsTooManyRequests());
+
+    ExportResult result = export(repo, out.toUri().toString(), false);
+
+    assertThat(proxy.count(reads)).isEqualTo(4);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4))
+        .satisfies(f -> assertThat(f.error()).contains("429"));
+  }
+
+  /** Deletes go as one batch request: a throttled batch is sent four times, then reported. */
+  @Test
+  @Timeout(30)
+  void aThrottledDeleteBatchIsTriedFourTimesAndReported() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    emulator.putObject(repo, "main", "data/gone.csv", "x".getBytes(), "text/csv", Map.of());
+    String previous = emulator.commit(repo, "main", "two");
+    assertThat(export(repo, "gs://faults-out/" + repo, false).succeeded()).isTrue();
+    emulator.deleteObject(repo, "main", "data/gone.csv");
+    emulator.commit(repo, "main", "remove one");
+    proxy.reset();
+    proxy.on(targetContains("/batch/"), 1_000, FaultProxy.gcsTooManyRequests());
+
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination("gs://faults-out/" + repo)
+            .storage(throughProxy)
+            .retry(QUICK)
+            .build()) {
+      result = exporter.exportFrom("main", previous);
+    }
+
+    // Four for the removed key, four for the stale SUCCESS file the failure file replaces.
+    assertThat(proxy.count(targetContains("/batch/"))).isEqualTo(8);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo("data/gone.csv"))
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4))
+        .satisfies(f -> assertThat(f.error()).contains("429"));
+    assertThat(read("gs://faults-out/" + repo + "/data/gone.csv")).isEqualTo("x".getBytes());
+  }
+
+  /** A missing bucket is no throttling: the copy is not sent again. */
+  @Test
+  @Timeout(30)
+  void aMissingBucketIsNotRetried() throws IOException {
+    String repo = repository("big/large.bin", large);
+
+    assertThatThrownBy(() -> export(repo, "gs://no-such-bucket-f/" + repo, false))
+        .isInstanceOf(StatusFileNotWrittenException.class)
+        .satisfies(
+            e ->
+                assertThat(((StatusFileNotWrittenException) e).result().failures())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.attempts()).isEqualTo(1)));
+    assertThat(proxy.count(RESUMABLE_CHUNKS.or(targetContains("no-such-bucket-f"))))
+        .isEqualTo(2); // the object's upload, the status file's
+  }
+
+  private static byte[] read(String location) throws IOException {
+    Location l = Location.parse(location);
+    try (InputStream in = throughProxy.storeFor(l).read(l, 0, -1)) {
+      return in.readAllBytes();
+    }
+  }
+}
