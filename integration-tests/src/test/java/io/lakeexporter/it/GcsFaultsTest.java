@@ -13,14 +13,19 @@ import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.MultipartUpload;
+import io.lakeexporter.storage.MultipartWritable;
+import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.gcs.FakeGcsServer;
 import io.lakeexporter.testing.FaultProxy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -138,6 +143,34 @@ class GcsFaultsTest {
         .satisfies(f -> assertThat(f.path()).isEqualTo("big/large.bin"))
         .satisfies(f -> assertThat(f.attempts()).isEqualTo(4))
         .satisfies(f -> assertThat(f.error()).contains("429"));
+  }
+
+  /**
+   * The compose that finishes a parallel upload is not retried by the copy engine, so the client
+   * keeps its own retries for it: sent once, one 429 failed the whole object.
+   */
+  @Test
+  @Timeout(30)
+  void aComposeThrottledOnceIsSentAgainByTheClientAndTheObjectIsWhole() throws IOException {
+    Location target = Location.parse("gs://faults-out/composed-" + UUID.randomUUID() + ".bin");
+    var store = (MultipartWritable) throughProxy.storeFor(target);
+    byte[] content = new byte[6 * MIB];
+    new Random(11).nextBytes(content);
+    MultipartUpload upload =
+        store.startMultipart(target, content.length, 5L * MIB, ObjectMetadata.EMPTY);
+    var parts =
+        List.of(
+            upload.writePart(1, new ByteArrayInputStream(content, 0, 5 * MIB), 5L * MIB),
+            upload.writePart(2, new ByteArrayInputStream(content, 5 * MIB, MIB), MIB));
+    Predicate<FaultProxy.Request> composes = method("POST").and(targetContains("/compose"));
+    proxy.on(composes, 1, FaultProxy.gcsTooManyRequests());
+
+    upload.complete(parts);
+
+    assertThat(proxy.count(composes)).isEqualTo(2);
+    try (InputStream in = throughProxy.storeFor(target).read(target, 0, -1)) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageBatchResult;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.StorageRetryStrategy;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -72,6 +73,9 @@ public final class GcsObjectStore
 
   private final Storage storage;
 
+  /** The same client, sending each request once: for what the copy engine retries. */
+  private final Storage once;
+
   /** The endpoint as messages show it: without the password of a user info. */
   private final String endpoint;
 
@@ -98,15 +102,6 @@ public final class GcsObjectStore
     var builder = StorageOptions.http();
     settings.first("gcs.project-id", "fs.gs.project.id").ifPresent(builder::setProjectId);
     settings.get("gcs.endpoint").ifPresent(builder::setHost);
-    // One attempt per request by default: the copy engine retries writes, rewrites, reads and
-    // deletes itself (four attempts, jittered backoff from 200 ms). Under it, the client's own
-    // retries (six tries, backoff from 1 s, up to 50 s in all) kept a throttled upload waiting
-    // minutes before the engine's next attempt, and up to 24 requests reached a store that had
-    // asked for fewer.
-    builder.setRetrySettings(
-        ServiceOptions.getDefaultRetrySettings().toBuilder()
-            .setMaxAttempts(settings.getInt("gcs.sdk.max-attempts", 1))
-            .build());
     if (settings.getBoolean("gcs.no-auth", false)) {
       builder.setCredentials(NoCredentials.getInstance());
     } else {
@@ -117,7 +112,27 @@ public final class GcsObjectStore
         }
       }
     }
-    this.storage = builder.build().getService();
+    // Every request this client sends is safe to send again, the composes that finish a parallel
+    // upload included (the same parts into the same object); the client's default retries only
+    // those it knows to be idempotent, and a compose without preconditions is not among them.
+    this.storage =
+        builder
+            .setStorageRetryStrategy(StorageRetryStrategy.getUniformStorageRetryStrategy())
+            .build()
+            .getService();
+    // The requests the copy engine retries itself (writes, rewrites, reads, deletes; four
+    // attempts, jittered backoff from 200 ms) go out once. Under the engine, the client's own
+    // retries (six tries, backoff from 1 s, up to 50 s in all) kept a throttled upload waiting
+    // minutes before the engine's next attempt, and up to 24 requests reached a store that had
+    // asked for fewer. Stats, listings and composes, which the engine does not retry, keep them.
+    this.once =
+        builder
+            .setRetrySettings(
+                ServiceOptions.getDefaultRetrySettings().toBuilder()
+                    .setMaxAttempts(settings.getInt("gcs.sdk.max-attempts", 1))
+                    .build())
+            .build()
+            .getService();
     this.uploadThreshold = settings.getBytes("gcs.upload.threshold", 4L << 20);
     this.partLimits =
         new PartLimits(settings.getBytes("gcs.compose.min-part-size", 5L << 20), 5L << 30, 10_000);
@@ -206,7 +221,7 @@ public final class GcsObjectStore
       return InputStream.nullInputStream();
     }
     try {
-      ReadChannel channel = storage.reader(id(location));
+      ReadChannel channel = once.reader(id(location));
       channel.seek(offset);
       if (length > 0) {
         channel.limit(offset + length);
@@ -238,9 +253,9 @@ public final class GcsObjectStore
       if (size <= uploadThreshold) {
         byte[] bytes = exact.readAllBytes();
         crc.update(bytes);
-        blob = storage.create(info(location, metadata), bytes);
+        blob = once.create(info(location, metadata), bytes);
       } else {
-        WriteChannel writer = storage.writer(info(location, metadata));
+        WriteChannel writer = once.writer(info(location, metadata));
         byte[] buffer = new byte[1 << 20];
         int n;
         while ((n = exact.read(buffer)) > 0) {
@@ -292,7 +307,7 @@ public final class GcsObjectStore
     var all = new ArrayList<>(locations);
     for (int from = 0; from < all.size(); from += BATCH) {
       List<Location> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
-      StorageBatch batch = storage.batch();
+      StorageBatch batch = once.batch();
       var results = new ArrayList<StorageBatchResult<Boolean>>(chunk.size());
       for (Location l : chunk) {
         results.add(batch.delete(id(l)));
@@ -362,7 +377,7 @@ public final class GcsObjectStore
       throws IOException {
     try {
       CopyWriter writer =
-          storage.copy(
+          once.copy(
               Storage.CopyRequest.newBuilder()
                   .setSource(id(source))
                   .setTarget(info(destination, metadata))
@@ -397,8 +412,9 @@ public final class GcsObjectStore
 
   @Override
   public void close() throws IOException {
-    try {
-      storage.close();
+    try (Storage retrying = storage;
+        Storage single = once) {
+      // both closed, the second even when the first fails
     } catch (Exception e) {
       throw new IOException("cannot close the GCS client", e);
     }
