@@ -16,6 +16,7 @@ import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockFromUrlOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -538,10 +539,12 @@ public final class AzureBlobStore
       cause = cause.getCause();
     }
     String what =
-        cause instanceof IOException io
-            ? io.getClass().getSimpleName()
-                + (io.getMessage() == null ? "" : ": " + redact(io.getMessage()))
-            : e.getClass().getSimpleName();
+        ConnectionFailures.describe(e).isPresent()
+            ? ConnectionFailures.describe(e).get()
+            : cause instanceof IOException io
+                ? io.getClass().getSimpleName()
+                    + (io.getMessage() == null ? "" : ": " + redact(io.getMessage()))
+                : e.getClass().getSimpleName();
     return new IOException(
         "cannot " + operation + " blob " + ref + " (endpoint " + shownEndpoint(ref) + "): " + what,
         cause instanceof IOException ? cause : e);

@@ -3,7 +3,6 @@ package io.lakeexporter.storage.gcs;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
-import com.google.cloud.ServiceOptions;
 import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
@@ -15,6 +14,7 @@ import com.google.cloud.storage.StorageBatchResult;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
+import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -102,6 +102,12 @@ public final class GcsObjectStore
     var builder = StorageOptions.http();
     settings.first("gcs.project-id", "fs.gs.project.id").ifPresent(builder::setProjectId);
     settings.get("gcs.endpoint").ifPresent(builder::setHost);
+    // Few attempts where the client retries (stats, listings, composes): its default (up to 50 s
+    // of attempts) kept an unreachable endpoint silent for that long per request.
+    builder.setRetrySettings(
+        StorageOptions.getDefaultRetrySettings().toBuilder()
+            .setMaxAttempts(settings.getInt("gcs.sdk.max-attempts", 3))
+            .build());
     if (settings.getBoolean("gcs.no-auth", false)) {
       builder.setCredentials(NoCredentials.getInstance());
     } else {
@@ -128,9 +134,7 @@ public final class GcsObjectStore
     this.once =
         builder
             .setRetrySettings(
-                ServiceOptions.getDefaultRetrySettings().toBuilder()
-                    .setMaxAttempts(settings.getInt("gcs.sdk.max-attempts", 1))
-                    .build())
+                StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(1).build())
             .build()
             .getService();
     this.uploadThreshold = settings.getBytes("gcs.upload.threshold", 4L << 20);
@@ -566,9 +570,32 @@ public final class GcsObjectStore
               + location.authority()
               + "'");
     }
+    if (e.getCode() == 0) {
+      // No answer came: the client reports status 0 and no reason, the cause says why.
+      return new IOException(
+          "cannot "
+              + operation
+              + " "
+              + where
+              + ": "
+              + ConnectionFailures.describe(e)
+                  .orElse("no answer from the endpoint (" + Redaction.text(causeOf(e)) + ")"),
+          e);
+    }
     String message = "cannot " + operation + " " + where + ": " + e.getCode() + " " + e.getReason();
     return RequestRefusedException.isRefusal(e.getCode())
         ? new RequestRefusedException(message)
         : new IOException(message);
+  }
+
+  /** The innermost message of a failure, or its type when none has one. */
+  private static String causeOf(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return message == null ? e.getClass().getSimpleName() : message;
   }
 }

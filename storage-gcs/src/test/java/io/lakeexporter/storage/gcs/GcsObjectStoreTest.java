@@ -271,4 +271,37 @@ class GcsObjectStoreTest {
           .hasMessageContaining("proxy:<redacted>@127.0.0.1");
     }
   }
+
+  /**
+   * A request that gets no answer is reported by the client as status 0 with no reason; the message
+   * says why instead of "0 null".
+   */
+  @Test
+  void anEndpointThatRefusesConnectionsIsNamedWithTheCause() throws IOException {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (var unreachable =
+        new GcsObjectStore(
+            FakeGcsServer.shared()
+                .settings()
+                .overlay(
+                    StorageSettings.of(
+                        Map.of(
+                            "gcs.endpoint",
+                            "http://127.0.0.1:" + closedPort,
+                            "gcs.sdk.max-attempts",
+                            "1"))))) {
+      Location missing = Location.parse("gs://" + BUCKET + "/k");
+      assertThatThrownBy(() -> unreachable.stat(missing))
+          .isInstanceOf(IOException.class)
+          .hasMessage(
+              "cannot stat gs://"
+                  + BUCKET
+                  + "/k (endpoint http://127.0.0.1:"
+                  + closedPort
+                  + "): the connection was refused (is the server running, on this port?)");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3;
 
+import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -705,7 +706,14 @@ public final class S3ObjectStore
               + location
               + ": no AWS region found; set s3.region (fs.s3a.endpoint.region) or AWS_REGION");
     }
-    return new IOException("cannot " + operation + " " + where(location) + ": " + message, e);
+    return new IOException(
+        "cannot "
+            + operation
+            + " "
+            + where(location)
+            + ": "
+            + ConnectionFailures.describe(e).orElse(message),
+        e);
   }
 
   /** What to set when no credentials provider has any. */

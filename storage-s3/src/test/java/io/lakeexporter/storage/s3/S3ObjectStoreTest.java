@@ -514,4 +514,29 @@ class S3ObjectStoreTest {
       }
     }
   }
+
+  /**
+   * Java's resolver names only the host, or nothing: the message says the name does not resolve.
+   */
+  @Test
+  void anEndpointWhoseHostDoesNotResolveIsNamed() throws IOException {
+    for (String fastPath : List.of("true", "false")) {
+      try (var unknown =
+          new S3ObjectStore(
+              S3ProxyServer.shared()
+                  .settings()
+                  .with("s3.endpoint", "http://nosuchhost.invalid:9000")
+                  .with("s3.fast-path", fastPath))) {
+        Location object = Location.parse("s3://bucket/key");
+        assertThatThrownBy(
+                () ->
+                    unknown.write(
+                        object, new ByteArrayInputStream(new byte[1]), 1, ObjectMetadata.EMPTY))
+            .isInstanceOf(IOException.class)
+            .hasMessageStartingWith(
+                "cannot write s3://bucket/key (endpoint http://nosuchhost.invalid:9000): ")
+            .hasMessageEndingWith("is not known (the name does not resolve)");
+      }
+    }
+  }
 }

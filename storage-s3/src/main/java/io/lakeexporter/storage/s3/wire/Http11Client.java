@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3.wire;
 
+import io.lakeexporter.storage.ConnectionFailures;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -260,7 +261,12 @@ public final class Http11Client implements AutoCloseable {
       return new Connection(origin, ready, origin.tls() ? null : stalls);
     } catch (IOException e) {
       channel.close();
-      throw new IOException("cannot connect to " + origin + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot connect to "
+              + origin
+              + ": "
+              + ConnectionFailures.describe(e).orElse(String.valueOf(e.getMessage())),
+          e);
     }
   }
 

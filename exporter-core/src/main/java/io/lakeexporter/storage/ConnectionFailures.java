@@ -1,0 +1,47 @@
+package io.lakeexporter.storage;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * A request that never got an answer, in words. The SDKs wrap these failures differently (GCS as a
+ * status of 0 with no reason, Azure in reactive exceptions, Java's resolver with the bare host name
+ * as the message), and their own texts read as "0 null" or "null"; every store describes them here
+ * so that a wrong endpoint reads the same everywhere.
+ */
+public final class ConnectionFailures {
+
+  private ConnectionFailures() {}
+
+  /**
+   * What went wrong on the way to the server, when {@code failure} or one of its causes is a
+   * network failure: the host is unknown, the connection was refused or timed out, or TLS failed.
+   */
+  public static Optional<String> describe(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof UnknownHostException) {
+        String host = t.getMessage() == null ? "" : " '" + t.getMessage().split(":")[0] + "'";
+        return Optional.of("the host" + host + " is not known (the name does not resolve)");
+      }
+      if (t instanceof NoRouteToHostException) {
+        return Optional.of("no route to the host");
+      }
+      if (t instanceof ConnectException) {
+        return Optional.of("the connection was refused (is the server running, on this port?)");
+      }
+      if (t instanceof SocketTimeoutException) {
+        return Optional.of("the server did not answer in time");
+      }
+      if (t instanceof SSLException) {
+        return Optional.of(
+            "the TLS handshake failed (an https endpoint at a server that speaks plain http?): "
+                + Redaction.text(String.valueOf(t.getMessage())));
+      }
+    }
+    return Optional.empty();
+  }
+}
