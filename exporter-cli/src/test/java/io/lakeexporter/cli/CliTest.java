@@ -450,6 +450,59 @@ class CliTest {
     assertThat(unreachable.stderr()).contains("cannot reach lakeFS at http://127.0.0.1:");
   }
 
+  /**
+   * A storage setting no request could use is refused before anything is copied (exit 2), naming
+   * the setting and what is wrong with it in one line, and never quoting a key.
+   */
+  @Test
+  void storageSettingsThatCannotWorkExitTwoNamingTheSetting() throws IOException {
+    String azure = "http://127.0.0.1:" + closedPort() + "/devstoreaccount1";
+    Path notJson = Files.writeString(work.resolve("not-json.json"), "garbage");
+    Path notAKey = Files.writeString(work.resolve("not-a-key.json"), "{\"a\": 1}");
+    Map<List<String>, String> cases =
+        Map.of(
+            List.of(
+                azure + "/c/x/",
+                "azure.account.devstoreaccount1.endpoint=" + azure,
+                "azure.account.devstoreaccount1.key=SECRET-CANARY!!"),
+            "invalid azure storage settings: azure.account.devstoreaccount1.key is not an account"
+                + " key of account 'devstoreaccount1': a key is Base64, as the portal shows it under"
+                + " Access keys",
+            List.of(
+                azure + "/c/x/",
+                "azure.account.devstoreaccount1.endpoint=" + azure,
+                "azure.connection-string=AccountName=devstoreaccount1;BlobEndpoint=" + azure),
+            "azure.connection-string is not a usable connection string: it has no AccountKey (nor"
+                + " a SharedAccessSignature)",
+            List.of("gs://b/x/", "gcs.credentials-file=/no/such/key.json"),
+            "invalid gcs storage settings: gcs.credentials-file names /no/such/key.json, which does"
+                + " not exist",
+            List.of("gs://b/x/", "fs.gs.auth.service.account.json.keyfile=" + notJson),
+            "fs.gs.auth.service.account.json.keyfile names " + notJson + ", which is not JSON",
+            List.of("gs://b/x/", "gcs.credentials-file=" + notAKey),
+            "gcs.credentials-file names " + notAKey + ", which is not a key file GCS accepts",
+            List.of("s3://b/x/", "s3.endpoint=http//127.0.0.1:9000"),
+            "invalid s3 storage settings: s3.endpoint 'http//127.0.0.1:9000' is not an endpoint:"
+                + " without a scheme it must be host or host:port",
+            List.of("s3://b/x/", "fs.s3a.bucket.b.endpoint=http://127.0.0.1:9000:x"),
+            "fs.s3a.bucket.b.endpoint 'http://127.0.0.1:9000:x' is not an endpoint");
+    for (var c : cases.entrySet()) {
+      var args =
+          new ArrayList<>(
+              List.of(
+                  "export",
+                  DemoCommand.REPOSITORY,
+                  c.getKey().get(0),
+                  "--branch=main",
+                  "--no-progress"));
+      c.getKey().subList(1, c.getKey().size()).forEach(kv -> args.addAll(List.of("-D", kv)));
+      Run r = run(lakectlEnv(), args.toArray(String[]::new));
+      assertUsage(r, c.getValue());
+      assertThat(r.stderr().lines().filter(l -> l.startsWith("error: "))).as(r.stderr()).hasSize(1);
+      assertThat(r.stderr()).doesNotContain("SECRET-CANARY").doesNotContain("Exception");
+    }
+  }
+
   /** A port nothing listens on. */
   private static int closedPort() {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

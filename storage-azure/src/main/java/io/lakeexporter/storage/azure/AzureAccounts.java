@@ -59,6 +59,7 @@ final class AzureAccounts {
           "fs.azure.account.key.<account>" + BlobRef.BLOB_SUFFIX);
 
   AzureAccounts(StorageSettings settings) {
+    CredentialSettings.check(settings);
     this.settings = settings;
   }
 

@@ -32,7 +32,7 @@ import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import io.lakeexporter.storage.UploadIds;
 import io.lakeexporter.storage.UploadedPart;
-import java.io.FileInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +40,11 @@ import java.io.PushbackInputStream;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,10 +116,11 @@ public final class GcsObjectStore
     if (settings.getBoolean("gcs.no-auth", false)) {
       builder.setCredentials(NoCredentials.getInstance());
     } else {
-      var file = settings.first("gcs.credentials-file", "fs.gs.auth.service.account.json.keyfile");
-      if (file.isPresent()) {
-        try (InputStream in = new FileInputStream(file.get())) {
-          builder.setCredentials(GoogleCredentials.fromStream(in));
+      for (String key :
+          List.of("gcs.credentials-file", "fs.gs.auth.service.account.json.keyfile")) {
+        if (settings.get(key).isPresent()) {
+          builder.setCredentials(credentials(key, Path.of(settings.get(key).get())));
+          break;
         }
       }
     }
@@ -140,6 +146,40 @@ public final class GcsObjectStore
     this.uploadThreshold = settings.getBytes("gcs.upload.threshold", 4L << 20);
     this.partLimits =
         new PartLimits(settings.getBytes("gcs.compose.min-part-size", 5L << 20), 5L << 30, 10_000);
+  }
+
+  /**
+   * The credentials of a key file, or a refusal naming the setting and what is wrong with the file:
+   * the client's own words are a file name alone, or a JSON parser's advice to read malformed JSON
+   * leniently.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no credentials
+   */
+  static GoogleCredentials credentials(String key, Path file) {
+    byte[] json;
+    try {
+      json = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(key + " names " + file + ", which does not exist", e);
+    } catch (AccessDeniedException e) {
+      throw new IllegalArgumentException(
+          key + " names " + file + ", which cannot be read: permission denied", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          key + " names " + file + ", which cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      return GoogleCredentials.fromStream(new ByteArrayInputStream(json));
+    } catch (IOException | RuntimeException e) {
+      String text = new String(json, StandardCharsets.UTF_8).strip();
+      String why =
+          text.startsWith("{")
+              ? "is not a key file GCS accepts (a service account's JSON key from the console or"
+                  + " gcloud): "
+                  + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+              : "is not JSON (a service account's JSON key from the console or gcloud)";
+      throw new IllegalArgumentException(key + " names " + file + ", which " + why, e);
+    }
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.lakeexporter.storage.s3;
 
 import io.lakeexporter.storage.Redaction;
 import io.lakeexporter.storage.StorageSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,6 +106,65 @@ record S3ClientSettings(
       return Boolean.parseBoolean(v);
     }
     throw new IllegalArgumentException(what + " must be true or false, not '" + v + "'");
+  }
+
+  /**
+   * Refuses, when the store is made, an endpoint or path-style setting no request could use, naming
+   * the setting (global or per bucket). Read lazily per bucket instead, a malformed endpoint became
+   * a host named "http" or a URISyntaxException on every copy.
+   *
+   * @throws IllegalArgumentException naming the first such setting
+   */
+  static void check(StorageSettings s) {
+    for (String key : s.keys()) {
+      String value = s.get(key).orElse("").strip();
+      if (isKey(key, "endpoint", "endpoint")) {
+        checkEndpoint(key, value);
+      } else if (isKey(key, "path-style-access", "path.style.access")) {
+        parseBoolean(value, key);
+      }
+    }
+  }
+
+  private static boolean isKey(String key, String name, String s3aName) {
+    return key.equals("s3." + name)
+        || key.equals("fs.s3a." + s3aName)
+        || (key.startsWith("s3.bucket.") && key.endsWith("." + name))
+        || (key.startsWith("fs.s3a.bucket.") && key.endsWith("." + s3aName));
+  }
+
+  private static void checkEndpoint(String key, String endpoint) {
+    if (endpoint.isEmpty()) {
+      return;
+    }
+    String why = null;
+    if (!endpoint.contains("://")) {
+      // S3A's form: a host, with a port, and https implied.
+      if (!endpoint.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
+        why = "without a scheme it must be host or host:port";
+      }
+    } else {
+      try {
+        URI uri = new URI(endpoint);
+        if (!"http".equalsIgnoreCase(uri.getScheme())
+            && !"https".equalsIgnoreCase(uri.getScheme())) {
+          why = "its scheme is not http or https";
+        } else if (uri.getHost() == null) {
+          why = "it has no host";
+        }
+      } catch (URISyntaxException e) {
+        why = e.getReason() + " at index " + e.getIndex();
+      }
+    }
+    if (why != null) {
+      throw new IllegalArgumentException(
+          key
+              + " '"
+              + Redaction.url(endpoint)
+              + "' is not an endpoint: "
+              + why
+              + " (write http://host:port, https://host or host:port)");
+    }
   }
 
   /** S3A endpoints are often given without a scheme; the SDK needs one. */

@@ -52,6 +52,7 @@ final class S3Clients implements AutoCloseable {
       Set.of("s3.max-connections", "s3.fast-path", "s3.connection-timeout", "s3.socket-timeout");
 
   S3Clients(StorageSettings settings) {
+    S3ClientSettings.check(settings);
     this.settings = settings;
     this.maxConnections = settings.getInt("s3.max-connections", 128);
     this.fastPathEnabled = settings.getBoolean("s3.fast-path", true);
