@@ -1,14 +1,20 @@
 package io.lakeexporter;
 
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StoreCapability;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether an export can write at its destination, decided before anything is listed or copied: a
@@ -16,6 +22,8 @@ import java.nio.file.Path;
  * leaving no report. The standalone {@link Exporter} and the Spark exporter both ask here.
  */
 public final class DestinationCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DestinationCheck.class);
 
   private DestinationCheck() {}
 
@@ -44,8 +52,36 @@ public final class DestinationCheck {
     }
     if (root.scheme().equals("file")) {
       checkLocalRoot(root, root.toPath(), dryRun);
+    } else if (store.capabilities().contains(StoreCapability.LIST)) {
+      checkBucketExists(store, root);
     }
     return store;
+  }
+
+  /**
+   * A bucket or container that does not exist fails every copy and then the status file: one
+   * listing page tells it first. Any other failure of the listing is no verdict (a key may write
+   * without the right to list, a store may be down for a moment): the copies report their own.
+   */
+  private static void checkBucketExists(ObjectStore store, Location root) {
+    FileNotFoundException missing = null;
+    try (Stream<ObjectInfo> objects = store.list(root)) {
+      objects.findFirst();
+    } catch (FileNotFoundException e) {
+      missing = e;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof FileNotFoundException f) {
+        missing = f;
+      } else {
+        LOG.debug("cannot list {} before exporting there; the copies will tell", root, e);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot list {} before exporting there; the copies will tell", root, e);
+    }
+    if (missing != null) {
+      throw new InvalidExportException(
+          "cannot export to " + root + ": " + missing.getMessage(), missing);
+    }
   }
 
   /**

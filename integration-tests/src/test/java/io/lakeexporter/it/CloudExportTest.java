@@ -163,6 +163,24 @@ abstract class CloudExportTest {
     }
   }
 
+  /**
+   * A destination bucket (container) that does not exist is refused before anything is copied,
+   * naming it, rather than failing every copy and then the status file.
+   */
+  @Test
+  void aDestinationBucketThatDoesNotExistIsRefusedBeforeAnythingIsCopied() throws IOException {
+    String repo = repository(namespacePrefix());
+    String bucket = "missing-" + UUID.randomUUID().toString().substring(0, 8);
+    // Every backend's destination(name) lies in its bucket (container) "export".
+    String destination = destination("x/").replace("/export/", "/" + bucket + "/");
+    try (Exporter exporter = exporter(repo, destination).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageStartingWith("cannot export to ")
+          .hasMessageContaining("'" + bucket + "' does not exist");
+    }
+  }
+
   private static byte[] read(Location l) throws IOException {
     try (InputStream in = storage.storeFor(l).read(l, 0, -1)) {
       return in.readAllBytes();

@@ -24,6 +24,7 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PagedListing;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
@@ -275,13 +276,20 @@ public final class AzureBlobStore
             ? (path.isEmpty() || path.endsWith("/") ? path : path + "/")
             : path.substring(0, path.length() - ref.blob().length());
     try {
-      return container(ref)
-          .listBlobs(
-              new ListBlobsOptions()
-                  .setPrefix(ref.blob().isEmpty() ? null : ref.blob())
-                  .setMaxResultsPerPage(listPageSize),
-              null)
-          .stream()
+      Stream<BlobItem> items =
+          container(ref)
+              .listBlobs(
+                  new ListBlobsOptions()
+                      .setPrefix(ref.blob().isEmpty() ? null : ref.blob())
+                      .setMaxResultsPerPage(listPageSize),
+                  null)
+              .stream();
+      return PagedListing.translated(
+              items,
+              e ->
+                  e instanceof BlobStorageException b
+                      ? translate(b, "list", ref)
+                      : unexpected(e, "list", ref))
           .filter(item -> !Boolean.TRUE.equals(item.isPrefix()))
           .map(item -> info(prefix, base, item));
     } catch (BlobStorageException e) {

@@ -22,6 +22,7 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PagedListing;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
 import io.lakeexporter.storage.Redaction;
@@ -386,12 +387,35 @@ public final class GcsObjectStore
               prefix.authority(),
               Storage.BlobListOption.prefix(prefix.path()),
               Storage.BlobListOption.pageSize(1000));
-      return StreamSupport.stream(page.iterateAll().spliterator(), false)
+      return PagedListing.translated(
+              StreamSupport.stream(page.iterateAll().spliterator(), false),
+              e ->
+                  e instanceof StorageException se
+                      ? listFailure(se, prefix)
+                      : new IOException("cannot list " + prefix + ": " + causeOf(e), e))
           .filter(b -> !b.getName().startsWith(UPLOADS_PREFIX))
           .map(b -> toInfo(new Location(prefix.scheme(), prefix.authority(), b.getName()), b));
     } catch (StorageException e) {
-      throw translate(e, "list", prefix);
+      throw listFailure(e, prefix);
     }
+  }
+
+  /**
+   * A listing answered 404 has no object to miss: its bucket does not exist, whatever words the
+   * server chose (fake-gcs-server's are not GCS's).
+   */
+  private IOException listFailure(StorageException e, Location prefix) {
+    if (e.getCode() == 404) {
+      return new FileNotFoundException(
+          "cannot list "
+              + prefix
+              + " (endpoint "
+              + endpoint
+              + "): bucket '"
+              + prefix.authority()
+              + "' does not exist");
+    }
+    return translate(e, "list", prefix);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.PagedListing;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.Presignable;
@@ -52,6 +53,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Amazon S3 and S3-compatible stores ({@code s3://} and {@code s3a://}). One instance serves every
@@ -372,13 +374,16 @@ public final class S3ObjectStore
   @Override
   public Stream<ObjectInfo> list(Location prefix) throws IOException {
     try {
-      return client(prefix)
-          // Keys URL-encoded on the wire (the SDK decodes them): XML 1.0 cannot carry every
-          // character a key may hold, and one such key would break the whole page.
-          .listObjectsV2Paginator(
-              b -> b.bucket(bucket(prefix)).prefix(prefix.path()).encodingType(EncodingType.URL))
-          .contents()
-          .stream()
+      Stream<S3Object> objects =
+          client(prefix)
+              // Keys URL-encoded on the wire (the SDK decodes them): XML 1.0 cannot carry every
+              // character a key may hold, and one such key would break the whole page.
+              .listObjectsV2Paginator(
+                  b ->
+                      b.bucket(bucket(prefix)).prefix(prefix.path()).encodingType(EncodingType.URL))
+              .contents()
+              .stream();
+      return PagedListing.translated(objects, e -> translate(e, "list", prefix))
           .map(
               o ->
                   new ObjectInfo(
