@@ -383,7 +383,7 @@ public final class S3ObjectStore
                       b.bucket(bucket(prefix)).prefix(prefix.path()).encodingType(EncodingType.URL))
               .contents()
               .stream();
-      return PagedListing.translated(objects, e -> translate(e, "list", prefix))
+      return PagedListing.translated(objects, e -> listFailure(e, prefix))
           .map(
               o ->
                   new ObjectInfo(
@@ -393,7 +393,7 @@ public final class S3ObjectStore
                       stripQuotes(o.eTag()),
                       ObjectMetadata.EMPTY));
     } catch (SdkException e) {
-      throw translate(e, "list", prefix);
+      throw listFailure(e, prefix);
     }
   }
 
@@ -719,6 +719,24 @@ public final class S3ObjectStore
             + ": "
             + ConnectionFailures.describe(e).orElse(message),
         e);
+  }
+
+  /**
+   * A listing has no object to miss: S3 answers 404 only with NoSuchBucket. A 404 without it comes
+   * from a server that is not S3 (another service's port, a web server), which the words for a
+   * missing object would hide.
+   */
+  private IOException listFailure(RuntimeException e, Location prefix) {
+    if (e instanceof S3Exception s3
+        && s3.statusCode() == 404
+        && (s3.awsErrorDetails() == null
+            || !"NoSuchBucket".equals(s3.awsErrorDetails().errorCode()))) {
+      return new FileNotFoundException(
+          "cannot list "
+              + where(prefix)
+              + ": the endpoint answered 404 without an S3 error code; is it an S3 endpoint?");
+    }
+    return translate(e, "list", prefix);
   }
 
   /** What to set when no credentials provider has any. */

@@ -539,4 +539,45 @@ class S3ObjectStoreTest {
       }
     }
   }
+
+  /**
+   * A server that is not S3 answers 404 to a listing: it is named as such, not as a missing key.
+   */
+  @Test
+  void aListingAnsweredByAServerThatIsNotS3SaysSo() throws IOException {
+    var server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] page = "<html>not found</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "text/html");
+          exchange.sendResponseHeaders(404, page.length);
+          exchange.getResponseBody().write(page);
+          exchange.close();
+        });
+    server.start();
+    String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+    try (var notS3 =
+        new S3ObjectStore(S3ProxyServer.shared().settings().with("s3.endpoint", endpoint))) {
+      Location root = Location.parse("s3://bucket/export/");
+      assertThatThrownBy(
+              () -> {
+                // The first page comes with the call, later ones as the stream is read.
+                try (var objects = notS3.list(root)) {
+                  objects.findFirst();
+                } catch (java.io.UncheckedIOException e) {
+                  throw e.getCause();
+                }
+              })
+          .isInstanceOf(java.io.FileNotFoundException.class)
+          .hasMessage(
+              "cannot list s3://bucket/export/ (endpoint "
+                  + endpoint
+                  + "): the endpoint answered 404 without an S3 error code; is it an S3 endpoint?");
+    } finally {
+      server.stop(0);
+    }
+  }
 }
