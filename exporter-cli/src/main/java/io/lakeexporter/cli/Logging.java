@@ -16,6 +16,13 @@ final class Logging {
   static final List<String> CREDENTIAL_LOGGERS =
       List.of("software.amazon.awssdk.http.auth.aws", "software.amazon.awssdk.auth.signer");
 
+  /**
+   * Loggers silent unless -v is given: the Azure SDK logs every request that failed at ERROR, a
+   * stack of lines per request (a refused connection: five), before the exporter reports the same
+   * failure in its own words.
+   */
+  static final List<String> SDK_ERROR_LOGGERS = List.of("com.azure");
+
   private Logging() {}
 
   /**
@@ -30,6 +37,14 @@ final class Logging {
       String key = "org.slf4j.simpleLogger.log." + logger;
       if (System.getProperty(key) == null) {
         System.setProperty(key, "info");
+      }
+    }
+    if (verbosity <= 0) {
+      for (String logger : SDK_ERROR_LOGGERS) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+          System.setProperty(key, "off");
+        }
       }
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");

@@ -142,6 +142,31 @@ class CliJarIT {
       Result missing = java(env, "export", "nope", tree.toString(), "--commit_id=abc");
       assertThat(missing.code()).as(missing.output()).isEqualTo(1);
       assertThat(missing.output()).contains("repository 'nope' not found").doesNotContain("\tat ");
+
+      // A store that cannot be reached: the exporter's one line per failure, not the Azure SDK's
+      // own ERROR log of every failed request besides.
+      int closed = ServerProcess.freePort();
+      String azure = "http://127.0.0.1:" + closed + "/devstoreaccount1";
+      Result unreachable =
+          java(
+              env,
+              "export",
+              DemoCommand.REPOSITORY,
+              azure + "/c/x/",
+              "--branch=main",
+              "--no-progress",
+              "--retries=1",
+              "-D",
+              "azure.account.devstoreaccount1.endpoint=" + azure,
+              "-D",
+              "azure.account.devstoreaccount1.key=a2V5",
+              "-D",
+              "azure.sdk.max-tries=1");
+      assertThat(unreachable.code()).as(unreachable.output()).isEqualTo(1);
+      assertThat(unreachable.output())
+          .contains("the connection was refused (is the server running, on this port?)")
+          .doesNotContain("ERROR")
+          .doesNotContain("Exception");
       assertThat(emulator.isAlive()).isTrue();
     }
   }
