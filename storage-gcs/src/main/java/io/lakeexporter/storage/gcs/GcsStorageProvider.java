@@ -18,9 +18,9 @@ import java.util.Set;
  *   <li>{@code gcs.no-auth} (false): send no credentials (emulators)
  *   <li>{@code gcs.upload.threshold} (4MiB): larger writes are resumable uploads
  *   <li>{@code gcs.compose.min-part-size} (5MiB): the part size floor of composite uploads
- *   <li>{@code gcs.sdk.max-attempts} (1): attempts the client makes at an upload, rewrite, read or
- *       delete batch, which the copy engine retries itself; stats, listings and composes keep the
- *       client's own retries
+ *   <li>{@code gcs.sdk.max-attempts} (3): attempts the client makes at a stat, a listing or a
+ *       compose; uploads, rewrites, reads and delete batches go out once each, and the copy engine
+ *       retries them
  * </ul>
  */
 public final class GcsStorageProvider implements StorageProvider {
