@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
-import io.lakeexporter.StatusFileNotWrittenException;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
@@ -252,21 +252,20 @@ class GcsFaultsTest {
     assertThat(read("gs://faults-out/" + repo + "/data/gone.csv")).isEqualTo("x".getBytes());
   }
 
-  /** A missing bucket is no throttling: the copy is not sent again. */
+  /**
+   * A missing bucket is no throttling: the destination check asks once, and the export is refused
+   * before anything is copied.
+   */
   @Test
   @Timeout(30)
-  void aMissingBucketIsNotRetried() throws IOException {
+  void aMissingBucketIsAskedOnceAndRefused() throws IOException {
     String repo = repository("big/large.bin", large);
 
     assertThatThrownBy(() -> export(repo, "gs://no-such-bucket-f/" + repo, false))
-        .isInstanceOf(StatusFileNotWrittenException.class)
-        .satisfies(
-            e ->
-                assertThat(((StatusFileNotWrittenException) e).result().failures())
-                    .singleElement()
-                    .satisfies(f -> assertThat(f.attempts()).isEqualTo(1)));
-    assertThat(proxy.count(RESUMABLE_CHUNKS.or(targetContains("no-such-bucket-f"))))
-        .isEqualTo(2); // the object's upload, the status file's
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("no-such-bucket-f");
+    assertThat(proxy.count(targetContains("no-such-bucket-f"))).isEqualTo(1);
+    assertThat(proxy.count(RESUMABLE_CHUNKS)).isZero();
   }
 
   private static byte[] read(String location) throws IOException {
