@@ -1,18 +1,15 @@
 package io.lakeexporter;
 
 import io.lakeexporter.storage.Location;
-import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StoreCapability;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,35 +49,25 @@ public final class DestinationCheck {
     }
     if (root.scheme().equals("file")) {
       checkLocalRoot(root, root.toPath(), dryRun);
-    } else if (store.capabilities().contains(StoreCapability.LIST)) {
+    } else {
       checkBucketExists(store, root);
     }
     return store;
   }
 
   /**
-   * A bucket or container that does not exist fails every copy and then the status file: one
-   * listing page tells it first. Any other failure of the listing is no verdict (a key may write
-   * without the right to list, a store may be down for a moment): the copies report their own.
+   * A bucket or container that does not exist fails every copy and then the status file: the store
+   * tells it first. Any other failure is no verdict (a key may write without the right to list or
+   * read, a store may be down for a moment): the copies report their own.
    */
   private static void checkBucketExists(ObjectStore store, Location root) {
-    FileNotFoundException missing = null;
-    try (Stream<ObjectInfo> objects = store.list(root)) {
-      objects.findFirst();
-    } catch (FileNotFoundException e) {
-      missing = e;
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof FileNotFoundException f) {
-        missing = f;
-      } else {
-        LOG.debug("cannot list {} before exporting there; the copies will tell", root, e);
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot list {} before exporting there; the copies will tell", root, e);
-    }
-    if (missing != null) {
+    try {
+      store.requireBucket(root);
+    } catch (FileNotFoundException missing) {
       throw new InvalidExportException(
           "cannot export to " + root + ": " + missing.getMessage(), missing);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot tell whether the bucket of {} exists; the copies will tell", root, e);
     }
   }
 

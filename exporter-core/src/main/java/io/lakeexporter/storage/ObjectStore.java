@@ -88,6 +88,25 @@ public interface ObjectStore extends Closeable {
     return location;
   }
 
+  /**
+   * Fails with a {@link FileNotFoundException} naming it when the bucket or container of {@code
+   * location} does not exist; returns when it exists, and also when this call cannot tell (a key
+   * that may write but not list, a store without listings). The default reads the first page of a
+   * listing under {@code location}.
+   *
+   * @throws IOException when the store could not be asked
+   */
+  default void requireBucket(Location location) throws IOException {
+    if (!capabilities().contains(StoreCapability.LIST)) {
+      return;
+    }
+    try (Stream<ObjectInfo> objects = list(location)) {
+      objects.findFirst();
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   /** How many locations one {@link #delete} call takes. */
   default int maxDeleteBatch() {
     return 1000;
