@@ -8,23 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
-import io.lakeexporter.copy.RetryPolicy;
-import io.lakeexporter.emulator.LakeFsEmulator;
-import io.lakeexporter.source.LakeFsClient;
-import io.lakeexporter.source.LakeFsConfig;
-import io.lakeexporter.storage.Location;
-import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,18 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AzureFaultsTest {
 
-  /** The default's four attempts, with backoffs short enough for a test. */
-  private static final RetryPolicy QUICK =
-      new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
-
   private static final int MIB = 1 << 20;
 
   @TempDir Path out;
   private static AzuriteServer azurite;
-  private static LakeFsEmulator emulator;
-  private static LakeFsClient client;
+  private static FaultyStore store;
   private static FaultProxy proxy;
-  private static StorageRegistry throughProxy;
   private static byte[] large;
 
   @BeforeAll
@@ -58,40 +43,32 @@ class AzureFaultsTest {
     azurite = AzuriteServer.shared();
     azurite.createContainer("faults-lake");
     azurite.createContainer("faults-out");
-    proxy = FaultProxy.to(azurite.accountEndpoint());
-    throughProxy =
-        StorageRegistry.discover(
-            StorageSettings.of(
-                Map.of(
-                    "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
-                    accountEndpoint(),
-                    "azure.account." + AzuriteServer.ACCOUNT + ".key",
-                    AzuriteServer.KEY,
-                    "azure.upload.threshold",
-                    "4MiB",
-                    "azure.upload.block-size",
-                    "2MiB",
-                    // Azurite fetches copy sources from itself only.
-                    "azure.copy.from-external-urls",
-                    "false")));
-    emulator = LakeFsEmulator.builder().storage(throughProxy).start();
-    client =
-        LakeFsClient.create(
-            LakeFsConfig.builder()
-                .apiUrl(emulator.apiUrl())
-                .accessKeyId(emulator.accessKeyId())
-                .secretAccessKey(emulator.secretAccessKey())
-                .build());
+    store =
+        FaultyStore.behind(
+            azurite.accountEndpoint(),
+            proxyUrl ->
+                StorageSettings.of(
+                    Map.of(
+                        "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
+                        proxyUrl + "/" + AzuriteServer.ACCOUNT,
+                        "azure.account." + AzuriteServer.ACCOUNT + ".key",
+                        AzuriteServer.KEY,
+                        "azure.upload.threshold",
+                        "4MiB",
+                        "azure.upload.block-size",
+                        "2MiB",
+                        // Azurite fetches copy sources from itself only.
+                        "azure.copy.from-external-urls",
+                        "false")),
+            null);
+    proxy = store.proxy;
     large = new byte[5 * MIB]; // blocks of 2, 2 and 1 MiB
     new Random(11).nextBytes(large);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    client.close();
-    emulator.close();
-    throughProxy.close();
-    proxy.close();
+    store.close();
   }
 
   @BeforeEach
@@ -108,34 +85,17 @@ class AzureFaultsTest {
   }
 
   private static String repository(String path, byte[] content) throws IOException {
-    String repo = "f" + UUID.randomUUID().toString().substring(0, 8);
-    emulator.createRepository(repo, accountEndpoint() + "/faults-lake/" + repo, "main");
-    emulator.putObject(repo, "main", path, content, "application/octet-stream", Map.of());
-    emulator.commit(repo, "main", "load");
-    proxy.reset();
-    return repo;
+    return store.repository(accountEndpoint() + "/faults-lake/", path, content);
   }
 
   private static ExportResult export(String repo, String destination, boolean serverSide) {
-    try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(destination)
-            .storage(throughProxy)
-            .retry(QUICK)
-            .concurrency(2)
-            .serverSideCopy(serverSide)
-            .build()) {
+    try (Exporter exporter = store.exporter(repo, destination).serverSideCopy(serverSide).build()) {
       return exporter.exportAllFromBranch("main");
     }
   }
 
   private static byte[] read(String location) throws IOException {
-    Location l = Location.parse(location);
-    try (InputStream in = throughProxy.storeFor(l).read(l, 0, -1)) {
-      return in.readAllBytes();
-    }
+    return store.read(location);
   }
 
   private static JsonNode onlyFailure(String root, ExportResult result) throws IOException {
@@ -240,24 +200,17 @@ class AzureFaultsTest {
   @Test
   void aThrottledDeleteIsTriedThreeTimesAndReported() throws IOException {
     String repo = repository("data/small.csv", "a,b\n".getBytes());
-    emulator.putObject(repo, "main", "data/gone.csv", "x".getBytes(), "text/csv", Map.of());
-    String previous = emulator.commit(repo, "main", "two");
+    store.emulator.putObject(repo, "main", "data/gone.csv", "x".getBytes(), "text/csv", Map.of());
+    String previous = store.emulator.commit(repo, "main", "two");
     assertThat(export(repo, root(repo), false).succeeded()).isTrue();
-    emulator.deleteObject(repo, "main", "data/gone.csv");
-    emulator.commit(repo, "main", "remove one");
+    store.emulator.deleteObject(repo, "main", "data/gone.csv");
+    store.emulator.commit(repo, "main", "remove one");
     proxy.reset();
     Predicate<FaultProxy.Request> deleteGone = method("DELETE").and(targetContains("gone.csv"));
     proxy.on(deleteGone, 1_000, FaultProxy.azureServerBusy());
 
     ExportResult result;
-    try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(root(repo))
-            .storage(throughProxy)
-            .retry(QUICK)
-            .build()) {
+    try (Exporter exporter = store.exporter(repo, root(repo)).build()) {
       result = exporter.exportFrom("main", previous);
     }
 

@@ -8,10 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
-import io.lakeexporter.copy.RetryPolicy;
-import io.lakeexporter.emulator.LakeFsEmulator;
-import io.lakeexporter.source.LakeFsClient;
-import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -24,7 +20,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,14 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * many requests reach the store and what the failure says. Repositories live behind the proxy too.
  */
 class GcsFaultsTest {
-  /** The default's four attempts, with backoffs short enough for a test. */
-  private static final RetryPolicy QUICK =
-      new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
-
   private static final int MIB = 1 << 20;
   @TempDir Path out;
-  private static LakeFsEmulator emulator;
-  private static LakeFsClient client;
+  private static FaultyStore faulty;
   private static FaultProxy proxy;
   private static StorageRegistry throughProxy;
   private static byte[] large;
@@ -59,59 +49,39 @@ class GcsFaultsTest {
     FakeGcsServer gcs = FakeGcsServer.shared();
     gcs.createBucket("faults-lake");
     gcs.createBucket("faults-out");
-    proxy = FaultProxy.to(gcs.endpoint());
-    throughProxy =
-        StorageRegistry.discover(
-            StorageSettings.of(
-                Map.of(
-                    "gcs.endpoint",
-                    proxy.url(),
-                    "gcs.no-auth",
-                    "true",
-                    "gcs.project-id",
-                    "test",
-                    "gcs.upload.threshold",
-                    "1MiB")));
-    emulator = LakeFsEmulator.builder().storage(throughProxy).start();
-    client =
-        LakeFsClient.create(
-            LakeFsConfig.builder()
-                .apiUrl(emulator.apiUrl())
-                .accessKeyId(emulator.accessKeyId())
-                .secretAccessKey(emulator.secretAccessKey())
-                .build());
+    faulty =
+        FaultyStore.behind(
+            gcs.endpoint(),
+            proxyUrl ->
+                StorageSettings.of(
+                    Map.of(
+                        "gcs.endpoint",
+                        proxyUrl,
+                        "gcs.no-auth",
+                        "true",
+                        "gcs.project-id",
+                        "test",
+                        "gcs.upload.threshold",
+                        "1MiB")),
+            null);
+    proxy = faulty.proxy;
+    throughProxy = faulty.throughProxy;
     large = new byte[3 * MIB]; // above gcs.upload.threshold: a resumable upload
     new Random(7).nextBytes(large);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    client.close();
-    emulator.close();
-    throughProxy.close();
-    proxy.close();
+    faulty.close();
   }
 
   private static String repository(String path, byte[] content) throws IOException {
-    String repo = "f" + UUID.randomUUID().toString().substring(0, 8);
-    emulator.createRepository(repo, "gs://faults-lake/" + repo, "main");
-    emulator.putObject(repo, "main", path, content, "application/octet-stream", Map.of());
-    emulator.commit(repo, "main", "load");
-    proxy.reset();
-    return repo;
+    return faulty.repository("gs://faults-lake/", path, content);
   }
 
   private static ExportResult export(String repo, String destination, boolean serverSide) {
     try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(destination)
-            .storage(throughProxy)
-            .retry(QUICK)
-            .concurrency(2)
-            .serverSideCopy(serverSide)
-            .build()) {
+        faulty.exporter(repo, destination).serverSideCopy(serverSide).build()) {
       return exporter.exportAllFromBranch("main");
     }
   }
@@ -222,23 +192,16 @@ class GcsFaultsTest {
   @Timeout(30)
   void aThrottledDeleteBatchIsTriedFourTimesAndReported() throws IOException {
     String repo = repository("data/small.csv", "a,b\n".getBytes());
-    emulator.putObject(repo, "main", "data/gone.csv", "x".getBytes(), "text/csv", Map.of());
-    String previous = emulator.commit(repo, "main", "two");
+    faulty.emulator.putObject(repo, "main", "data/gone.csv", "x".getBytes(), "text/csv", Map.of());
+    String previous = faulty.emulator.commit(repo, "main", "two");
     assertThat(export(repo, "gs://faults-out/" + repo, false).succeeded()).isTrue();
-    emulator.deleteObject(repo, "main", "data/gone.csv");
-    emulator.commit(repo, "main", "remove one");
+    faulty.emulator.deleteObject(repo, "main", "data/gone.csv");
+    faulty.emulator.commit(repo, "main", "remove one");
     proxy.reset();
     proxy.on(targetContains("/batch/"), 1_000, FaultProxy.gcsTooManyRequests());
 
     ExportResult result;
-    try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination("gs://faults-out/" + repo)
-            .storage(throughProxy)
-            .retry(QUICK)
-            .build()) {
+    try (Exporter exporter = faulty.exporter(repo, "gs://faults-out/" + repo).build()) {
       result = exporter.exportFrom("main", previous);
     }
 
@@ -269,9 +232,6 @@ class GcsFaultsTest {
   }
 
   private static byte[] read(String location) throws IOException {
-    Location l = Location.parse(location);
-    try (InputStream in = throughProxy.storeFor(l).read(l, 0, -1)) {
-      return in.readAllBytes();
-    }
+    return faulty.read(location);
   }
 }

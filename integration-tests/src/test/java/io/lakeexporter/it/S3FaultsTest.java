@@ -8,23 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
-import io.lakeexporter.copy.RetryPolicy;
-import io.lakeexporter.emulator.LakeFsEmulator;
-import io.lakeexporter.source.LakeFsClient;
-import io.lakeexporter.source.LakeFsConfig;
-import io.lakeexporter.storage.Location;
-import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,19 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3FaultsTest {
 
-  /** The default's four attempts, with backoffs short enough for a test. */
-  private static final RetryPolicy QUICK =
-      new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
-
   private static final int MIB = 1 << 20;
 
-  @TempDir static Path work;
   @TempDir Path out;
-  private static StorageRegistry direct;
-  private static LakeFsEmulator emulator;
-  private static LakeFsClient client;
+  private static FaultyStore faulty;
   private static FaultProxy proxy;
-  private static StorageRegistry throughProxy;
   private static byte[] large;
 
   @BeforeAll
@@ -57,36 +40,26 @@ class S3FaultsTest {
     S3ProxyServer s3 = S3ProxyServer.shared();
     s3.createBucket("faults-lake");
     s3.createBucket("faults-out");
-    direct = StorageRegistry.discover(s3.settings());
-    emulator = LakeFsEmulator.builder().storage(direct).start();
-    client =
-        LakeFsClient.create(
-            LakeFsConfig.builder()
-                .apiUrl(emulator.apiUrl())
-                .accessKeyId(emulator.accessKeyId())
-                .secretAccessKey(emulator.secretAccessKey())
-                .build());
-    proxy = FaultProxy.to(s3.endpoint());
-    throughProxy =
-        StorageRegistry.discover(
-            s3.settings()
-                .overlay(
-                    StorageSettings.of(
-                        Map.of(
-                            "s3.endpoint", proxy.url(),
-                            "s3.multipart.threshold", "6MiB",
-                            "s3.multipart.part-size", "5MiB"))));
+    faulty =
+        FaultyStore.behind(
+            s3.endpoint(),
+            proxyUrl ->
+                s3.settings()
+                    .overlay(
+                        StorageSettings.of(
+                            Map.of(
+                                "s3.endpoint", proxyUrl,
+                                "s3.multipart.threshold", "6MiB",
+                                "s3.multipart.part-size", "5MiB"))),
+            s3.settings());
+    proxy = faulty.proxy;
     large = new byte[11 * MIB]; // parts of 5, 5 and 1 MiB
     new Random(7).nextBytes(large);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    throughProxy.close();
-    proxy.close();
-    client.close();
-    emulator.close();
-    direct.close();
+    faulty.close();
   }
 
   @BeforeEach
@@ -95,34 +68,18 @@ class S3FaultsTest {
   }
 
   private static String repository(String path, byte[] content) throws IOException {
-    String repo = "f" + UUID.randomUUID().toString().substring(0, 8);
-    emulator.createRepository(repo, "s3://faults-lake/" + repo, "main");
-    emulator.putObject(repo, "main", path, content, "application/octet-stream", Map.of());
-    emulator.commit(repo, "main", "load");
-    return repo;
+    return faulty.repository("s3://faults-lake/", path, content);
   }
 
   private static ExportResult export(String repo, String destination) {
-    try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(destination)
-            .storage(throughProxy)
-            .retry(QUICK)
-            .concurrency(2)
-            // streamed through the exporter, written by the store as a multipart upload
-            .serverSideCopy(false)
-            .build()) {
+    // streamed through the exporter, written by the store as a multipart upload
+    try (Exporter exporter = faulty.exporter(repo, destination).serverSideCopy(false).build()) {
       return exporter.exportAllFromBranch("main");
     }
   }
 
   private static byte[] read(String location) throws IOException {
-    Location l = Location.parse(location);
-    try (InputStream in = direct.storeFor(l).read(l, 0, -1)) {
-      return in.readAllBytes();
-    }
+    return faulty.read(location);
   }
 
   private static JsonNode failureFile(String root, ExportResult result) throws IOException {
@@ -209,14 +166,7 @@ class S3FaultsTest {
     String root = "s3://faults-out/" + repo;
     proxy.on(method("PUT").and(targetContains("small.csv")), 1_000, FaultProxy.s3SlowDown());
     ExportResult result;
-    try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(root)
-            .storage(throughProxy)
-            .retry(QUICK)
-            .build()) {
+    try (Exporter exporter = faulty.exporter(repo, root).build()) {
       result = exporter.exportAllFromBranch("main");
     }
     assertThat(result.succeeded()).isFalse();
