@@ -516,6 +516,27 @@ class S3ObjectStoreTest {
   }
 
   /**
+   * A bucket that does not exist is told from one that does on both paths (one GET on the
+   * exporter's own, a listing page through the SDK), under a prefix and at the bucket's root.
+   */
+  @Test
+  void requireBucketTellsAMissingBucketOnBothPaths() throws IOException {
+    for (String fastPath : List.of("true", "false")) {
+      try (var s3 =
+          new S3ObjectStore(S3ProxyServer.shared().settings().with("s3.fast-path", fastPath))) {
+        s3.requireBucket(Location.parse("s3://" + BUCKET + "/export/"));
+        s3.requireBucket(Location.parse("s3://" + BUCKET));
+        for (String missing : List.of("s3://no-such-bucket-r/export/", "s3://no-such-bucket-r")) {
+          assertThatThrownBy(() -> s3.requireBucket(Location.parse(missing)))
+              .as("fast path %s, %s", fastPath, missing)
+              .isInstanceOf(FileNotFoundException.class)
+              .hasMessageContaining("bucket 'no-such-bucket-r' does not exist");
+        }
+      }
+    }
+  }
+
+  /**
    * Java's resolver names only the host, or nothing: the message says the name does not resolve.
    */
   @Test
