@@ -437,7 +437,22 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     }
   }
 
-  private static FileNotFoundException notFound(Location location) {
+  /**
+   * A missing object; a lakeFS {@code local://} address under a blockstore directory that does not
+   * exist says so, naming the setting: otherwise every object of a repository reads as merely
+   * missing, and nothing says where it was looked for.
+   */
+  private FileNotFoundException notFound(Location location) {
+    if (location.scheme().equals("local") && !Files.isDirectory(localBlockstoreRoot)) {
+      return new FileNotFoundException(
+          "no object at "
+              + location
+              + ": the lakeFS blockstore directory "
+              + localBlockstoreRoot
+              + " does not exist (set "
+              + LocalStorageProvider.BLOCKSTORE_PATH_KEY
+              + " to lakeFS's blockstore.local.path)");
+    }
     return new FileNotFoundException("no object at " + location);
   }
 

@@ -48,6 +48,16 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Test
+  void aLakeFsAddressUnderABlockstoreThatDoesNotExistNamesTheSetting() {
+    Location address = Location.parseAddress("local://repo/data/gabc/xyz");
+    assertThatThrownBy(() -> store.read(address, 0, -1))
+        .isInstanceOf(java.io.FileNotFoundException.class)
+        .hasMessageContaining("no object at local://repo/data/gabc/xyz")
+        .hasMessageContaining("blockstore directory /nonexistent-blockstore does not exist")
+        .hasMessageContaining("lakefs.blockstore.local.path");
+  }
+
+  @Test
   void everyWayOfWritingGivesTheModeTheUmaskGivesNewFiles() throws IOException {
     Path reference =
         Files.createFile(Files.createDirectories(root().toPath()).resolve("mode-reference"));
