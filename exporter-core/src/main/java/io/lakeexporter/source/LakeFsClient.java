@@ -572,6 +572,16 @@ public final class LakeFsClient implements AutoCloseable {
       return new LakeFsUnavailableException(
           "cannot reach lakeFS at " + endpoint + ": " + rootMessage(e), e);
     }
+    if (answeredWithWebPage(e)) {
+      // lakeFS's API answers errors in JSON; a page means another server, or lakeFS's web UI.
+      return new InvalidExportException(
+          "lakeFS at "
+              + endpoint
+              + " answered "
+              + code
+              + " with a web page, not lakeFS's API: give lakeFS's own address, such as"
+              + " https://lakefs.example.com (/api/v1 is added to it)");
+    }
     if (code == 401 && permissionDenied(e)) {
       return new LakeFsAuthenticationException(
           "access key '"
@@ -664,6 +674,16 @@ public final class LakeFsClient implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  private static boolean answeredWithWebPage(ApiException e) {
+    String body = e.getResponseBody();
+    if (body == null) {
+      return false;
+    }
+    String start = body.stripLeading();
+    return start.regionMatches(true, 0, "<!doctype html", 0, 14)
+        || start.regionMatches(true, 0, "<html", 0, 5);
   }
 
   /**
