@@ -749,8 +749,28 @@ public final class S3ObjectStore
             + " "
             + where(location)
             + ": "
-            + ConnectionFailures.describe(e).orElse(message),
+            + ConnectionFailures.describe(e).orElse(message)
+            + pathStyleHint(e, location),
         e);
+  }
+
+  /**
+   * A bucket's own host name that does not resolve ({@code bucket.minio.local}) is what a server
+   * that serves buckets by path answers to virtual-hosted requests: say which setting decides it.
+   */
+  private String pathStyleHint(Throwable e, Location location) {
+    boolean unknownHost = false;
+    boolean bucketHost = false;
+    String host = bucket(location) + ".";
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      unknownHost |= t instanceof java.net.UnknownHostException;
+      String message = t.getMessage();
+      bucketHost |= message != null && (message.startsWith(host) || message.contains("//" + host));
+    }
+    return unknownHost && bucketHost
+        ? "; the bucket was addressed as a host name of its own (virtual-hosted style): for an"
+            + " endpoint that serves buckets by path, set s3.path-style-access=true"
+        : "";
   }
 
   /**
@@ -795,7 +815,14 @@ public final class S3ObjectStore
       return interrupted;
     }
     return new IOException(
-        "cannot " + operation + " " + where(location) + ": " + e.getMessage(), e);
+        "cannot "
+            + operation
+            + " "
+            + where(location)
+            + ": "
+            + e.getMessage()
+            + pathStyleHint(e, location),
+        e);
   }
 
   private String where(Location location) {

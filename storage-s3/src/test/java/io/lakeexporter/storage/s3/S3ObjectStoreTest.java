@@ -537,6 +537,26 @@ class S3ObjectStoreTest {
   }
 
   /**
+   * A bucket's own host name that does not resolve points at the path-style setting. (The SDK
+   * addresses an IP endpoint by path whatever the setting; the exporter's own path does not.)
+   */
+  @Test
+  void aBucketHostThatDoesNotResolveNamesThePathStyleSetting() throws IOException {
+    try (var virtualHosted =
+        new S3ObjectStore(
+            S3ProxyServer.shared().settings().with("s3.path-style-access", "false"))) {
+      Location object = Location.parse("s3://" + BUCKET + "/key");
+      assertThatThrownBy(
+              () ->
+                  virtualHosted.write(
+                      object, new ByteArrayInputStream(new byte[1]), 1, ObjectMetadata.EMPTY))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("is not known")
+          .hasMessageContaining("set s3.path-style-access=true");
+    }
+  }
+
+  /**
    * Java's resolver names only the host, or nothing: the message says the name does not resolve.
    */
   @Test
