@@ -725,6 +725,15 @@ public final class S3ObjectStore
 
   /** A clear IOException naming bucket, key and endpoint; never a credential. */
   private IOException translate(RuntimeException e, String operation, Location location) {
+    if (e instanceof software.amazon.awssdk.core.exception.AbortedException) {
+      // The SDK's word for a request its thread's interrupt stopped: an interrupt to the caller
+      // too, which stops rather than trying again.
+      var interrupted =
+          new InterruptedIOException(
+              "cannot " + operation + " " + where(location) + ": interrupted");
+      interrupted.initCause(e);
+      return interrupted;
+    }
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
       return refusal(s3.statusCode(), code, messageOf(s3), operation, location);

@@ -536,6 +536,23 @@ class S3ObjectStoreTest {
     }
   }
 
+  /** A request through the SDK that an interrupt stops is an interrupt to the caller too. */
+  @Test
+  void anSdkRequestStoppedByAnInterruptIsAnInterruptedIoException() throws IOException {
+    try (var sdkOnly =
+        new S3ObjectStore(S3ProxyServer.shared().settings().with("s3.fast-path", "false"))) {
+      Location object = at("interrupted-stat");
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> sdkOnly.stat(object))
+            .isInstanceOf(java.io.InterruptedIOException.class)
+            .hasMessageContaining("interrupted");
+      } finally {
+        Thread.interrupted();
+      }
+    }
+  }
+
   /**
    * A bucket's own host name that does not resolve points at the path-style setting. (The SDK
    * addresses an IP endpoint by path whatever the setting; the exporter's own path does not.)
