@@ -726,13 +726,8 @@ public final class S3ObjectStore
   /** A clear IOException naming bucket, key and endpoint; never a credential. */
   private IOException translate(RuntimeException e, String operation, Location location) {
     if (e instanceof software.amazon.awssdk.core.exception.AbortedException) {
-      // The SDK's word for a request its thread's interrupt stopped: an interrupt to the caller
-      // too, which stops rather than trying again.
-      var interrupted =
-          new InterruptedIOException(
-              "cannot " + operation + " " + where(location) + ": interrupted");
-      interrupted.initCause(e);
-      return interrupted;
+      // The SDK's word for a request its thread's interrupt stopped.
+      return interrupted(e, operation, location);
     }
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
@@ -816,12 +811,7 @@ public final class S3ObjectStore
           "cannot " + operation + " " + where(location) + ": " + e.getMessage());
     }
     if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
-      // Still an interrupt to the caller, which stops rather than trying again.
-      var interrupted =
-          new InterruptedIOException(
-              "cannot " + operation + " " + where(location) + ": interrupted");
-      interrupted.initCause(e);
-      return interrupted;
+      return interrupted(e, operation, location);
     }
     return new IOException(
         "cannot "
@@ -832,6 +822,14 @@ public final class S3ObjectStore
             + e.getMessage()
             + pathStyleHint(e, location),
         e);
+  }
+
+  /** Still an interrupt to the caller, which stops rather than trying again. */
+  private InterruptedIOException interrupted(Exception cause, String operation, Location location) {
+    var interrupted =
+        new InterruptedIOException("cannot " + operation + " " + where(location) + ": interrupted");
+    interrupted.initCause(cause);
+    return interrupted;
   }
 
   private String where(Location location) {
