@@ -33,19 +33,9 @@ final class Logging {
       String level = verbosity <= 0 ? "warn" : verbosity == 1 ? "info" : "debug";
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
     }
-    for (String logger : CREDENTIAL_LOGGERS) {
-      String key = "org.slf4j.simpleLogger.log." + logger;
-      if (System.getProperty(key) == null) {
-        System.setProperty(key, "info");
-      }
-    }
+    levelUnlessSet(CREDENTIAL_LOGGERS, "info");
     if (verbosity <= 0) {
-      for (String logger : SDK_ERROR_LOGGERS) {
-        String key = "org.slf4j.simpleLogger.log." + logger;
-        if (System.getProperty(key) == null) {
-          System.setProperty(key, "off");
-        }
-      }
+      levelUnlessSet(SDK_ERROR_LOGGERS, "off");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
@@ -54,6 +44,16 @@ final class Logging {
     // 15-40 ms of its start.
     if (verbosity > 0) {
       System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    }
+  }
+
+  /** {@code level} for each of {@code loggers} whose level the user has not set. */
+  private static void levelUnlessSet(List<String> loggers, String level) {
+    for (String logger : loggers) {
+      String key = "org.slf4j.simpleLogger.log." + logger;
+      if (System.getProperty(key) == null) {
+        System.setProperty(key, level);
+      }
     }
   }
 }
