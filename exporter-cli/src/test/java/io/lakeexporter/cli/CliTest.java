@@ -409,6 +409,27 @@ class CliTest {
     assertThat(r.stderr()).contains(message).contains("--help");
   }
 
+  /**
+   * A repository or branch name lakeFS can never hold is bad input (exit 2), said as such: lakeFS
+   * answers it 400, and it read as "not found" from a server that answers 404.
+   */
+  @Test
+  void aNameLakeFsRefusesExitsTwoNamingTheRule() {
+    Run repo =
+        run(lakectlEnv(), "export", "Sales_Data", out.toString(), "--branch=main", "--no-progress");
+    assertThat(repo.code()).as(repo.stdout() + repo.stderr()).isEqualTo(2);
+    assertThat(repo.stderr())
+        .contains("'Sales_Data' is not a lakeFS repository name")
+        .contains("lowercase letters")
+        .doesNotContain("not found");
+    Run branch = export("--branch=feature/x");
+    assertThat(branch.code()).as(branch.stdout() + branch.stderr()).isEqualTo(2);
+    assertThat(branch.stderr())
+        .contains("'feature/x' is not a lakeFS branch name")
+        .doesNotContain("not found");
+    assertThat(out).isEmptyDirectory();
+  }
+
   @Test
   void unknownRefsAndBadCredentialsExitOneWithDistinctMessages() {
     Run repo =

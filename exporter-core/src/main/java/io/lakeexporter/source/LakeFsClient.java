@@ -612,6 +612,29 @@ public final class LakeFsClient implements AutoCloseable {
               + endpoint
               + " (403)");
     }
+    if (code == 400 || code == 404) {
+      Optional<String> badName =
+          LakeFsNames.repositoryProblem(repository)
+              .or(() -> "branch".equals(kind) ? LakeFsNames.branchProblem(ref) : Optional.empty());
+      if (badName.isPresent()) {
+        return new InvalidExportException(
+            badName.get() + " (lakeFS at " + endpoint + " answered " + code + ")", e);
+      }
+    }
+    if (code == 400) {
+      // lakeFS refuses a request built from the user's names and refs this way ("ref: invalid
+      // value" for a ref expression it cannot parse): the input is wrong, not lakeFS.
+      return new InvalidExportException(
+          "lakeFS at "
+              + endpoint
+              + " refused "
+              + (kind == null ? "" : kind + " '" + ref + "' of ")
+              + "repository '"
+              + repository
+              + "' as invalid (400): "
+              + lakeFsMessage(e),
+          e);
+    }
     if (code == 404) {
       if (kind == null || !repositoryExists(repository)) {
         return new RepositoryNotFoundException(repository, endpoint);

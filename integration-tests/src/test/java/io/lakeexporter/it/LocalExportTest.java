@@ -863,6 +863,17 @@ class LocalExportTest {
           .isInstanceOf(RefNotFoundException.class)
           .hasMessageContaining("commit 'deadbeefdeadbeef'");
     }
+    try (Exporter exporter = lakeFs.exporter("Sales_Data", out).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining("'Sales_Data' is not a lakeFS repository name")
+          .hasMessageContaining("answered 400");
+    }
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("feature/x"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining("'feature/x' is not a lakeFS branch name");
+    }
     LakeFsClient wrong =
         LakeFsClient.create(lakeFs.config(lakeFs.emulator.accessKeyId(), "wrong-secret"));
     try (Exporter exporter =

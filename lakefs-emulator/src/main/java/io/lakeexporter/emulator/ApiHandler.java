@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.lakeexporter.source.LakeFsNames;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
@@ -177,7 +178,7 @@ final class ApiHandler implements HttpHandler {
       listBranches(c, repo(x.group(1)));
     } else if ((x = match(BRANCH, p)) != null && m.equals("GET")) {
       Repo repo = repo(x.group(1));
-      Repo.Branch b = repo.branch(decode(x.group(2)));
+      Repo.Branch b = repo.branch(branchName(x.group(2)));
       if (b == null) {
         throw new EmulatorException(404, "branch not found: " + decode(x.group(2)));
       }
@@ -196,11 +197,11 @@ final class ApiHandler implements HttpHandler {
       }
       send(c.exchange(), 200, refJson(tag, id));
     } else if ((x = match(BRANCH_OBJECTS, p)) != null && m.equals("POST")) {
-      upload(c, repo(x.group(1)), decode(x.group(2)));
+      upload(c, repo(x.group(1)), branchName(x.group(2)));
     } else if ((x = match(BRANCH_OBJECTS, p)) != null && m.equals("DELETE")) {
-      deleteObject(c, repo(x.group(1)), decode(x.group(2)));
+      deleteObject(c, repo(x.group(1)), branchName(x.group(2)));
     } else if ((x = match(BRANCH_COMMITS, p)) != null && m.equals("POST")) {
-      commit(c, repo(x.group(1)), decode(x.group(2)));
+      commit(c, repo(x.group(1)), branchName(x.group(2)));
     } else if ((x = match(COMMIT, p)) != null && m.equals("GET")) {
       Repo repo = repo(x.group(1));
       // lakeFS resolves any ref here (a branch, a tag, an expression such as main~1), not only a
@@ -236,11 +237,26 @@ final class ApiHandler implements HttpHandler {
 
   private Repo repo(String encoded) {
     String name = decode(encoded);
+    if (LakeFsNames.repositoryProblem(name).isPresent()) {
+      // lakeFS validates the name before looking for it, with its validator's words.
+      throw new EmulatorException(400, "argument repository: repository id: invalid value");
+    }
     Repo repo = emulator.repositories.get(name);
     if (repo == null) {
       throw new EmulatorException(404, "repository not found: " + name);
     }
     return repo;
+  }
+
+  private static String branchName(String encoded) {
+    return validBranch(decode(encoded));
+  }
+
+  private static String validBranch(String name) {
+    if (LakeFsNames.branchProblem(name).isPresent()) {
+      throw new EmulatorException(400, "argument branch: branch id: invalid value");
+    }
+    return name;
   }
 
   private Repo.View view(Repo repo, String ref) {
@@ -279,7 +295,7 @@ final class ApiHandler implements HttpHandler {
     JsonNode body = readJson(c.exchange());
     String name = requiredText(body, "name");
     String source = requiredText(body, "source");
-    Repo.Branch b = repo.createBranch(name, source);
+    Repo.Branch b = repo.createBranch(validBranch(name), source);
     byte[] id = b.head.getBytes(StandardCharsets.UTF_8);
     c.exchange().getResponseHeaders().set("Content-Type", "text/html");
     c.exchange().sendResponseHeaders(201, id.length);

@@ -1,6 +1,7 @@
 package io.lakeexporter.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import io.lakeexporter.source.LakeFsNames;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.StorageRegistry;
@@ -145,6 +146,9 @@ public final class LakeFsEmulator implements AutoCloseable {
       throws IOException {
     requireName(repository, "repository");
     requireName(defaultBranch, "default branch");
+    // The names lakeFS itself takes, so that no test relies on one a real lakeFS refuses.
+    LakeFsNames.repositoryProblem(repository).ifPresent(LakeFsEmulator::refuse);
+    LakeFsNames.branchProblem(defaultBranch).ifPresent(LakeFsEmulator::refuse);
     Location namespace;
     try {
       namespace = Location.parse(storageNamespace);
@@ -161,6 +165,7 @@ public final class LakeFsEmulator implements AutoCloseable {
 
   public void createBranch(String repository, String branch, String sourceRef) {
     requireName(branch, "branch");
+    LakeFsNames.branchProblem(branch).ifPresent(LakeFsEmulator::refuse);
     try {
       repo(repository).createBranch(branch, sourceRef);
     } catch (EmulatorException e) {
@@ -330,6 +335,10 @@ public final class LakeFsEmulator implements AutoCloseable {
       throw new IllegalArgumentException("repository '" + repository + "' not found");
     }
     return repo;
+  }
+
+  private static void refuse(String problem) {
+    throw new IllegalArgumentException(problem);
   }
 
   private static void requireName(String value, String what) {

@@ -416,7 +416,35 @@ class EmulatorSdkTest {
               assertThat(e.getCode()).isEqualTo(404);
               assertThat(e.getResponseBody()).contains("repository not found");
             });
+    // Names lakeFS's validator refuses are 400s, not 404s, on every path that carries them.
+    assertThatThrownBy(() -> new RepositoriesApi(client).getRepository("Sales_Data").execute())
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(400);
+              assertThat(e.getResponseBody()).contains("repository id: invalid value");
+            });
+    assertThatThrownBy(
+            () ->
+                new RepositoriesApi(client)
+                    .createRepository(
+                        new RepositoryCreation().name("ab").storageNamespace("local://ab"))
+                    .execute())
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
     String repo = newRepo();
+    assertThatThrownBy(() -> new BranchesApi(client).getBranch(repo, "feature/x").execute())
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(400);
+              assertThat(e.getResponseBody()).contains("branch id: invalid value");
+            });
+    assertThatThrownBy(
+            () ->
+                new BranchesApi(client)
+                    .createBranch(repo, new BranchCreation().name("has space").source("main"))
+                    .execute())
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
     assertThatThrownBy(() -> new BranchesApi(client).getBranch(repo, "nope").execute())
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
     assertThatThrownBy(() -> new CommitsApi(client).getCommit(repo, "deadbeefdeadbeef").execute())
