@@ -495,6 +495,14 @@ class CliTest {
                 "azure.connection-string=AccountName=devstoreaccount1;BlobEndpoint=" + azure),
             "azure.connection-string is not a usable connection string: it has no AccountKey (nor"
                 + " a SharedAccessSignature)",
+            List.of(
+                azure + "/c/x/",
+                "azure.account.devstoreaccount1.endpoint=" + azure,
+                "azure.account.devstoreaccount1.sas=sv=2024-08-04&se=2020-01-01T00%3A00%3A00Z&sr=c"
+                    + "&sp=rwdl&sig=SECRET-CANARY"),
+            "azure.account.devstoreaccount1.sas holds a SAS token that expired at"
+                + " 2020-01-01T00:00:00Z (its se): Azure refuses every request made with it; make a"
+                + " new one",
             List.of("gs://b/x/", "gcs.credentials-file=/no/such/key.json"),
             "invalid gcs storage settings: gcs.credentials-file names /no/such/key.json, which does"
                 + " not exist",

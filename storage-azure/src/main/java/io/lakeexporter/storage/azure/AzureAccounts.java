@@ -12,6 +12,7 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.lakeexporter.storage.StorageSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,12 +75,40 @@ final class AzureAccounts {
 
   /** The account key, when the settings have one: needed to sign SAS URLs. */
   Optional<StorageSharedKeyCredential> sharedKey(String account) {
+    return sharedKey(settings, account);
+  }
+
+  private static Optional<StorageSharedKeyCredential> sharedKey(
+      StorageSettings settings, String account) {
     return settings
         .first(
             "azure.account." + account + ".key",
             "fs.azure.account.key." + account + BlobRef.DFS_SUFFIX,
             "fs.azure.account.key." + account + BlobRef.BLOB_SUFFIX)
         .map(key -> new StorageSharedKeyCredential(account, key));
+  }
+
+  /**
+   * The SAS token the requests of {@code account} are signed with, if they are: a connection
+   * string's SharedAccessSignature, or {@code azure.account.<account>.sas} when no connection
+   * string or key comes before it (the order {@link #build} takes them in).
+   */
+  Optional<SasToken> sas(String account) {
+    return sasInUse(settings, account).map(SasToken::parse);
+  }
+
+  static Optional<String> sasInUse(StorageSettings settings, String account) {
+    for (String key :
+        List.of("azure.account." + account + ".connection-string", "azure.connection-string")) {
+      Optional<String> connection = settings.get(key);
+      if (connection.isPresent()) {
+        return CredentialSettings.sharedAccessSignature(key, connection.get());
+      }
+    }
+    if (sharedKey(settings, account).isPresent()) {
+      return Optional.empty();
+    }
+    return settings.get("azure.account." + account + ".sas");
   }
 
   BlobServiceClient client(String account) {

@@ -44,12 +44,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +76,12 @@ public final class AzureBlobStore
   static final PartLimits BLOCK_LIMITS = new PartLimits(1, 4000L << 20, 50_000);
 
   private static final Duration COPY_SAS_LIFETIME = Duration.ofHours(2);
+
+  // The SAS permission each kind of request takes (Azure's letters).
+  private static final char SAS_READ = 'r';
+  private static final char SAS_WRITE = 'w';
+  private static final char SAS_DELETE = 'd';
+  private static final char SAS_LIST = 'l';
 
   private final StorageSettings settings;
   private final AzureAccounts accounts;
@@ -176,7 +184,7 @@ public final class AzureBlobStore
               p.getContentType() == null ? "" : p.getContentType(),
               MetadataKeys.decodeAll(p.getMetadata())));
     } catch (BlobStorageException e) {
-      throw translate(e, "stat", ref);
+      throw translate(e, "stat", ref, SAS_READ);
     } catch (RuntimeException e) {
       throw unexpected(e, "stat", ref);
     }
@@ -210,7 +218,7 @@ public final class AzureBlobStore
         stat(location);
         return InputStream.nullInputStream();
       }
-      throw translate(e, "read", ref);
+      throw translate(e, "read", ref, SAS_READ);
     } catch (RuntimeException e) {
       throw unexpected(e, "read", ref);
     }
@@ -235,7 +243,7 @@ public final class AzureBlobStore
           throw new IOException(location + ": the source holds more than " + size + " bytes");
         }
       } catch (BlobStorageException e) {
-        throw translate(e, "write", ref);
+        throw translate(e, "write", ref, SAS_WRITE);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       } catch (RuntimeException e) {
@@ -255,7 +263,11 @@ public final class AzureBlobStore
       try {
         blob(ref).deleteIfExists();
       } catch (BlobStorageException e) {
-        if (e.getStatusCode() != 404) {
+        if (e.getStatusCode() == 403) {
+          failures.add(
+              new DeleteFailure(
+                  l, e.getErrorCode() + " (403): " + whyRefused(ref.account(), SAS_DELETE)));
+        } else if (e.getStatusCode() != 404) {
           failures.add(new DeleteFailure(l, e.getErrorCode() + " (" + e.getStatusCode() + ")"));
         }
       } catch (RuntimeException e) {
@@ -288,12 +300,12 @@ public final class AzureBlobStore
               items,
               e ->
                   e instanceof BlobStorageException b
-                      ? translate(b, "list", ref)
+                      ? translate(b, "list", ref, SAS_LIST)
                       : unexpected(e, "list", ref))
           .filter(item -> !Boolean.TRUE.equals(item.isPrefix()))
           .map(item -> info(prefix, base, item));
     } catch (BlobStorageException e) {
-      throw translate(e, "list", ref);
+      throw translate(e, "list", ref, SAS_LIST);
     }
   }
 
@@ -440,7 +452,7 @@ public final class AzureBlobStore
             .stageBlock(blockId(partNumber), BinaryData.fromStream(exact, length));
         return new UploadedPart(partNumber, length, blockId(partNumber));
       } catch (BlobStorageException e) {
-        throw translate(e, "stage block " + partNumber + " of", ref);
+        throw translate(e, "stage block " + partNumber + " of", ref, SAS_WRITE);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       } catch (RuntimeException e) {
@@ -462,7 +474,7 @@ public final class AzureBlobStore
                 Context.NONE);
         return new UploadedPart(partNumber, length, blockId(partNumber));
       } catch (BlobStorageException e) {
-        throw translate(e, "copy block " + partNumber + " into", ref);
+        throw translate(e, "copy block " + partNumber + " into", ref, SAS_WRITE);
       } catch (RuntimeException e) {
         throw unexpected(e, "copy block " + partNumber + " into", ref);
       }
@@ -484,7 +496,7 @@ public final class AzureBlobStore
                 null,
                 Context.NONE);
       } catch (BlobStorageException e) {
-        throw translate(e, "commit the blocks of", ref);
+        throw translate(e, "commit the blocks of", ref, SAS_WRITE);
       } catch (RuntimeException e) {
         throw unexpected(e, "commit the blocks of", ref);
       }
@@ -501,8 +513,12 @@ public final class AzureBlobStore
             metadata.contentType().isEmpty() ? "application/octet-stream" : metadata.contentType());
   }
 
-  /** Names account, container and blob; the SDK's message may hold a URL with a SAS, so not it. */
-  private IOException translate(BlobStorageException e, String operation, BlobRef ref) {
+  /**
+   * Names account, container and blob; the SDK's message may hold a URL with a SAS, so not it.
+   *
+   * @param needs the SAS permission the request takes, to say so when a SAS lacks it
+   */
+  private IOException translate(BlobStorageException e, String operation, BlobRef ref, char needs) {
     int status = e.getStatusCode();
     String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
     String where = "blob " + ref + " (endpoint " + shownEndpoint(ref) + ")";
@@ -531,14 +547,40 @@ public final class AzureBlobStore
               + status
               + " "
               + code
-              + "): check the credentials of account '"
-              + ref.account()
-              + "'");
+              + "): "
+              + whyRefused(ref.account(), needs));
     }
     String message = "cannot " + operation + " " + where + ": " + status + " " + code;
     return RequestRefusedException.isRefusal(status)
         ? new RequestRefusedException(message)
         : new IOException(message);
+  }
+
+  /**
+   * Why Azure may have refused a request of {@code account} that takes the SAS permission {@code
+   * needs}: Azure's answer names neither an expiry nor a permission, but the token in use does.
+   */
+  private String whyRefused(String account, char needs) {
+    Optional<SasToken> sas = accounts.sas(account);
+    if (sas.isEmpty()) {
+      return "check the credentials of account '" + account + "'";
+    }
+    String token = "the SAS token of account '" + account + "'";
+    if (sas.get().expiredAt(Instant.now())) {
+      return token + " expired at " + sas.get().expiry().orElseThrow() + "; make a new one";
+    }
+    // Create ('c') writes a blob that does not exist yet, as an export's writes mostly do.
+    if (!sas.get().allows(needs) && !(needs == SAS_WRITE && sas.get().allows('c'))) {
+      return token
+          + " does not allow it: its permissions are '"
+          + sas.get().permissions()
+          + "', and this takes '"
+          + needs
+          + "'";
+    }
+    return "check "
+        + token
+        + " (its services, resource types and IP range) and the container's access policy";
   }
 
   private IOException unexpected(RuntimeException e, String operation, BlobRef ref) {

@@ -1,0 +1,67 @@
+package io.lakeexporter.storage.azure;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * What a SAS token grants, read from its own fields, to say why Azure refused a request made with
+ * it: Azure answers an expired token and one without the permission alike with 403, and names
+ * neither the expiry nor the permission that was missing. Only {@code sp} (permissions) and {@code
+ * se} (expiry) are kept; never the signature.
+ *
+ * @param permissions the letters of {@code sp} (such as {@code rl}), empty when it has none
+ * @param expiry {@code se}, when the token has one in a form Azure takes (a token under a stored
+ *     access policy may have none)
+ */
+record SasToken(String permissions, Optional<Instant> expiry) {
+
+  /** The fields of {@code token}, with or without its leading {@code ?}. */
+  static SasToken parse(String token) {
+    String permissions = "";
+    Optional<Instant> expiry = Optional.empty();
+    String query = token.startsWith("?") ? token.substring(1) : token;
+    for (String field : query.split("&")) {
+      int eq = field.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String name = field.substring(0, eq);
+      String value = URLDecoder.decode(field.substring(eq + 1), StandardCharsets.UTF_8);
+      if (name.equals("sp")) {
+        permissions = value;
+      } else if (name.equals("se")) {
+        expiry = instant(value);
+      }
+    }
+    return new SasToken(permissions, expiry);
+  }
+
+  /** Whether the token's time ran out before {@code now}. */
+  boolean expiredAt(Instant now) {
+    return expiry.isPresent() && expiry.get().isBefore(now);
+  }
+
+  /** Whether {@code sp} holds {@code permission} (one letter: r, w, d, l...). */
+  boolean allows(char permission) {
+    return permissions.indexOf(permission) >= 0;
+  }
+
+  /** The forms Azure takes for {@code se}: a date, or a UTC time to the minute or second. */
+  private static Optional<Instant> instant(String value) {
+    try {
+      if (value.length() == 10) {
+        return Optional.of(LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC));
+      }
+      // "2026-11-27T10:00Z" has no seconds, which Instant.parse wants.
+      return Optional.of(OffsetDateTime.parse(value).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

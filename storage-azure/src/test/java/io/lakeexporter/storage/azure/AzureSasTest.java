@@ -1,0 +1,168 @@
+package io.lakeexporter.storage.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.RequestRefusedException;
+import io.lakeexporter.storage.StorageSettings;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A SAS token that cannot do what the export asks, against Azurite, which checks a token's
+ * permissions and expiry as Azure does and answers both with a bare 403: the store names the
+ * missing permission or the expiry from the token itself, and never quotes its signature.
+ */
+class AzureSasTest {
+
+  private static final String CONTAINER = "sas-checks";
+  private static BlobContainerClient container;
+
+  @BeforeAll
+  static void start() {
+    AzuriteServer.shared().createContainer(CONTAINER);
+    container =
+        new AzureAccounts(AzuriteServer.shared().settings())
+            .client(AzuriteServer.ACCOUNT)
+            .getBlobContainerClient(CONTAINER);
+  }
+
+  private static String sas(OffsetDateTime expiry, String permissions) {
+    return container.generateSas(
+        new BlobServiceSasSignatureValues(expiry, BlobContainerSasPermission.parse(permissions)));
+  }
+
+  private static StorageSettings withSas(String sas) {
+    return StorageSettings.of(
+        Map.of(
+            "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
+            AzuriteServer.shared().accountEndpoint(),
+            "azure.account." + AzuriteServer.ACCOUNT + ".sas",
+            sas));
+  }
+
+  private static Location at(String key) {
+    return Location.parse(AzuriteServer.shared().location(CONTAINER, key));
+  }
+
+  private static String signature(String sas) {
+    for (String field : sas.split("&")) {
+      if (field.startsWith("sig=")) {
+        return field.substring(4);
+      }
+    }
+    throw new AssertionError("no signature in the token");
+  }
+
+  @Test
+  void aTokenWithoutThePermissionSaysWhichItLacks() throws IOException {
+    Location readable = at("readable-" + UUID.randomUUID() + ".bin");
+    new AzureBlobStore(AzuriteServer.shared().settings())
+        .write(readable, new ByteArrayInputStream(new byte[] {1, 2}), 2, ObjectMetadata.EMPTY);
+    String readList = sas(OffsetDateTime.now().plusHours(1), "rl");
+    var store = new AzureBlobStore(withSas(readList));
+
+    // What the token allows works, so the refusals below are the permissions' doing.
+    assertThat(store.stat(readable).size()).isEqualTo(2);
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    at("denied.bin"),
+                    new ByteArrayInputStream(new byte[] {1}),
+                    1,
+                    ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining("access denied to write")
+        .hasMessageContaining(
+            "the SAS token of account '"
+                + AzuriteServer.ACCOUNT
+                + "' does not allow it: its permissions are 'rl', and this takes 'w'")
+        .hasMessageNotContaining(signature(readList));
+    List<?> failures = store.delete(List.of(readable));
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0).toString())
+        .contains("its permissions are 'rl', and this takes 'd'")
+        .doesNotContain(signature(readList));
+  }
+
+  @Test
+  void aTokenThatExpiresDuringAnExportSaysWhen() throws Exception {
+    Location blob = at("expiring-" + UUID.randomUUID() + ".bin");
+    new AzureBlobStore(AzuriteServer.shared().settings())
+        .write(blob, new ByteArrayInputStream(new byte[] {7}), 1, ObjectMetadata.EMPTY);
+    OffsetDateTime expiry = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(2);
+    String token = sas(expiry, "rwdl");
+    var store = new AzureBlobStore(withSas(token));
+    assertThat(store.stat(blob).size()).isEqualTo(1);
+
+    Thread.sleep(
+        Math.max(0, expiry.toInstant().toEpochMilli() - System.currentTimeMillis()) + 1500);
+    assertThatThrownBy(() -> store.stat(blob))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining(
+            "the SAS token of account '"
+                + AzuriteServer.ACCOUNT
+                + "' expired at "
+                + expiry.toInstant().truncatedTo(ChronoUnit.SECONDS))
+        .hasMessageNotContaining(signature(token));
+  }
+
+  @Test
+  void aTokenAlreadyExpiredIsRefusedWhenTheStoreIsMade() {
+    String expired = sas(OffsetDateTime.now().minusMinutes(5), "rwdl");
+    assertThatThrownBy(() -> new AzureBlobStore(withSas(expired)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "azure.account." + AzuriteServer.ACCOUNT + ".sas holds a SAS token that expired at")
+        .hasMessageNotContaining(signature(expired));
+    String connection =
+        "BlobEndpoint="
+            + AzuriteServer.shared().accountEndpoint()
+            + ";SharedAccessSignature="
+            + expired;
+    assertThatThrownBy(
+            () ->
+                new AzureBlobStore(
+                    StorageSettings.of(Map.of("azure.connection-string", connection))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("azure.connection-string holds a SAS token that expired at")
+        .hasMessageNotContaining(signature(expired));
+    // Beside the account's key the token is not used, so its expiry is no reason to refuse.
+    var withKey =
+        AzuriteServer.shared()
+            .settings()
+            .overlay(
+                StorageSettings.of(
+                    Map.of("azure.account." + AzuriteServer.ACCOUNT + ".sas", expired)));
+    assertThat(new AzureBlobStore(withKey).name()).isNotEmpty();
+  }
+
+  @Test
+  void theFieldsOfATokenAreReadInEveryFormAzureTakes() {
+    assertThat(SasToken.parse("?sv=2024&sp=racwdl&se=2026-01-02&sig=x").expiry())
+        .contains(Instant.parse("2026-01-02T00:00:00Z"));
+    assertThat(SasToken.parse("sp=r&se=2026-01-02T03:04Z").expiry())
+        .contains(Instant.parse("2026-01-02T03:04:00Z"));
+    assertThat(SasToken.parse("se=2026-01-02T03%3A04%3A05Z&sp=rl").expiry())
+        .contains(Instant.parse("2026-01-02T03:04:05Z"));
+    SasToken policy = SasToken.parse("si=policy&sr=c&sig=x");
+    assertThat(policy.expiry()).isEmpty();
+    assertThat(policy.expiredAt(Instant.now())).isFalse();
+    assertThat(SasToken.parse("sp=rl").allows('l')).isTrue();
+    assertThat(SasToken.parse("sp=rl").allows('w')).isFalse();
+  }
+}
