@@ -58,6 +58,9 @@ public final class LakeFsClient implements AutoCloseable {
   /** lakeFS serves at most 1000 entries a page. */
   static final int PAGE_SIZE = 1000;
 
+  /** U+10FFFF, the largest code point; see {@link #diffAtLevel}. */
+  private static final String PAST_EVERY_PATH = new String(Character.toChars(0x10FFFF));
+
   private static final int MAX_IDLE_CONNECTIONS = 256;
 
   /** A commit id or a prefix of one, as lakeFS takes it. */
@@ -302,38 +305,69 @@ public final class LakeFsClient implements AutoCloseable {
   /** The diff restricted to paths under {@code prefix}. */
   public Stream<DiffEntry> diff(String repository, String leftRef, String rightRef, String prefix) {
     requireOpen();
+    return Paged.stream(after -> diffPage(repository, leftRef, rightRef, prefix, after));
+  }
+
+  /**
+   * The diff's changes to the objects directly under {@code prefix} (empty for the root), not in a
+   * directory below it, without reading every change below it: a page that ends inside a directory
+   * ({@code prefix + "a/..."}) is followed by one that starts after everything in it. Not lakeFS's
+   * own {@code delimiter}: with it, the page after an offset starts past every path that begins
+   * with the offset (after an object {@code x}, past {@code x2} and {@code x/} too), which would
+   * lose changes.
+   */
+  public Stream<DiffEntry> diffAtLevel(
+      String repository, String leftRef, String rightRef, String prefix) {
+    requireOpen();
     return Paged.stream(
         after -> {
-          requireOpen();
-          try {
-            byte[] answer =
-                send(
-                    refs.diffRefs(repository, leftRef, rightRef)
-                        .after(after)
-                        .amount(PAGE_SIZE)
-                        .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
-                        .type("two_dot")
-                        .buildCall(null));
-            return read(
-                answer,
-                LakeFsAnswers::diffPage,
-                "the diff " + leftRef + ".." + rightRef,
-                repository);
-          } catch (LakeFsAnswers.UnappliableChange e) {
-            throw new ExportException(
-                "lakeFS diff "
-                    + leftRef
-                    + ".."
-                    + rightRef
-                    + " of repository '"
-                    + repository
-                    + "' reports "
-                    + e.getMessage(),
-                e);
-          } catch (ApiException e) {
-            throw translate(e, repository, "ref", leftRef + ".." + rightRef);
+          Paged.Page<DiffEntry> page = diffPage(repository, leftRef, rightRef, prefix, after);
+          List<DiffEntry> level =
+              page.results().stream()
+                  .filter(d -> d.path().indexOf('/', prefix.length()) < 0)
+                  .toList();
+          String next = page.nextOffset();
+          if (page.hasMore() && !page.results().isEmpty()) {
+            String last = page.results().get(page.results().size() - 1).path();
+            int slash = last.indexOf('/', prefix.length());
+            // Every path in that directory sorts before it followed by the largest code point,
+            // in lakeFS's byte order; the emulator's UTF-16 order may put a few after it, which
+            // are read and left out like any other (hence never the same offset twice).
+            String past = slash < 0 ? next : last.substring(0, slash + 1) + PAST_EVERY_PATH;
+            next = past.equals(after) ? next : past;
           }
+          return new Paged.Page<>(level, page.hasMore(), next);
         });
+  }
+
+  private Paged.Page<DiffEntry> diffPage(
+      String repository, String leftRef, String rightRef, String prefix, String after) {
+    requireOpen();
+    try {
+      byte[] answer =
+          send(
+              refs.diffRefs(repository, leftRef, rightRef)
+                  .after(after)
+                  .amount(PAGE_SIZE)
+                  .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                  .type("two_dot")
+                  .buildCall(null));
+      return read(
+          answer, LakeFsAnswers::diffPage, "the diff " + leftRef + ".." + rightRef, repository);
+    } catch (LakeFsAnswers.UnappliableChange e) {
+      throw new ExportException(
+          "lakeFS diff "
+              + leftRef
+              + ".."
+              + rightRef
+              + " of repository '"
+              + repository
+              + "' reports "
+              + e.getMessage(),
+          e);
+    } catch (ApiException e) {
+      throw translate(e, repository, "ref", leftRef + ".." + rightRef);
+    }
   }
 
   /**

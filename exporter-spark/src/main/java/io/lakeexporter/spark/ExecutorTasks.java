@@ -44,9 +44,15 @@ final class ExecutorTasks {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     Stream<Action> actions;
     if (spec.mode() == ExportMode.DIFF) {
+      // The root's split reads only the root's changes, not the whole diff past each directory.
+      Stream<DiffEntry> changes =
+          split.levelOnly()
+              ? lakeFs.diffAtLevel(
+                  spec.repository(), spec.previousCommitId(), spec.commitId(), split.prefix())
+              : lakeFs.diff(
+                  spec.repository(), spec.previousCommitId(), spec.commitId(), split.prefix());
       actions =
-          lakeFs
-              .diff(spec.repository(), spec.previousCommitId(), spec.commitId(), split.prefix())
+          changes
               .filter(d -> split.covers(d.path()))
               .map(
                   d ->

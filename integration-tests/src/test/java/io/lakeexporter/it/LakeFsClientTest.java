@@ -149,4 +149,53 @@ class LakeFsClientTest {
         .isInstanceOf(RefNotFoundException.class)
         .hasMessageContaining("no-such-branch");
   }
+
+  /**
+   * The changes at one level are read without the changes below it: a page that ends inside a
+   * directory is followed by the page after it. Root objects around a directory of the same name
+   * ({@code x}, {@code x/}, {@code x2}) are where lakeFS's own delimiter would lose one.
+   */
+  @Test
+  void theChangesAtALevelAreReadWithoutTheDirectoriesBelowIt() throws IOException {
+    String changing = lakeFs.newRepository();
+    for (String path : List.of("m.txt", "x", "x/1", "keep.txt")) {
+      lakeFs.put(changing, path, "one");
+    }
+    for (int i = 0; i < 2_500; i++) {
+      lakeFs.put(changing, String.format("big/%05d", i), "one");
+    }
+    for (int i = 0; i < 1_500; i++) {
+      lakeFs.put(changing, String.format("mid/%05d", i), "one");
+    }
+    String before = lakeFs.emulator.commit(changing, "main", "one");
+    for (String path : List.of("x", "x/1", "x2", "zz")) {
+      lakeFs.put(changing, path, "two");
+    }
+    lakeFs.emulator.deleteObject(changing, "main", "m.txt");
+    for (int i = 0; i < 2_500; i++) {
+      lakeFs.put(changing, String.format("big/%05d", i), "two");
+    }
+    for (int i = 0; i < 1_500; i++) {
+      lakeFs.put(changing, String.format("mid/%05d", i), "two");
+    }
+    String after = lakeFs.emulator.commit(changing, "main", "two");
+
+    List<String> expected;
+    try (var all = lakeFs.client.diff(changing, before, after)) {
+      expected =
+          all.filter(d -> d.path().indexOf('/') < 0).map(d -> d.path() + " " + d.type()).toList();
+    }
+    assertThat(expected).containsExactly("m.txt REMOVED", "x CHANGED", "x2 ADDED", "zz ADDED");
+    long served = lakeFs.emulator.diffPagesServed();
+    try (var root = lakeFs.client.diffAtLevel(changing, before, after, "")) {
+      assertThat(root.map(d -> d.path() + " " + d.type()).toList())
+          .containsExactlyElementsOf(expected);
+    }
+    // 4,005 changes, 5 pages read whole; at the root: big/ (page 1), m.txt and mid/ (page 2),
+    // then x, x/1, x2, zz.
+    assertThat(lakeFs.emulator.diffPagesServed() - served).isEqualTo(3);
+    try (var level = lakeFs.client.diffAtLevel(changing, before, after, "x/")) {
+      assertThat(level.map(d -> d.path()).toList()).containsExactly("x/1");
+    }
+  }
 }

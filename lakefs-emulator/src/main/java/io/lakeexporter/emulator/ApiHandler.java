@@ -224,6 +224,7 @@ final class ApiHandler implements HttpHandler {
     } else if ((x = match(OBJECT, p)) != null && (m.equals("GET") || m.equals("HEAD"))) {
       getObject(c, repo(x.group(1)), decode(x.group(2)), m.equals("HEAD"));
     } else if ((x = match(DIFF, p)) != null && m.equals("GET")) {
+      emulator.diffPagesServed.incrementAndGet();
       diff(c, repo(x.group(1)), decode(x.group(2)), decode(x.group(3)));
     } else {
       throw new EmulatorException(404, "the emulator does not serve " + m + " " + PREFIX + p);

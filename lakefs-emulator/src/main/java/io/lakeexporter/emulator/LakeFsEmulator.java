@@ -50,6 +50,7 @@ public final class LakeFsEmulator implements AutoCloseable {
   private final boolean ownsStorage;
   final Map<String, Repo> repositories = new ConcurrentHashMap<>();
   final AtomicLong listingPagesServed = new AtomicLong();
+  final AtomicLong diffPagesServed = new AtomicLong();
 
   /** The number of the listing page to answer with a failure, or 0. */
   private final AtomicLong failingListingPage = new AtomicLong();
@@ -84,6 +85,11 @@ public final class LakeFsEmulator implements AutoCloseable {
   /** Pages of object listings answered so far: how tests see how often a commit was listed. */
   public long listingPagesServed() {
     return listingPagesServed.get();
+  }
+
+  /** Pages of diffs answered so far: how tests see how much of a diff was read. */
+  public long diffPagesServed() {
+    return diffPagesServed.get();
   }
 
   /**
