@@ -89,21 +89,31 @@ final class LakeFsAnswers {
 
   /** The {@code commit_id} of a {@code Ref} (a branch). */
   static String branchCommitId(byte[] json) throws IOException {
+    return requiredString(json, "commit_id", "a branch");
+  }
+
+  /** The {@code storage_namespace} of a {@code Repository}. */
+  static String storageNamespace(byte[] json) throws IOException {
+    return requiredString(json, "storage_namespace", "a repository");
+  }
+
+  /** The string field {@code name} of the object {@code json}, which {@code what} must have. */
+  private static String requiredString(byte[] json, String name, String what) throws IOException {
     try (JsonReader in = reader(json)) {
-      String commitId = null;
+      String value = null;
       in.beginObject();
       while (in.hasNext()) {
-        if (in.nextName().equals("commit_id")) {
-          commitId = string(in);
+        if (in.nextName().equals(name)) {
+          value = string(in);
         } else {
           in.skipValue();
         }
       }
       in.endObject();
-      if (commitId == null) {
-        throw new IOException("a branch without a commit_id");
+      if (value == null) {
+        throw new IOException(what + " without a " + name);
       }
-      return commitId;
+      return value;
     }
   }
 

@@ -90,6 +90,24 @@ class LakeFsFaultsTest {
     assertThat(proxy.count(method("GET").and(targetContains("/objects/ls")))).isEqualTo(3);
   }
 
+  /**
+   * The repository itself (read for its storage namespace before anything is exported) is asked
+   * again after a 503 like every other read; it went through the SDK's own call, without retries,
+   * and one 503 ended the export before it began.
+   */
+  @Test
+  void theRepositoryAnswered503OnceIsAskedAgain() throws IOException {
+    proxy.reset();
+    Predicate<FaultProxy.Request> repository =
+        method("GET").and(r -> r.target().endsWith("/repositories/" + repo));
+    proxy.on(repository, 1, FaultProxy.lakeFsUnavailable());
+
+    ExportResult result = export();
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(proxy.count(repository)).isEqualTo(2);
+  }
+
   @Test
   void aListingPageThatStays503FailsTheExportAfterFourAttempts() throws IOException {
     proxy.reset();
