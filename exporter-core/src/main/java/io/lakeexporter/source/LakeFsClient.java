@@ -116,7 +116,7 @@ public final class LakeFsClient implements AutoCloseable {
   public void checkRepository(String repository) {
     requireOpen();
     try {
-      repositories.getRepository(repository).execute();
+      send(repositories.getRepository(repository).buildCall(null));
     } catch (ApiException e) {
       throw translate(e, repository, null, null);
     }
@@ -759,7 +759,7 @@ public final class LakeFsClient implements AutoCloseable {
 
   private boolean repositoryExists(String repository) {
     try {
-      repositories.getRepository(repository).execute();
+      send(repositories.getRepository(repository).buildCall(null));
       return true;
     } catch (ApiException e) {
       return e.getCode() != 404;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.RefNotFoundException;
+import io.lakeexporter.RepositoryNotFoundException;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.RequestRefusedException;
@@ -135,6 +136,14 @@ class LakeFsClientTest {
         .isInstanceOf(FileNotFoundException.class)
         .hasMessageContaining("no/such.txt")
         .hasMessageContaining(repo);
+  }
+
+  @Test
+  void checkRepositoryPassesForOneThereAndNamesOneThatIsNot() {
+    lakeFs.client.checkRepository(repo);
+    assertThatThrownBy(() -> lakeFs.client.checkRepository("no-such-repo"))
+        .isInstanceOf(RepositoryNotFoundException.class)
+        .hasMessageContaining("'no-such-repo'");
   }
 
   @Test
