@@ -10,6 +10,7 @@ import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.Printable;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.RequestRefusedException;
@@ -86,7 +87,8 @@ public final class ExportActions implements ActionHandler {
           result.attempts());
       return ActionOutcome.copied(
           action, result.strategy(), result.bytes(), result.attempts(), source);
-    } catch (DestinationKeys.InvalidKeyException e) {
+    } catch (DestinationKeys.InvalidKeyException | BucketNotFoundException e) {
+      // A missing bucket is named by the store's message, whichever side's it is.
       return failed(action, source, e.getMessage());
     } catch (FileNotFoundException e) {
       return failed(action, source, "source object missing: " + e.getMessage());

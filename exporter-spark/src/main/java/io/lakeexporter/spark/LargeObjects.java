@@ -6,6 +6,7 @@ import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -175,7 +176,7 @@ final class LargeObjects {
                 offset,
                 Math.min(part, entry.size() - offset)));
       }
-    } catch (DestinationKeys.InvalidKeyException e) {
+    } catch (DestinationKeys.InvalidKeyException | BucketNotFoundException e) {
       sum.fail(ActionOutcome.failed(action, source, e.getMessage()));
     } catch (FileNotFoundException e) {
       sum.fail(ActionOutcome.failed(action, source, "source object missing: " + e.getMessage()));

@@ -44,6 +44,16 @@ class AzureExportTest extends CloudExportTest {
   }
 
   @Override
+  void createBucket(String bucket) {
+    azurite.createContainer(bucket);
+  }
+
+  @Override
+  void deleteBucket(String bucket) {
+    azurite.deleteContainer(bucket);
+  }
+
+  @Override
   String namespacePrefix() {
     return azurite.location("lake", "") + "/";
   }

@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.filter.GlobRoundFilter;
+import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -85,6 +89,12 @@ abstract class CloudExportTest {
 
   /** A destination root on the same store for {@code name}, without a trailing slash. */
   abstract String destination(String name);
+
+  /** Creates a bucket (an Azure container) beside the backend's "export". */
+  abstract void createBucket(String bucket);
+
+  /** Deletes an empty bucket made by {@link #createBucket}. */
+  abstract void deleteBucket(String bucket);
 
   /** Another way users write {@code location}, where the store has one. */
   String otherSpelling(String location) {
@@ -178,6 +188,48 @@ abstract class CloudExportTest {
           .isInstanceOf(InvalidExportException.class)
           .hasMessageStartingWith("cannot export to ")
           .hasMessageContaining("'" + bucket + "' does not exist");
+    }
+  }
+
+  /**
+   * A destination bucket deleted during an export fails each copy after it in the store's words,
+   * naming the bucket: every copy was reported as "source object missing", the source being there.
+   */
+  @Test
+  void aDestinationBucketDeletedDuringAnExportIsNamedNotTakenForAMissingSource()
+      throws IOException {
+    String repo = repository(namespacePrefix());
+    String bucket = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+    createBucket(bucket);
+    String destination = destination("x/").replace("/export/", "/" + bucket + "/");
+    // Round 1 holds nothing; the bucket goes when it ends, before round 2 copies anything.
+    var deleteAfterRoundOne =
+        new ProgressListener() {
+          @Override
+          public void roundFinished(RoundSummary summary) {
+            if (summary.round() == 1) {
+              deleteBucket(bucket);
+            }
+          }
+        };
+    try (Exporter exporter =
+        exporter(repo, destination)
+            .keyFilter(GlobRoundFilter.parse("nothing/**;"))
+            .listener(deleteAfterRoundOne)
+            .build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOfSatisfying(
+              StatusFileNotWrittenException.class,
+              e -> {
+                assertThat(e.result().failures()).hasSize(expected().size());
+                assertThat(e.result().failures())
+                    .allSatisfy(
+                        f ->
+                            assertThat(f.error())
+                                .contains("'" + bucket + "'")
+                                .contains("does not exist")
+                                .doesNotContain("source object missing"));
+              });
     }
   }
 

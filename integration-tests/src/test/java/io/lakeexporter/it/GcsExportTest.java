@@ -31,6 +31,16 @@ class GcsExportTest extends CloudExportTest {
   }
 
   @Override
+  void createBucket(String bucket) {
+    FakeGcsServer.shared().createBucket(bucket);
+  }
+
+  @Override
+  void deleteBucket(String bucket) {
+    FakeGcsServer.shared().deleteBucket(bucket);
+  }
+
+  @Override
   String namespacePrefix() {
     return "gs://lake/";
   }

@@ -31,6 +31,16 @@ class S3ExportTest extends CloudExportTest {
   }
 
   @Override
+  void createBucket(String bucket) {
+    S3ProxyServer.shared().createBucket(bucket);
+  }
+
+  @Override
+  void deleteBucket(String bucket) {
+    S3ProxyServer.shared().deleteBucket(bucket);
+  }
+
+  @Override
   String namespacePrefix() {
     return "s3://lake/";
   }

@@ -16,6 +16,7 @@ import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockFromUrlOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
@@ -523,7 +524,7 @@ public final class AzureBlobStore
     String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
     String where = "blob " + ref + " (endpoint " + shownEndpoint(ref) + ")";
     if ("ContainerNotFound".equals(code)) {
-      return new FileNotFoundException(
+      return new BucketNotFoundException(
           "cannot "
               + operation
               + " "

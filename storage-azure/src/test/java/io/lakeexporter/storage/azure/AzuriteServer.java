@@ -120,6 +120,10 @@ public final class AzuriteServer implements AutoCloseable {
     return accountEndpoint() + "/" + container + (key.isEmpty() ? "" : "/" + key);
   }
 
+  public void deleteContainer(String container) {
+    new AzureAccounts(settings()).client(ACCOUNT).getBlobContainerClient(container).delete();
+  }
+
   public void createContainer(String container) {
     var client = new AzureAccounts(settings()).client(ACCOUNT).getBlobContainerClient(container);
     if (!client.exists()) {

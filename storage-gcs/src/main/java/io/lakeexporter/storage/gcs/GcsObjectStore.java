@@ -14,6 +14,7 @@ import com.google.cloud.storage.StorageBatchResult;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
@@ -317,7 +318,8 @@ public final class GcsObjectStore
       }
       verifyCrc(location, blob, crc);
     } catch (StorageException e) {
-      throw translate(e, "write", location);
+      // A write needs no object to be there: its 404 is the bucket's, whatever its words.
+      throw e.getCode() == 404 ? missingBucket("write", location) : translate(e, "write", location);
     }
   }
 
@@ -458,6 +460,19 @@ public final class GcsObjectStore
       Long copied = writer.getResult().getSize();
       return copied != null && copied == size;
     } catch (StorageException e) {
+      if (e.getCode() == 404) {
+        // A source object, its bucket or the destination's: GCS's words do not always say which
+        // (fake-gcs-server answers "Not Found" for all three), the source's presence does.
+        throw exists(source)
+            ? missingBucket("copy " + source + " to", destination)
+            : new FileNotFoundException(
+                "no object at "
+                    + source
+                    + " (endpoint "
+                    + endpoint
+                    + ") to copy to "
+                    + destination);
+      }
       throw translate(e, "copy " + source + " to", destination);
     }
   }
@@ -607,20 +622,34 @@ public final class GcsObjectStore
             .contains("bucket does not exist");
   }
 
+  /** Whether {@code location} holds an object; a failure to tell counts as no. */
+  private boolean exists(Location location) {
+    try {
+      return storage.get(id(location)) != null;
+    } catch (StorageException e) {
+      return false;
+    }
+  }
+
+  private BucketNotFoundException missingBucket(String operation, Location location) {
+    return new BucketNotFoundException(
+        "cannot "
+            + operation
+            + " "
+            + location
+            + " (endpoint "
+            + endpoint
+            + "): bucket '"
+            + location.authority()
+            + "' does not exist");
+  }
+
   private IOException translate(StorageException e, String operation, Location location) {
     String where = location + " (endpoint " + endpoint + ")";
     if (e.getCode() == 404) {
-      if (isMissingBucket(e)) {
-        return new FileNotFoundException(
-            "cannot "
-                + operation
-                + " "
-                + where
-                + ": bucket '"
-                + location.authority()
-                + "' does not exist");
-      }
-      return new FileNotFoundException("no object at " + where);
+      return isMissingBucket(e)
+          ? missingBucket(operation, location)
+          : new FileNotFoundException("no object at " + where);
     }
     if (e.getCode() == 401 || e.getCode() == 403) {
       return new RequestRefusedException(

@@ -126,6 +126,28 @@ public final class FakeGcsServer implements AutoCloseable {
             "gcs.endpoint", endpoint(), "gcs.project-id", "test-project", "gcs.no-auth", "true"));
   }
 
+  /** Deletes {@code bucket}, which must be empty, through the JSON API. */
+  public void deleteBucket(String bucket) {
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b/" + bucket))
+                      .DELETE()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 204 && r.statusCode() != 200) {
+        throw new IllegalStateException(
+            "cannot delete bucket " + bucket + ": " + r.statusCode() + " " + r.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Creates {@code bucket} through the JSON API (409 when it exists is fine). */
   public void createBucket(String bucket) {
     try {

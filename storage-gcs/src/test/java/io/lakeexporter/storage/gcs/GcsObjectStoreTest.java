@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.storage.StorageException;
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.ObjectInfo;
@@ -162,6 +163,32 @@ class GcsObjectStoreTest {
     assertThat(store.stat(dest).metadata().userMetadata()).containsEntry("lakefs-checksum", "x1");
     assertThat(store.stat(dest).metadata().contentType()).isEqualTo("application/json");
     assertThat(store.canCopyServerSide(Location.parse("s3://b/k"), dest)).isFalse();
+  }
+
+  /**
+   * A rewrite's 404 is told apart by the source's presence (fake-gcs-server, like GCS at times,
+   * answers "Not Found" for a missing object and a missing bucket alike): a missing source is named
+   * as the source, a missing destination bucket as a bucket.
+   */
+  @Test
+  void aCopyNamesWhatIsMissingItsSourceOrTheDestinationBucket() throws IOException {
+    Location source = at("present.bin");
+    store.write(source, new ByteArrayInputStream(new byte[] {1}), 1, ObjectMetadata.EMPTY);
+    Location missing = at("absent-" + UUID.randomUUID());
+    assertThatThrownBy(() -> store.copyServerSide(missing, at("copy"), 1, ObjectMetadata.EMPTY))
+        .isInstanceOf(FileNotFoundException.class)
+        .isNotInstanceOf(BucketNotFoundException.class)
+        .hasMessageStartingWith("no object at " + missing);
+    Location nowhere = Location.parse("gs://no-such-bucket-" + UUID.randomUUID() + "/copy");
+    assertThatThrownBy(() -> store.copyServerSide(source, nowhere, 1, ObjectMetadata.EMPTY))
+        .isInstanceOf(BucketNotFoundException.class)
+        .hasMessageContaining("bucket '" + nowhere.authority() + "' does not exist");
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    nowhere, new ByteArrayInputStream(new byte[] {1}), 1, ObjectMetadata.EMPTY))
+        .isInstanceOf(BucketNotFoundException.class)
+        .hasMessageContaining("bucket '" + nowhere.authority() + "' does not exist");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.s3;
 
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
@@ -472,6 +473,7 @@ public final class S3ObjectStore
       throws IOException {
     key(source);
     key(destination);
+    String operation = "copy " + source + " to";
     if (size <= copyThreshold) {
       String checksum = metadata.userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
       var fast = clients.fastPath(bucket(destination));
@@ -494,9 +496,9 @@ public final class S3ObjectStore
         } catch (S3FastPath.Failure e) {
           throw "NoSuchKey".equals(e.code())
               ? missingCopySource(source, destination)
-              : translate(e, "copy " + source + " to", destination);
+              : copyFailure(translate(e, operation, destination), operation, source, destination);
         } catch (IOException e) {
-          throw translate(e, "copy " + source + " to", destination);
+          throw translate(e, operation, destination);
         }
         serverSideCopies.incrementAndGet();
         return checksum != null && etag.equalsIgnoreCase(checksum);
@@ -522,13 +524,36 @@ public final class S3ObjectStore
       } catch (NoSuchKeyException e) {
         throw missingCopySource(source, destination);
       } catch (SdkException e) {
-        throw translate(e, "copy " + source + " to", destination);
+        throw copyFailure(translate(e, operation, destination), operation, source, destination);
       }
     }
     copyInParts(source, destination, size, metadata);
     // Every part copied an explicit range and S3 refuses a range past the source's end: the
     // completed object holds exactly size bytes.
     return true;
+  }
+
+  /**
+   * A copy's NoSuchBucket may be about its source's bucket or its destination's, and S3's code does
+   * not say which: both are named when they differ.
+   */
+  private IOException copyFailure(
+      IOException translated, String operation, Location source, Location destination) {
+    if (translated instanceof BucketNotFoundException
+        && !bucket(source).equals(bucket(destination))) {
+      return new BucketNotFoundException(
+          "cannot "
+              + operation
+              + " "
+              + destination
+              + ": bucket '"
+              + bucket(source)
+              + "' or '"
+              + bucket(destination)
+              + "' does not exist at "
+              + clients.endpointOf(bucket(destination)));
+    }
+    return translated;
   }
 
   /** A copy's NoSuchKey is about its source: the destination of a PUT need not exist. */
@@ -657,7 +682,8 @@ public final class S3ObjectStore
                 .eTag();
         return new UploadedPart(partNumber, to - from + 1, etag);
       } catch (SdkException e) {
-        throw translate(e, "copy part " + partNumber + " of " + source + " to", location);
+        String operation = "copy part " + partNumber + " of " + source + " to";
+        throw copyFailure(translate(e, operation, location), operation, source, location);
       }
     }
 
@@ -840,7 +866,7 @@ public final class S3ObjectStore
       int status, String code, String message, String operation, Location location) {
     String where = where(location);
     if ("NoSuchBucket".equals(code)) {
-      return new FileNotFoundException(
+      return new BucketNotFoundException(
           "cannot "
               + operation
               + " "

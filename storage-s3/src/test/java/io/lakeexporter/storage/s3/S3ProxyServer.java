@@ -194,6 +194,11 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
+  /** Deletes {@code bucket}, which must be empty. */
+  public void deleteBucket(String bucket) {
+    admin.deleteBucket(b -> b.bucket(bucket));
+  }
+
   /** A client for assertions the store does not offer (ListMultipartUploads). */
   public S3Client admin() {
     return admin;
