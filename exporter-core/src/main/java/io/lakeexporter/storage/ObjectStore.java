@@ -17,9 +17,10 @@ import java.util.stream.Stream;
  * MultipartWritable} (parts written by several workers) and {@link ServerSideCopyable}. Callers ask
  * with {@code instanceof}.
  *
- * <p>Errors: {@link FileNotFoundException} for a missing object, {@link
- * UnsupportedStoreOperationException} for an operation the store lacks, any other {@link
- * IOException} for faults that may be transient.
+ * <p>Errors: {@link FileNotFoundException} for a missing object, {@link BucketNotFoundException}
+ * for a missing bucket or container, {@link RequestRefusedException} for a request refused for good
+ * (never retried), {@link UnsupportedStoreOperationException} for an operation the store lacks, any
+ * other {@link IOException} for faults that may be transient.
  */
 public interface ObjectStore extends Closeable {
 
@@ -89,10 +90,11 @@ public interface ObjectStore extends Closeable {
   }
 
   /**
-   * Fails with a {@link FileNotFoundException} naming it when the bucket or container of {@code
-   * location} does not exist; returns when it exists, and also when this call cannot tell (a key
-   * that may write but not list, a store without listings). The default reads the first page of a
-   * listing under {@code location}.
+   * Fails with a {@link FileNotFoundException} (this project's stores: a {@link
+   * BucketNotFoundException}) naming it when the bucket or container of {@code location} does not
+   * exist; returns when it exists, and also when this call cannot tell (a key that may write but
+   * not list, a store without listings). The default reads the first page of a listing under {@code
+   * location}.
    *
    * @throws IOException when the store could not be asked
    */
