@@ -146,6 +146,50 @@ class S3FaultsTest {
     assertThat(failure.get("error").asText()).contains("503 SlowDown");
   }
 
+  /**
+   * The answer to CompleteMultipartUpload broken off after S3 completed the object: the object is
+   * there, whole, and the copy succeeded. The SDK's failure to read the answer (an
+   * UncheckedIOException, which it does not retry) escaped as "java.net.SocketException: Connection
+   * reset", not retried either, and failed the copy of an object exported in full.
+   */
+  @Test
+  void aCompleteWhoseAnswerIsLostIsNotTakenForAFailure() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    var complete = method("POST").and(targetContains("uploadId="));
+    proxy.on(complete, 1, new FaultProxy.ResetAfter(0));
+
+    ExportResult result = export(repo, root);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(read(root + "/big/large.bin")).isEqualTo(large);
+    assertThat(proxy.count(complete)).isEqualTo(1);
+    // Taken as done, not started again.
+    assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(1);
+  }
+
+  /** An upload gone meanwhile (aborted, expired) is not a missing source: the object is redone. */
+  @Test
+  void anUploadGoneBeforeItsCompleteIsStartedAgain() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    var complete = method("POST").and(targetContains("uploadId="));
+    proxy.on(
+        complete,
+        1,
+        new FaultProxy.Answer(
+            404,
+            Map.of("Content-Type", "application/xml"),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchUpload</Code>"
+                + "<Message>The specified multipart upload does not exist.</Message></Error>"));
+
+    ExportResult result = export(repo, root);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(read(root + "/big/large.bin")).isEqualTo(large);
+    assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(2);
+  }
+
   /** A ranged GET that breaks off mid-body: its part is read again, and the bytes are right. */
   @Test
   void aReadResetMidBodyIsReadAgainAndTheCopyIsExact() throws IOException {

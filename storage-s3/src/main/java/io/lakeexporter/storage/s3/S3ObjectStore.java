@@ -25,11 +25,14 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +175,7 @@ public final class S3ObjectStore
           stripQuotes(head.eTag()),
           new ObjectMetadata(
               head.contentType() == null ? "" : head.contentType(), head.metadata()));
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw translate(e, "stat", location);
     }
   }
@@ -204,7 +207,7 @@ public final class S3ObjectStore
       in =
           client(location)
               .getObject(b -> b.bucket(bucket(location)).key(key).range(range.header()));
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       if (e instanceof S3Exception s3 && s3.statusCode() == 416) {
         stat(location);
         return InputStream.nullInputStream();
@@ -308,7 +311,7 @@ public final class S3ObjectStore
           failures.add(new DeleteFailure(l, e.code() + ": " + e.s3Message()));
         } catch (IOException e) {
           throw translate(e, "delete from", l);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
           throw translate(e, "delete from", l);
         }
       }
@@ -337,7 +340,7 @@ public final class S3ObjectStore
               failures.add(new DeleteFailure(l, error.code() + ": " + error.message()));
             }
           }
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
           throw translate(e, "delete from", batch.get(0));
         }
       }
@@ -425,7 +428,7 @@ public final class S3ObjectStore
                       o.lastModified() == null ? Instant.EPOCH : o.lastModified(),
                       stripQuotes(o.eTag()),
                       ObjectMetadata.EMPTY));
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw listFailure(e, prefix);
     }
   }
@@ -450,7 +453,7 @@ public final class S3ObjectStore
                           .metadata(metadata.userMetadata()))
               .uploadId();
       return new S3MultipartUpload(location, uploadId);
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw translate(e, "start a multipart upload to", location);
     }
   }
@@ -523,7 +526,7 @@ public final class S3ObjectStore
         return etag != null && checksum != null && unquoted(etag).equalsIgnoreCase(checksum);
       } catch (NoSuchKeyException e) {
         throw missingCopySource(source, destination);
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         throw copyFailure(translate(e, operation, destination), operation, source, destination);
       }
     }
@@ -554,6 +557,20 @@ public final class S3ObjectStore
               + clients.endpointOf(bucket(destination)));
     }
     return translated;
+  }
+
+  /** S3's ETag of a multipart object made of {@code parts}, in part order. */
+  static String multipartEtag(List<UploadedPart> parts) {
+    MessageDigest md5;
+    try {
+      md5 = MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (UploadedPart part : parts) {
+      md5.update(HexFormat.of().parseHex(unquoted(part.etag())));
+    }
+    return HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
   }
 
   /** A copy's NoSuchKey is about its source: the destination of a PUT need not exist. */
@@ -681,7 +698,7 @@ public final class S3ObjectStore
                 .copyPartResult()
                 .eTag();
         return new UploadedPart(partNumber, to - from + 1, etag);
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         String operation = "copy part " + partNumber + " of " + source + " to";
         throw copyFailure(translate(e, operation, location), operation, source, location);
       }
@@ -709,8 +726,35 @@ public final class S3ObjectStore
                                                     .eTag(p.etag())
                                                     .build())
                                         .toList())));
+      } catch (NoSuchUploadException | UncheckedIOException e) {
+        // NoSuchUpload after the SDK sent it again, or an answer that broke off: either way S3
+        // may have completed the object, which is then no failure.
+        if (!completedEarlier(sorted)) {
+          throw translate(e, "complete the upload to", location);
+        }
       } catch (SdkException e) {
         throw translate(e, "complete the upload to", location);
+      }
+    }
+
+    /**
+     * Whether the object at the upload's location is the one {@code parts} make. When the answer to
+     * a CompleteMultipartUpload is lost after S3 completed the object, the SDK fails reading it (an
+     * UncheckedIOException, not an SdkException), or sends it again and S3 answers NoSuchUpload:
+     * the copy is done, not failed. S3 names a multipart object by the MD5 of its parts' MD5s and
+     * their count; a store that names parts otherwise (SSE-KMS) is not matched, and the failure is
+     * reported.
+     */
+    private boolean completedEarlier(List<UploadedPart> parts) {
+      try {
+        HeadObjectResponse head =
+            client(location).headObject(b -> b.bucket(bucket(location)).key(location.path()));
+        long size = parts.stream().mapToLong(UploadedPart::size).sum();
+        return head.contentLength() != null
+            && head.contentLength() == size
+            && unquoted(String.valueOf(head.eTag())).equalsIgnoreCase(multipartEtag(parts));
+      } catch (SdkException | UncheckedIOException | IllegalArgumentException e) {
+        return false;
       }
     }
 
@@ -727,7 +771,7 @@ public final class S3ObjectStore
                 b -> b.bucket(bucket(location)).key(location.path()).uploadId(uploadId));
       } catch (NoSuchUploadException gone) {
         // aborted or completed already
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
           return;
         }
@@ -875,6 +919,16 @@ public final class S3ObjectStore
               + bucket(location)
               + "' does not exist at "
               + clients.endpointOf(bucket(location)));
+    }
+    if ("NoSuchUpload".equals(code)) {
+      // Not a missing object: the upload was aborted or expired (a lifecycle rule) meanwhile. The
+      // copy engine starts the object again.
+      return new IOException(
+          "cannot "
+              + operation
+              + " "
+              + where
+              + ": its multipart upload no longer exists (404 NoSuchUpload: aborted or expired)");
     }
     if (status == 404 || "NoSuchKey".equals(code)) {
       return new FileNotFoundException("no object at " + where);
