@@ -5,6 +5,7 @@ import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,7 +55,13 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     for (int n = 1; ; n++) {
       try {
         return new Result<>(attempt.run(), n);
-      } catch (IOException e) {
+      } catch (IOException | UncheckedIOException thrown) {
+        // A store, or a client library under it (the AWS SDK reading a broken answer), may report
+        // an I/O failure unchecked: it is the same fault, and as worth another attempt.
+        IOException e =
+            thrown instanceof UncheckedIOException unchecked
+                ? unchecked.getCause()
+                : (IOException) thrown;
         if (n >= maxAttempts || !isTransient(e)) {
           throw AttemptsMade.mark(e, n);
         }

@@ -43,6 +43,32 @@ class RetryPolicyTest {
     assertThat(calls).hasValue(3);
   }
 
+  /**
+   * An I/O failure reported unchecked (the AWS SDK's, reading an answer that broke off) is the same
+   * fault: retried, and what finally fails is its IOException, which callers decide by.
+   */
+  @Test
+  void uncheckedIoFailuresAreRetriedAsTheirCause() throws IOException {
+    var calls = new AtomicInteger();
+    RetryPolicy.Result<String> result =
+        policy.run(
+            () -> {
+              if (calls.incrementAndGet() < 3) {
+                throw new java.io.UncheckedIOException(new IOException("connection reset"));
+              }
+              return "done";
+            });
+    assertThat(result.attempts()).isEqualTo(3);
+    var gone = new FileNotFoundException("gone");
+    assertThatThrownBy(
+            () ->
+                policy.run(
+                    () -> {
+                      throw new java.io.UncheckedIOException(gone);
+                    }))
+        .isSameAs(gone);
+  }
+
   /** Runs an attempt that always fails with {@code fault}; how many times it was tried. */
   private int attemptsAt(IOException fault) {
     var calls = new AtomicInteger();
