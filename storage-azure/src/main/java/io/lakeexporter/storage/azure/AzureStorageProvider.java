@@ -15,7 +15,10 @@ import java.util.TreeSet;
  * azure.copy.block-size} (100MiB) and {@code azure.copy.concurrency} (8) for server-side copies;
  * {@code azure.copy.from-external-urls} (true) lets Azure fetch non-Azure sources (presigned S3 or
  * GCS URLs) itself. Azurite cannot fetch URLs outside itself: set it to false there, and such
- * copies stream through the exporter instead.
+ * copies stream through the exporter instead. {@code azure.list.page-size} (5000): blobs per
+ * listing page; {@code azure.sdk.max-tries} (3): how often the SDK sends the requests it retries
+ * itself (reads, properties, block commits, deletes; the copy engine retries writes and whole
+ * objects).
  */
 public final class AzureStorageProvider implements StorageProvider {
 

@@ -21,10 +21,12 @@ import java.util.TreeSet;
  *   <li>{@code s3.max-connections} (128): the HTTP connection pool of each client;
  *   <li>{@code s3.connection-timeout} (10s) and {@code s3.socket-timeout} (2m): how long to wait
  *       for a connection and for the next bytes of an answer;
- *   <li>{@code s3.fast-path} (true): CopyObject and GetObject, the requests sent once per object,
- *       go out signed by the exporter over a lean HTTP/1.1 client instead of the SDK's request
- *       pipeline, which costs about ten times the CPU per request ({@link S3FastPath}); false sends
- *       everything through the SDK.
+ *   <li>{@code s3.fast-path} (true): the requests sent once per object (CopyObject, ranged
+ *       GetObject, small PutObject, single-key DeleteObject) go out signed by the exporter over a
+ *       lean HTTP/1.1 client instead of the SDK's request pipeline, which costs about ten times the
+ *       CPU per request ({@link S3FastPath}); false sends everything through the SDK;
+ *   <li>{@code s3.fast-path.put-limit} (1MiB, at most {@code s3.multipart.threshold}): the largest
+ *       PutObject sent that way.
  * </ul>
  */
 public final class S3StorageProvider implements StorageProvider {
