@@ -20,25 +20,25 @@ public final class LakeFsNames {
 
   /** Why lakeFS refuses {@code name} as a repository's name; empty when it takes it. */
   public static Optional<String> repositoryProblem(String name) {
-    if (REPOSITORY.matcher(name).matches()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "'"
-            + name
-            + "' is not a lakeFS repository name: 3 to 63 characters, lowercase letters, digits"
-            + " and '-', the first a letter or digit");
+    return problem(
+        REPOSITORY,
+        name,
+        "repository",
+        "3 to 63 characters, lowercase letters, digits and '-', the first a letter or digit");
   }
 
   /** Why lakeFS refuses {@code name} as a branch's name; empty when it takes it. */
   public static Optional<String> branchProblem(String name) {
-    if (BRANCH.matcher(name).matches()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "'"
-            + name
-            + "' is not a lakeFS branch name: letters, digits, '_' and '-', the first not a '-'"
-            + " (no '/', spaces or dots)");
+    return problem(
+        BRANCH,
+        name,
+        "branch",
+        "letters, digits, '_' and '-', the first not a '-' (no '/', spaces or dots)");
+  }
+
+  private static Optional<String> problem(Pattern rule, String name, String kind, String says) {
+    return rule.matcher(name).matches()
+        ? Optional.empty()
+        : Optional.of("'" + name + "' is not a lakeFS " + kind + " name: " + says);
   }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -128,41 +129,30 @@ public final class FakeGcsServer implements AutoCloseable {
 
   /** Deletes {@code bucket}, which must be empty, through the JSON API. */
   public void deleteBucket(String bucket) {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b/" + bucket))
-                      .DELETE()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 204 && r.statusCode() != 200) {
-        throw new IllegalStateException(
-            "cannot delete bucket " + bucket + ": " + r.statusCode() + " " + r.body());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    send(
+        HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b/" + bucket)).DELETE(),
+        "delete bucket " + bucket,
+        204,
+        200);
   }
 
   /** Creates {@code bucket} through the JSON API (409 when it exists is fine). */
   public void createBucket(String bucket) {
+    send(
+        HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b?project=test-project"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + bucket + "\"}")),
+        "create bucket " + bucket,
+        200,
+        409);
+  }
+
+  private void send(HttpRequest.Builder request, String what, int... fine) {
     try {
       HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(endpoint() + "/storage/v1/b?project=test-project"))
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + bucket + "\"}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200 && r.statusCode() != 409) {
-        throw new IllegalStateException(
-            "cannot create bucket " + bucket + ": " + r.statusCode() + " " + r.body());
+          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (Arrays.stream(fine).noneMatch(status -> status == r.statusCode())) {
+        throw new IllegalStateException("cannot " + what + ": " + r.statusCode() + " " + r.body());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
