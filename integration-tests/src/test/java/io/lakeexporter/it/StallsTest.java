@@ -12,8 +12,11 @@ import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
+import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.storage.azure.AzuriteServer;
+import io.lakeexporter.storage.gcs.FakeGcsServer;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
@@ -158,5 +161,74 @@ class StallsTest {
         .isInstanceOf(LakeFsUnavailableException.class)
         .hasMessageContaining(lakeFsProxy.url());
     assertThat(lakeFsProxy.count(method("GET"))).isEqualTo(4);
+  }
+
+  /**
+   * Azure's and GCS's timeouts are settings as S3's are: a read from a store that never answers
+   * ends after the set socket timeout (1 s here; the SDKs' own are 60 s and 20 s), as many times as
+   * that client sends a read, and the failure names the endpoint.
+   */
+  @Test
+  @Timeout(60)
+  void azureAndGcsReadsThatNeverAnswerEndAfterTheSetTimeout() throws IOException {
+    AzuriteServer azurite = AzuriteServer.shared();
+    azurite.createContainer("stalls");
+    String blob = "stalled-" + UUID.randomUUID() + ".bin";
+    assertStallEnds(
+        azurite.accountEndpoint().replace("/" + AzuriteServer.ACCOUNT, ""),
+        url ->
+            StorageSettings.of(
+                Map.of(
+                    "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
+                    url + "/" + AzuriteServer.ACCOUNT,
+                    "azure.account." + AzuriteServer.ACCOUNT + ".key",
+                    AzuriteServer.KEY,
+                    "azure.socket-timeout",
+                    "1s")),
+        url -> Location.parse(url + "/" + AzuriteServer.ACCOUNT + "/stalls/" + blob),
+        // Reads keep the Azure SDK's three tries.
+        3);
+    FakeGcsServer gcs = FakeGcsServer.shared();
+    gcs.createBucket("stalls");
+    assertStallEnds(
+        gcs.endpoint(),
+        url ->
+            gcs.settings()
+                .overlay(
+                    StorageSettings.of(Map.of("gcs.endpoint", url, "gcs.socket-timeout", "1s"))),
+        url -> Location.parse("gs://stalls/stalled-" + UUID.randomUUID() + ".bin"),
+        // Reads go out once: the copy engine retries them.
+        1);
+  }
+
+  /**
+   * Writes an object through {@code upstream} directly, then reads it through a proxy that never
+   * answers a read: the store gives up after its timeout, {@code reads} times.
+   */
+  private static void assertStallEnds(
+      String upstream,
+      java.util.function.Function<String, StorageSettings> settingsFor,
+      java.util.function.Function<String, Location> at,
+      int reads)
+      throws IOException {
+    try (FaultProxy proxy = FaultProxy.to(upstream);
+        StorageRegistry direct = StorageRegistry.discover(settingsFor.apply(upstream));
+        StorageRegistry stalled = StorageRegistry.discover(settingsFor.apply(proxy.url()))) {
+      Location written = at.apply(upstream);
+      direct
+          .storeFor(written)
+          .write(
+              written,
+              new java.io.ByteArrayInputStream(content),
+              content.length,
+              io.lakeexporter.storage.ObjectMetadata.EMPTY);
+      Location read = Location.parse(written.toUnredactedString().replace(upstream, proxy.url()));
+      proxy.on(method("GET"), 1_000, SILENCE);
+
+      assertThatThrownBy(() -> stalled.storeFor(read).read(read, 0, -1).readAllBytes())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(proxy.url().substring(7));
+      assertThat(proxy.count(method("GET"))).isEqualTo(reads);
+    }
   }
 }

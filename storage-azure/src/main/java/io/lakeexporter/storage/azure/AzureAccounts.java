@@ -38,10 +38,7 @@ final class AzureAccounts {
   private final StorageSettings settings;
   // One HTTP client (one connection pool) for every account of the store, built here rather than
   // found by the SDK: its default OkHttp client keeps Nagle's algorithm on.
-  private final HttpClient http =
-      new OkHttpAsyncHttpClientBuilder(
-              new OkHttpClient.Builder().socketFactory(NoDelaySockets.INSTANCE).build())
-          .build();
+  private final HttpClient http;
   private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
   private final Map<String, BlobServiceClient> sendingOnce = new ConcurrentHashMap<>();
   private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
@@ -56,12 +53,26 @@ final class AzureAccounts {
           "azure.account.<account>.sas",
           "azure.account.<account>.endpoint",
           "azure.sdk.max-tries",
+          "azure.connection-timeout",
+          "azure.socket-timeout",
           "fs.azure.account.key.<account>" + BlobRef.DFS_SUFFIX,
           "fs.azure.account.key.<account>" + BlobRef.BLOB_SUFFIX);
 
   AzureAccounts(StorageSettings settings) {
     CredentialSettings.check(settings);
     this.settings = settings;
+    // The SDK's own defaults (10 s to connect, 60 s for each read, write and answer), settable:
+    // a stalled request waits that long before the SDK or the copy engine sends it again.
+    Duration connect = settings.getDuration("azure.connection-timeout", Duration.ofSeconds(10));
+    Duration socket = settings.getDuration("azure.socket-timeout", Duration.ofSeconds(60));
+    this.http =
+        new OkHttpAsyncHttpClientBuilder(
+                new OkHttpClient.Builder().socketFactory(NoDelaySockets.INSTANCE).build())
+            .connectionTimeout(connect)
+            .readTimeout(socket)
+            .writeTimeout(socket)
+            .responseTimeout(socket)
+            .build();
   }
 
   static Optional<String> endpoint(StorageSettings s, String account) {

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * copies stream through the exporter instead. {@code azure.list.page-size} (5000): blobs per
  * listing page; {@code azure.sdk.max-tries} (3): how often the SDK sends the requests it retries
  * itself (reads, properties, block commits, deletes; the copy engine retries writes and whole
- * objects).
+ * objects); {@code azure.connection-timeout} (10s) and {@code azure.socket-timeout} (60s): how long
+ * to wait for a connection, and for each read, write and answer.
  */
 public final class AzureStorageProvider implements StorageProvider {
 

@@ -4,6 +4,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -101,7 +102,9 @@ public final class GcsObjectStore
           "fs.gs.auth.service.account.json.keyfile",
           "gcs.upload.threshold",
           "gcs.compose.min-part-size",
-          "gcs.sdk.max-attempts");
+          "gcs.sdk.max-attempts",
+          "gcs.connection-timeout",
+          "gcs.socket-timeout");
 
   GcsObjectStore(StorageSettings settings) throws IOException {
     this.endpoint =
@@ -109,6 +112,15 @@ public final class GcsObjectStore
     var builder = StorageOptions.http();
     settings.first("gcs.project-id", "fs.gs.project.id").ifPresent(builder::setProjectId);
     settings.get("gcs.endpoint").ifPresent(builder::setHost);
+    // The client's own defaults (20 s to connect, 20 s for each read), settable: a stalled request
+    // waits that long before the client or the copy engine sends it again.
+    builder.setTransportOptions(
+        HttpTransportOptions.newBuilder()
+            .setConnectTimeout(
+                millis(settings.getDuration("gcs.connection-timeout", Duration.ofSeconds(20))))
+            .setReadTimeout(
+                millis(settings.getDuration("gcs.socket-timeout", Duration.ofSeconds(20))))
+            .build());
     // Few attempts where the client retries (stats, listings, composes): its default (up to 50 s
     // of attempts) kept an unreachable endpoint silent for that long per request.
     builder.setRetrySettings(
@@ -148,6 +160,10 @@ public final class GcsObjectStore
     this.uploadThreshold = settings.getBytes("gcs.upload.threshold", 4L << 20);
     this.partLimits =
         new PartLimits(settings.getBytes("gcs.compose.min-part-size", 5L << 20), 5L << 30, 10_000);
+  }
+
+  private static int millis(Duration timeout) {
+    return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
   }
 
   /**

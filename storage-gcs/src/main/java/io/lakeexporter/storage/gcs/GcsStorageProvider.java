@@ -21,6 +21,8 @@ import java.util.Set;
  *   <li>{@code gcs.sdk.max-attempts} (3): attempts the client makes at a stat, a listing or a
  *       compose; uploads, rewrites, reads and delete batches go out once each, and the copy engine
  *       retries them
+ *   <li>{@code gcs.connection-timeout} (20s) and {@code gcs.socket-timeout} (20s): how long to wait
+ *       for a connection and for each read of an answer
  * </ul>
  */
 public final class GcsStorageProvider implements StorageProvider {
