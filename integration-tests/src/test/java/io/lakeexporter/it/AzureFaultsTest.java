@@ -45,21 +45,19 @@ class AzureFaultsTest {
     azurite.createContainer("faults-out");
     store =
         FaultyStore.behind(
-            azurite.accountEndpoint(),
+            azurite.url(),
             proxyUrl ->
-                StorageSettings.of(
-                    Map.of(
-                        "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
-                        proxyUrl + "/" + AzuriteServer.ACCOUNT,
-                        "azure.account." + AzuriteServer.ACCOUNT + ".key",
-                        AzuriteServer.KEY,
-                        "azure.upload.threshold",
-                        "4MiB",
-                        "azure.upload.block-size",
-                        "2MiB",
-                        // Azurite fetches copy sources from itself only.
-                        "azure.copy.from-external-urls",
-                        "false")),
+                AzuriteServer.settingsThrough(proxyUrl)
+                    .overlay(
+                        StorageSettings.of(
+                            Map.of(
+                                "azure.upload.threshold",
+                                "4MiB",
+                                "azure.upload.block-size",
+                                "2MiB",
+                                // Azurite fetches copy sources from itself only.
+                                "azure.copy.from-external-urls",
+                                "false"))),
             null);
     proxy = store.proxy;
     large = new byte[5 * MIB]; // blocks of 2, 2 and 1 MiB

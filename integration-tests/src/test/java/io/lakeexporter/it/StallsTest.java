@@ -175,16 +175,10 @@ class StallsTest {
     azurite.createContainer("stalls");
     String blob = "stalled-" + UUID.randomUUID() + ".bin";
     assertStallEnds(
-        azurite.accountEndpoint().replace("/" + AzuriteServer.ACCOUNT, ""),
+        azurite.url(),
         url ->
-            StorageSettings.of(
-                Map.of(
-                    "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
-                    url + "/" + AzuriteServer.ACCOUNT,
-                    "azure.account." + AzuriteServer.ACCOUNT + ".key",
-                    AzuriteServer.KEY,
-                    "azure.socket-timeout",
-                    "1s")),
+            AzuriteServer.settingsThrough(url)
+                .overlay(StorageSettings.of(Map.of("azure.socket-timeout", "1s"))),
         url -> Location.parse(url + "/" + AzuriteServer.ACCOUNT + "/stalls/" + blob),
         // Reads keep the Azure SDK's three tries.
         3);

@@ -105,12 +105,22 @@ public final class AzuriteServer implements AutoCloseable {
     return process.endpoint() + "/" + ACCOUNT;
   }
 
+  /** {@code http://127.0.0.1:<port>}, where a proxy before this server forwards to. */
+  public String url() {
+    return process.endpoint();
+  }
+
   /** Settings that point the Azure provider at this server. */
   public StorageSettings settings() {
+    return settingsThrough(url());
+  }
+
+  /** Settings for this server's account reached at {@code url} (a proxy before it). */
+  public static StorageSettings settingsThrough(String url) {
     return StorageSettings.of(
         Map.of(
             "azure.account." + ACCOUNT + ".endpoint",
-            accountEndpoint(),
+            url + "/" + ACCOUNT,
             "azure.account." + ACCOUNT + ".key",
             KEY));
   }
