@@ -163,7 +163,10 @@ class S3FaultsTest {
 
     assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
     assertThat(read(root + "/big/large.bin")).isEqualTo(large);
-    assertThat(proxy.count(complete)).isEqualTo(1);
+    // Once when the reset comes after the SDK read the answer's head (it then fails reading the
+    // body, and does not send it again); twice when it comes first (the SDK sends it again and
+    // S3 answers NoSuchUpload). Either way the object is found complete.
+    assertThat(proxy.count(complete)).isBetween(1L, 2L);
     // Taken as done, not started again.
     assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(1);
   }
