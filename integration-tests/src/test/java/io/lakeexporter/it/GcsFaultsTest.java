@@ -187,6 +187,48 @@ class GcsFaultsTest {
         .satisfies(f -> assertThat(f.error()).contains("429"));
   }
 
+  /**
+   * A read whose every answer breaks off after its head: the client sent it again by itself,
+   * without count or pause (a thousand requests in two seconds, then on while the fault lasted).
+   * Sent once by the client, it is tried four times by the copy engine and the failure names the
+   * endpoint and the object.
+   */
+  @Test
+  @Timeout(30)
+  void aReadWhoseAnswerAlwaysBreaksOffIsTriedFourTimes() throws IOException {
+    String repo = repository("big/large.bin", large);
+    Predicate<FaultProxy.Request> reads = method("GET").and(targetContains("alt=media"));
+    proxy.on(reads, 1_000, new FaultProxy.ResetAfter(0));
+
+    ExportResult result = export(repo, out.toUri().toString(), false);
+
+    assertThat(proxy.count(reads)).isEqualTo(4);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4))
+        .satisfies(
+            f ->
+                assertThat(f.error())
+                    .contains("gs://faults-lake/" + repo)
+                    .contains(proxy.url())
+                    .doesNotContain("Exception"));
+  }
+
+  /** A read that breaks off mid-body once is read again, and the copy is exact. */
+  @Test
+  @Timeout(30)
+  void aReadResetMidBodyIsReadAgainAndTheCopyIsExact() throws IOException {
+    String repo = repository("big/large.bin", large);
+    Predicate<FaultProxy.Request> reads = method("GET").and(targetContains("alt=media"));
+    proxy.on(reads, 1, new FaultProxy.ResetAfter(MIB));
+
+    ExportResult result = export(repo, out.toUri().toString(), false);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(java.nio.file.Files.readAllBytes(out.resolve("big/large.bin"))).isEqualTo(large);
+    assertThat(proxy.count(reads)).isEqualTo(2);
+  }
+
   /** Deletes go as one batch request: a throttled batch is sent four times, then reported. */
   @Test
   @Timeout(30)

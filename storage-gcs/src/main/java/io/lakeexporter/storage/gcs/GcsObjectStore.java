@@ -1,5 +1,7 @@
 package io.lakeexporter.storage.gcs;
 
+import com.google.api.gax.retrying.ResultRetryAlgorithm;
+import com.google.api.gax.retrying.TimedAttemptSettings;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
@@ -151,10 +153,14 @@ public final class GcsObjectStore
     // retries (six tries, backoff from 1 s, up to 50 s in all) kept a throttled upload waiting
     // minutes before the engine's next attempt, and up to 24 requests reached a store that had
     // asked for fewer. Stats, listings and composes, which the engine does not retry, keep them.
+    // The retry strategy says no as well: a read channel whose answer breaks off after its head
+    // asks only the strategy, not the attempt count, before it sends the read again, and with
+    // one that says yes it did so without end or pause while the fault lasted.
     this.once =
         builder
             .setRetrySettings(
                 StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(1).build())
+            .setStorageRetryStrategy(NEVER_RETRY)
             .build()
             .getService();
     this.uploadThreshold = settings.getBytes("gcs.upload.threshold", 4L << 20);
@@ -238,6 +244,37 @@ public final class GcsObjectStore
         .build();
   }
 
+  /** Retries nothing: for the requests the copy engine retries itself. */
+  private static final StorageRetryStrategy NEVER_RETRY =
+      new StorageRetryStrategy() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ResultRetryAlgorithm<?> getIdempotentHandler() {
+          return NoRetry.INSTANCE;
+        }
+
+        @Override
+        public ResultRetryAlgorithm<?> getNonidempotentHandler() {
+          return NoRetry.INSTANCE;
+        }
+      };
+
+  private enum NoRetry implements ResultRetryAlgorithm<Object> {
+    INSTANCE;
+
+    @Override
+    public TimedAttemptSettings createNextAttempt(
+        Throwable previousThrowable, Object previousResponse, TimedAttemptSettings previous) {
+      return null;
+    }
+
+    @Override
+    public boolean shouldRetry(Throwable previousThrowable, Object previousResponse) {
+      return false;
+    }
+  }
+
   @Override
   public ObjectInfo stat(Location location) throws IOException {
     Blob blob;
@@ -301,7 +338,12 @@ public final class GcsObjectStore
       if (e.getCause() instanceof StorageException se) {
         throw translate(se, "read", location);
       }
-      throw e;
+      if (e instanceof java.io.InterruptedIOException) {
+        throw e;
+      }
+      // An answer that broke off comes as the socket's own failure ("Connection reset"), which
+      // names neither the object nor the endpoint.
+      throw translate(new StorageException(e), "read", location);
     }
   }
 
