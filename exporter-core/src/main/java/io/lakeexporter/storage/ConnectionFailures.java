@@ -1,17 +1,19 @@
 package io.lakeexporter.storage;
 
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * A request that never got an answer, in words. The SDKs wrap these failures differently (GCS as a
- * status of 0 with no reason, Azure in reactive exceptions, Java's resolver with the bare host name
- * as the message), and their own texts read as "0 null" or "null"; every store describes them here
- * so that a wrong endpoint reads the same everywhere.
+ * A request that never got an answer, or whose connection broke off, in words. The SDKs wrap these
+ * failures differently (GCS as a status of 0 with no reason, Azure in reactive exceptions, Java's
+ * resolver with the bare host name as the message), and their own texts read as "0 null" or "null";
+ * every store describes them here so that a wrong endpoint reads the same everywhere.
  */
 public final class ConnectionFailures {
 
@@ -40,6 +42,18 @@ public final class ConnectionFailures {
         return Optional.of(
             "the TLS handshake failed (an https endpoint at a server that speaks plain http?): "
                 + Redaction.text(String.valueOf(t.getMessage())));
+      }
+    }
+    // A connection that broke, often after the server took the request (a reset while its answer
+    // was read): the SDKs pass the socket's failure on as it is, and its text read
+    // "java.net.SocketException: Connection reset" or, from the AWS SDK's XML reader, "Could not
+    // parse XML response". Looked for after the causes above, which say more.
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketException || t instanceof EOFException) {
+        return Optional.of(
+            "the connection broke off ("
+                + Redaction.text(String.valueOf(t.getMessage()))
+                + "); the server may have done what was asked");
       }
     }
     return Optional.empty();

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,9 @@ class S3FaultsTest {
                             Map.of(
                                 "s3.endpoint", proxyUrl,
                                 "s3.multipart.threshold", "6MiB",
-                                "s3.multipart.part-size", "5MiB"))),
+                                "s3.multipart.part-size", "5MiB",
+                                "s3.copy.multipart-threshold", "6MiB",
+                                "s3.copy.part-size", "5MiB"))),
             s3.settings());
     proxy = faulty.proxy;
     large = new byte[11 * MIB]; // parts of 5, 5 and 1 MiB
@@ -221,5 +224,97 @@ class S3FaultsTest {
     assertThat(result.failures())
         .singleElement()
         .satisfies(f -> assertThat(f.error()).contains("503 SlowDown"));
+  }
+
+  /**
+   * The failure of a request whose every answer broke off after its head, once the copy engine's
+   * four attempts are spent: it names the key and the endpoint, and says what happened in words,
+   * not as the socket's exception ("java.net.SocketException: Connection reset").
+   */
+  private static void brokeOffFourTimes(ExportResult result, String location) {
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failures())
+        .allSatisfy(f -> assertThat(f.attempts()).isEqualTo(4))
+        .allSatisfy(
+            f ->
+                assertThat(f.error())
+                    .contains(location)
+                    .contains("(endpoint " + proxy.url() + ")")
+                    .contains("the connection broke off")
+                    .doesNotContain("Exception"));
+  }
+
+  @Test
+  void aCreateMultipartUploadWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    var creates = method("POST").and(targetContains("?uploads"));
+    proxy.on(creates, 1_000, new FaultProxy.ResetAfter(0));
+
+    ExportResult result = export(repo, root);
+
+    assertThat(proxy.count(creates)).isEqualTo(4);
+    brokeOffFourTimes(result, root + "/big/large.bin");
+  }
+
+  /** UploadPartCopy, for a server-side copy above s3.copy.multipart-threshold. */
+  @Test
+  void aPartCopyWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    Predicate<FaultProxy.Request> partCopies =
+        r -> !r.header("x-amz-copy-source").isEmpty() && r.target().contains("partNumber=1&");
+    proxy.on(partCopies, 1_000, new FaultProxy.ResetAfter(0));
+
+    ExportResult result;
+    try (Exporter exporter = faulty.exporter(repo, root).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+
+    assertThat(proxy.count(partCopies)).isEqualTo(4);
+    brokeOffFourTimes(result, root + "/big/large.bin");
+  }
+
+  /** CopyObject over the exporter's own HTTP client. */
+  @Test
+  void aCopyWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    String root = "s3://faults-out/" + repo;
+    Predicate<FaultProxy.Request> copies = r -> !r.header("x-amz-copy-source").isEmpty();
+    proxy.on(copies, 1_000, new FaultProxy.ResetAfter(0));
+
+    ExportResult result;
+    try (Exporter exporter = faulty.exporter(repo, root).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+
+    assertThat(proxy.count(copies)).isEqualTo(4);
+    brokeOffFourTimes(result, root + "/data/small.csv");
+  }
+
+  /** DeleteObjects, for a diff's two removed keys. */
+  @Test
+  void aDeleteBatchWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    String root = "s3://faults-out/" + repo;
+    faulty.emulator.putObject(repo, "main", "data/gone1.csv", "x".getBytes(), "text/csv", Map.of());
+    faulty.emulator.putObject(repo, "main", "data/gone2.csv", "y".getBytes(), "text/csv", Map.of());
+    String previous = faulty.emulator.commit(repo, "main", "two");
+    assertThat(export(repo, root).succeeded()).isTrue();
+    faulty.emulator.deleteObject(repo, "main", "data/gone1.csv");
+    faulty.emulator.deleteObject(repo, "main", "data/gone2.csv");
+    faulty.emulator.commit(repo, "main", "remove two");
+    proxy.reset();
+    var batches = method("POST").and(targetContains("?delete"));
+    proxy.on(batches, 1_000, new FaultProxy.ResetAfter(0));
+
+    ExportResult result;
+    try (Exporter exporter = faulty.exporter(repo, root).build()) {
+      result = exporter.exportFrom("main", previous);
+    }
+
+    assertThat(proxy.count(batches)).isEqualTo(4);
+    assertThat(result.failures()).hasSize(2);
+    brokeOffFourTimes(result, root + "/data/gone");
   }
 }

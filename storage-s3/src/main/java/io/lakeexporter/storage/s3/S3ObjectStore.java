@@ -883,14 +883,14 @@ public final class S3ObjectStore
     if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
       return interrupted(e, operation, location);
     }
+    // The exporter's own HTTP client passes a broken connection on as the socket's failure,
+    // whose bare text ("Connection reset") reads like no sentence: the same words as the SDK's.
+    String reason =
+        e instanceof java.net.SocketException || e instanceof java.io.EOFException
+            ? ConnectionFailures.describe(e).orElse(e.getMessage())
+            : e.getMessage();
     return new IOException(
-        "cannot "
-            + operation
-            + " "
-            + where(location)
-            + ": "
-            + e.getMessage()
-            + pathStyleHint(e, location),
+        "cannot " + operation + " " + where(location) + ": " + reason + pathStyleHint(e, location),
         e);
   }
 
