@@ -317,4 +317,17 @@ class S3FaultsTest {
     assertThat(result.failures()).hasSize(2);
     brokeOffFourTimes(result, root + "/data/gone");
   }
+
+  /** GetObject over the exporter's own HTTP client. */
+  @Test
+  void aReadWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    var reads = method("GET").and(targetContains("/faults-lake/"));
+    proxy.on(reads, 1_000, new FaultProxy.ResetAfter(0));
+
+    ExportResult result = export(repo, out.toUri().toString());
+
+    assertThat(proxy.count(reads)).isEqualTo(4);
+    brokeOffFourTimes(result, "s3://faults-lake/" + repo + "/");
+  }
 }

@@ -191,7 +191,9 @@ public final class S3ObjectStore
     var fast = clients.fastPath(bucket(location));
     if (fast.isPresent()) {
       try {
-        return fast.get().getObject(bucket(location), key, range);
+        return NamedReadFailures.of(
+            fast.get().getObject(bucket(location), key, range),
+            e -> translate(e, "read", location));
       } catch (S3FastPath.Failure e) {
         if (e.status() == 416) {
           stat(location);
@@ -221,7 +223,7 @@ public final class S3ObjectStore
               answer.sdkHttpResponse().statusCode(),
               answer.contentRange(),
               answer.contentLength() == null ? -1 : answer.contentLength());
-      return ByteRange.take(in, take);
+      return NamedReadFailures.of(ByteRange.take(in, take), e -> translate(e, "read", location));
     } catch (IOException e) {
       in.abort(); // rather than reading the rest of a whole object to reuse the connection
       throw translate(e, "read", location);
