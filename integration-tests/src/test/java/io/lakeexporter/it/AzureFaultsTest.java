@@ -3,11 +3,14 @@ package io.lakeexporter.it;
 import static io.lakeexporter.testing.FaultProxy.method;
 import static io.lakeexporter.testing.FaultProxy.targetContains;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.testing.FaultProxy;
@@ -233,5 +236,33 @@ class AzureFaultsTest {
     assertThat(Files.readAllBytes(out.resolve("big/large.bin"))).isEqualTo(large);
     // Reads of 4 MiB blocks: the first, reset, then again, then the last MiB.
     assertThat(proxy.count(reads)).isEqualTo(3);
+  }
+
+  /**
+   * List Blobs whose every answer breaks off: the SDK's three tries, then a failure that names the
+   * container and the endpoint. The first page's failure escaped as the SDK's own RuntimeException
+   * ("java.net.SocketException: Connection reset"), past list's IOException and requireBucket.
+   */
+  @Test
+  void aListingWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
+    String repo = repository("data/small.csv", "a,b\n".getBytes());
+    Location prefix = Location.parse(accountEndpoint() + "/faults-lake/" + repo + "/");
+    ObjectStore blobs = store.throughProxy.storeFor(prefix);
+    Predicate<FaultProxy.Request> lists = method("GET").and(targetContains("comp=list"));
+    proxy.on(lists, 1_000, new FaultProxy.ResetAfter(0));
+
+    assertThatThrownBy(
+            () -> {
+              try (var listing = blobs.list(prefix)) {
+                listing.count();
+              }
+            })
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("faults-lake/" + repo)
+        .hasMessageContaining("(endpoint " + accountEndpoint())
+        .hasMessageContaining("the connection broke off")
+        .hasMessageNotContaining("Exception");
+    assertThat(proxy.count(lists)).isEqualTo(3);
+    assertThatThrownBy(() -> blobs.requireBucket(prefix)).isInstanceOf(IOException.class);
   }
 }

@@ -307,6 +307,10 @@ public final class AzureBlobStore
           .map(item -> info(prefix, base, item));
     } catch (BlobStorageException e) {
       throw translate(e, "list", ref, SAS_LIST);
+    } catch (RuntimeException e) {
+      // The SDK asks for the first page here, and a connection that broke off comes back as its
+      // own RuntimeException around the socket's failure.
+      throw unexpected(e, "list", ref);
     }
   }
 
