@@ -561,6 +561,9 @@ public final class S3ObjectStore
     return translated;
   }
 
+  /** HEADs after a lost CompleteMultipartUpload answer: 100 ms to 1.6 s apart, 3.1 s in all. */
+  private static final int COMPLETION_CHECKS = 5;
+
   /** S3's ETag of a multipart object made of {@code parts}, in part order. */
   static String multipartEtag(List<UploadedPart> parts) {
     MessageDigest md5;
@@ -745,19 +748,38 @@ public final class S3ObjectStore
      * UncheckedIOException, not an SdkException), or sends it again and S3 answers NoSuchUpload:
      * the copy is done, not failed. S3 names a multipart object by the MD5 of its parts' MD5s and
      * their count; a store that names parts otherwise (SSE-KMS) is not matched, and the failure is
-     * reported.
+     * reported. S3 sends the answer's head before it has assembled the object (S3Proxy too: a HEAD
+     * right after found no object there), so the object is looked for a few times, for up to about
+     * three seconds; one that takes longer is copied again by the engine.
      */
     private boolean completedEarlier(List<UploadedPart> parts) {
+      long size = parts.stream().mapToLong(UploadedPart::size).sum();
+      String etag;
       try {
-        HeadObjectResponse head =
-            client(location).headObject(b -> b.bucket(bucket(location)).key(location.path()));
-        long size = parts.stream().mapToLong(UploadedPart::size).sum();
-        return head.contentLength() != null
-            && head.contentLength() == size
-            && unquoted(String.valueOf(head.eTag())).equalsIgnoreCase(multipartEtag(parts));
-      } catch (SdkException | UncheckedIOException | IllegalArgumentException e) {
+        etag = multipartEtag(parts);
+      } catch (IllegalArgumentException notMd5) {
         return false;
       }
+      for (int attempt = 0; attempt < COMPLETION_CHECKS; attempt++) {
+        try {
+          HeadObjectResponse head =
+              client(location).headObject(b -> b.bucket(bucket(location)).key(location.path()));
+          if (head.contentLength() != null
+              && head.contentLength() == size
+              && unquoted(String.valueOf(head.eTag())).equalsIgnoreCase(etag)) {
+            return true;
+          }
+        } catch (SdkException | UncheckedIOException e) {
+          // not there yet, or not asked: look again
+        }
+        try {
+          Thread.sleep(100L << attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return false;
     }
 
     /** Also from an interrupted thread, which is where a cancelled copy aborts. */
