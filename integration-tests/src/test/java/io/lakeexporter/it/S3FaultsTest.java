@@ -316,6 +316,10 @@ class S3FaultsTest {
     assertThat(proxy.count(batches)).isEqualTo(4);
     assertThat(result.failures()).hasSize(2);
     brokeOffFourTimes(result, root + "/data/gone");
+    // Both keys carry the one batch's failure, which says it was a batch's (it named only the
+    // first key, as if about that one).
+    assertThat(result.failures())
+        .allSatisfy(f -> assertThat(f.error()).contains("delete a batch of 2 keys with"));
   }
 
   /** GetObject over the exporter's own HTTP client. */

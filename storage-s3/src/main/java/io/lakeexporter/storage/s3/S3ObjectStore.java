@@ -343,7 +343,13 @@ public final class S3ObjectStore
             }
           }
         } catch (SdkException | UncheckedIOException e) {
-          throw translate(e, "delete from", batch.get(0));
+          // Each key of the batch is reported with this one failure: say it was a batch's.
+          throw translate(
+              e,
+              batch.size() == 1
+                  ? "delete from"
+                  : "delete a batch of " + batch.size() + " keys with",
+              batch.get(0));
         }
       }
     }
