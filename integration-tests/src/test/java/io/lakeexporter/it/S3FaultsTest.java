@@ -81,6 +81,12 @@ class S3FaultsTest {
     }
   }
 
+  private static ExportResult exportServerSide(String repo, String destination) {
+    try (Exporter exporter = faulty.exporter(repo, destination).build()) {
+      return exporter.exportAllFromBranch("main");
+    }
+  }
+
   private static byte[] read(String location) throws IOException {
     return faulty.read(location);
   }
@@ -215,10 +221,7 @@ class S3FaultsTest {
     String repo = repository("data/small.csv", "a,b\n".getBytes());
     String root = "s3://faults-out/" + repo;
     proxy.on(method("PUT").and(targetContains("small.csv")), 1_000, FaultProxy.s3SlowDown());
-    ExportResult result;
-    try (Exporter exporter = faulty.exporter(repo, root).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
+    ExportResult result = exportServerSide(repo, root);
     assertThat(result.succeeded()).isFalse();
     assertThat(proxy.count(r -> !r.header("x-amz-copy-source").isEmpty())).isEqualTo(4);
     assertThat(result.failures())
@@ -266,10 +269,7 @@ class S3FaultsTest {
         r -> !r.header("x-amz-copy-source").isEmpty() && r.target().contains("partNumber=1&");
     proxy.on(partCopies, 1_000, new FaultProxy.ResetAfter(0));
 
-    ExportResult result;
-    try (Exporter exporter = faulty.exporter(repo, root).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
+    ExportResult result = exportServerSide(repo, root);
 
     assertThat(proxy.count(partCopies)).isEqualTo(4);
     brokeOffFourTimes(result, root + "/big/large.bin");
@@ -283,10 +283,7 @@ class S3FaultsTest {
     Predicate<FaultProxy.Request> copies = r -> !r.header("x-amz-copy-source").isEmpty();
     proxy.on(copies, 1_000, new FaultProxy.ResetAfter(0));
 
-    ExportResult result;
-    try (Exporter exporter = faulty.exporter(repo, root).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
+    ExportResult result = exportServerSide(repo, root);
 
     assertThat(proxy.count(copies)).isEqualTo(4);
     brokeOffFourTimes(result, root + "/data/small.csv");
