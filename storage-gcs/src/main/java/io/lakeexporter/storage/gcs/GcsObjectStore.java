@@ -41,6 +41,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PushbackInputStream;
 import java.net.URL;
 import java.nio.ByteBuffer;
@@ -338,7 +339,7 @@ public final class GcsObjectStore
       if (e.getCause() instanceof StorageException se) {
         throw translate(se, "read", location);
       }
-      if (e instanceof java.io.InterruptedIOException) {
+      if (e instanceof InterruptedIOException) {
         throw e;
       }
       // An answer that broke off comes as the socket's own failure ("Connection reset"), which

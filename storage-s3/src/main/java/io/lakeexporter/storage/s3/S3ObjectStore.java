@@ -19,12 +19,15 @@ import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UploadedPart;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -531,7 +534,7 @@ public final class S3ObjectStore
         // recorded, the copy holds exactly the bytes lakeFS knows, and no HEAD is needed.
         String etag =
             response.copyObjectResult() == null ? null : response.copyObjectResult().eTag();
-        return etag != null && checksum != null && unquoted(etag).equalsIgnoreCase(checksum);
+        return etag != null && checksum != null && stripQuotes(etag).equalsIgnoreCase(checksum);
       } catch (NoSuchKeyException e) {
         throw missingCopySource(source, destination);
       } catch (SdkException | UncheckedIOException e) {
@@ -579,7 +582,7 @@ public final class S3ObjectStore
       throw new IllegalStateException(e);
     }
     for (UploadedPart part : parts) {
-      md5.update(HexFormat.of().parseHex(unquoted(part.etag())));
+      md5.update(HexFormat.of().parseHex(stripQuotes(part.etag())));
     }
     return HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
   }
@@ -588,12 +591,6 @@ public final class S3ObjectStore
   private FileNotFoundException missingCopySource(Location source, Location destination) {
     return new FileNotFoundException(
         "no object at " + where(source) + " to copy to " + destination);
-  }
-
-  private static String unquoted(String etag) {
-    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-        ? etag.substring(1, etag.length() - 1)
-        : etag;
   }
 
   private void copyInParts(
@@ -772,7 +769,7 @@ public final class S3ObjectStore
               client(location).headObject(b -> b.bucket(bucket(location)).key(location.path()));
           if (head.contentLength() != null
               && head.contentLength() == size
-              && unquoted(String.valueOf(head.eTag())).equalsIgnoreCase(etag)) {
+              && stripQuotes(head.eTag()).equalsIgnoreCase(etag)) {
             return true;
           }
         } catch (SdkException | UncheckedIOException e) {
@@ -867,7 +864,7 @@ public final class S3ObjectStore
     boolean bucketHost = false;
     String host = bucket(location) + ".";
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      unknownHost |= t instanceof java.net.UnknownHostException;
+      unknownHost |= t instanceof UnknownHostException;
       String message = t.getMessage();
       bucketHost |= message != null && (message.startsWith(host) || message.contains("//" + host));
     }
@@ -916,7 +913,7 @@ public final class S3ObjectStore
     // The exporter's own HTTP client passes a broken connection on as the socket's failure,
     // whose bare text ("Connection reset") reads like no sentence: the same words as the SDK's.
     String reason =
-        e instanceof java.net.SocketException || e instanceof java.io.EOFException
+        e instanceof SocketException || e instanceof EOFException
             ? ConnectionFailures.describe(e).orElse(e.getMessage())
             : e.getMessage();
     return new IOException(
