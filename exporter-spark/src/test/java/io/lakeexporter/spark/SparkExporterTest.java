@@ -59,14 +59,7 @@ class SparkExporterTest {
 
   @BeforeAll
   static void start() throws IOException {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("lakefs-export-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    spark = LocalSpark.session("lakefs-export-test");
     settings = Map.of(LocalStorageProvider.BLOCKSTORE_PATH_KEY, work.toString());
     storage = StorageRegistry.discover(StorageSettings.of(settings));
     emulator = LakeFsEmulator.builder().storage(storage).start();

@@ -33,14 +33,7 @@ class SparkS3ExportTest {
     S3ProxyServer s3 = S3ProxyServer.shared();
     s3.createBucket("spark-lake");
     s3.createBucket("spark-export");
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("lakefs-export-s3-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    spark = LocalSpark.session("lakefs-export-s3-test");
     settings = new HashMap<>(s3.settings().asMap());
     settings.put("s3.multipart.threshold", "6MiB");
     storage = StorageRegistry.discover(StorageSettings.of(settings));

@@ -66,14 +66,7 @@ class SparkSecretsTest {
       emulator.putObject("canaries", "main", "t/part-0.csv", new byte[] {1}, "text/csv", Map.of());
       emulator.putObject("canaries", "main", "t/_SUCCESS", new byte[0], "", Map.of());
       emulator.commit("canaries", "main", "load");
-      SparkSession spark =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("lakefs-export-secrets-test")
-              .config("spark.ui.enabled", "false")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.driver.bindAddress", "127.0.0.1")
-              .getOrCreate();
+      SparkSession spark = LocalSpark.session("lakefs-export-secrets-test");
 
       var told = new StringWriter();
       try {
