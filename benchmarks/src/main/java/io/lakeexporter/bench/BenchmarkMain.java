@@ -48,6 +48,7 @@ public final class BenchmarkMain {
     String only = "";
     String toolFilter = "";
     boolean planning = true;
+    Workspace.S3Store s3Store = Workspace.S3Store.FILESYSTEM;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -58,6 +59,7 @@ public final class BenchmarkMain {
         case "--work" -> work = Path.of(require(args[i], value));
         case "--only" -> only = require(args[i], value);
         case "--tool" -> toolFilter = require(args[i], value);
+        case "--s3-store" -> s3Store = Workspace.S3Store.named(require(args[i], value));
         case "--no-planning" -> {
           planning = false;
           continue;
@@ -67,7 +69,7 @@ public final class BenchmarkMain {
                 "unknown argument '"
                     + args[i]
                     + "'; use --profile full|smoke, --runs N, --warmups N, --out DIR, --work DIR,"
-                    + " --only TEXT, --tool TEXT, --no-planning");
+                    + " --only TEXT, --tool TEXT, --s3-store filesystem|memory, --no-planning");
       }
       i++;
     }
@@ -91,6 +93,7 @@ public final class BenchmarkMain {
               out,
               work,
               new Selection(only, toolFilter),
+              s3Store,
               planning);
       // Gigabytes of datasets, often in /dev/shm: a workspace of our own does not outlive a
       // good run. After a bad one it stays, for the tools' logs in it.
@@ -166,6 +169,7 @@ public final class BenchmarkMain {
       Path out,
       Path work,
       Selection selection,
+      Workspace.S3Store s3Store,
       boolean withPlanning)
       throws Exception {
     Path rclone = PeerInstall.rclone();
@@ -194,10 +198,12 @@ public final class BenchmarkMain {
             + " unrecorded warm-up run(s) of every tool,"
             + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
-            + " checked afterwards (objects and bytes); S3Proxy (filesystem)"
+            + " checked afterwards (objects and bytes); S3Proxy ("
+            + (s3Store == Workspace.S3Store.MEMORY ? "in memory" : "filesystem")
+            + ")"
             + (withAzure ? ", Azurite (in memory, a new one for each run)" : "")
             + " and the lakeFS emulator on the same machine");
-    try (Workspace ws = Workspace.start(work, withAzure)) {
+    try (Workspace ws = Workspace.start(work, s3Store, withAzure)) {
       var context = new Context(root, harnessClasspath, ws, profile);
       var tools =
           List.<Tool>of(

@@ -21,14 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk,
- * Azurite in memory (only when a scenario writes to Azure, and anew for each run there: {@link
- * #freshAzurite}), and the lakeFS emulator in this JVM. Every tool reads and writes the same places
- * through them.
+ * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk
+ * (or in its heap: {@link S3Store#MEMORY}), Azurite in memory (only when a scenario writes to
+ * Azure, and anew for each run there: {@link #freshAzurite}), and the lakeFS emulator in this JVM.
+ * Every tool reads and writes the same places through them.
  */
 final class Workspace implements AutoCloseable {
 
@@ -38,6 +40,26 @@ final class Workspace implements AutoCloseable {
   final Path dir;
   final Path localRoot;
   final S3ProxyServer s3;
+
+  /** Where S3Proxy keeps the objects. */
+  enum S3Store {
+    /** Its {@code filesystem-nio2} store: a file per object, metadata in extended attributes. */
+    FILESYSTEM,
+    /** Its {@code transient-nio2} store: the same code on an in-memory file system. */
+    MEMORY;
+
+    static S3Store named(String name) {
+      for (S3Store store : values()) {
+        if (store.name().equalsIgnoreCase(name)) {
+          return store;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown S3Proxy store '" + name + "'; use filesystem or memory");
+    }
+  }
+
+  private final S3Store s3Store;
 
   /** Null when no scenario of the run uses Azure; {@link #azurite()} says so. */
   private AzuriteServer azurite;
@@ -49,8 +71,10 @@ final class Workspace implements AutoCloseable {
   final StorageRegistry storage;
   final LakeFsEmulator emulator;
 
-  private Workspace(Path dir, S3ProxyServer s3, AzuriteServer azurite) throws IOException {
+  private Workspace(Path dir, S3ProxyServer s3, S3Store s3Store, AzuriteServer azurite)
+      throws IOException {
     this.dir = dir;
+    this.s3Store = s3Store;
     this.localRoot = Files.createDirectories(dir.resolve("local"));
     this.s3 = s3;
     this.azurite = azurite;
@@ -67,11 +91,14 @@ final class Workspace implements AutoCloseable {
     s3.createBucket(DESTINATION_BUCKET);
   }
 
-  static Workspace start(Path dir, boolean withAzure) throws IOException {
+  static Workspace start(Path dir, S3Store s3Store, boolean withAzure) throws IOException {
     Files.createDirectories(dir);
-    S3ProxyServer s3 = S3ProxyServer.start();
+    // In memory, the heap holds every dataset written to S3 and every copy of it (the full
+    // profile's about 5.5 GiB at most) with room for the collector.
+    S3ProxyServer s3 =
+        s3Store == S3Store.MEMORY ? S3ProxyServer.startInMemory("10g") : S3ProxyServer.start();
     try {
-      return new Workspace(dir, s3, withAzure ? AzuriteServer.start() : null);
+      return new Workspace(dir, s3, s3Store, withAzure ? AzuriteServer.start() : null);
     } catch (IOException | RuntimeException e) {
       s3.close();
       throw e;
@@ -148,7 +175,7 @@ final class Workspace implements AutoCloseable {
    * files at the root and anything under a hidden upload folder.
    */
   Contents contents(Place place) throws IOException {
-    if (place.side() == Side.S3) {
+    if (place.side() == Side.S3 && s3Store == S3Store.FILESYSTEM) {
       return s3Contents(place);
     }
     Location root = location(place);
@@ -250,8 +277,48 @@ final class Workspace implements AutoCloseable {
       case LOCAL -> TestTools.deleteTree(localPath(place));
       case AZURE -> blobService().getBlobContainerClient(place.container()).deleteIfExists();
       // Behind S3Proxy's back, for the reason s3Contents gives: it keeps no index of its own.
-      case S3 -> TestTools.deleteTree(s3Directory(place));
+      case S3 -> {
+        if (s3Store == S3Store.FILESYSTEM) {
+          TestTools.deleteTree(s3Directory(place));
+        } else {
+          deleteThroughStore(place);
+        }
+      }
     }
+  }
+
+  /** Lists and deletes what is under {@code place} through the exporter's own store, in batches. */
+  private void deleteThroughStore(Place place) throws IOException {
+    Location root = location(place);
+    ObjectStore store = storage.storeFor(root);
+    var batch = new ArrayList<Location>();
+    try (var listing = store.list(root.child(""))) {
+      for (ObjectInfo info : (Iterable<ObjectInfo>) listing::iterator) {
+        batch.add(info.location());
+        if (batch.size() == store.maxDeleteBatch()) {
+          deleteAll(store, batch);
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    deleteAll(store, batch);
+    Contents left = contents(place);
+    if (left.objects() != 0) {
+      throw new IOException("clearing " + root + " left " + left.objects() + " objects there");
+    }
+  }
+
+  private static void deleteAll(ObjectStore store, List<Location> batch) throws IOException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    var failures = store.delete(batch);
+    if (!failures.isEmpty()) {
+      throw new IOException(
+          "could not clear " + failures.size() + " objects, the first: " + failures.get(0));
+    }
+    batch.clear();
   }
 
   @Override

