@@ -7,6 +7,7 @@ import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.PartRetry;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StoreCapability;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,13 @@ public final class CopyEngine {
   private final CopySettings settings;
   private final boolean writesVerified;
   private final AtomicInteger multipartCopies = new AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicBoolean partSizeSaid =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean partSizeSaid = new AtomicBoolean();
+
+  /**
+   * Each part of a server-side copy in parts is retried on its own, under the same policy as a
+   * whole copy: one throttled or lost part is copied again, not the object's every part.
+   */
+  private final PartRetry partRetry;
 
   /**
    * @param destination the store written to
@@ -48,6 +55,7 @@ public final class CopyEngine {
     this.partPool = Objects.requireNonNull(partPool, "partPool is null");
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.writesVerified = destination.capabilities().contains(StoreCapability.VERIFIED_WRITES);
+    this.partRetry = attempt -> settings.retry().run(attempt::run).value();
   }
 
   /** The metadata a copy carries: the lakeFS content type and user metadata, and its checksum. */
@@ -96,7 +104,8 @@ public final class CopyEngine {
                 .run(
                     () ->
                         ((ServerSideCopyable) destination)
-                            .copyServerSide(source.location().get(), target, size, metadata));
+                            .copyServerSide(
+                                source.location().get(), target, size, metadata, partRetry));
         verified = result.value();
         attempts = result.attempts();
       }

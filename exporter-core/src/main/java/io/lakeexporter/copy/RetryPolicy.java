@@ -62,7 +62,10 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             thrown instanceof UncheckedIOException unchecked
                 ? unchecked.getCause()
                 : (IOException) thrown;
-        if (n >= maxAttempts || !isTransient(e)) {
+        // A failure that a run inside this one already tried as often as allowed (a part of a
+        // server-side copy, sent again alone) is not tried again whole: that would multiply the
+        // requests to a store that keeps refusing them.
+        if (n >= maxAttempts || !isTransient(e) || attemptsOf(e) >= maxAttempts) {
           throw AttemptsMade.mark(e, n);
         }
         Duration wait = backoff(n);

@@ -16,8 +16,9 @@ public interface ServerSideCopyable {
 
   /**
    * Copies {@code size} bytes from {@code source} to {@code destination}, setting {@code metadata}
-   * on the copy. Large objects are copied in parts inside. When this throws, nothing new is visible
-   * at {@code destination}.
+   * on the copy. Large objects are copied in parts inside, each part once: a failed part fails the
+   * copy, which the caller may start again whole. When this throws, nothing new is visible at
+   * {@code destination}.
    *
    * @return true when the store's own answer already proves the copy holds {@code size} bytes (the
    *     size it reported, or an ETag equal to the lakeFS checksum in {@code metadata}); false when
@@ -25,4 +26,15 @@ public interface ServerSideCopyable {
    */
   boolean copyServerSide(Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException;
+
+  /**
+   * {@link #copyServerSide(Location, Location, long, ObjectMetadata)}, with each part of a copy in
+   * parts sent again as {@code parts} says. A store that copies in parts overrides this; the others
+   * copy as the four-argument method does.
+   */
+  default boolean copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata, PartRetry parts)
+      throws IOException {
+    return copyServerSide(source, destination, size, metadata);
+  }
 }

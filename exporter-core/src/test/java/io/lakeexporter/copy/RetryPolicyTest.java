@@ -69,6 +69,49 @@ class RetryPolicyTest {
         .isSameAs(gone);
   }
 
+  /**
+   * A part of a server-side copy is retried inside the copy's own retry: a part that failed every
+   * attempt the policy allows is not tried that often again for each attempt of the whole copy.
+   */
+  @Test
+  void aFailureAnInnerRunGaveUpOnIsNotTriedAgainWhole() {
+    var parts = new AtomicInteger();
+    var wholes = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                policy.run(
+                    () -> {
+                      wholes.incrementAndGet();
+                      return policy.run(
+                          () -> {
+                            parts.incrementAndGet();
+                            throw new IOException("503 SlowDown");
+                          });
+                    }))
+        .hasMessage("503 SlowDown")
+        .satisfies(e -> assertThat(RetryPolicy.attemptsOf(e)).isEqualTo(3));
+    assertThat(wholes).hasValue(1);
+    assertThat(parts).hasValue(3);
+  }
+
+  /** An inner run allowed fewer attempts than the outer one is tried again whole. */
+  @Test
+  void aFailureOfAShorterInnerRunIsTriedAgainWhole() {
+    var inner = new RetryPolicy(2, Duration.ZERO, Duration.ZERO);
+    var parts = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                policy.run(
+                    () ->
+                        inner.run(
+                            () -> {
+                              parts.incrementAndGet();
+                              throw new IOException("503 SlowDown");
+                            })))
+        .hasMessage("503 SlowDown");
+    assertThat(parts).hasValue(6);
+  }
+
   /** Runs an attempt that always fails with {@code fault}; how many times it was tried. */
   private int attemptsAt(IOException fault) {
     var calls = new AtomicInteger();

@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +59,10 @@ class AzureFaultsTest {
                                 "azure.upload.threshold",
                                 "4MiB",
                                 "azure.upload.block-size",
+                                "2MiB",
+                                "azure.copy.block-threshold",
+                                "4MiB",
+                                "azure.copy.block-size",
                                 "2MiB",
                                 // Azurite fetches copy sources from itself only.
                                 "azure.copy.from-external-urls",
@@ -192,6 +198,58 @@ class AzureFaultsTest {
     assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isEqualTo(1);
     assertThat(read(root(repo) + "/data/small.csv")).isEqualTo("a,b\n".getBytes());
     assertThat(proxy.count(copiesFromUrl())).isEqualTo(2);
+  }
+
+  /** Put Block From URL requests for the block that starts {@code offset} bytes into the source. */
+  private static Predicate<FaultProxy.Request> blockCopyFrom(long offset) {
+    return r -> r.header("x-ms-source-range").startsWith("bytes=" + offset + "-");
+  }
+
+  /** The block ids that Put Block From URL requests staged. */
+  private static Set<String> blockIdsCopied() {
+    return proxy.requests().stream()
+        .filter(copiesFromUrl())
+        .map(r -> r.target().replaceAll(".*[?&]blockid=([^&]*).*", "$1"))
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * A block copy Azure throttled once is staged again alone, under the same block id: the other
+   * blocks stand. Before, the whole copy started over under new block ids, every block copied
+   * again.
+   */
+  @Test
+  void aBlockCopyThrottledOnceIsCopiedAgainAlone() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(blockCopyFrom(2 * MIB), 1, FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), true);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(read(root(repo) + "/big/large.bin")).isEqualTo(large);
+    assertThat(proxy.count(blockCopyFrom(2 * MIB))).isEqualTo(2);
+    assertThat(proxy.count(copiesFromUrl())).isEqualTo(4);
+    assertThat(blockIdsCopied()).hasSize(3);
+  }
+
+  /**
+   * A block copy Azure keeps throttling is sent four times in all, and the copy then ends: the
+   * blocks copied before it are not copied again for another attempt of the whole.
+   */
+  @Test
+  void aThrottledBlockCopyEndsTheCopyAfterFourAttempts() throws IOException {
+    String repo = repository("big/large.bin", large);
+    proxy.on(blockCopyFrom(2 * MIB), 1_000, FaultProxy.azureServerBusy());
+
+    ExportResult result = export(repo, root(repo), true);
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(proxy.count(blockCopyFrom(2 * MIB))).isEqualTo(4);
+    assertThat(proxy.count(blockCopyFrom(0))).isEqualTo(1);
+    assertThat(proxy.count(writesTo("large.bin").and(targetContains("comp=blocklist")))).isZero();
+    JsonNode failure = onlyFailure(root(repo), result);
+    assertThat(failure.get("error").asText()).contains("copy block 2").contains("503 ServerBusy");
+    assertThat(failure.get("attempts").asInt()).isEqualTo(4);
   }
 
   /**

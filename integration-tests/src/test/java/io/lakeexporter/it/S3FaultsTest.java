@@ -265,14 +265,66 @@ class S3FaultsTest {
   void aPartCopyWhoseAnswerAlwaysBreaksOffFailsInWords() throws IOException {
     String repo = repository("big/large.bin", large);
     String root = "s3://faults-out/" + repo;
-    Predicate<FaultProxy.Request> partCopies =
-        r -> !r.header("x-amz-copy-source").isEmpty() && r.target().contains("partNumber=1&");
-    proxy.on(partCopies, 1_000, new FaultProxy.ResetAfter(0));
+    proxy.on(partCopies(1), 1_000, new FaultProxy.ResetAfter(0));
 
     ExportResult result = exportServerSide(repo, root);
 
-    assertThat(proxy.count(partCopies)).isEqualTo(4);
+    assertThat(proxy.count(partCopies(1))).isEqualTo(4);
     brokeOffFourTimes(result, root + "/big/large.bin");
+  }
+
+  /** UploadPartCopy requests for part {@code n} of a server-side copy. */
+  private static Predicate<FaultProxy.Request> partCopies(int n) {
+    return r ->
+        !r.header("x-amz-copy-source").isEmpty() && r.target().contains("partNumber=" + n + "&");
+  }
+
+  /**
+   * A part copy whose answer was lost is copied again alone: the upload and the other parts stand.
+   * Before, the whole copy started over with a new upload, every part copied again.
+   */
+  @Test
+  void aPartCopyWhoseAnswerIsLostOnceIsCopiedAgainAlone() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    proxy.on(partCopies(2), 1, new FaultProxy.ResetAfter(0));
+
+    ExportResult result = exportServerSide(repo, root);
+
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(read(root + "/big/large.bin")).isEqualTo(large);
+    assertThat(proxy.count(partCopies(2))).isEqualTo(2);
+    assertThat(proxy.count(partCopies(1))).isEqualTo(1);
+    assertThat(proxy.count(partCopies(3))).isEqualTo(1);
+    assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(1);
+  }
+
+  /**
+   * A part copy S3 keeps throttling is sent four times in all, by the engine: not three times by
+   * the SDK for each of them, nor again for each attempt of the whole copy. Its failure names S3's
+   * answer, and the upload is aborted.
+   */
+  @Test
+  void aThrottledPartCopyIsSentFourTimesInAllAndLeavesNoUpload() throws IOException {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    proxy.on(partCopies(2), 1_000, FaultProxy.s3SlowDown());
+
+    ExportResult result = exportServerSide(repo, root);
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.error()).contains("part 2").contains("503 SlowDown"))
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4));
+    assertThat(proxy.count(partCopies(2))).isEqualTo(4);
+    assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(1);
+    assertThat(
+            S3ProxyServer.shared()
+                .admin()
+                .listMultipartUploads(b -> b.bucket("faults-out").prefix(repo))
+                .uploads())
+        .isEmpty();
   }
 
   /** CopyObject over the exporter's own HTTP client. */

@@ -28,6 +28,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PagedListing;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.PartRetry;
 import io.lakeexporter.storage.Presignable;
 import io.lakeexporter.storage.Redaction;
 import io.lakeexporter.storage.RequestRefusedException;
@@ -356,6 +357,13 @@ public final class AzureBlobStore
   public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
+    return copyServerSide(source, destination, size, metadata, PartRetry.ONCE);
+  }
+
+  @Override
+  public boolean copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata, PartRetry parts)
+      throws IOException {
     ref(destination);
     String url = sourceUrl(source);
     if (size <= copyBlockThreshold) {
@@ -375,7 +383,7 @@ public final class AzureBlobStore
     for (long offset = 0; offset < size; offset += block, number++) {
       int n = number;
       var range = new BlobRange(offset, Math.min(block, size - offset));
-      stages.add(() -> upload.stageFromUrl(n, url, range, range.getCount()));
+      stages.add(() -> parts.run(() -> upload.stageFromUrl(n, url, range, range.getCount())));
     }
     // Blocks staged after a failure stay uncommitted and expire: nothing to wait for.
     upload.complete(Parallel.allOrFirstFailure(copyPool, stages, Duration.ZERO));

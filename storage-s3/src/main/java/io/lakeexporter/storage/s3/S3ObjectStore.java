@@ -12,6 +12,7 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PagedListing;
 import io.lakeexporter.storage.Parallel;
 import io.lakeexporter.storage.PartLimits;
+import io.lakeexporter.storage.PartRetry;
 import io.lakeexporter.storage.Presignable;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.SequentialParts;
@@ -485,6 +486,13 @@ public final class S3ObjectStore
   public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
       throws IOException {
+    return copyServerSide(source, destination, size, metadata, PartRetry.ONCE);
+  }
+
+  @Override
+  public boolean copyServerSide(
+      Location source, Location destination, long size, ObjectMetadata metadata, PartRetry parts)
+      throws IOException {
     key(source);
     key(destination);
     String operation = "copy " + source + " to";
@@ -541,7 +549,7 @@ public final class S3ObjectStore
         throw copyFailure(translate(e, operation, destination), operation, source, destination);
       }
     }
-    copyInParts(source, destination, size, metadata);
+    copyInParts(source, destination, size, metadata, parts);
     // Every part copied an explicit range and S3 refuses a range past the source's end: the
     // completed object holds exactly size bytes.
     return true;
@@ -594,7 +602,7 @@ public final class S3ObjectStore
   }
 
   private void copyInParts(
-      Location source, Location destination, long size, ObjectMetadata metadata)
+      Location source, Location destination, long size, ObjectMetadata metadata, PartRetry parts)
       throws IOException {
     long part = S3_LIMITS.partSizeFor(size, copyPartSize);
     S3MultipartUpload upload =
@@ -605,7 +613,7 @@ public final class S3ObjectStore
       long from = offset;
       long to = Math.min(size, offset + part) - 1;
       int n = number;
-      copies.add(() -> upload.copyPart(n, source, from, to));
+      copies.add(() -> parts.run(() -> upload.copyPart(n, source, from, to)));
     }
     try {
       upload.complete(Parallel.allOrFirstFailure(copyPool, copies, PART_STOP_WAIT));
@@ -702,7 +710,9 @@ public final class S3ObjectStore
                             .destinationBucket(bucket(location))
                             .destinationKey(location.path())
                             .uploadId(uploadId)
-                            .partNumber(partNumber))
+                            .partNumber(partNumber)
+                            // retried part by part by the caller (PartRetry)
+                            .overrideConfiguration(OneShotBody::notRetriedBySdk))
                 .copyPartResult()
                 .eTag();
         return new UploadedPart(partNumber, to - from + 1, etag);
