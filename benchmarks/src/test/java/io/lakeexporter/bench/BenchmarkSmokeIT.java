@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeexporter.testing.TestTools;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,14 +23,10 @@ class BenchmarkSmokeIT {
   @Test
   void everyToolRunsEveryScenarioItCanAndTheReportSaysSo() throws Exception {
     Path out = work.resolve("results");
-    String classpath =
-        System.getProperty("harness.classes")
-            + File.pathSeparator
-            + Files.readString(Path.of(System.getProperty("harness.classpath.file"))).strip();
     boolean ok =
         BenchmarkMain.run(
             TestTools.projectRoot(),
-            classpath,
+            harnessClasspath(),
             Profile.smoke(),
             out,
             work.resolve("workspace"),
@@ -67,14 +64,10 @@ class BenchmarkSmokeIT {
   @Test
   void theInMemoryS3ProxyServesTheS3ScenariosAlike() throws Exception {
     Path out = work.resolve("results");
-    String classpath =
-        System.getProperty("harness.classes")
-            + File.pathSeparator
-            + Files.readString(Path.of(System.getProperty("harness.classpath.file"))).strip();
     boolean ok =
         BenchmarkMain.run(
             TestTools.projectRoot(),
-            classpath,
+            harnessClasspath(),
             Profile.smoke().withRuns(2),
             out,
             work.resolve("workspace"),
@@ -90,6 +83,13 @@ class BenchmarkSmokeIT {
         .allSatisfy(line -> assertThat(line).endsWith(",true"));
     assertThat(raw).hasSize(1 + 4);
     assertThat(Files.readString(out.resolve("smoke-results.md"))).contains("S3Proxy (in memory)");
+  }
+
+  /** The class path the harness runs its own helpers with (the build passes its parts). */
+  private static String harnessClasspath() throws IOException {
+    return System.getProperty("harness.classes")
+        + File.pathSeparator
+        + Files.readString(Path.of(System.getProperty("harness.classpath.file"))).strip();
   }
 
   private static List<String> rows(List<String> raw, String scenario) {
