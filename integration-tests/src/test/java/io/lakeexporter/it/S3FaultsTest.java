@@ -14,6 +14,7 @@ import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * Throttling and broken connections between the exporter and S3Proxy, injected by a proxy on the
@@ -87,6 +89,14 @@ class S3FaultsTest {
     }
   }
 
+  /** The multipart uploads S3 still holds under the repository's destination. */
+  private static List<MultipartUpload> uploadsLeft(String repo) {
+    return S3ProxyServer.shared()
+        .admin()
+        .listMultipartUploads(b -> b.bucket("faults-out").prefix(repo))
+        .uploads();
+  }
+
   private static byte[] read(String location) throws IOException {
     return faulty.read(location);
   }
@@ -116,12 +126,7 @@ class S3FaultsTest {
     assertThat(proxy.count(method("PUT").and(targetContains("partNumber=2")))).isEqualTo(4);
     assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(4);
     assertThat(proxy.count(method("DELETE").and(targetContains("uploadId=")))).isEqualTo(4);
-    assertThat(
-            S3ProxyServer.shared()
-                .admin()
-                .listMultipartUploads(b -> b.bucket("faults-out").prefix(repo))
-                .uploads())
-        .isEmpty();
+    assertThat(uploadsLeft(repo)).isEmpty();
     JsonNode failures = failureFile(root, result).get("failures");
     assertThat(failures.get(0).get("key").asText()).isEqualTo("big/large.bin");
     assertThat(failures.get(0).get("operation").asText()).isEqualTo("copy");
@@ -319,12 +324,7 @@ class S3FaultsTest {
         .satisfies(f -> assertThat(f.attempts()).isEqualTo(4));
     assertThat(proxy.count(partCopies(2))).isEqualTo(4);
     assertThat(proxy.count(method("POST").and(targetContains("?uploads")))).isEqualTo(1);
-    assertThat(
-            S3ProxyServer.shared()
-                .admin()
-                .listMultipartUploads(b -> b.bucket("faults-out").prefix(repo))
-                .uploads())
-        .isEmpty();
+    assertThat(uploadsLeft(repo)).isEmpty();
   }
 
   /** CopyObject over the exporter's own HTTP client. */
