@@ -245,7 +245,8 @@ class AzureFaultsTest {
 
     assertThat(result.succeeded()).isFalse();
     assertThat(proxy.count(blockCopyFrom(2 * MIB))).isEqualTo(4);
-    assertThat(proxy.count(blockCopyFrom(0))).isEqualTo(1);
+    // at most once: the first block may still be unsent when the copy ends (before, 4 times)
+    assertThat(proxy.count(blockCopyFrom(0))).isLessThanOrEqualTo(1);
     assertThat(proxy.count(writesTo("large.bin").and(targetContains("comp=blocklist")))).isZero();
     JsonNode failure = onlyFailure(root(repo), result);
     assertThat(failure.get("error").asText()).contains("copy block 2").contains("503 ServerBusy");
