@@ -267,6 +267,7 @@ public final class Exporter implements AutoCloseable {
               lakeFs,
               repository,
               plan.commitId(),
+              plan.previousCommitId(),
               storage,
               destination,
               keys,

@@ -42,7 +42,7 @@ public final class NamespaceCheck {
               + " checked against the repository's storage namespace",
           repository,
           root);
-      return DestinationKeys.under(root);
+      return new DestinationKeys(root, "", "", true);
     }
     return keys(repository, namespace.get(), storage, root);
   }
@@ -54,6 +54,8 @@ public final class NamespaceCheck {
       ObjectStore destination = storage.storeFor(root);
       Optional<Location> sameStore = inStoreOf(namespace, storage, destination, root);
       if (sameStore.isEmpty()) {
+        // Nor can objects imported into the repository be there: lakeFS imports from the store
+        // its namespace is on.
         return DestinationKeys.under(root);
       }
       relation = relation(destination.canonical(root), sameStore.get());
@@ -70,8 +72,8 @@ public final class NamespaceCheck {
                   + what
                   + ", where lakeFS keeps the repository's own objects; export to a location"
                   + " outside it");
-      case HOLDS -> new DestinationKeys(root, relation.prefix(), what);
-      case APART -> DestinationKeys.under(root);
+      case HOLDS -> new DestinationKeys(root, relation.prefix(), what, true);
+      case APART -> new DestinationKeys(root, "", "", true);
     };
   }
 

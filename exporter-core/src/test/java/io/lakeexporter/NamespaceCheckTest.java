@@ -84,10 +84,12 @@ class NamespaceCheckTest {
           .isInstanceOf(DestinationKeys.InvalidKeyException.class);
       assertThat(keys.resolve("other/x")).isEqualTo(above.child("other/x"));
 
+      // Beside the namespace on its store, where objects imported into the repository may be.
       Location beside = Location.ofPath(work.resolve("export"));
       assertThat(NamespaceCheck.keys("analytics", "local://analytics", storage, beside))
-          .isEqualTo(DestinationKeys.under(beside));
-      // No module here serves S3: such a namespace cannot be where a local root is.
+          .isEqualTo(new DestinationKeys(beside, "", "", true));
+      // No module here serves S3: such a namespace cannot be where a local root is, nor can what
+      // the repository imported, which lakeFS imports from its namespace's store.
       assertThat(NamespaceCheck.keys("analytics", "s3://lake/analytics", storage, above))
           .isEqualTo(DestinationKeys.under(above));
     }

@@ -9,7 +9,13 @@ public enum CopyStrategy {
   /** Parallel ranged reads of the source written as parts of a multipart upload. */
   PARALLEL_PARTS,
   /** One stream from source to destination. */
-  STREAM;
+  STREAM,
+  /**
+   * Nothing copied: the object's bytes are at its destination already, where lakeFS reads them (an
+   * object imported by reference, exported back to where it was imported from). Rewriting them
+   * would change the object lakeFS points to.
+   */
+  IN_PLACE;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -3,6 +3,7 @@ package io.lakeexporter.exec;
 import io.lakeexporter.copy.CopyEngine;
 import io.lakeexporter.copy.CopyResult;
 import io.lakeexporter.copy.CopySource;
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
@@ -46,11 +47,16 @@ public final class ExportActions implements ActionHandler {
   private final SourceMode mode;
   private final RetryPolicy retry;
   private final HttpReadStore presignedReader;
+  private final ImportedData imported;
 
+  /**
+   * @param previousCommitId the previous commit of a diff export, or {@code null}
+   */
   public ExportActions(
       LakeFsClient lakeFs,
       String repository,
       String commitId,
+      String previousCommitId,
       StorageRegistry registry,
       ObjectStore destination,
       DestinationKeys keys,
@@ -68,6 +74,8 @@ public final class ExportActions implements ActionHandler {
     this.mode = Objects.requireNonNull(mode, "mode is null");
     this.retry = Objects.requireNonNull(retry, "retry is null");
     this.presignedReader = Objects.requireNonNull(presignedReader, "presignedReader is null");
+    this.imported =
+        new ImportedData(lakeFs, repository, previousCommitId, registry, destination, retry);
   }
 
   @Override
@@ -77,6 +85,19 @@ public final class ExportActions implements ActionHandler {
       Location target = keys.resolve(action.path());
       ObjectEntry entry = action.source() != null ? action.source() : statSource(action.path());
       source = entry.redactedAddress();
+      if (keys.mayHoldLakeFsData()) {
+        if (imported.isAt(entry, target)) {
+          LOG.debug("{} is in place: lakeFS reads its bytes at {}", action.path(), target);
+          return ActionOutcome.copied(action, CopyStrategy.IN_PLACE, 0, 0, source);
+        }
+        if (action.inPreviousCommit()) {
+          Optional<String> refusal =
+              imported.previousObjectAt(action.path(), target, "overwriting");
+          if (refusal.isPresent()) {
+            return failed(action, source, refusal.get());
+          }
+        }
+      }
       CopyResult result = engine.copy(sourceOf(entry), target);
       LOG.debug(
           "copied {} to {}: {} bytes, {}, {} attempt(s)",
@@ -117,9 +138,28 @@ public final class ExportActions implements ActionHandler {
     Map<Location, Action> byLocation = new HashMap<>();
     for (Action action : batch) {
       try {
-        byLocation.put(keys.resolve(action.path()), action);
+        Location target = keys.resolve(action.path());
+        Optional<String> refusal =
+            keys.mayHoldLakeFsData()
+                ? imported.previousObjectAt(action.path(), target, "deleting")
+                : Optional.empty();
+        if (refusal.isPresent()) {
+          outcomes.add(ActionOutcome.failed(action, "", refusal.get()));
+        } else {
+          byLocation.put(target, action);
+        }
       } catch (DestinationKeys.InvalidKeyException e) {
         outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
+      } catch (IOException | RuntimeException e) {
+        // Unless lakeFS tells where the removed object's bytes are, they may be at its
+        // destination.
+        outcomes.add(
+            ActionOutcome.failed(
+                action,
+                "",
+                "not deleted: could not ask lakeFS whether it reads the bytes there: "
+                    + describe(e),
+                RetryPolicy.attemptsOf(e)));
       }
     }
     if (byLocation.isEmpty()) {
@@ -154,8 +194,15 @@ public final class ExportActions implements ActionHandler {
 
   @Override
   public int deleteBatchSize() {
-    return destination.maxDeleteBatch();
+    // Each delete asks lakeFS where the removed object's bytes were, one request at a time; small
+    // batches let the workers ask side by side.
+    return keys.mayHoldLakeFsData()
+        ? Math.min(DELETES_ASKED_PER_BATCH, destination.maxDeleteBatch())
+        : destination.maxDeleteBatch();
   }
+
+  /** Deletes per batch when each asks lakeFS first. */
+  static final int DELETES_ASKED_PER_BATCH = 50;
 
   private ObjectEntry statSource(String path) throws IOException {
     return retry
@@ -190,6 +237,23 @@ public final class ExportActions implements ActionHandler {
             : throughLakeFs(entry);
       }
     };
+  }
+
+  /**
+   * Whether {@code action} copies an object whose bytes are at its destination already, so that its
+   * copy finds it {@link CopyStrategy#IN_PLACE}. The Spark driver asks, to leave such an object to
+   * a whole copy on an executor rather than start a multipart upload over it.
+   */
+  public static boolean inPlace(
+      StorageRegistry registry, ObjectStore destination, DestinationKeys keys, Action action) {
+    if (action.source() == null || !keys.mayHoldLakeFsData()) {
+      return false;
+    }
+    try {
+      return ImportedData.isAt(registry, destination, action.source(), keys.resolve(action.path()));
+    } catch (DestinationKeys.InvalidKeyException e) {
+      return false; // the key's failure is reported where it is copied
+    }
   }
 
   /**

@@ -14,8 +14,13 @@ import java.util.Objects;
  * @param reservedPrefix a key prefix under the root, ending in {@code /}, that no key may start
  *     with; empty for none
  * @param reservedFor what the reserved part is, for messages
+ * @param mayHoldLakeFsData whether the root is on the store that serves the repository's storage
+ *     namespace, or that could not be told: lakeFS imports objects by reference from that store
+ *     only, leaving their bytes where they were, so only there can an export's destination hold
+ *     bytes that lakeFS points to
  */
-public record DestinationKeys(Location root, String reservedPrefix, String reservedFor) {
+public record DestinationKeys(
+    Location root, String reservedPrefix, String reservedFor, boolean mayHoldLakeFsData) {
 
   public DestinationKeys {
     Objects.requireNonNull(root, "root is null");
@@ -26,9 +31,9 @@ public record DestinationKeys(Location root, String reservedPrefix, String reser
     }
   }
 
-  /** The keys under {@code root}, none of them reserved. */
+  /** The keys under {@code root}, none of them reserved, on a store that holds no lakeFS data. */
   public static DestinationKeys under(Location root) {
-    return new DestinationKeys(root, "", "");
+    return new DestinationKeys(root, "", "", false);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.lakeexporter.plan;
 
 import io.lakeexporter.filter.KeyFilter;
-import io.lakeexporter.source.DiffEntry;
 import io.lakeexporter.source.LakeFsClient;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -83,11 +82,7 @@ public final class ExportPlan {
         () ->
             lakeFs
                 .diff(repository, previousCommitId, commitId)
-                .map(
-                    d ->
-                        d.type() == DiffEntry.Type.REMOVED
-                            ? Action.delete(d.path(), roundOf(filter, d.path()))
-                            : Action.copyOf(d.path(), d.sizeBytes(), roundOf(filter, d.path()))));
+                .map(d -> Action.of(d, roundOf(filter, d.path()))));
   }
 
   /** A plan over any source of actions; for tests and other front ends. */

@@ -56,7 +56,7 @@ class DestinationKeysTest {
 
   @Test
   void keysInTheReservedPartAreRefusedNamingIt() throws Exception {
-    var keys = new DestinationKeys(s3Root, "lakefs/repo/", "the storage namespace of 'repo'");
+    var keys = new DestinationKeys(s3Root, "lakefs/repo/", "the storage namespace of 'repo'", true);
     assertThat(keys.resolve("lakefs/repository/x").path()).isEqualTo("export/lakefs/repository/x");
     assertThat(keys.resolve("lakefs/x").path()).isEqualTo("export/lakefs/x");
     for (String key : new String[] {"lakefs/repo/data/x", "lakefs/repo/", "lakefs/repo"}) {

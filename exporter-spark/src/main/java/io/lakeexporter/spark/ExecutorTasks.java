@@ -54,14 +54,7 @@ final class ExecutorTasks {
       actions =
           changes
               .filter(d -> split.covers(d.path()))
-              .map(
-                  d ->
-                      d.type() == DiffEntry.Type.REMOVED
-                          ? Action.delete(d.path(), ExportPlan.roundOf(spec.filter(), d.path()))
-                          : Action.copyOf(
-                              d.path(),
-                              d.sizeBytes(),
-                              ExportPlan.roundOf(spec.filter(), d.path())));
+              .map(d -> Action.of(d, ExportPlan.roundOf(spec.filter(), d.path())));
     } else {
       actions =
           lakeFs
@@ -110,6 +103,7 @@ final class ExecutorTasks {
               lakeFs,
               spec.repository(),
               spec.commitId(),
+              spec.previousCommitId(),
               storage,
               destination,
               keys,
@@ -189,6 +183,7 @@ final class ExecutorTasks {
               lakeFs,
               spec.repository(),
               spec.commitId(),
+              spec.previousCommitId(),
               storage,
               destination,
               keys,

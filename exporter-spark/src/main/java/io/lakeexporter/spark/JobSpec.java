@@ -27,6 +27,7 @@ record JobSpec(
     String destination,
     String reservedPrefix,
     String reservedFor,
+    boolean mayHoldLakeFsData,
     int concurrency,
     long partSize,
     long multipartThreshold,
@@ -48,7 +49,8 @@ record JobSpec(
 
   /** The keys executors may write under the destination root (see {@link NamespaceCheck}). */
   DestinationKeys keys() {
-    return new DestinationKeys(Location.parse(destination), reservedPrefix, reservedFor);
+    return new DestinationKeys(
+        Location.parse(destination), reservedPrefix, reservedFor, mayHoldLakeFsData);
   }
 
   @Override

@@ -118,7 +118,7 @@ final class LargeObjects {
     }
     runBatch(jsc, spec, round, batch, sum);
     return new PartitionOutcome(
-        sum.copied, 0, sum.failed, sum.bytes, 0, sum.copied, 0, sum.failures, sum.omitted);
+        sum.copied, 0, sum.failed, sum.bytes, 0, sum.copied, 0, 0, sum.failures, sum.omitted);
   }
 
   /** The uploads of one batch, and the part tasks that fill them. */

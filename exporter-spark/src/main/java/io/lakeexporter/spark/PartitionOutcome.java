@@ -18,6 +18,7 @@ record PartitionOutcome(
     long serverSide,
     long parallelParts,
     long streamed,
+    long inPlace,
     List<ActionOutcome> failures,
     long failuresOmitted)
     implements Serializable {
@@ -35,12 +36,13 @@ record PartitionOutcome(
         s.copiedBy(CopyStrategy.SERVER_SIDE),
         s.copiedBy(CopyStrategy.PARALLEL_PARTS),
         s.copiedBy(CopyStrategy.STREAM),
+        s.copiedBy(CopyStrategy.IN_PLACE),
         failures,
         omitted);
   }
 
   /** Nothing done. */
-  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, 0, 0, 0, List.of(), 0);
+  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
 
   /**
    * This outcome and {@code other} summed, keeping at most {@code failuresKept} failures (the rest
@@ -64,6 +66,7 @@ record PartitionOutcome(
         serverSide + other.serverSide(),
         parallelParts + other.parallelParts(),
         streamed + other.streamed(),
+        inPlace + other.inPlace(),
         kept,
         omitted);
   }

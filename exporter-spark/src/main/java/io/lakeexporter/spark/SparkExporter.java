@@ -189,6 +189,7 @@ public final class SparkExporter {
               destination,
               keys.reservedPrefix(),
               keys.reservedFor(),
+              keys.mayHoldLakeFsData(),
               concurrency,
               partSize,
               multipartThreshold,
@@ -220,10 +221,14 @@ public final class SparkExporter {
             splitList,
             root,
             destinationStore,
-            // Read through lakeFS, a source is never the destination store's to copy.
+            // Read through lakeFS, a source is never the destination store's to copy. An object
+            // whose bytes are at its destination, or whose key held bytes lakeFS may read there,
+            // goes whole to an executor too, whose copy finds it in place or refuses it.
             a ->
-                sourceMode != SourceMode.LAKEFS
-                    && copiesServerSide(driverStorage, destinationStore, keys, a),
+                (sourceMode != SourceMode.LAKEFS
+                        && copiesServerSide(driverStorage, destinationStore, keys, a))
+                    || (keys.mayHoldLakeFsData() && a.inPreviousCommit())
+                    || ExportActions.inPlace(driverStorage, destinationStore, keys, a),
             jsc,
             group);
       } finally {
@@ -245,7 +250,7 @@ public final class SparkExporter {
       List<ListingSplit> splitList,
       Location root,
       ObjectStore destinationStore,
-      Predicate<Action> serverSide,
+      Predicate<Action> copiedWhole,
       JavaSparkContext jsc,
       String group) {
     var largeObjects = new LargeObjects(destinationStore, partSize, partitions);
@@ -259,7 +264,7 @@ public final class SparkExporter {
             splitList,
             destinationStore instanceof MultipartWritable,
             largeObjects,
-            serverSide,
+            copiedWhole,
             jsc,
             group,
             progress);
@@ -378,7 +383,7 @@ public final class SparkExporter {
       List<ListingSplit> splits,
       boolean takesParts,
       LargeObjects largeObjects,
-      Predicate<Action> serverSide,
+      Predicate<Action> copiedWhole,
       JavaSparkContext jsc,
       String group,
       ExportAccumulators progress) {}
@@ -528,7 +533,9 @@ public final class SparkExporter {
    *
    * <p>Large objects the destination copies server-side (UploadPartCopy, rewrite, a file copy) are
    * copied by executors whole, as the standalone engine does, never read and written in parts. An
-   * object without its entry (a diff's) cannot be placed here: parts it is.
+   * object without its entry (a diff's) cannot be placed here: parts it is, unless its destination
+   * may hold bytes lakeFS reads, which an executor's whole copy checks first (so do objects whose
+   * bytes are at their destination already: an executor finds them in place).
    */
   private PartitionOutcome copyLarge(
       JavaRDD<Action> large, long count, int r, int failuresKept, PassContext context) {
@@ -537,23 +544,23 @@ public final class SparkExporter {
     int slices =
         (int) Math.max(1, Math.min(Integer.MAX_VALUE, (count + batchSize - 1) / batchSize));
     Iterator<Action> it = large.repartition(slices).toLocalIterator();
-    var serverSide = new ArrayList<Action>();
+    var whole = new ArrayList<Action>();
     var inParts = new ArrayList<Action>();
     PartitionOutcome sum = PartitionOutcome.NONE;
     while (it.hasNext()) {
       Action a = it.next();
-      (context.serverSide().test(a) ? serverSide : inParts).add(a);
-      if (serverSide.size() >= batchSize) {
-        sum = sum.plus(copyWhole(serverSide, r, failuresKept, context), failuresKept);
-        serverSide.clear();
+      (context.copiedWhole().test(a) ? whole : inParts).add(a);
+      if (whole.size() >= batchSize) {
+        sum = sum.plus(copyWhole(whole, r, failuresKept, context), failuresKept);
+        whole.clear();
       }
       if (inParts.size() >= batchSize) {
         sum = sum.plus(copyInParts(inParts, r, failuresKept, context), failuresKept);
         inParts.clear();
       }
     }
-    if (!serverSide.isEmpty()) {
-      sum = sum.plus(copyWhole(serverSide, r, failuresKept, context), failuresKept);
+    if (!whole.isEmpty()) {
+      sum = sum.plus(copyWhole(whole, r, failuresKept, context), failuresKept);
     }
     if (!inParts.isEmpty()) {
       sum = sum.plus(copyInParts(inParts, r, failuresKept, context), failuresKept);
@@ -561,7 +568,7 @@ public final class SparkExporter {
     return sum;
   }
 
-  /** Large objects copied whole by executors (server-side), one Spark job. */
+  /** Large objects copied whole by executors (server-side, or found in place), one Spark job. */
   private PartitionOutcome copyWhole(
       List<Action> batch, int r, int failuresKept, PassContext context) {
     JobSpec spec = context.spec();
@@ -749,6 +756,7 @@ public final class SparkExporter {
       by.merge(CopyStrategy.SERVER_SIDE, o.serverSide(), Long::sum);
       by.merge(CopyStrategy.PARALLEL_PARTS, o.parallelParts(), Long::sum);
       by.merge(CopyStrategy.STREAM, o.streamed(), Long::sum);
+      by.merge(CopyStrategy.IN_PLACE, o.inPlace(), Long::sum);
     }
     return new RoundSummary(
         round,

@@ -142,6 +142,7 @@ class ListingSplitTest {
             "file:///unused/",
             "",
             "",
+            false,
             1,
             1 << 20,
             1 << 20,

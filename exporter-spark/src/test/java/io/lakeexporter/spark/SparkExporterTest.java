@@ -32,6 +32,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -430,6 +431,7 @@ class SparkExporterTest {
         root.toString(),
         "",
         "",
+        false,
         4,
         512 << 10,
         1,
@@ -769,6 +771,7 @@ class SparkExporterTest {
             out.resolve("mf").toUri().toString(),
             "",
             "",
+            false,
             4,
             512 << 10,
             1 << 20,
@@ -971,5 +974,67 @@ class SparkExporterTest {
         .startsWith("export failed: ")
         .contains("no-such-repo");
     assertThat(out.resolve("none")).doesNotExist();
+  }
+
+  /**
+   * Writes {@code data} in the blockstore directory outside any namespace, as an import's source,
+   * and links {@code path} to it by its {@code local://} address.
+   */
+  private static Path importAt(String repo, String source, String path, byte[] data)
+      throws IOException {
+    Path file = work.resolve(source).resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.write(file, data);
+    emulator.linkObject(
+        repo, "main", path, "local://" + source + "/" + path, data.length, "", "text/plain");
+    return file;
+  }
+
+  /** What tells a file apart from one rewritten over it: its contents and its inode. */
+  private static String identity(Path file) throws IOException {
+    return Files.readAttributes(file, BasicFileAttributes.class).fileKey()
+        + " "
+        + java.util.HexFormat.of().formatHex(Files.readAllBytes(file));
+  }
+
+  @Test
+  void anImportsSourceKeepsItsObjectsInPlaceAndTheBytesEarlierCommitsRead() throws IOException {
+    String repo = "imported";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    String source = "imports-" + repo;
+    byte[] large = new byte[2 << 20]; // above the 1 MiB threshold of part tasks
+    new java.util.Random(7).nextBytes(large);
+    Path small = importAt(repo, source, "raw/a.csv", "imported a".getBytes(StandardCharsets.UTF_8));
+    Path big = importAt(repo, source, "raw/b.bin", large);
+    put(repo, "raw/n.csv", "new");
+    String previous = emulator.commit(repo, "main", "import");
+    String smallBefore = identity(small);
+    String bigBefore = identity(big);
+    Path dest = work.resolve(source);
+
+    ExportResult full = exporter(repo, dest).build().exportAllFromBranch("main");
+
+    assertThat(full.succeeded()).as(full.failures().toString()).isTrue();
+    assertThat(full.copiedBy(io.lakeexporter.copy.CopyStrategy.IN_PLACE)).isEqualTo(2);
+    assertThat(identity(small)).isEqualTo(smallBefore);
+    assertThat(identity(big)).isEqualTo(bigBefore);
+    assertThat(dest.resolve("raw/n.csv")).hasContent("new");
+
+    emulator.deleteObject(repo, "main", "raw/a.csv");
+    byte[] edited = large.clone();
+    edited[0]++;
+    emulator.putObject(repo, "main", "raw/b.bin", edited, "application/octet-stream", Map.of());
+    emulator.commit(repo, "main", "edit");
+
+    ExportResult diff = exporter(repo, dest).build().exportFrom("main", previous);
+
+    assertThat(diff.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(diff.failures())
+        .extracting(f -> f.path() + " " + f.kind().label())
+        .containsExactlyInAnyOrder("raw/a.csv delete", "raw/b.bin copy");
+    assertThat(diff.failures())
+        .allSatisfy(f -> assertThat(f.error()).contains("in commit " + previous));
+    assertThat(identity(small)).isEqualTo(smallBefore);
+    assertThat(identity(big)).isEqualTo(bigBefore);
   }
 }

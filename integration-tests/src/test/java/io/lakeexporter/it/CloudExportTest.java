@@ -442,6 +442,110 @@ abstract class CloudExportTest {
   }
 
   /**
+   * Imports the bytes {@code text} at {@code root + path} (as lakeFS imports by reference: the
+   * bytes stay where they are) and links {@code path} to them on {@code repo}'s main branch. The
+   * object is written with its own content type and metadata, which an export's copy would replace
+   * with lakeFS's.
+   */
+  private static Location importAt(String repo, String root, String path, String text)
+      throws IOException {
+    Location at = Location.parse(root + "/" + path);
+    byte[] data = bytes(text);
+    storage
+        .storeFor(at)
+        .write(
+            at,
+            new ByteArrayInputStream(data),
+            data.length,
+            new ObjectMetadata("application/x-imported", Map.of("origin", "import")));
+    emulator.linkObject(repo, "main", path, at.toUnredactedString(), data.length, "", "text/csv");
+    return at;
+  }
+
+  /** Whether the object at {@code at} is still the one {@link #importAt} wrote there. */
+  private static void assertStillImported(Location at, String text) throws IOException {
+    assertThat(read(at)).as(at.toString()).isEqualTo(bytes(text));
+    ObjectInfo info = storage.storeFor(at).stat(at);
+    assertThat(info.metadata().contentType()).as(at.toString()).isEqualTo("application/x-imported");
+    assertThat(info.metadata().userMetadata()).as(at.toString()).containsEntry("origin", "import");
+  }
+
+  /**
+   * Exported back to where it was imported from, an object imported by reference is already at its
+   * destination: it is left as it is, not rewritten over itself, and counted in place.
+   */
+  @Test
+  void anObjectExportedToWhereItWasImportedFromIsLeftInPlace() throws IOException {
+    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, namespacePrefix() + repo, "main");
+    String root = destination("import-source-" + repo);
+    Location imported = importAt(repo, root, "raw/a.csv", "imported a");
+    emulator.putObject(repo, "main", "raw/b.csv", bytes("new b"), "text/csv", Map.of());
+    String commit = emulator.commit(repo, "main", "import");
+    ExportResult result;
+    try (Exporter exporter = exporter(repo, root).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+    assertThat(result.copied()).isEqualTo(2);
+    assertThat(result.copiedBy(CopyStrategy.IN_PLACE)).isEqualTo(1);
+    assertStillImported(imported, "imported a");
+    assertThat(read(Location.parse(root + "/raw/b.csv"))).isEqualTo(bytes("new b"));
+    JsonNode status =
+        LocalLakeFs.JSON.readTree(read(Location.parse(root + "/EXPORT_" + commit + "_SUCCESS")));
+    assertThat(status.path("rounds").path(0).path("copied_by").path("in-place").asInt())
+        .as(status.toString())
+        .isEqualTo(1);
+  }
+
+  /**
+   * A diff exported back to an import's source would overwrite and delete the bytes the previous
+   * commit still reads there: those keys are refused and reported, the rest exported.
+   */
+  @Test
+  void aDiffNeitherOverwritesNorDeletesTheBytesAnEarlierCommitImported() throws IOException {
+    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, namespacePrefix() + repo, "main");
+    String root = destination("import-diff-" + repo);
+    Location removed = importAt(repo, root, "raw/a.csv", "imported a");
+    Location changed = importAt(repo, root, "raw/b.csv", "imported b");
+    emulator.putObject(repo, "main", "raw/c.csv", bytes("c"), "text/csv", Map.of());
+    String previous = emulator.commit(repo, "main", "import");
+    try (Exporter exporter = exporter(repo, root).build()) {
+      assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+    }
+    emulator.deleteObject(repo, "main", "raw/a.csv");
+    emulator.putObject(repo, "main", "raw/b.csv", bytes("b, edited"), "text/csv", Map.of());
+    emulator.deleteObject(repo, "main", "raw/c.csv");
+    emulator.putObject(repo, "main", "raw/d.csv", bytes("d"), "text/csv", Map.of());
+    emulator.commit(repo, "main", "edit");
+
+    ExportResult result;
+    try (Exporter exporter = exporter(repo, root).build()) {
+      result = exporter.exportFrom("main", previous);
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.failures())
+        .extracting(f -> f.path() + " " + f.kind().label())
+        .containsExactlyInAnyOrder("raw/a.csv delete", "raw/b.csv copy");
+    assertThat(result.failures())
+        .allSatisfy(
+            f ->
+                assertThat(f.error())
+                    .contains("holds the bytes of '" + f.path() + "' in commit " + previous)
+                    .contains("imported by reference"));
+    assertStillImported(removed, "imported a");
+    assertStillImported(changed, "imported b");
+    assertThat(read(Location.parse(root + "/raw/d.csv"))).isEqualTo(bytes("d"));
+    try (var left = storage.storeFor(changed).list(Location.parse(root + "/raw/"))) {
+      assertThat(left)
+          .extracting(o -> o.location().path().substring(o.location().path().lastIndexOf('/') + 1))
+          .containsExactlyInAnyOrder("a.csv", "b.csv", "d.csv");
+    }
+  }
+
+  /**
    * The store's client refuses requests on an interrupted thread (the AWS SDK, OkHttp); the failure
    * file is written all the same and counts what reached the store.
    */
