@@ -151,15 +151,7 @@ public final class ExportActions implements ActionHandler {
       } catch (DestinationKeys.InvalidKeyException e) {
         outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
       } catch (IOException | RuntimeException e) {
-        // Unless lakeFS tells where the removed object's bytes are, they may be at its
-        // destination.
-        outcomes.add(
-            ActionOutcome.failed(
-                action,
-                "",
-                "not deleted: could not ask lakeFS whether it reads the bytes there: "
-                    + describe(e),
-                RetryPolicy.attemptsOf(e)));
+        outcomes.add(ActionOutcome.failed(action, "", describe(e), RetryPolicy.attemptsOf(e)));
       }
     }
     if (byLocation.isEmpty()) {

@@ -86,6 +86,25 @@ final class ImportedData {
       previous = retry.run(() -> lakeFs.stat(repository, previousCommitId, path, false)).value();
     } catch (FileNotFoundException e) {
       return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      // Unless lakeFS tells where the previous version's bytes are, they may be at the target.
+      var unanswered =
+          new IOException(
+              "not "
+                  + doing
+                  + " "
+                  + target
+                  + ": lakeFS could not tell whether commit "
+                  + previousCommitId
+                  + " reads the bytes of '"
+                  + path
+                  + "' there: "
+                  + e.getMessage(),
+              e);
+      for (Throwable attempts : e.getSuppressed()) {
+        unanswered.addSuppressed(attempts); // how often lakeFS was asked
+      }
+      throw unanswered;
     }
     if (!isAt(previous, target)) {
       return Optional.empty();

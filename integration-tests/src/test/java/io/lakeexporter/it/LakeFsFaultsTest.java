@@ -131,4 +131,51 @@ class LakeFsFaultsTest {
     assertThat(status.get("error").asText()).isEqualTo(result.error());
     assertThat(status.get("totals").get("copied").asLong()).isEqualTo(1_000);
   }
+
+  /**
+   * Whether a removed key's bytes are an earlier commit's import is asked of lakeFS before the
+   * delete; a lakeFS that cannot answer leaves the bytes where they are, and says so.
+   */
+  @Test
+  void aDeleteLakeFsCannotClearIsNotDone() throws IOException {
+    String imports = lakeFs.newRepository();
+    Path source = lakeFs.blockstore.resolve("imports-" + imports);
+    Path imported = source.resolve("raw/a.csv");
+    java.nio.file.Files.createDirectories(imported.getParent());
+    java.nio.file.Files.writeString(imported, "imported");
+    lakeFs.emulator.linkObject(
+        imports, "main", "raw/a.csv", "local://imports-" + imports + "/raw/a.csv", 8, "", "");
+    String previous = lakeFs.emulator.commit(imports, "main", "import");
+    lakeFs.emulator.deleteObject(imports, "main", "raw/a.csv");
+    lakeFs.put(imports, "raw/b.csv", "b");
+    lakeFs.emulator.commit(imports, "main", "edit");
+    proxy.reset();
+    Predicate<FaultProxy.Request> previousStat =
+        method("GET").and(targetContains("/refs/" + previous + "/objects/stat"));
+    proxy.on(previousStat, 1_000, FaultProxy.lakeFsUnavailable());
+
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(throughProxy)
+            .repository(imports)
+            .destination(source.toUri().toString())
+            .storage(lakeFs.storage)
+            .build()) {
+      result = exporter.exportFrom("main", previous);
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.copied()).isEqualTo(1);
+    assertThat(result.failures()).hasSize(1);
+    var failure = result.failures().get(0);
+    assertThat(failure.path()).isEqualTo("raw/a.csv");
+    assertThat(failure.error())
+        .startsWith("not deleting ")
+        .contains("lakeFS could not tell whether commit " + previous)
+        .contains("503");
+    // The lakeFS client's own four attempts.
+    assertThat(proxy.count(previousStat)).isEqualTo(4);
+    assertThat(imported).hasContent("imported");
+  }
 }
