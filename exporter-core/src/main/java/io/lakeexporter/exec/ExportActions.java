@@ -186,15 +186,15 @@ public final class ExportActions implements ActionHandler {
 
   @Override
   public int deleteBatchSize() {
-    // Each delete asks lakeFS where the removed object's bytes were, one request at a time; small
-    // batches let the workers ask side by side.
+    // Each delete asks lakeFS where the removed object's bytes were, one request after another in
+    // a batch: small batches let the workers ask side by side, as copies do.
     return keys.mayHoldLakeFsData()
         ? Math.min(DELETES_ASKED_PER_BATCH, destination.maxDeleteBatch())
         : destination.maxDeleteBatch();
   }
 
   /** Deletes per batch when each asks lakeFS first. */
-  static final int DELETES_ASKED_PER_BATCH = 50;
+  static final int DELETES_ASKED_PER_BATCH = 8;
 
   private ObjectEntry statSource(String path) throws IOException {
     return retry
