@@ -220,6 +220,48 @@ class S3FaultsTest {
     assertThat(proxy.count(method("GET").and(targetContains("/faults-lake/")))).isEqualTo(2);
   }
 
+  /**
+   * DeleteObjects is sent once by the SDK, and again by the copy engine only: a batch S3 keeps
+   * throttling is tried as often as the engine's policy says, not that many times the SDK's own.
+   */
+  @Test
+  void aThrottledDeleteBatchIsSentFourTimesInAll() throws IOException {
+    String repo = repository("data/old.csv", "old".getBytes());
+    // Two removed keys: one alone is a DeleteObject on the exporter's own HTTP path.
+    faulty.emulator.putObject(
+        repo, "main", "data/old2.csv", "old".getBytes(), "text/csv", Map.of());
+    faulty.emulator.commit(repo, "main", "two");
+    String root = "s3://faults-out/" + repo;
+    String first = exportServerSide(repo, root).commitId();
+    assertThat(read(root + "/data/old.csv")).isEqualTo("old".getBytes());
+    faulty.emulator.deleteObject(repo, "main", "data/old.csv");
+    faulty.emulator.deleteObject(repo, "main", "data/old2.csv");
+    faulty.emulator.putObject(repo, "main", "data/new.csv", "new".getBytes(), "text/csv", Map.of());
+    faulty.emulator.commit(repo, "main", "replace");
+    Predicate<FaultProxy.Request> deletes = method("POST").and(targetContains("?delete"));
+    proxy.on(deletes, 1_000, FaultProxy.s3SlowDown());
+
+    ExportResult result;
+    try (Exporter exporter = faulty.exporter(repo, root).build()) {
+      result = exporter.exportFrom("main", first);
+    }
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(proxy.count(deletes)).isEqualTo(4);
+    assertThat(result.failures())
+        .extracting(f -> f.path())
+        .containsExactlyInAnyOrder("data/old.csv", "data/old2.csv");
+    assertThat(result.failures())
+        .allSatisfy(
+            f -> {
+              assertThat(f.error()).contains("503 SlowDown");
+              assertThat(f.attempts()).isEqualTo(4);
+            });
+    assertThat(read(root + "/data/old.csv")).isEqualTo("old".getBytes());
+    assertThat(read(root + "/data/old2.csv")).isEqualTo("old".getBytes());
+    assertThat(read(root + "/data/new.csv")).isEqualTo("new".getBytes());
+  }
+
   /** CopyObject goes over the exporter's own HTTP client, which does not retry by itself. */
   @Test
   void aThrottledServerSideCopyIsTriedFourTimes() throws IOException {

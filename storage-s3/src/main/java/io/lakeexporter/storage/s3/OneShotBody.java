@@ -76,8 +76,8 @@ final class OneShotBody {
    * Sends a request with such a body once, leaving retries to the copy engine. The SDK would retry
    * a throttled or failed attempt, find the body consumed and fail with "cannot be replayed",
    * dropping the store's own answer (503 SlowDown, 500 InternalError) from the error reported. Also
-   * for a part copy, which the engine retries part by part: the SDK's tries under the engine's
-   * would multiply the requests to a throttled store.
+   * for a part copy, which the engine retries part by part, and a batch delete, which it retries
+   * whole: the SDK's tries under the engine's would multiply the requests to a throttled store.
    */
   static void notRetriedBySdk(AwsRequestOverrideConfiguration.Builder request) {
     request.addPlugin(NOT_RETRIED);

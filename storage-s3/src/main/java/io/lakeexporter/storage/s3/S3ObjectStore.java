@@ -330,8 +330,11 @@ public final class S3ObjectStore
               clients
                   .client(entry.getKey())
                   .deleteObjects(
+                      // The engine retries a failed batch: the SDK's tries under its own would
+                      // multiply the requests to a store that throttles them.
                       b ->
-                          b.bucket(entry.getKey())
+                          b.overrideConfiguration(OneShotBody::notRetriedBySdk)
+                              .bucket(entry.getKey())
                               .delete(
                                   Delete.builder()
                                       .quiet(true)
