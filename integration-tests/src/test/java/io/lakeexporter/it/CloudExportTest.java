@@ -441,6 +441,13 @@ abstract class CloudExportTest {
     }
   }
 
+  /** A repository under {@link #namespacePrefix()} holding nothing yet. */
+  private String emptyRepository() throws IOException {
+    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, namespacePrefix() + repo, "main");
+    return repo;
+  }
+
   /**
    * Imports the bytes {@code text} at {@code root + path} (as lakeFS imports by reference: the
    * bytes stay where they are) and links {@code path} to them on {@code repo}'s main branch. The
@@ -476,8 +483,7 @@ abstract class CloudExportTest {
    */
   @Test
   void anObjectExportedToWhereItWasImportedFromIsLeftInPlace() throws IOException {
-    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
-    emulator.createRepository(repo, namespacePrefix() + repo, "main");
+    String repo = emptyRepository();
     String root = destination("import-source-" + repo);
     Location imported = importAt(repo, root, "raw/a.csv", "imported a");
     emulator.putObject(repo, "main", "raw/b.csv", bytes("new b"), "text/csv", Map.of());
@@ -504,8 +510,7 @@ abstract class CloudExportTest {
    */
   @Test
   void aDiffNeitherOverwritesNorDeletesTheBytesAnEarlierCommitImported() throws IOException {
-    String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
-    emulator.createRepository(repo, namespacePrefix() + repo, "main");
+    String repo = emptyRepository();
     String root = destination("import-diff-" + repo);
     Location removed = importAt(repo, root, "raw/a.csv", "imported a");
     Location changed = importAt(repo, root, "raw/b.csv", "imported b");
