@@ -591,9 +591,23 @@ public final class AzureBlobStore
           + needs
           + "'";
     }
-    return "check "
-        + token
-        + " (its services, resource types and IP range) and the container's access policy";
+    if (!sas.get().servesBlobs()) {
+      return token
+          + " does not allow it: its services are '"
+          + sas.get().services()
+          + "', and blobs take 'b'";
+    }
+    // A listing reads the container; every other request here, one blob.
+    char resourceType = needs == SAS_LIST ? 'c' : 'o';
+    if (!sas.get().reaches(resourceType)) {
+      return token
+          + " does not allow it: its resource types are '"
+          + sas.get().resourceTypes()
+          + "', and this takes '"
+          + resourceType
+          + (resourceType == 'c' ? "' (containers)" : "' (objects)");
+    }
+    return "check " + token + sas.get().usedFrom() + " and the container's access policy";
   }
 
   private IOException unexpected(RuntimeException e, String operation, BlobRef ref) {

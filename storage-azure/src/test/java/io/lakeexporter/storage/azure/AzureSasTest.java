@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.sas.AccountSasPermission;
+import com.azure.storage.common.sas.AccountSasResourceType;
+import com.azure.storage.common.sas.AccountSasService;
+import com.azure.storage.common.sas.AccountSasSignatureValues;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.RequestRefusedException;
@@ -99,6 +103,58 @@ class AzureSasTest {
         .doesNotContain(signature(readList));
   }
 
+  /** An account SAS for {@code services} and {@code resourceTypes}, with every permission. */
+  private static String accountSas(String services, String resourceTypes) {
+    return new AzureAccounts(AzuriteServer.shared().settings())
+        .client(AzuriteServer.ACCOUNT)
+        .generateAccountSas(
+            new AccountSasSignatureValues(
+                OffsetDateTime.now().plusHours(1),
+                AccountSasPermission.parse("rwdlc"),
+                AccountSasService.parse(services),
+                AccountSasResourceType.parse(resourceTypes)));
+  }
+
+  /**
+   * An account SAS that grants every permission but not for blobs, or not for the objects or
+   * containers a request touches: the refusal names the field and what the request takes.
+   */
+  @Test
+  void anAccountTokenForOtherServicesOrResourceTypesSaysWhichItLacks() throws IOException {
+    Location readable = at("readable-" + UUID.randomUUID() + ".bin");
+    new AzureBlobStore(AzuriteServer.shared().settings())
+        .write(readable, new ByteArrayInputStream(new byte[] {1, 2}), 2, ObjectMetadata.EMPTY);
+    String everything = accountSas("b", "sco");
+    // What a full token allows works, so the refusals below are the fields' doing.
+    assertThat(new AzureBlobStore(withSas(everything)).stat(readable).size()).isEqualTo(2);
+
+    String queuesOnly = accountSas("q", "sco");
+    assertThatThrownBy(() -> new AzureBlobStore(withSas(queuesOnly)).stat(readable))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining(
+            "the SAS token of account '"
+                + AzuriteServer.ACCOUNT
+                + "' does not allow it: its services are 'q', and blobs take 'b'")
+        .hasMessageNotContaining(signature(queuesOnly));
+
+    String containersOnly = accountSas("b", "sc");
+    assertThatThrownBy(() -> new AzureBlobStore(withSas(containersOnly)).stat(readable))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining(
+            "does not allow it: its resource types are 'sc', and this takes 'o' (objects)")
+        .hasMessageNotContaining(signature(containersOnly));
+    String objectsOnly = accountSas("b", "o");
+    assertThatThrownBy(
+            () -> {
+              try (var listing = new AzureBlobStore(withSas(objectsOnly)).list(at(""))) {
+                listing.count();
+              }
+            })
+        .hasMessageContaining(
+            "does not allow it: its resource types are 'o', and this takes 'c' (containers)")
+        .hasMessageNotContaining(signature(objectsOnly));
+  }
+
   @Test
   void aTokenThatExpiresDuringAnExportSaysWhen() throws Exception {
     Location blob = at("expiring-" + UUID.randomUUID() + ".bin");
@@ -163,6 +219,13 @@ class AzureSasTest {
     SasToken policy = SasToken.parse("si=policy&sr=c&sig=x");
     assertThat(policy.expiry()).isEmpty();
     assertThat(policy.expiredAt(Instant.now())).isFalse();
+    // Azurite does not check an IP range (sip), so no refusal there can show it: read here.
+    SasToken account = SasToken.parse("sv=2024&ss=bq&srt=co&sp=rl&sip=192.0.2.1-192.0.2.9&sig=x");
+    assertThat(account.servesBlobs()).isTrue();
+    assertThat(account.reaches('o')).isTrue();
+    assertThat(account.reaches('s')).isFalse();
+    assertThat(account.usedFrom()).isEqualTo(" (it may be used from 192.0.2.1-192.0.2.9 only)");
+    assertThat(SasToken.parse("sp=rl").usedFrom()).isEmpty();
     assertThat(SasToken.parse("sp=rl").allows('l')).isTrue();
     assertThat(SasToken.parse("sp=rl").allows('w')).isFalse();
   }
