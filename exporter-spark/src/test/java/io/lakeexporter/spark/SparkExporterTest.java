@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -994,7 +995,7 @@ class SparkExporterTest {
   private static String identity(Path file) throws IOException {
     return Files.readAttributes(file, BasicFileAttributes.class).fileKey()
         + " "
-        + java.util.HexFormat.of().formatHex(Files.readAllBytes(file));
+        + HexFormat.of().formatHex(Files.readAllBytes(file));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -141,8 +142,8 @@ class LakeFsFaultsTest {
     String imports = lakeFs.newRepository();
     Path source = lakeFs.blockstore.resolve("imports-" + imports);
     Path imported = source.resolve("raw/a.csv");
-    java.nio.file.Files.createDirectories(imported.getParent());
-    java.nio.file.Files.writeString(imported, "imported");
+    Files.createDirectories(imported.getParent());
+    Files.writeString(imported, "imported");
     lakeFs.emulator.linkObject(
         imports, "main", "raw/a.csv", "local://imports-" + imports + "/raw/a.csv", 8, "", "");
     String previous = lakeFs.emulator.commit(imports, "main", "import");
