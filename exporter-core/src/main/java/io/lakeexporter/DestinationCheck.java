@@ -1,5 +1,6 @@
 package io.lakeexporter;
 
+import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
@@ -22,6 +23,9 @@ public final class DestinationCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger(DestinationCheck.class);
 
+  /** A lakeFS commit ID's length in hex digits: the status file's name holds one. */
+  private static final int COMMIT_ID_LENGTH = 64;
+
   private DestinationCheck() {}
 
   /**
@@ -29,8 +33,8 @@ public final class DestinationCheck {
    * a local root is a directory or can be made one (it is made now, except for a dry run, which
    * writes nothing).
    *
-   * @throws InvalidExportException when no store serves {@code root}, the store is read-only, or a
-   *     local root is a file or goes through one
+   * @throws InvalidExportException when no store serves {@code root}, the store is read-only or
+   *     would not keep a status file's name under it, or a local root is a file or goes through one
    */
   public static ObjectStore usableStore(StorageRegistry storage, Location root, boolean dryRun) {
     ObjectStore store;
@@ -47,12 +51,35 @@ public final class DestinationCheck {
               + store.name()
               + " store cannot write there (it is read-only)");
     }
+    checkStatusFileName(store, root);
     if (root.scheme().equals("file")) {
       checkLocalRoot(root, root.toPath(), dryRun);
     } else {
       checkBucketExists(store, root);
     }
     return store;
+  }
+
+  /**
+   * A root whose own name the store would not keep as it is (a path segment Azure drops the dots
+   * of, a prefix that leaves no room for a key) would fail every key and then the status file.
+   */
+  private static void checkStatusFileName(ObjectStore store, Location root) {
+    String name = StatusFile.failureName("0".repeat(COMMIT_ID_LENGTH));
+    store
+        .nameProblem(root.child(name))
+        .ifPresent(
+            problem -> {
+              throw new InvalidExportException(
+                  "cannot export to "
+                      + root
+                      + ": the "
+                      + store.name()
+                      + " store would not keep its status file ("
+                      + StatusFile.failureName("<commit>")
+                      + ") under it: "
+                      + problem);
+            });
   }
 
   /**

@@ -82,7 +82,7 @@ public final class ExportActions implements ActionHandler {
   public ActionOutcome copy(Action action) {
     String source = action.source() == null ? "" : action.source().redactedAddress();
     try {
-      Location target = keys.resolve(action.path());
+      Location target = keys.resolve(action.path(), destination);
       ObjectEntry entry = action.source() != null ? action.source() : statSource(action.path());
       source = entry.redactedAddress();
       if (keys.mayHoldLakeFsData()) {
@@ -138,7 +138,7 @@ public final class ExportActions implements ActionHandler {
     Map<Location, Action> byLocation = new HashMap<>();
     for (Action action : batch) {
       try {
-        Location target = keys.resolve(action.path());
+        Location target = keys.resolve(action.path(), destination);
         Optional<String> refusal =
             keys.mayHoldLakeFsData()
                 ? imported.previousObjectAt(action.path(), target, "deleting")
@@ -242,7 +242,8 @@ public final class ExportActions implements ActionHandler {
       return false;
     }
     try {
-      return ImportedData.isAt(registry, destination, action.source(), keys.resolve(action.path()));
+      return ImportedData.isAt(
+          registry, destination, action.source(), keys.resolve(action.path(), destination));
     } catch (DestinationKeys.InvalidKeyException e) {
       return false; // the key's failure is reported where it is copied
     }

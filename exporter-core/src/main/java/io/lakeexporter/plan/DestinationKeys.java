@@ -1,7 +1,9 @@
 package io.lakeexporter.plan;
 
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectStore;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Maps a lakeFS path to its destination: {@code root + path}. On a filesystem a path could climb
@@ -47,6 +49,22 @@ public record DestinationKeys(
         && (path.startsWith(reservedPrefix)
             || path.equals(reservedPrefix.substring(0, reservedPrefix.length() - 1)))) {
       throw new InvalidKeyException(path, "its destination " + target + " is in " + reservedFor);
+    }
+    return target;
+  }
+
+  /**
+   * Where {@code path} goes on {@code store}, the store that writes at the root: {@link
+   * #resolve(String)}, refused too when that store would not keep an object under the name (see
+   * {@link ObjectStore#nameProblem}).
+   *
+   * @throws InvalidKeyException naming the key and why it was refused
+   */
+  public Location resolve(String path, ObjectStore store) throws InvalidKeyException {
+    Location target = resolve(path);
+    Optional<String> problem = store.nameProblem(target);
+    if (problem.isPresent()) {
+      throw new InvalidKeyException(path, problem.get());
     }
     return target;
   }

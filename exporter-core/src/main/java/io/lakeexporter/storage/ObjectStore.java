@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -87,6 +88,17 @@ public interface ObjectStore extends Closeable {
    */
   default Location canonical(Location location) throws IOException {
     return location;
+  }
+
+  /**
+   * Why this store would not keep an object under the name {@code location} gives it, or empty when
+   * it would. A service that refuses a name says so only once a request is sent; one that keeps it
+   * under another name (Azure drops the dots that end a path segment and reads {@code \} as {@code
+   * /}) puts the object where another one's copy is, without a word. Exports ask before they write
+   * or delete at a location and refuse the key by name. The default finds nothing.
+   */
+  default Optional<String> nameProblem(Location location) {
+    return Optional.empty();
   }
 
   /**

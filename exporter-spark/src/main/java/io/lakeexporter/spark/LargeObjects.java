@@ -158,7 +158,7 @@ final class LargeObjects {
           action.source() != null
               ? action.source()
               : lakeFs.stat(spec.repository(), spec.commitId(), action.path(), false);
-      Location target = spec.keys().resolve(action.path());
+      Location target = spec.keys().resolve(action.path(), destination);
       long part = multipart.partLimits().partSizeFor(entry.size(), partSize);
       MultipartUpload upload =
           multipart.startMultipart(target, entry.size(), part, CopyEngine.metadataOf(entry));

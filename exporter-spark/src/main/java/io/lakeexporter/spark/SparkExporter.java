@@ -643,7 +643,7 @@ public final class SparkExporter {
         ExportActions.directlyReadable(storage, action.source().physicalAddress());
     try {
       return source.isPresent()
-          && copier.canCopyServerSide(source.get(), keys.resolve(action.path()));
+          && copier.canCopyServerSide(source.get(), keys.resolve(action.path(), destination));
     } catch (DestinationKeys.InvalidKeyException e) {
       return false; // the key's failure is reported where it is copied
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
@@ -47,6 +48,14 @@ class SparkS3ExportTest {
     storage.close();
   }
 
+  private static LakeFsConfig config() {
+    return LakeFsConfig.builder()
+        .apiUrl(emulator.apiUrl())
+        .accessKeyId(emulator.accessKeyId())
+        .secretAccessKey(emulator.secretAccessKey())
+        .build();
+  }
+
   @Test
   void s3ToLocalWithPartTasksAndS3ToS3ServerSide() throws IOException {
     emulator.createRepository("sparks3", "s3://spark-lake/sparks3", "main");
@@ -58,12 +67,7 @@ class SparkS3ExportTest {
         "sparks3", "main", "t/part-0.csv", new byte[] {1, 2, 3}, "text/csv", Map.of());
     emulator.putObject("sparks3", "main", "t/_SUCCESS", new byte[0], "", Map.of());
     emulator.commit("sparks3", "main", "load");
-    LakeFsConfig config =
-        LakeFsConfig.builder()
-            .apiUrl(emulator.apiUrl())
-            .accessKeyId(emulator.accessKeyId())
-            .secretAccessKey(emulator.secretAccessKey())
-            .build();
+    LakeFsConfig config = config();
 
     // To another bucket on the same S3: every copy server-side, the large one (above the
     // multipart threshold) too.
@@ -108,5 +112,44 @@ class SparkS3ExportTest {
       assertThat(in.readAllBytes()).isEqualTo(big);
     }
     assertThat(storage.storeFor(split).stat(split).etag()).as("a multipart ETag").endsWith("-3");
+  }
+
+  /**
+   * A key S3 would refuse is refused by name, whether an executor copies it whole or the driver
+   * would start its upload for part tasks.
+   */
+  @Test
+  void aKeyS3WouldRefuseIsRefusedByNameInBothWaysOfCopying() throws IOException {
+    emulator.createRepository("sparknames", "s3://spark-lake/sparknames", "main");
+    byte[] big = new byte[12 << 20];
+    String longSmall = "long/" + "s".repeat(1020);
+    String longBig = "long/" + "b".repeat(1020);
+    emulator.putObject("sparknames", "main", longSmall, new byte[] {1}, "", Map.of());
+    emulator.putObject("sparknames", "main", longBig, big, "", Map.of());
+    emulator.putObject("sparknames", "main", "short.csv", new byte[] {2}, "text/csv", Map.of());
+    emulator.commit("sparknames", "main", "long keys");
+    var ownSettings = new HashMap<>(settings);
+    ownSettings.put("s3.bucket.spark-export.region", "eu-west-1");
+    ExportResult result =
+        SparkExporter.builder()
+            .spark(spark)
+            .lakeFs(config())
+            .repository("sparknames")
+            .destination("s3://spark-export/names/")
+            .storageSettings(ownSettings)
+            .multipartThreshold(6L << 20)
+            .partSize(5L << 20)
+            .build()
+            .exportAllFromBranch("main");
+    assertThat(result.copied()).isEqualTo(1);
+    assertThat(result.failures())
+        .extracting(ActionOutcome::path)
+        .containsExactlyInAnyOrder(longSmall, longBig);
+    assertThat(result.failures())
+        .allSatisfy(
+            f ->
+                assertThat(f.error())
+                    .startsWith("refused key '" + f.path() + "': ")
+                    .contains("S3 takes keys of up to 1,024 bytes in UTF-8"));
   }
 }

@@ -1,9 +1,11 @@
 package io.lakeexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.storage.Location;
@@ -65,6 +67,25 @@ class AzureExportTest extends CloudExportTest {
     return "abfss://lake@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net" + path;
   }
 
+  /**
+   * Azurite keeps all of these as written; Azure would keep the first three under other names and
+   * refuse the others.
+   */
+  @Override
+  Map<String, String> keysRefusedByName() {
+    return Map.of(
+        "named/x.",
+        "drops the dots that end a path segment ('x.' here)",
+        "named/y/../x",
+        "drops the dots that end a path segment ('..' here)",
+        "named\\x",
+        "reads '\\' in a blob name as '/'",
+        "named/a\u0001b",
+        "control characters in blob names (U+0001 here)",
+        "long/" + "k".repeat(1020),
+        "blob names of up to 1,024 characters");
+  }
+
   @Override
   String destination(String name) {
     return azurite.location("export", name);
@@ -75,6 +96,24 @@ class AzureExportTest extends CloudExportTest {
     // The endpoint only, so that Azurite's URLs are recognised; no account key.
     return StorageSettings.of(
         Map.of("azure.account." + AzuriteServer.ACCOUNT + ".endpoint", azurite.accountEndpoint()));
+  }
+
+  /** A root Azure would keep under another name is refused before anything is copied. */
+  @Test
+  void aRootAzureWouldKeepUnderAnotherNameIsRefusedFirst() throws IOException {
+    String repo = repository(namespacePrefix());
+    String root = destination("names.");
+    try (Exporter exporter = exporter(repo, root).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessage(
+              "cannot export to "
+                  + Location.parse(root)
+                  + ": the azure store would not keep its status file (EXPORT_<commit>_FAILURE)"
+                  + " under it: Azure Blob Storage drops the dots that end a path segment"
+                  + " ('names.' here): the blob would land under another name, perhaps over"
+                  + " another object's copy");
+    }
   }
 
   @Test

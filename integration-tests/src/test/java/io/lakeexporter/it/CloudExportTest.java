@@ -14,6 +14,7 @@ import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -143,7 +144,7 @@ abstract class CloudExportTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Exporter.Builder exporter(String repo, String destination) {
+  static Exporter.Builder exporter(String repo, String destination) {
     return Exporter.builder()
         .lakeFs(client)
         .repository(repo)
@@ -611,5 +612,79 @@ abstract class CloudExportTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> read(Location.parse(root + "/plus/a+b.csv")))
         .isInstanceOf(java.io.FileNotFoundException.class);
+  }
+
+  /**
+   * A key this store would refuse, or would keep under another name (perhaps over another object's
+   * copy), is refused by name before anything is sent: the full export leaves nothing under such a
+   * name and exports the key beside it; a diff that removes such keys deletes nothing for them.
+   */
+  @Test
+  void aKeyTheStoreWouldNotKeepAsNamedIsRefusedByName() throws IOException {
+    String repo = emptyRepository();
+    Map<String, String> refused = keysRefusedByName();
+    emulator.putObject(repo, "main", "named/x", bytes("plain"), "text/plain", Map.of());
+    for (String key : refused.keySet()) {
+      emulator.putObject(repo, "main", key, bytes("odd"), "text/plain", Map.of());
+    }
+    String first = emulator.commit(repo, "main", "odd names");
+    String root = destination("names-" + repo);
+    try (Exporter exporter = exporter(repo, root).build()) {
+      ExportResult full = exporter.exportAllFromCommit(first);
+      assertRefusedByName(full, refused);
+      assertThat(full.copied()).isEqualTo(1);
+      // Nothing under another name either: Azure reads "named\\x" and "named/y/../x" as
+      // "named/x", and Azurite does so too.
+      assertThat(namesUnder(root))
+          .containsExactlyInAnyOrder("named/x", StatusFile.failureName(first));
+      for (String key : refused.keySet()) {
+        emulator.deleteObject(repo, "main", key);
+      }
+      emulator.commit(repo, "main", "odd names removed");
+      ExportResult diff = exporter.exportFrom("main", first);
+      assertRefusedByName(diff, refused);
+      assertThat(diff.deleted()).isZero();
+    }
+    assertThat(read(Location.parse(root + "/named/x"))).isEqualTo(bytes("plain"));
+  }
+
+  /** The names of the objects under {@code root}, relative to it. */
+  private static List<String> namesUnder(String root) throws IOException {
+    Location at = Location.parse(root + "/");
+    try (var objects = storage.storeFor(at).list(at)) {
+      return objects.map(o -> o.location().path().substring(at.path().length())).toList();
+    }
+  }
+
+  /**
+   * A root under which the store would not keep even the status file's name is refused before
+   * anything is listed or copied, rather than failing every key and then the status file.
+   */
+  @Test
+  void aRootTooLongForTheStatusFilesNameIsRefusedFirst() throws IOException {
+    String repo = repository(namespacePrefix());
+    String root = destination("deep-" + "d".repeat(1000));
+    try (Exporter exporter = exporter(repo, root).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageStartingWith("cannot export to ")
+          .hasMessageContaining(
+              " store would not keep its status file (EXPORT_<commit>_FAILURE) under it: ")
+          .hasMessageContaining("up to 1,024 ");
+    }
+    assertThat(namesUnder(root)).isEmpty();
+  }
+
+  /** Keys this store would not keep as named, each with words its refusal must hold. */
+  abstract Map<String, String> keysRefusedByName();
+
+  private static void assertRefusedByName(ExportResult result, Map<String, String> refused) {
+    assertThat(result.succeeded()).isFalse();
+    Map<String, String> errors = new LinkedHashMap<>();
+    result.failures().forEach(f -> errors.put(f.path(), f.error()));
+    assertThat(errors.keySet()).containsExactlyInAnyOrderElementsOf(refused.keySet());
+    refused.forEach(
+        (key, words) ->
+            assertThat(errors.get(key)).startsWith("refused key '" + key + "': ").contains(words));
   }
 }

@@ -45,6 +45,16 @@ class GcsExportTest extends CloudExportTest {
     return "gs://lake/";
   }
 
+  /** fake-gcs-server keeps these as written; Cloud Storage refuses them. */
+  @Override
+  Map<String, String> keysRefusedByName() {
+    return Map.of(
+        "named/a\nb",
+        "a carriage return or a line feed",
+        "long/" + "k".repeat(1020),
+        "object names of up to 1,024 bytes in UTF-8");
+  }
+
   @Override
   String destination(String name) {
     return "gs://export/" + name;

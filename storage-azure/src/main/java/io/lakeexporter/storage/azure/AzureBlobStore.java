@@ -138,6 +138,12 @@ public final class AzureBlobStore
     return new Location("azure", ref.account(), ref.container() + "/" + ref.blob());
   }
 
+  /** See {@link BlobNames}. */
+  @Override
+  public Optional<String> nameProblem(Location location) {
+    return BlobRef.of(location, settings).flatMap(ref -> BlobNames.problem(ref.blob()));
+  }
+
   @Override
   public Set<StoreCapability> capabilities() {
     return Set.of(

@@ -232,6 +232,12 @@ public final class GcsObjectStore
     return rewrites.get();
   }
 
+  /** See {@link ObjectNames}. */
+  @Override
+  public Optional<String> nameProblem(Location location) {
+    return ObjectNames.problem(location.path());
+  }
+
   private static BlobId id(Location l) {
     return BlobId.of(l.authority(), l.path());
   }

@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -39,7 +40,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +81,7 @@ public final class S3ObjectStore
   static final PartLimits S3_LIMITS = new PartLimits(5L << 20, 5L << 30, 10_000);
 
   private static final int MAX_DELETE_BATCH = 1000;
+  private static final int MAX_KEY_BYTES = 1024;
 
   /** How long a failed part copy waits for the parts in flight before it aborts the upload. */
   private static final Duration PART_STOP_WAIT = Duration.ofSeconds(30);
@@ -128,6 +132,19 @@ public final class S3ObjectStore
   @Override
   public Location canonical(Location location) {
     return new Location("s3", location.authority(), location.path());
+  }
+
+  /** S3 refuses keys longer than 1,024 bytes in UTF-8 (S3Proxy answers them with a 500). */
+  @Override
+  public Optional<String> nameProblem(Location location) {
+    int bytes = location.path().getBytes(StandardCharsets.UTF_8).length;
+    return bytes > MAX_KEY_BYTES
+        ? Optional.of(
+            String.format(
+                Locale.ROOT,
+                "S3 takes keys of up to 1,024 bytes in UTF-8, and this one has %,d",
+                bytes))
+        : Optional.empty();
   }
 
   @Override

@@ -1,0 +1,42 @@
+package io.lakeexporter.storage.gcs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The object names Cloud Storage refuses: longer than 1,024 bytes in UTF-8, holding a carriage
+ * return or a line feed, {@code .} or {@code ..}, or under {@code .well-known/acme-challenge/}.
+ * Told before a request, so that the key is named with the rule it breaks.
+ */
+final class ObjectNames {
+
+  static final int MAX_BYTES = 1024;
+  private static final String ACME_CHALLENGE = ".well-known/acme-challenge/";
+
+  private ObjectNames() {}
+
+  /** Why Cloud Storage would refuse an object named {@code name}, or empty. */
+  static Optional<String> problem(String name) {
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_BYTES) {
+      return Optional.of(
+          String.format(
+              Locale.ROOT,
+              "Cloud Storage takes object names of up to 1,024 bytes in UTF-8, and this one has %,d",
+              bytes));
+    }
+    if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0) {
+      return Optional.of(
+          "Cloud Storage refuses object names that hold a carriage return or a line feed");
+    }
+    if (name.equals(".") || name.equals("..")) {
+      return Optional.of("Cloud Storage refuses the object names '.' and '..'");
+    }
+    if (name.startsWith(ACME_CHALLENGE)) {
+      return Optional.of(
+          "Cloud Storage refuses object names that begin with '" + ACME_CHALLENGE + "'");
+    }
+    return Optional.empty();
+  }
+}
