@@ -31,7 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,7 +212,7 @@ public final class Exporter implements AutoCloseable {
         }
         logStop(plan, 1, e);
         var rounds = new ArrayList<RoundSummary>();
-        rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of()));
+        rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()));
         for (int round = 2; round <= plan.rounds(); round++) {
           rounds.add(RoundSummary.skipped(round));
         }
@@ -241,7 +243,7 @@ public final class Exporter implements AutoCloseable {
                 r.deletes(),
                 0,
                 r.bytes(),
-                java.util.Map.of()));
+                Map.of()));
       }
       return result(
           plan,
@@ -380,7 +382,7 @@ public final class Exporter implements AutoCloseable {
       LocalExecutor executor,
       ExportActions actions,
       RoundTally.FailureLog failures,
-      java.util.function.Supplier<Stream<Action>> listing) {
+      Supplier<Stream<Action>> listing) {
     try {
       RoundSummary summary = executor.runRound(round, listing.get(), actions, failures, listener);
       return new Step(summary, false, "");
@@ -392,7 +394,7 @@ public final class Exporter implements AutoCloseable {
       // The round's actions never started.
       logStop(plan, round, e);
       return new Step(
-          new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, java.util.Map.of()),
+          new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()),
           true,
           "round " + round + " stopped: " + e.getMessage());
     }

@@ -1,5 +1,7 @@
 package io.lakeexporter;
 
+import java.util.Objects;
+
 /**
  * An export ran, but its status file could not be written at the destination. The export's outcome
  * is not lost: {@link #result()} tells what it did, its failures included (with no status file).
@@ -12,7 +14,7 @@ public final class StatusFileNotWrittenException extends ExportException {
 
   public StatusFileNotWrittenException(String message, ExportResult result, Throwable cause) {
     super(message, cause);
-    this.result = java.util.Objects.requireNonNull(result, "result is null");
+    this.result = Objects.requireNonNull(result, "result is null");
   }
 
   /**

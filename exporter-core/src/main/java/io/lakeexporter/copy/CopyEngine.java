@@ -1,5 +1,6 @@
 package io.lakeexporter.copy;
 
+import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -59,7 +60,7 @@ public final class CopyEngine {
   }
 
   /** The metadata a copy carries: the lakeFS content type and user metadata, and its checksum. */
-  public static ObjectMetadata metadataOf(io.lakeexporter.source.ObjectEntry entry) {
+  public static ObjectMetadata metadataOf(ObjectEntry entry) {
     var user = new HashMap<>(entry.metadata());
     if (!entry.checksum().isEmpty()) {
       user.put(ObjectMetadata.LAKEFS_CHECKSUM_KEY, entry.checksum());

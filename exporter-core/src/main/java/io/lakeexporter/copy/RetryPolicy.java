@@ -6,6 +6,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.AccessDeniedException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -116,8 +118,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     return !(e instanceof FileNotFoundException
         || e instanceof UnsupportedStoreOperationException
         || e instanceof RequestRefusedException
-        || e instanceof java.nio.file.AccessDeniedException
-        || e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException));
+        || e instanceof AccessDeniedException
+        || e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException));
   }
 
   Duration backoff(int attempt) {

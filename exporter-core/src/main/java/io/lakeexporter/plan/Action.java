@@ -3,6 +3,7 @@ package io.lakeexporter.plan;
 import io.lakeexporter.source.DiffEntry;
 import io.lakeexporter.source.ObjectEntry;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -60,7 +61,7 @@ public record Action(
 
     /** Lower-case name, as written in status files. */
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 }

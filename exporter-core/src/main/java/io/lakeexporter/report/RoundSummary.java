@@ -1,6 +1,7 @@
 package io.lakeexporter.report;
 
 import io.lakeexporter.copy.CopyStrategy;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -54,7 +55,7 @@ public record RoundSummary(
    * when either part failed, else the status of the next part.
    */
   public RoundSummary plus(RoundSummary next) {
-    var by = new java.util.EnumMap<CopyStrategy, Long>(CopyStrategy.class);
+    var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
     for (CopyStrategy s : CopyStrategy.values()) {
       long n = copiedBy(s) + next.copiedBy(s);
       if (n != 0) {

@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -550,7 +551,7 @@ public final class LakeFsClient implements AutoCloseable {
       }
     }
     long cap = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << (attempt - 1));
-    return java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1);
+    return ThreadLocalRandom.current().nextLong(cap + 1);
   }
 
   private static void pause(long millis) throws ApiException {

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.storage.SettingKeys;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +36,7 @@ public record LakeFsConfig(
     String secretAccessKey,
     Duration connectTimeout,
     Duration readTimeout)
-    implements java.io.Serializable {
+    implements Serializable {
 
   public static final String API_URL_KEY = "lakefs.api.url";
   public static final String ACCESS_KEY_KEY = "lakefs.api.access_key";
@@ -287,7 +289,7 @@ public record LakeFsConfig(
      * @throws InvalidExportException naming every missing setting and where it may come from
      */
     public LakeFsConfig build() {
-      var missing = new java.util.ArrayList<String>();
+      var missing = new ArrayList<String>();
       if (apiUrl == null) {
         missing.add("endpoint (" + API_URL_KEY + " or " + ENV_ENDPOINT + ")");
       }

@@ -1,6 +1,8 @@
 package io.lakeexporter.storage;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -150,8 +152,8 @@ public record Location(String scheme, String authority, String path, String quer
     if (path.indexOf('%') < 0) {
       return path;
     }
-    var bytes = new java.io.ByteArrayOutputStream();
-    byte[] raw = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var bytes = new ByteArrayOutputStream();
+    byte[] raw = path.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < raw.length; i++) {
       if (raw[i] == '%' && i + 2 < raw.length && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
         bytes.write(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
@@ -160,7 +162,7 @@ public record Location(String scheme, String authority, String path, String quer
         bytes.write(raw[i]);
       }
     }
-    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   private static int hex(byte b) {

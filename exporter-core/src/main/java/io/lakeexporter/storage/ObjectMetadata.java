@@ -1,5 +1,6 @@
 package io.lakeexporter.storage;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,7 +23,7 @@ public record ObjectMetadata(String contentType, Map<String, String> userMetadat
   }
 
   public ObjectMetadata withUserMetadata(String key, String value) {
-    var copy = new java.util.HashMap<>(userMetadata);
+    var copy = new HashMap<>(userMetadata);
     copy.put(key, value);
     return new ObjectMetadata(contentType, copy);
   }

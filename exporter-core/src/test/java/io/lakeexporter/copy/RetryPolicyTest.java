@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeexporter.storage.RequestRefusedException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class RetryPolicyTest {
         policy.run(
             () -> {
               if (calls.incrementAndGet() < 3) {
-                throw new java.io.UncheckedIOException(new IOException("connection reset"));
+                throw new UncheckedIOException(new IOException("connection reset"));
               }
               return "done";
             });
@@ -64,7 +66,7 @@ class RetryPolicyTest {
             () ->
                 policy.run(
                     () -> {
-                      throw new java.io.UncheckedIOException(gone);
+                      throw new UncheckedIOException(gone);
                     }))
         .isSameAs(gone);
   }
@@ -134,7 +136,7 @@ class RetryPolicyTest {
   @Test
   void requestsTheStoreRefusedForGoodAreNotRetried() {
     assertThat(attemptsAt(new RequestRefusedException("access denied (403)"))).isEqualTo(1);
-    assertThat(attemptsAt(new java.nio.file.AccessDeniedException("/x"))).isEqualTo(1);
+    assertThat(attemptsAt(new AccessDeniedException("/x"))).isEqualTo(1);
     assertThat(attemptsAt(new IOException("connection reset"))).isEqualTo(3);
     assertThat(RequestRefusedException.isRefusal(403)).isTrue();
     assertThat(RequestRefusedException.isRefusal(400)).isTrue();

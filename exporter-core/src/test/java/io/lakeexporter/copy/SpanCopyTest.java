@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -242,7 +243,7 @@ class SpanCopyTest {
     var writing = new AtomicInteger();
     var writes = new AtomicInteger();
     var overlapAtReturn = new AtomicInteger(-1);
-    var started = new java.util.concurrent.CountDownLatch(3);
+    var started = new CountDownLatch(3);
     MultipartUpload local = upload();
     // Parts that take a while and, like a client that does not look at interrupts, finish anyway.
     MultipartUpload slow =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -75,7 +76,7 @@ class ParallelTest {
     long start = System.nanoTime();
     try {
       assertThatThrownBy(() -> Parallel.allOrFirstFailure(pool, tasks, Duration.ofMillis(200)))
-          .isInstanceOf(java.io.InterruptedIOException.class);
+          .isInstanceOf(InterruptedIOException.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted();

@@ -7,9 +7,11 @@ import io.lakeexporter.storage.http.HttpReadStore;
 import io.lakeexporter.storage.http.HttpStorageProvider;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,11 +55,11 @@ class StorageRegistryTest {
 
           @Override
           public ObjectStore create(StorageSettings settings) {
-            return new LocalFileStore(java.nio.file.Path.of("/special"));
+            return new LocalFileStore(Path.of("/special"));
           }
         };
     var providers = StorageRegistry.discover(getClass().getClassLoader());
-    var all = new java.util.ArrayList<StorageProvider>(providers);
+    var all = new ArrayList<StorageProvider>(providers);
     all.add(special);
     try (StorageRegistry registry = new StorageRegistry(all, StorageSettings.EMPTY)) {
       assertThat(registry.providerFor(Location.parse("https://acct.special.example/c/k")).name())
@@ -101,8 +103,7 @@ class StorageRegistryTest {
 
   @Test
   void aSettingAProviderRefusesIsNamed() {
-    var settings =
-        StorageSettings.of(java.util.Map.of(HttpStorageProvider.CONNECT_TIMEOUT_KEY, "abc"));
+    var settings = StorageSettings.of(Map.of(HttpStorageProvider.CONNECT_TIMEOUT_KEY, "abc"));
     try (StorageRegistry registry = StorageRegistry.discover(settings)) {
       assertThatThrownBy(() -> registry.storeFor(Location.parse("https://host/x")))
           .isInstanceOf(StorageRegistry.InvalidSettingsException.class)
@@ -110,7 +111,7 @@ class StorageRegistryTest {
               "invalid http storage settings: setting http.connect-timeout must be a number, not"
                   + " 'abc'");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.lakeexporter.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -182,7 +183,7 @@ public final class FaultProxy implements AutoCloseable {
     Socket upstream = null;
     try (client) {
       client.setTcpNoDelay(true);
-      InputStream fromClient = new java.io.BufferedInputStream(client.getInputStream());
+      InputStream fromClient = new BufferedInputStream(client.getInputStream());
       OutputStream toClient = client.getOutputStream();
       while (!closed) {
         Head head = Head.read(fromClient);
@@ -215,7 +216,7 @@ public final class FaultProxy implements AutoCloseable {
         toUpstream.write(head.bytesWithout("expect"));
         toUpstream.write(body);
         toUpstream.flush();
-        InputStream fromUpstream = new java.io.BufferedInputStream(upstream.getInputStream());
+        InputStream fromUpstream = new BufferedInputStream(upstream.getInputStream());
         Head answer = Head.read(fromUpstream);
         if (answer == null) {
           return;

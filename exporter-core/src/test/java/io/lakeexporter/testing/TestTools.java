@@ -1,10 +1,12 @@
 package io.lakeexporter.testing;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +47,8 @@ public final class TestTools {
     Files.createDirectories(dir);
     Path log = dir.resolve("install.log");
     try (var channel =
-            java.nio.channels.FileChannel.open(
-                dir.resolve(".install.lock"),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
+            FileChannel.open(
+                dir.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         var lock = channel.lock()) {
       Process process =
           new ProcessBuilder(new ArrayList<>(command))

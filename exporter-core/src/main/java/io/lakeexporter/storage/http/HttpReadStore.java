@@ -12,6 +12,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -69,7 +71,7 @@ public final class HttpReadStore implements ObjectStore {
   public ObjectInfo stat(Location location) throws IOException {
     HttpResponse<InputStream> response = get(location, "bytes=0-0");
     try (InputStream body = response.body()) {
-      body.transferTo(java.io.OutputStream.nullOutputStream());
+      body.transferTo(OutputStream.nullOutputStream());
     }
     int code = response.statusCode();
     long size;
@@ -98,8 +100,7 @@ public final class HttpReadStore implements ObjectStore {
             .firstValue("Last-Modified")
             .map(HttpReadStore::parseDate)
             .orElse(Instant.EPOCH);
-    return new ObjectInfo(
-        location, size, modified, etag, new ObjectMetadata(type, java.util.Map.of()));
+    return new ObjectInfo(location, size, modified, etag, new ObjectMetadata(type, Map.of()));
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import io.lakeexporter.storage.UploadedPart;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -135,10 +136,10 @@ public abstract class AbstractObjectStoreContractTest {
     byte[] data = randomBytes(100_000, 3);
     put(at("ranged"), data, ObjectMetadata.EMPTY);
     try (InputStream in = store().read(at("ranged"), 1_000, 5_000)) {
-      assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 1_000, 6_000));
+      assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 1_000, 6_000));
     }
     try (InputStream in = store().read(at("ranged"), 99_990, -1)) {
-      assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 99_990, 100_000));
+      assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 99_990, 100_000));
     }
     try (InputStream in = store().read(at("ranged"), 0, 1)) {
       assertThat(in.readAllBytes()).containsExactly(data[0]);
@@ -154,7 +155,7 @@ public abstract class AbstractObjectStoreContractTest {
     // Sources are network streams: a store must not depend on mark/reset to send them.
     byte[] data = randomBytes(300_000, 12);
     InputStream oneWay =
-        new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+        new FilterInputStream(new ByteArrayInputStream(data)) {
           @Override
           public boolean markSupported() {
             return false;

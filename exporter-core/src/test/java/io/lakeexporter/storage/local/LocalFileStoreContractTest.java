@@ -7,15 +7,20 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.RequestRefusedException;
+import io.lakeexporter.storage.UploadedPart;
 import io.lakeexporter.storage.contract.AbstractObjectStoreContractTest;
 import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,7 +56,7 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   void aLakeFsAddressUnderABlockstoreThatDoesNotExistNamesTheSetting() {
     Location address = Location.parseAddress("local://repo/data/gabc/xyz");
     assertThatThrownBy(() -> store.read(address, 0, -1))
-        .isInstanceOf(java.io.FileNotFoundException.class)
+        .isInstanceOf(FileNotFoundException.class)
         .hasMessageContaining("no object at local://repo/data/gabc/xyz")
         .hasMessageContaining("blockstore directory /nonexistent-blockstore does not exist")
         .hasMessageContaining("lakefs.blockstore.local.path");
@@ -130,7 +135,7 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
         .hasMessageContaining("got 499 of 500 bytes");
     assertThatThrownBy(() -> upload.writePart(3, source(channel, data, 1999, 501), 500))
         .hasMessageContaining("more than 500 bytes");
-    var parts = new java.util.ArrayList<io.lakeexporter.storage.UploadedPart>();
+    var parts = new ArrayList<UploadedPart>();
     var resumed = store.resumeMultipart(target, upload.uploadId());
     parts.add(resumed.writePart(3, source(channel, data, 2000, 500), 500));
     parts.add(upload.writePart(1, source(channel, data, 0, 1000), 1000));
@@ -154,11 +159,9 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     byte[] data = randomBytes(partSize * partCount - 777, 13);
     Location target = at("threads/obj.bin");
     var upload = store.startMultipart(target, data.length, partSize, ObjectMetadata.EMPTY);
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    var pool = Executors.newFixedThreadPool(8);
     try {
-      var futures =
-          new java.util.ArrayList<
-              java.util.concurrent.Future<io.lakeexporter.storage.UploadedPart>>();
+      var futures = new ArrayList<Future<UploadedPart>>();
       for (int i = 0; i < partCount; i++) {
         int number = i + 1;
         int offset = i * partSize;
@@ -169,7 +172,7 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
                     upload.writePart(
                         number, source(number % 2 == 0, data, offset, length), length)));
       }
-      var parts = new java.util.ArrayList<io.lakeexporter.storage.UploadedPart>();
+      var parts = new ArrayList<UploadedPart>();
       for (var future : futures) {
         parts.add(future.get());
       }
@@ -215,7 +218,7 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     // it: each write must recreate the directory when the removal came between its two steps.
     Location dirRoot = at("race/");
     int rounds = 300;
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    var pool = Executors.newFixedThreadPool(2);
     try {
       var writer =
           pool.submit(
