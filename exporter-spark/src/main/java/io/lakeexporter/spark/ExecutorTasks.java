@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Spliterator;
@@ -90,7 +91,7 @@ final class ExecutorTasks {
   /** Copies the parts of large objects, each into the upload the driver started. */
   static Iterator<PartResult> copyParts(JobSpec spec, Iterator<PartTask> tasks) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
-    var results = new java.util.ArrayList<PartResult>();
+    var results = new ArrayList<PartResult>();
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(1);
         var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {

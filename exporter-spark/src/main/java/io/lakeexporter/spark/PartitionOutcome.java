@@ -4,6 +4,7 @@ import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.RoundSummary;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ record PartitionOutcome(
    * counted as omitted): outcomes of one round folded as they come stay as small as one.
    */
   PartitionOutcome plus(PartitionOutcome other, int failuresKept) {
-    var kept = new java.util.ArrayList<ActionOutcome>(failures);
+    var kept = new ArrayList<ActionOutcome>(failures);
     long omitted = failuresOmitted + other.failuresOmitted();
     for (ActionOutcome f : other.failures()) {
       if (kept.size() < failuresKept) {

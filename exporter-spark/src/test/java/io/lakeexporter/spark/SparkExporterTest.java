@@ -9,6 +9,7 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.StatusFileNotWrittenException;
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
@@ -33,14 +34,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,7 +100,7 @@ class SparkExporterTest {
     put(name, "top.txt", "at the root");
     put(name, "docs/a b#1.txt", "odd key");
     byte[] big = new byte[3 << 20];
-    new java.util.Random(3).nextBytes(big);
+    new Random(3).nextBytes(big);
     emulator.putObject(name, "main", "big/blob.bin", big, "application/octet-stream", Map.of());
     emulator.commit(name, "main", "first");
     return name;
@@ -147,12 +156,12 @@ class SparkExporterTest {
     }
     assertThat(sparkResult.succeeded()).as(sparkResult.failures().toString()).isTrue();
     // Local to local: every copy is a file copy, the 3 MiB blob above the threshold too.
-    for (var strategy : io.lakeexporter.copy.CopyStrategy.values()) {
+    for (var strategy : CopyStrategy.values()) {
       assertThat(sparkResult.copiedBy(strategy))
           .as(strategy.toString())
           .isEqualTo(coreResult.copiedBy(strategy));
     }
-    assertThat(sparkResult.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isEqualTo(18);
+    assertThat(sparkResult.copiedBy(CopyStrategy.SERVER_SIDE)).isEqualTo(18);
     assertThat(tree(viaSpark)).isEqualTo(tree(viaCore)).hasSize(18);
     assertThat(Files.readAllBytes(viaSpark.resolve("big/blob.bin")))
         .isEqualTo(Files.readAllBytes(viaCore.resolve("big/blob.bin")));
@@ -196,11 +205,11 @@ class SparkExporterTest {
 
   /** The highest value each named accumulator reached in the stages seen, as the UI shows. */
   /** What the tasks added to each named accumulator, summed as the UI's task tables show it. */
-  static final class Accumulables extends org.apache.spark.scheduler.SparkListener {
-    final Map<String, Long> values = new java.util.concurrent.ConcurrentHashMap<>();
+  static final class Accumulables extends SparkListener {
+    final Map<String, Long> values = new ConcurrentHashMap<>();
 
     @Override
-    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd task) {
+    public void onTaskEnd(SparkListenerTaskEnd task) {
       var it = task.taskInfo().accumulables().iterator();
       while (it.hasNext()) {
         var info = it.next();
@@ -217,16 +226,10 @@ class SparkExporterTest {
   @Test
   void progressCountsEveryActionItsWorkerThreadsFinishAtOnce() throws Exception {
     var progress = ExportAccumulators.register(spark.sparkContext(), "threads");
-    var copied =
-        ActionOutcome.copied(
-            io.lakeexporter.plan.Action.copyOf("k", 3, 1),
-            io.lakeexporter.copy.CopyStrategy.STREAM,
-            3,
-            1,
-            "");
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    var copied = ActionOutcome.copied(Action.copyOf("k", 3, 1), CopyStrategy.STREAM, 3, 1, "");
+    var pool = Executors.newFixedThreadPool(8);
     try {
-      var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      var done = new ArrayList<Future<?>>();
       for (int t = 0; t < 8; t++) {
         done.add(
             pool.submit(
@@ -481,7 +484,7 @@ class SparkExporterTest {
 
   /** Runs part tasks here, in the driver, as one job would. */
   private static List<PartResult> copyPartsHere(JobSpec spec, List<PartTask> tasks) {
-    var results = new java.util.ArrayList<PartResult>();
+    var results = new ArrayList<PartResult>();
     ExecutorTasks.copyParts(spec, tasks.iterator()).forEachRemaining(results::add);
     return results;
   }
@@ -500,8 +503,8 @@ class SparkExporterTest {
     Location root = Location.parse(dest.toUri().toString());
     JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.LAKEFS);
     // The part tasks of each job, run here: what the driver holds at once is one job's.
-    var jobs = new java.util.ArrayList<Integer>();
-    var uploadsAtOnce = new java.util.ArrayList<Long>();
+    var jobs = new ArrayList<Integer>();
+    var uploadsAtOnce = new ArrayList<Long>();
     LargeObjects.PartJob counting =
         (jsc, s, tasks, slices) -> {
           jobs.add(tasks.size());
@@ -651,7 +654,7 @@ class SparkExporterTest {
 
   @Test
   void anUnknownStorageSettingIsRefusedUnlessItCameWithTheHadoopConfiguration() {
-    var typo = new java.util.HashMap<>(settings);
+    var typo = new HashMap<>(settings);
     typo.put("local.fsinc", "true");
     assertThatThrownBy(() -> exporter("repo", out).storageSettings(typo).build())
         .isInstanceOf(InvalidExportException.class)
@@ -844,8 +847,8 @@ class SparkExporterTest {
     assertThat(result.succeeded()).as(result.failures() + result.error()).isTrue();
     assertThat(result.copied()).isEqualTo(18);
     // Not the files behind the commit, which the destination's store could copy by itself.
-    assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isZero();
-    assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    assertThat(result.copiedBy(CopyStrategy.SERVER_SIDE)).isZero();
+    assertThat(result.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
     assertThat(dest.resolve("big/blob.bin")).hasSize(3 << 20);
     assertThatThrownBy(() -> exporter(repo, dest).sourceMode(SourceMode.PRESIGNED))
         .isInstanceOf(InvalidExportException.class)
@@ -1004,7 +1007,7 @@ class SparkExporterTest {
     emulator.createRepository(repo, "local://" + repo, "main");
     String source = "imports-" + repo;
     byte[] large = new byte[2 << 20]; // above the 1 MiB threshold of part tasks
-    new java.util.Random(7).nextBytes(large);
+    new Random(7).nextBytes(large);
     Path small = importAt(repo, source, "raw/a.csv", "imported a".getBytes(StandardCharsets.UTF_8));
     Path big = importAt(repo, source, "raw/b.bin", large);
     put(repo, "raw/n.csv", "new");
@@ -1016,7 +1019,7 @@ class SparkExporterTest {
     ExportResult full = exporter(repo, dest).build().exportAllFromBranch("main");
 
     assertThat(full.succeeded()).as(full.failures().toString()).isTrue();
-    assertThat(full.copiedBy(io.lakeexporter.copy.CopyStrategy.IN_PLACE)).isEqualTo(2);
+    assertThat(full.copiedBy(CopyStrategy.IN_PLACE)).isEqualTo(2);
     assertThat(identity(small)).isEqualTo(smallBefore);
     assertThat(identity(big)).isEqualTo(bigBefore);
     assertThat(dest.resolve("raw/n.csv")).hasContent("new");
