@@ -9,7 +9,9 @@ import io.lakeexporter.storage.SettingKeys;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -135,14 +137,14 @@ final class EmulatorCommand implements Command {
 
   private static LakeFsEmulator start(
       int port, String accessKeyId, String secretAccessKey, StorageRegistry storage)
-      throws java.io.IOException {
+      throws IOException {
     try {
       return LakeFsEmulator.builder()
           .port(port)
           .credentials(accessKeyId, secretAccessKey)
           .storage(storage)
           .start();
-    } catch (java.net.BindException e) {
+    } catch (BindException e) {
       throw new UsageException(
           "port "
               + port

@@ -22,7 +22,9 @@ import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -325,9 +327,9 @@ final class ExportCommand implements Command {
     }
     try (InputStream in = Files.newInputStream(configFile)) {
       properties.load(in);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new UsageException("cannot read --config " + configFile + ": no such file");
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       throw new UsageException("cannot read --config " + configFile + ": permission denied");
     } catch (IOException e) {
       throw new UsageException("cannot read --config " + configFile + ": " + e.getMessage());

@@ -5,6 +5,7 @@ import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TimeZone;
+import java.util.logging.Logger;
 
 /**
  * Set-up the JVM does once per process, done on a second core while the main thread parses the
@@ -54,7 +55,7 @@ final class StartupWarmUp implements Runnable {
     LOGGING("java.util.logging") {
       @Override
       void run(ClassLoader loader) {
-        java.util.logging.Logger.getLogger(StartupWarmUp.class.getName());
+        Logger.getLogger(StartupWarmUp.class.getName());
       }
     },
     SECURITY_PROVIDERS("security providers") {

@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeexporter.testing.ServerProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,7 +227,7 @@ class CliJarIT {
     }
     try (Stream<Path> all = Files.walk(tree)) {
       return all.filter(Files::isRegularFile).count();
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       return 0; // a file moved while walking
     }
   }
@@ -236,28 +244,28 @@ class CliJarIT {
     }
     String commit =
         post(repo + "/branches/many/commits", "application/json", "{\"message\":\"many\"}");
-    var id = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(commit);
+    var id = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(commit);
     assertThat(id.find()).as(commit).isTrue();
     return id.group(1);
   }
 
-  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** A request to the emulator as its user. */
-  private static java.net.http.HttpResponse<String> send(
+  private static HttpResponse<String> send(
       String method, String url, String contentType, String body) throws Exception {
     var request =
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        HttpRequest.newBuilder(URI.create(url))
             .header(
                 "Authorization",
                 "Basic "
-                    + java.util.Base64.getEncoder()
+                    + Base64.getEncoder()
                         .encodeToString(
                             "AKIAJARTEST:jar-test-secret".getBytes(StandardCharsets.UTF_8)))
             .header("Content-Type", contentType)
-            .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
             .build();
-    return HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** A POST that must succeed; the answer's body. */
@@ -300,7 +308,7 @@ class CliJarIT {
     assertThat(first).contains("-XX:ArchiveClassesAtExit=" + cache);
     try (var archives = Files.list(cache)) {
       assertThat(archives.map(a -> a.getFileName().toString()).toList())
-          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .singleElement(InstanceOfAssertFactories.STRING)
           .endsWith(".jsa");
     }
     String second = launch(Map.of(), "demo", "--to", dir.resolve("two").toString());

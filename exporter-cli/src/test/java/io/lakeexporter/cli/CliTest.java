@@ -4,17 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -129,7 +138,7 @@ class CliTest {
   @Test
   void demoLeavesTheExpectedTreeAndStatusFiles() throws IOException {
     Path dest = out.resolve("demo out");
-    var seen = new java.util.HashSet<String>();
+    var seen = new HashSet<String>();
     for (int attempt = 0; attempt < 2; attempt++) {
       Run r = run(Map.of(), "demo", "--to", dest.toString());
       assertThat(r.code()).as(r.stderr()).isZero();
@@ -384,17 +393,17 @@ class CliTest {
     try {
       Files.writeString(malformed, "lakefs.api.url=\\u00zz\n");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     assertUsage(
         run(Map.of(), "export", "--config=" + malformed, "r", "d", "--branch=x"),
         "cannot read --config " + malformed + ": not a properties file");
-    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       assertUsage(
           run(Map.of(), "emulator", "--port=" + taken.getLocalPort()),
           "port " + taken.getLocalPort() + " on 127.0.0.1 is taken");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     assertUsage(run(Map.of(), "bogus-command"), "bogus-command");
     assertUsage(run(Map.of(), "help", "bogus-command"), "'help' takes one command (export,");
@@ -448,7 +457,7 @@ class CliTest {
     Run commit = export("--commit_id=deadbeefdeadbeef");
     assertThat(commit.code()).isEqualTo(1);
     assertThat(commit.stderr()).contains("commit 'deadbeefdeadbeef' not found");
-    var env = new java.util.HashMap<>(lakectlEnv());
+    var env = new HashMap<>(lakectlEnv());
     env.put("LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", "not-the-secret");
     Run creds = run(env, "export", DemoCommand.REPOSITORY, out.toString(), "--branch=main");
     assertThat(creds.code()).isEqualTo(1);
@@ -534,10 +543,10 @@ class CliTest {
 
   /** A port nothing listens on. */
   private static int closedPort() {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -565,17 +574,10 @@ class CliTest {
     var log = new StringWriter();
     var bar = new ProgressBar(new PrintWriter(log), false, true);
     assertThat(bar.line()).isEqualTo("counting the objects to export...");
-    bar.planned(
-        new io.lakeexporter.report.PlanTotals(
-            List.of(new io.lakeexporter.report.PlanTotals.RoundTotals(1, 4, 0, 4096))));
+    bar.planned(new PlanTotals(List.of(new PlanTotals.RoundTotals(1, 4, 0, 4096))));
     bar.roundStarted(1);
     bar.actionFinished(
-        io.lakeexporter.report.ActionOutcome.copied(
-            io.lakeexporter.plan.Action.copyOf("k", 1024, 1),
-            io.lakeexporter.copy.CopyStrategy.STREAM,
-            1024,
-            1,
-            ""));
+        ActionOutcome.copied(Action.copyOf("k", 1024, 1), CopyStrategy.STREAM, 1024, 1, ""));
     String line = bar.line();
     bar.close();
     assertThat(line)
