@@ -50,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -852,7 +853,7 @@ public final class S3ObjectStore
 
   /** A clear IOException naming bucket, key and endpoint; never a credential. */
   private IOException translate(RuntimeException e, String operation, Location location) {
-    if (e instanceof software.amazon.awssdk.core.exception.AbortedException) {
+    if (e instanceof AbortedException) {
       // The SDK's word for a request its thread's interrupt stopped.
       return interrupted(e, operation, location);
     }

@@ -13,8 +13,12 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,9 +100,7 @@ class S3FastPathTest {
     byte[] data = random(12_345);
     Location source = at("checksummed");
     sdkOnly.write(source, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
-    String md5 =
-        java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
     var matching = new ObjectMetadata("", Map.of(ObjectMetadata.LAKEFS_CHECKSUM_KEY, md5));
     long before = http.connectionsOpened();
     assertThat(fast.copyServerSide(source, at("copy"), data.length, matching)).isTrue();
@@ -163,9 +165,9 @@ class S3FastPathTest {
                 fast.write(at("long"), new ByteArrayInputStream(data), 4000, ObjectMetadata.EMPTY))
         .hasMessageContaining("holds more than the declared 4000 bytes");
 
-    assertThat(fast.delete(java.util.List.of(l))).isEmpty();
+    assertThat(fast.delete(List.of(l))).isEmpty();
     assertThatThrownBy(() -> sdkOnly.stat(l)).isInstanceOf(FileNotFoundException.class);
-    assertThat(fast.delete(java.util.List.of(l))).as("already gone").isEmpty();
+    assertThat(fast.delete(List.of(l))).as("already gone").isEmpty();
     // S3 answers a delete in a missing bucket with NoSuchBucket (thrown); S3Proxy answers 204.
   }
 
@@ -220,7 +222,7 @@ class S3FastPathTest {
     Thread.currentThread().interrupt();
     try {
       assertThatThrownBy(() -> read(fast, l, 0, -1))
-          .isInstanceOf(java.io.InterruptedIOException.class)
+          .isInstanceOf(InterruptedIOException.class)
           .hasMessageStartingWith("cannot read " + l);
     } finally {
       assertThat(Thread.interrupted()).as("still interrupted").isTrue();

@@ -3,6 +3,7 @@ package io.lakeexporter.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -10,18 +11,30 @@ import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,14 +164,14 @@ class S3ObjectStoreTest {
     // A source whose reader is cancelled once the second part has begun: how a cancelled export's
     // read of lakeFS ends.
     var cancelledSource =
-        new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+        new FilterInputStream(new ByteArrayInputStream(data)) {
           private long read;
 
           @Override
           public int read(byte[] b, int off, int len) throws IOException {
             if (read > 6 * MIB) {
               Thread.currentThread().interrupt();
-              throw new java.io.InterruptedIOException("the export was cancelled");
+              throw new InterruptedIOException("the export was cancelled");
             }
             int n = super.read(b, off, len);
             read += Math.max(n, 0);
@@ -196,8 +209,8 @@ class S3ObjectStoreTest {
                         "s3.copy.concurrency", "1")));
     try (var copier = new S3ObjectStore(oneAtATime)) {
       Location dest = at("interrupted-copy.bin");
-      var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
-      var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      var failure = new AtomicReference<Throwable>();
+      var stillInterrupted = new AtomicBoolean();
       Thread copying =
           new Thread(
               () -> {
@@ -209,7 +222,7 @@ class S3ObjectStoreTest {
                 stillInterrupted.set(Thread.currentThread().isInterrupted());
               });
       copying.start();
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (uploadsAt(dest).isEmpty() && copying.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(2);
       }
@@ -218,7 +231,7 @@ class S3ObjectStoreTest {
 
       assertThat(failure.get())
           .as("interrupted while its parts were copied")
-          .isInstanceOf(java.io.InterruptedIOException.class);
+          .isInstanceOf(InterruptedIOException.class);
       assertThat(failure.get().getSuppressed()).as("the abort did not fail").isEmpty();
       assertThat(stillInterrupted).isTrue();
       assertThat(uploadsAt(dest)).isEmpty();
@@ -393,15 +406,15 @@ class S3ObjectStoreTest {
         new S3ObjectStore(S3ProxyServer.shared().settings().with("s3.fast-path", "false"))) {
       for (S3ObjectStore s : new S3ObjectStore[] {store, sdkOnly}) {
         var refusals =
-            new org.assertj.core.api.ThrowableAssert.ThrowingCallable[] {
+            new ThrowableAssert.ThrowingCallable[] {
               () -> s.stat(bare),
               () -> s.read(bare, 0, -1).close(),
               () -> s.read(bare, 10, 20).close(),
               () -> s.read(bare, 0, 0).close(),
               () -> s.write(bare, new ByteArrayInputStream(data), data.length, md),
               () -> s.write(bare, new ByteArrayInputStream(new byte[7 * MIB]), 7 * MIB, md),
-              () -> s.delete(java.util.List.of(bare)),
-              () -> s.delete(java.util.List.of(object, bare)),
+              () -> s.delete(List.of(bare)),
+              () -> s.delete(List.of(object, bare)),
               () -> s.copyServerSide(object, bare, data.length, md),
               () -> s.copyServerSide(bare, at("copy"), data.length, md),
               () -> s.copyServerSide(object, bare, 8 * MIB, md),
@@ -469,9 +482,7 @@ class S3ObjectStoreTest {
     byte[] data = random(70_000);
     Location source = at("checksummed.bin");
     store.write(source, new ByteArrayInputStream(data), data.length, ObjectMetadata.EMPTY);
-    String md5 =
-        java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
     Location dest = at("checksummed-copy.bin");
     var matching = new ObjectMetadata("", Map.of(ObjectMetadata.LAKEFS_CHECKSUM_KEY, md5));
     assertThat(store.copyServerSide(source, dest, data.length, matching)).isTrue();
@@ -500,7 +511,7 @@ class S3ObjectStoreTest {
                               "s3.secret-access-key", "wrong-secret",
                               "s3.fast-path", fastPath))))) {
         for (var failing :
-            List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+            List.<ThrowableAssert.ThrowingCallable>of(
                 () -> withPassword.read(missing, 0, -1).close(),
                 () -> withPassword.stat(missing))) {
           assertThatThrownBy(failing)
@@ -545,7 +556,7 @@ class S3ObjectStoreTest {
       Thread.currentThread().interrupt();
       try {
         assertThatThrownBy(() -> sdkOnly.stat(object))
-            .isInstanceOf(java.io.InterruptedIOException.class)
+            .isInstanceOf(InterruptedIOException.class)
             .hasMessageContaining("interrupted");
       } finally {
         Thread.interrupted();
@@ -603,13 +614,11 @@ class S3ObjectStoreTest {
    */
   @Test
   void aListingAnsweredByAServerThatIsNotS3SaysSo() throws IOException {
-    var server =
-        com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/",
         exchange -> {
-          byte[] page = "<html>not found</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          byte[] page = "<html>not found</html>".getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "text/html");
           exchange.sendResponseHeaders(404, page.length);
           exchange.getResponseBody().write(page);
@@ -625,11 +634,11 @@ class S3ObjectStoreTest {
                 // The first page comes with the call, later ones as the stream is read.
                 try (var objects = notS3.list(root)) {
                   objects.findFirst();
-                } catch (java.io.UncheckedIOException e) {
+                } catch (UncheckedIOException e) {
                   throw e.getCause();
                 }
               })
-          .isInstanceOf(java.io.FileNotFoundException.class)
+          .isInstanceOf(FileNotFoundException.class)
           .hasMessage(
               "cannot list s3://bucket/export/ (endpoint "
                   + endpoint

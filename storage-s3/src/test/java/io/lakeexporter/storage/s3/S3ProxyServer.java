@@ -4,6 +4,7 @@ import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.testing.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /**
  * A real S3 server for tests: S3Proxy, run as its own process on 127.0.0.1 and a free port, storing
@@ -40,7 +43,7 @@ public final class S3ProxyServer implements AutoCloseable {
     this.dataDir = dataDir;
     this.admin =
         S3Client.builder()
-            .endpointOverride(java.net.URI.create(endpoint()))
+            .endpointOverride(URI.create(endpoint()))
             .region(Region.US_EAST_1)
             .forcePathStyle(true)
             .credentialsProvider(
@@ -207,8 +210,7 @@ public final class S3ProxyServer implements AutoCloseable {
   public void createBucket(String bucket) {
     try {
       admin.createBucket(b -> b.bucket(bucket));
-    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
-        | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException e) {
+    } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException e) {
       // fine
     }
   }

@@ -13,13 +13,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,14 +300,14 @@ class Http11ClientTest {
    */
   @Test
   void aConnectionCompletedAfterTheClientClosedIsClosedAndFailsAsAnIoException() throws Exception {
-    try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        var filler1 = new java.net.Socket();
-        var filler2 = new java.net.Socket()) {
+    try (var listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        var filler1 = new Socket();
+        var filler2 = new Socket()) {
       filler1.connect(listener.getLocalSocketAddress());
       filler2.connect(listener.getLocalSocketAddress());
       var closing = new Http11Client(Duration.ofSeconds(10), Duration.ofSeconds(5), 4);
       Origin held = Origin.of(URI.create("http://127.0.0.1:" + listener.getLocalPort()));
-      var failure = new java.util.concurrent.CompletableFuture<Throwable>();
+      var failure = new CompletableFuture<Throwable>();
       Thread requesting =
           new Thread(
               () -> {
@@ -316,8 +324,8 @@ class Http11ClientTest {
       listener.accept().close(); // room for it
       listener.accept().close();
 
-      try (java.net.Socket third = listener.accept()) {
-        assertThat(failure.get(10, java.util.concurrent.TimeUnit.SECONDS))
+      try (Socket third = listener.accept()) {
+        assertThat(failure.get(10, TimeUnit.SECONDS))
             .isInstanceOf(IOException.class)
             .hasMessageContaining("closed");
         third.setSoTimeout(3000);
@@ -367,8 +375,8 @@ class Http11ClientTest {
   void answersArrivingInPiecesAreReadWholeIntoDirectBuffersAndOverlongLinesRefused()
       throws Exception {
     byte[] large = new byte[200_000];
-    new java.util.Random(7).nextBytes(large);
-    try (var raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    new Random(7).nextBytes(large);
+    try (var raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread serverThread =
           new Thread(
               () -> {
@@ -408,8 +416,8 @@ class Http11ClientTest {
       assertThat(first.header("content-length")).contains(String.valueOf(large.length));
       // Read as a channel into a direct buffer: the bytes that came with the head, then the
       // socket's straight into the buffer.
-      var channel = (java.nio.channels.ReadableByteChannel) first.body();
-      var direct = java.nio.ByteBuffer.allocateDirect(large.length + 10);
+      var channel = (ReadableByteChannel) first.body();
+      var direct = ByteBuffer.allocateDirect(large.length + 10);
       while (channel.read(direct) >= 0) {
         // until the body's end
       }
@@ -441,14 +449,14 @@ class Http11ClientTest {
 
   @Test
   void aServerThatStopsAnsweringTimesOutWithItsName() throws Exception {
-    try (var raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    try (var raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         var quick = new Http11Client(Duration.ofSeconds(5), Duration.ofMillis(300), 4)) {
-      var accepted = new java.util.concurrent.CompletableFuture<java.net.Socket>();
+      var accepted = new CompletableFuture<Socket>();
       Thread serverThread =
           new Thread(
               () -> {
                 try {
-                  java.net.Socket socket = raw.accept();
+                  Socket socket = raw.accept();
                   readRequestHead(socket.getInputStream());
                   accepted.complete(socket); // and never answer
                 } catch (IOException e) {
@@ -460,7 +468,7 @@ class Http11ClientTest {
       long started = System.nanoTime();
 
       assertThatThrownBy(() -> quick.execute(silent, "GET", "/never", Map.of()))
-          .isInstanceOf(java.net.SocketTimeoutException.class)
+          .isInstanceOf(SocketTimeoutException.class)
           .hasMessageContaining("http://127.0.0.1:" + raw.getLocalPort())
           .hasMessageContaining("longer than 300 ms");
       long tookMillis = (System.nanoTime() - started) / 1_000_000;

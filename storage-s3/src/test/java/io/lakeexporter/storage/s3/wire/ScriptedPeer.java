@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,7 @@ final class ScriptedPeer implements AutoCloseable {
           daemon(
               () -> {
                 try {
-                  client.execute(origin, "GET", "/fill", java.util.Map.of()).bodyText(100);
+                  client.execute(origin, "GET", "/fill", Map.of()).bodyText(100);
                 } catch (IOException e) {
                   failures.add(e);
                 }
