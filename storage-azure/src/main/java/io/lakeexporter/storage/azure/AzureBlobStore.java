@@ -186,7 +186,7 @@ public final class AzureBlobStore
       return new ObjectInfo(
           location,
           p.getBlobSize(),
-          p.getLastModified() == null ? java.time.Instant.EPOCH : p.getLastModified().toInstant(),
+          p.getLastModified() == null ? Instant.EPOCH : p.getLastModified().toInstant(),
           p.getETag() == null ? "" : p.getETag().replace("\"", ""),
           new ObjectMetadata(
               p.getContentType() == null ? "" : p.getContentType(),
@@ -326,7 +326,7 @@ public final class AzureBlobStore
     return new ObjectInfo(
         new Location(prefix.scheme(), prefix.authority(), base + item.getName()),
         p.getContentLength() == null ? 0 : p.getContentLength(),
-        p.getLastModified() == null ? java.time.Instant.EPOCH : p.getLastModified().toInstant(),
+        p.getLastModified() == null ? Instant.EPOCH : p.getLastModified().toInstant(),
         p.getETag() == null ? "" : p.getETag().replace("\"", ""),
         ObjectMetadata.EMPTY);
   }

@@ -3,6 +3,7 @@ package io.lakeexporter.storage.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.storage.blob.models.BlockListType;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
@@ -22,10 +23,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -127,7 +130,7 @@ class AzureBlobStoreTest {
             .getBlobContainerClient("specific")
             .getBlobClient(store.ref(l).blob())
             .getBlockBlobClient()
-            .listBlocks(com.azure.storage.blob.models.BlockListType.COMMITTED)
+            .listBlocks(BlockListType.COMMITTED)
             .getCommittedBlocks();
     assertThat(blocks).hasSize(6);
   }
@@ -278,8 +281,7 @@ class AzureBlobStoreTest {
 
   @Test
   void badCredentialsAreAClearErrorWithoutTheKey() {
-    String wrongKey =
-        java.util.Base64.getEncoder().encodeToString("not-the-key-not-the-key".getBytes());
+    String wrongKey = Base64.getEncoder().encodeToString("not-the-key-not-the-key".getBytes());
     var s =
         AzuriteServer.shared()
             .settings()
@@ -293,7 +295,7 @@ class AzureBlobStoreTest {
           .hasMessageContaining("account '" + AzuriteServer.ACCOUNT + "'")
           .hasMessageNotContaining(wrongKey);
       // Refused for good: one attempt, where a transient fault would take four.
-      var attempts = new java.util.concurrent.atomic.AtomicInteger();
+      var attempts = new AtomicInteger();
       assertThatThrownBy(
               () ->
                   RetryPolicy.DEFAULT.run(
