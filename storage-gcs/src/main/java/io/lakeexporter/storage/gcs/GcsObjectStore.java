@@ -59,6 +59,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -306,10 +308,10 @@ public final class GcsObjectStore
         blob.getEtag() == null ? "" : blob.getEtag(),
         new ObjectMetadata(
             blob.getContentType() == null ? "" : blob.getContentType(),
-            blob.getMetadata() == null ? java.util.Map.of() : withoutNulls(blob.getMetadata())));
+            blob.getMetadata() == null ? Map.of() : withoutNulls(blob.getMetadata())));
   }
 
-  private static java.util.Map<String, String> withoutNulls(java.util.Map<String, String> m) {
+  private static Map<String, String> withoutNulls(Map<String, String> m) {
     var out = new HashMap<String, String>();
     m.forEach(
         (k, v) -> {
@@ -683,7 +685,7 @@ public final class GcsObjectStore
   private static boolean isMissingBucket(StorageException e) {
     return e.getCode() == 404
         && String.valueOf(e.getMessage())
-            .toLowerCase(java.util.Locale.ROOT)
+            .toLowerCase(Locale.ROOT)
             .contains("bucket does not exist");
   }
 

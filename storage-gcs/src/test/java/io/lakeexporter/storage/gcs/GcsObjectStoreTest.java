@@ -3,7 +3,10 @@ package io.lakeexporter.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
 import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -16,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,16 +77,13 @@ class GcsObjectStoreTest {
     // list() hides temporary parts from users: count them with a client of the test's own.
     long n = 0;
     for (var b :
-        com.google.cloud.storage.StorageOptions.http()
+        StorageOptions.http()
             .setHost(FakeGcsServer.shared().endpoint())
             .setProjectId("test-project")
-            .setCredentials(com.google.cloud.NoCredentials.getInstance())
+            .setCredentials(NoCredentials.getInstance())
             .build()
             .getService()
-            .list(
-                BUCKET,
-                com.google.cloud.storage.Storage.BlobListOption.prefix(
-                    GcsObjectStore.UPLOADS_PREFIX))
+            .list(BUCKET, Storage.BlobListOption.prefix(GcsObjectStore.UPLOADS_PREFIX))
             .iterateAll()) {
       n++;
     }
@@ -306,7 +307,7 @@ class GcsObjectStoreTest {
   @Test
   void anEndpointThatRefusesConnectionsIsNamedWithTheCause() throws IOException {
     int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
+    try (var socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
     try (var unreachable =
