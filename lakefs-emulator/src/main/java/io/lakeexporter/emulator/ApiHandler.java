@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -702,10 +703,7 @@ final class ApiHandler implements HttpHandler {
   }
 
   private <T> void page(
-      Call c,
-      Iterator<T> items,
-      java.util.function.Function<T, ObjectNode> render,
-      java.util.function.Function<T, String> key)
+      Call c, Iterator<T> items, Function<T, ObjectNode> render, Function<T, String> key)
       throws IOException {
     int amount = amount(c);
     String after = c.param("after", "");

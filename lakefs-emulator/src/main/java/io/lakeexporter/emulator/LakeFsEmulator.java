@@ -12,9 +12,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +60,7 @@ public final class LakeFsEmulator implements AutoCloseable {
   /** The number of the listing page to answer with a failure, or 0. */
   private final AtomicLong failingListingPage = new AtomicLong();
 
-  private final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> denied = ConcurrentHashMap.newKeySet();
 
   private LakeFsEmulator(Builder b) throws IOException {
     this.accessKeyId = b.accessKeyId;
@@ -222,10 +227,10 @@ public final class LakeFsEmulator implements AutoCloseable {
           "branch '" + branch + "' not found in repository '" + repository + "'");
     }
     requireName(path, "path");
-    var digest = new java.security.DigestInputStream(content, md5());
+    var digest = new DigestInputStream(content, md5());
     Location location = newAddress(repo);
     storage.storeFor(location).write(location, digest, size, ObjectMetadata.EMPTY);
-    String md5 = java.util.HexFormat.of().formatHex(digest.getMessageDigest().digest());
+    String md5 = HexFormat.of().formatHex(digest.getMessageDigest().digest());
     stage(repo, branch, path, location, size, md5, contentType, userMetadata);
   }
 
@@ -353,10 +358,10 @@ public final class LakeFsEmulator implements AutoCloseable {
     }
   }
 
-  static java.security.MessageDigest md5() {
+  static MessageDigest md5() {
     try {
-      return java.security.MessageDigest.getInstance("MD5");
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

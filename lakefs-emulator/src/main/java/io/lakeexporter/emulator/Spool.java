@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -99,7 +100,7 @@ final class Spool implements AutoCloseable {
             buffered = 0;
           }
         }
-        if (filled == window.length && java.util.Arrays.equals(window, delimiter)) {
+        if (filled == window.length && Arrays.equals(window, delimiter)) {
           break;
         }
       }

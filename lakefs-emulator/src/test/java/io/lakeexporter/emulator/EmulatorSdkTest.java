@@ -34,11 +34,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import okhttp3.Response;
+import org.assertj.core.api.ThrowableAssert;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -232,9 +236,9 @@ class EmulatorSdkTest {
     assertThat(withDelimiter.getResults())
         .extracting(ObjectStats::getPath, ObjectStats::getPathType)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("dir/", ObjectStats.PathTypeEnum.COMMON_PREFIX),
-            org.assertj.core.groups.Tuple.tuple("other/", ObjectStats.PathTypeEnum.COMMON_PREFIX),
-            org.assertj.core.groups.Tuple.tuple("top.txt", ObjectStats.PathTypeEnum.OBJECT));
+            Tuple.tuple("dir/", ObjectStats.PathTypeEnum.COMMON_PREFIX),
+            Tuple.tuple("other/", ObjectStats.PathTypeEnum.COMMON_PREFIX),
+            Tuple.tuple("top.txt", ObjectStats.PathTypeEnum.OBJECT));
     // One entry a page: a page that ends on a common prefix resumes after it, as lakeFS does.
     var level = new ArrayList<String>();
     String from = "";
@@ -331,7 +335,7 @@ class EmulatorSdkTest {
               .execute()) {
         assertThat(r.code()).isEqualTo(206);
         assertThat(r.header("Content-Range")).isEqualTo("bytes 1000-1999/" + data.length);
-        assertThat(r.body().bytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 2000));
+        assertThat(r.body().bytes()).isEqualTo(Arrays.copyOfRange(data, 1000, 2000));
       }
     }
     try (Response r =
@@ -341,7 +345,7 @@ class EmulatorSdkTest {
             .buildCall(null)
             .execute()) {
       assertThat(r.body().bytes())
-          .isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 10, data.length));
+          .isEqualTo(Arrays.copyOfRange(data, data.length - 10, data.length));
     }
     try (Response r =
         new ObjectsApi(client)
@@ -377,10 +381,10 @@ class EmulatorSdkTest {
     assertThat(twoDot.getResults())
         .extracting(Diff::getPath, Diff::getType)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("base.txt", Diff.TypeEnum.CHANGED),
-            org.assertj.core.groups.Tuple.tuple("feature.txt", Diff.TypeEnum.ADDED),
-            org.assertj.core.groups.Tuple.tuple("gone.txt", Diff.TypeEnum.REMOVED),
-            org.assertj.core.groups.Tuple.tuple("main-only.txt", Diff.TypeEnum.REMOVED));
+            Tuple.tuple("base.txt", Diff.TypeEnum.CHANGED),
+            Tuple.tuple("feature.txt", Diff.TypeEnum.ADDED),
+            Tuple.tuple("gone.txt", Diff.TypeEnum.REMOVED),
+            Tuple.tuple("main-only.txt", Diff.TypeEnum.REMOVED));
     assertThat(twoDot.getResults().get(0).getSizeBytes()).isEqualTo(2);
     DiffList threeDot = new RefsApi(client).diffRefs(repo, "main", "feature").execute();
     assertThat(threeDot.getResults())
@@ -472,7 +476,7 @@ class EmulatorSdkTest {
     String other = newRepo();
     emulator.denyAccess(repo);
     for (var call :
-        List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+        List.<ThrowableAssert.ThrowingCallable>of(
             () -> new RepositoriesApi(client).getRepository(repo).execute(),
             () -> new BranchesApi(client).getBranch(repo, "main").execute(),
             () -> new ObjectsApi(client).listObjects(repo, "main").execute())) {
@@ -509,7 +513,7 @@ class EmulatorSdkTest {
     Files.createDirectories(file.getParent());
     Files.write(file, data);
     String address = "local://outside/" + repo + "/a.bin";
-    String md5 = java.util.HexFormat.of().formatHex(LakeFsEmulator.md5().digest(data));
+    String md5 = HexFormat.of().formatHex(LakeFsEmulator.md5().digest(data));
     emulator.linkObject(repo, "main", "t/a.bin", address, data.length, md5, "");
     emulator.linkObject(repo, "main", "t/b.bin", address, data.length, md5, "text/plain");
     Commit first = commit(repo, "main", "linked");
