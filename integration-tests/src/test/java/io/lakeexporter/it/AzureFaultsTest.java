@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageSettings;
@@ -195,7 +196,7 @@ class AzureFaultsTest {
     ExportResult result = export(repo, root(repo), true);
 
     assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
-    assertThat(result.copiedBy(io.lakeexporter.copy.CopyStrategy.SERVER_SIDE)).isEqualTo(1);
+    assertThat(result.copiedBy(CopyStrategy.SERVER_SIDE)).isEqualTo(1);
     assertThat(read(root(repo) + "/data/small.csv")).isEqualTo("a,b\n".getBytes());
     assertThat(proxy.count(copiesFromUrl())).isEqualTo(2);
   }

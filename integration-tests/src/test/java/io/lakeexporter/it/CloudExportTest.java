@@ -26,6 +26,7 @@ import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
 import io.lakeexporter.testing.InterruptAfter;
 import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -609,9 +610,8 @@ abstract class CloudExportTest {
     }
     assertThat(read(Location.parse(root + "/data/part-0.parquet"))).isEqualTo(bytes("p0 v2"));
     assertThat(read(Location.parse(root + "/data/part-1.parquet"))).isEqualTo(bytes("p1"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> read(Location.parse(root + "/plus/a+b.csv")))
-        .isInstanceOf(java.io.FileNotFoundException.class);
+    assertThatThrownBy(() -> read(Location.parse(root + "/plus/a+b.csv")))
+        .isInstanceOf(FileNotFoundException.class);
   }
 
   /**

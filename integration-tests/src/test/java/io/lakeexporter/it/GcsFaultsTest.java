@@ -19,6 +19,7 @@ import io.lakeexporter.testing.FaultProxy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -225,7 +226,7 @@ class GcsFaultsTest {
     ExportResult result = export(repo, out.toUri().toString(), false);
 
     assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
-    assertThat(java.nio.file.Files.readAllBytes(out.resolve("big/large.bin"))).isEqualTo(large);
+    assertThat(Files.readAllBytes(out.resolve("big/large.bin"))).isEqualTo(large);
     assertThat(proxy.count(reads)).isEqualTo(2);
   }
 

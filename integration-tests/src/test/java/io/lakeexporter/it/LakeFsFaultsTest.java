@@ -13,6 +13,7 @@ import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -117,7 +118,7 @@ class LakeFsFaultsTest {
         1_000,
         new FaultProxy.Answer(
             503,
-            java.util.Map.of("Content-Type", "application/json", "Retry-After", "0"),
+            Map.of("Content-Type", "application/json", "Retry-After", "0"),
             "{\"message\":\"service unavailable\"}"));
 
     ExportResult result = export();

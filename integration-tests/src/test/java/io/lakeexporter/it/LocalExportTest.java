@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -661,7 +662,7 @@ class LocalExportTest {
     // The S3 store reads a bucket's client settings when it first serves that bucket: each
     // copy fails naming the setting, and so does the status file, whose exception keeps the
     // result.
-    var pathStyle = new java.util.HashMap<>(s3);
+    var pathStyle = new HashMap<>(s3);
     pathStyle.remove("s3.copy.multipart-threshold");
     pathStyle.put("s3.path-style-access", "maybe");
     assertThatThrownBy(() -> export(repo, "s3://bucket/export/", pathStyle))

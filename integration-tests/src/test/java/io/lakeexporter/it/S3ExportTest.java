@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import java.io.IOException;
@@ -84,8 +85,7 @@ class S3ExportTest extends CloudExportTest {
     String repo = repository(namespacePrefix());
     try (var hidden = S3ProxyServer.noDefaultCredentials();
         var storageWithoutKeys =
-            io.lakeexporter.storage.StorageRegistry.discover(
-                S3ProxyServer.shared().settingsWithoutKeys());
+            StorageRegistry.discover(S3ProxyServer.shared().settingsWithoutKeys());
         Exporter exporter =
             Exporter.builder()
                 .lakeFs(client)

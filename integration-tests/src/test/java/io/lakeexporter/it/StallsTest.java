@@ -13,12 +13,14 @@ import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.storage.gcs.FakeGcsServer;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.FaultProxy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,8 +204,8 @@ class StallsTest {
    */
   private static void assertStallEnds(
       String upstream,
-      java.util.function.Function<String, StorageSettings> settingsFor,
-      java.util.function.Function<String, Location> at,
+      Function<String, StorageSettings> settingsFor,
+      Function<String, Location> at,
       int reads)
       throws IOException {
     try (FaultProxy proxy = FaultProxy.to(upstream);
@@ -211,11 +214,7 @@ class StallsTest {
       Location written = at.apply(upstream);
       direct
           .storeFor(written)
-          .write(
-              written,
-              new java.io.ByteArrayInputStream(content),
-              content.length,
-              io.lakeexporter.storage.ObjectMetadata.EMPTY);
+          .write(written, new ByteArrayInputStream(content), content.length, ObjectMetadata.EMPTY);
       Location read = Location.parse(written.toUnredactedString().replace(upstream, proxy.url()));
       proxy.on(method("GET"), 1_000, SILENCE);
 
