@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -150,7 +151,7 @@ public final class BenchmarkMain {
     }
 
     private static boolean anyIn(String texts, String name) {
-      return java.util.Arrays.stream(texts.split(",")).anyMatch(name::contains);
+      return Arrays.stream(texts.split(",")).anyMatch(name::contains);
     }
   }
 

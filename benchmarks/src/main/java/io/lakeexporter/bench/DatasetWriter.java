@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -151,7 +152,7 @@ final class DatasetWriter {
   }
 
   private String newRepository(String kind, Side side) throws IOException {
-    String repo = kind + "-" + side.name().toLowerCase(java.util.Locale.ROOT);
+    String repo = kind + "-" + side.name().toLowerCase(Locale.ROOT);
     workspace.emulator.createRepository(
         repo, workspace.location(sourcePlace(side, kind)).toUnredactedString(), BRANCH);
     return repo;

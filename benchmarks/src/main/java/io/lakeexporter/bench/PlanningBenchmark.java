@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
+import java.util.Locale;
 
 /**
  * The planning path on its own, in a JVM of its own (run it with a small {@code -Xmx}): lists a
@@ -57,7 +58,7 @@ public final class PlanningBenchmark {
         }
         String line =
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "entries=%d seconds=%.3f entriesPerSecond=%.0f peakHeapMiB=%.1f maxHeapMiB=%d",
                 entries,
                 seconds,

@@ -1,5 +1,7 @@
 package io.lakeexporter.bench;
 
+import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.storage.s3.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -145,12 +148,12 @@ public final class RangedDownload {
               source.prefix(),
               ws.localPath(destination).toString(),
               String.valueOf(context.profile().concurrency()),
-              String.valueOf(io.lakeexporter.copy.CopySettings.DEFAULT_PART_SIZE)),
-          java.util.Map.of(
+              String.valueOf(CopySettings.DEFAULT_PART_SIZE)),
+          Map.of(
               "AWS_ACCESS_KEY_ID",
-              io.lakeexporter.storage.s3.S3ProxyServer.ACCESS_KEY,
+              S3ProxyServer.ACCESS_KEY,
               "AWS_SECRET_ACCESS_KEY",
-              io.lakeexporter.storage.s3.S3ProxyServer.SECRET_KEY));
+              S3ProxyServer.SECRET_KEY));
     }
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,8 +58,8 @@ final class RcloneTool implements Tool {
       // time: --checksum is what a user would pass to sync an export.
       command.add("--checksum");
     }
-    String s3 = "RCLONE_CONFIG_" + S3_REMOTE.toUpperCase(java.util.Locale.ROOT) + "_";
-    String az = "RCLONE_CONFIG_" + AZURE_REMOTE.toUpperCase(java.util.Locale.ROOT) + "_";
+    String s3 = "RCLONE_CONFIG_" + S3_REMOTE.toUpperCase(Locale.ROOT) + "_";
+    String az = "RCLONE_CONFIG_" + AZURE_REMOTE.toUpperCase(Locale.ROOT) + "_";
     return new Invocation(
         command,
         Map.ofEntries(

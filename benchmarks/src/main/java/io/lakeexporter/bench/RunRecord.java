@@ -1,6 +1,7 @@
 package io.lakeexporter.bench;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * One timed run of one tool, and whether the destination then held exactly what it should.
@@ -22,8 +23,7 @@ record RunRecord(
     double serverCpuSeconds,
     double ownSeconds) {
 
-  private static final java.util.regex.Pattern OWN_TIME =
-      java.util.regex.Pattern.compile(" -> .* in ([0-9]+\\.[0-9]) s");
+  private static final Pattern OWN_TIME = Pattern.compile(" -> .* in ([0-9]+\\.[0-9]) s");
 
   /** The duration the CLI's summary gives in {@code log}, or NaN. */
   static double ownSeconds(String log) {

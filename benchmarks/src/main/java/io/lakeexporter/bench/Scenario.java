@@ -1,5 +1,7 @@
 package io.lakeexporter.bench;
 
+import java.util.Locale;
+
 /** One dataset copied from one side to another. */
 record Scenario(Dataset dataset, Side from, Side to) {
 
@@ -10,6 +12,6 @@ record Scenario(Dataset dataset, Side from, Side to) {
 
   /** A name for folders: {@code small-s3-local}. */
   String slug() {
-    return (dataset.kind() + "-" + from + "-" + to).toLowerCase(java.util.Locale.ROOT);
+    return (dataset.kind() + "-" + from + "-" + to).toLowerCase(Locale.ROOT);
   }
 }
