@@ -13,8 +13,8 @@ import java.util.Optional;
  */
 final class BlobNames {
 
-  static final int MAX_CHARACTERS = 1024;
-  static final int MAX_SEGMENTS = 254;
+  private static final int MAX_CHARACTERS = 1024;
+  private static final int MAX_SEGMENTS = 254;
 
   private BlobNames() {}
 

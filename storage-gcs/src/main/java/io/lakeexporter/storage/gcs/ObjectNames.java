@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 final class ObjectNames {
 
-  static final int MAX_BYTES = 1024;
+  private static final int MAX_BYTES = 1024;
   private static final String ACME_CHALLENGE = ".well-known/acme-challenge/";
 
   private ObjectNames() {}
