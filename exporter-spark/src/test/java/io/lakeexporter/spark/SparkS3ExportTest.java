@@ -48,12 +48,34 @@ class SparkS3ExportTest {
     storage.close();
   }
 
-  private static LakeFsConfig config() {
-    return LakeFsConfig.builder()
-        .apiUrl(emulator.apiUrl())
-        .accessKeyId(emulator.accessKeyId())
-        .secretAccessKey(emulator.secretAccessKey())
-        .build();
+  /** The HEAD of {@code repository}'s main branch exported with 5 MiB parts above 6 MiB. */
+  private static ExportResult export(
+      String repository, String destination, Map<String, String> storageSettings) {
+    return SparkExporter.builder()
+        .spark(spark)
+        .lakeFs(
+            LakeFsConfig.builder()
+                .apiUrl(emulator.apiUrl())
+                .accessKeyId(emulator.accessKeyId())
+                .secretAccessKey(emulator.secretAccessKey())
+                .build())
+        .repository(repository)
+        .destination(destination)
+        .storageSettings(storageSettings)
+        .multipartThreshold(6L << 20)
+        .partSize(5L << 20)
+        .build()
+        .exportAllFromBranch("main");
+  }
+
+  /**
+   * The settings with the export bucket in a region of its own, so that nothing is copied into it
+   * from the lake's bucket server-side.
+   */
+  private static Map<String, String> exportBucketInAnotherRegion() {
+    var own = new HashMap<>(settings);
+    own.put("s3.bucket.spark-export.region", "eu-west-1");
+    return own;
   }
 
   @Test
@@ -67,21 +89,10 @@ class SparkS3ExportTest {
         "sparks3", "main", "t/part-0.csv", new byte[] {1, 2, 3}, "text/csv", Map.of());
     emulator.putObject("sparks3", "main", "t/_SUCCESS", new byte[0], "", Map.of());
     emulator.commit("sparks3", "main", "load");
-    LakeFsConfig config = config();
 
     // To another bucket on the same S3: every copy server-side, the large one (above the
     // multipart threshold) too.
-    ExportResult toS3 =
-        SparkExporter.builder()
-            .spark(spark)
-            .lakeFs(config)
-            .repository("sparks3")
-            .destination("s3://spark-export/sparks3/")
-            .storageSettings(settings)
-            .multipartThreshold(6L << 20)
-            .partSize(5L << 20)
-            .build()
-            .exportAllFromBranch("main");
+    ExportResult toS3 = export("sparks3", "s3://spark-export/sparks3/", settings);
     assertThat(toS3.succeeded()).as(toS3.failures().toString()).isTrue();
     assertThat(toS3.copiedBy(CopyStrategy.SERVER_SIDE)).isEqualTo(3);
     Location copy = Location.parse("s3://spark-export/sparks3/big/blob.bin");
@@ -92,19 +103,8 @@ class SparkS3ExportTest {
     // Into S3 from an S3 source with the large object split into 5 MiB part tasks: the
     // destination bucket has settings of its own (another region), so nothing is copied from the
     // lake's bucket server-side.
-    var ownSettings = new HashMap<>(settings);
-    ownSettings.put("s3.bucket.spark-export.region", "eu-west-1");
     ExportResult parts =
-        SparkExporter.builder()
-            .spark(spark)
-            .lakeFs(config)
-            .repository("sparks3")
-            .destination("s3://spark-export/parts/")
-            .storageSettings(ownSettings)
-            .multipartThreshold(6L << 20)
-            .partSize(5L << 20)
-            .build()
-            .exportAllFromBranch("main");
+        export("sparks3", "s3://spark-export/parts/", exportBucketInAnotherRegion());
     assertThat(parts.succeeded()).as(parts.failures().toString()).isTrue();
     assertThat(parts.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
     Location split = Location.parse("s3://spark-export/parts/big/blob.bin");
@@ -128,19 +128,8 @@ class SparkS3ExportTest {
     emulator.putObject("sparknames", "main", longBig, big, "", Map.of());
     emulator.putObject("sparknames", "main", "short.csv", new byte[] {2}, "text/csv", Map.of());
     emulator.commit("sparknames", "main", "long keys");
-    var ownSettings = new HashMap<>(settings);
-    ownSettings.put("s3.bucket.spark-export.region", "eu-west-1");
     ExportResult result =
-        SparkExporter.builder()
-            .spark(spark)
-            .lakeFs(config())
-            .repository("sparknames")
-            .destination("s3://spark-export/names/")
-            .storageSettings(ownSettings)
-            .multipartThreshold(6L << 20)
-            .partSize(5L << 20)
-            .build()
-            .exportAllFromBranch("main");
+        export("sparknames", "s3://spark-export/names/", exportBucketInAnotherRegion());
     assertThat(result.copied()).isEqualTo(1);
     assertThat(result.failures())
         .extracting(ActionOutcome::path)

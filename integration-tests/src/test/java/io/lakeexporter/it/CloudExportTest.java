@@ -633,8 +633,8 @@ abstract class CloudExportTest {
       ExportResult full = exporter.exportAllFromCommit(first);
       assertRefusedByName(full, refused);
       assertThat(full.copied()).isEqualTo(1);
-      // Nothing under another name either: Azure reads "named\\x" and "named/y/../x" as
-      // "named/x", and Azurite does so too.
+      // Nothing under another name either: Azure would read "named\\x" and "named/y/../x" as
+      // "named/x".
       assertThat(namesUnder(root))
           .containsExactlyInAnyOrder("named/x", StatusFile.failureName(first));
       for (String key : refused.keySet()) {

@@ -2,7 +2,6 @@ package io.lakeexporter.storage.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,10 +39,9 @@ class BlobNamesTest {
   @Test
   void aBackslashIsReadAsASlash() {
     assertThat(BlobNames.problem("a\\b"))
-        .isEqualTo(
-            Optional.of(
-                "Azure Blob Storage reads '\\' in a blob name as '/': the blob would land under"
-                    + " another name, perhaps over another object's copy"));
+        .hasValue(
+            "Azure Blob Storage reads '\\' in a blob name as '/': the blob would land under"
+                + " another name, perhaps over another object's copy");
   }
 
   @Test
