@@ -68,8 +68,8 @@ class AzureExportTest extends CloudExportTest {
   }
 
   /**
-   * Azurite keeps all of these as written; Azure would keep the first three under other names and
-   * refuse the others.
+   * Azurite accepts all of these; Azure would keep the first three under other names and refuse the
+   * others.
    */
   @Override
   Map<String, String> keysRefusedByName() {
