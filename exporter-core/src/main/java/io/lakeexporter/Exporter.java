@@ -576,10 +576,7 @@ public final class Exporter implements AutoCloseable {
 
     /** Objects copied at once (and parts of large objects at once); 16 by default. */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 1024) {
-        throw new InvalidExportException("concurrency must be 1..1024, not " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = OptionChecks.concurrency(concurrency);
       return this;
     }
 
@@ -589,19 +586,13 @@ public final class Exporter implements AutoCloseable {
      * the store takes.
      */
     public Builder partSize(long bytes) {
-      if (bytes < 1) {
-        throw new InvalidExportException("part size must be positive, not " + bytes);
-      }
-      this.partSize = bytes;
+      this.partSize = OptionChecks.partSize(bytes);
       return this;
     }
 
     /** Objects at least this large are copied in parallel parts; 32 MiB by default. */
     public Builder multipartThreshold(long bytes) {
-      if (bytes < 1) {
-        throw new InvalidExportException("multipart threshold must be positive, not " + bytes);
-      }
-      this.multipartThreshold = bytes;
+      this.multipartThreshold = OptionChecks.multipartThreshold(bytes);
       return this;
     }
 

@@ -44,6 +44,25 @@ class ExporterTest {
   }
 
   @Test
+  void optionsOutOfTheirRangesAreRefusedByName() {
+    var builder = Exporter.builder();
+    assertThatThrownBy(() -> builder.concurrency(0))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("concurrency must be 1..1024, not 0");
+    assertThatThrownBy(() -> builder.concurrency(1025))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("concurrency must be 1..1024, not 1025");
+    assertThatThrownBy(() -> builder.partSize(0))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("part size must be positive, not 0");
+    assertThatThrownBy(() -> builder.multipartThreshold(-1))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("multipart threshold must be positive, not -1");
+    // The edges themselves are taken.
+    builder.concurrency(1).concurrency(1024).partSize(1).multipartThreshold(1);
+  }
+
+  @Test
   void anExporterClosesTheClientItBuiltFromAConfig() {
     LakeFsClient client;
     try (Exporter exporter =

@@ -4,6 +4,7 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.OptionChecks;
 import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.cli.args.CommandSpec;
 import io.lakeexporter.cli.args.Option;
@@ -265,8 +266,12 @@ final class ExportCommand implements Command {
             "--prev_commit_id needs --branch: a diff export runs from that commit to the branch"
                 + " HEAD");
       }
-      if (request.concurrency < 1 || request.concurrency > 1024) {
-        throw new UsageException("--concurrency must be 1..1024, not " + request.concurrency);
+      if (request.concurrency < 1 || request.concurrency > OptionChecks.MAX_CONCURRENCY) {
+        throw new UsageException(
+            "--concurrency must be 1.."
+                + OptionChecks.MAX_CONCURRENCY
+                + ", not "
+                + request.concurrency);
       }
       if (request.attempts < 1 || request.attempts > 100) {
         throw new UsageException("--retries must be 1..100 attempts, not " + request.attempts);

@@ -3,6 +3,7 @@ package io.lakeexporter.spark;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.OptionChecks;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
@@ -162,7 +163,7 @@ public final class Main {
       } else if (arg.startsWith("--prev_commit_id=")) {
         previous = value(arg);
       } else if (arg.startsWith("--concurrency=")) {
-        concurrency = positiveInt(arg);
+        concurrency = positiveInt(arg, OptionChecks.MAX_CONCURRENCY);
       } else if (arg.startsWith("--rounds=")) {
         keyFilter = rounds(arg);
       } else if (arg.startsWith("--part-size=")) {
@@ -227,10 +228,6 @@ public final class Main {
           throw new IllegalArgumentException(
               "--source-mode must be auto, direct or lakefs, not '" + v + "'");
     };
-  }
-
-  private static int positiveInt(String arg) {
-    return positiveInt(arg, 1024);
   }
 
   private static int positiveInt(String arg, int max) {

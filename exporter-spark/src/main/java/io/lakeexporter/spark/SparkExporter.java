@@ -6,6 +6,7 @@ import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.NamespaceCheck;
+import io.lakeexporter.OptionChecks;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
@@ -862,26 +863,17 @@ public final class SparkExporter {
 
     /** Objects copied at once in each task. */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1) {
-        throw new InvalidExportException("concurrency must be at least 1, not " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = OptionChecks.concurrency(concurrency);
       return this;
     }
 
     public Builder partSize(long partSize) {
-      if (partSize < 1) {
-        throw new InvalidExportException("part size must be positive, not " + partSize);
-      }
-      this.partSize = partSize;
+      this.partSize = OptionChecks.partSize(partSize);
       return this;
     }
 
     public Builder multipartThreshold(long bytes) {
-      if (bytes < 1) {
-        throw new InvalidExportException("multipart threshold must be positive, not " + bytes);
-      }
-      this.multipartThreshold = bytes;
+      this.multipartThreshold = OptionChecks.multipartThreshold(bytes);
       return this;
     }
 

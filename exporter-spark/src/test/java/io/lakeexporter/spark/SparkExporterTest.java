@@ -856,6 +856,25 @@ class SparkExporterTest {
   }
 
   @Test
+  void optionsAreRefusedInTheStandaloneExportersRangesAndWords() {
+    var builder = SparkExporter.builder();
+    // Each task copies with that many threads: a Spark job takes no more than a standalone one.
+    assertThatThrownBy(() -> builder.concurrency(1025))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("concurrency must be 1..1024, not 1025");
+    assertThatThrownBy(() -> builder.concurrency(0))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("concurrency must be 1..1024, not 0");
+    assertThatThrownBy(() -> builder.partSize(0))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("part size must be positive, not 0");
+    assertThatThrownBy(() -> builder.multipartThreshold(0))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("multipart threshold must be positive, not 0");
+    builder.concurrency(1024).partSize(1).multipartThreshold(1);
+  }
+
+  @Test
   void aDryRunCountsWithoutWriting() throws IOException {
     String repo = repository("dry");
     Path dest = out.resolve("dry");
