@@ -763,6 +763,30 @@ class LocalExportTest {
   }
 
   @Test
+  void aNameTooLongForTheFilesystemFailsOnceNamingTheLimit() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "ok.txt", "fine");
+    String longKey = "logs/" + "l".repeat(300) + ".txt";
+    lakeFs.put(repo, longKey, "too long");
+    String head = lakeFs.emulator.commit(repo, "main", "a long name");
+    Path dest = out.resolve("long-names");
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isFalse();
+    assertThat(dest.resolve("ok.txt")).hasContent("fine");
+    JsonNode failure = LocalLakeFs.status(dest, head, false).get("failures").get(0);
+    assertThat(failure.get("key").asText()).isEqualTo(longKey);
+    assertThat(failure.get("error").asText())
+        .contains("the filesystem refused a name of 304 bytes")
+        .contains("most filesystems take at most 255 bytes per name");
+    // No attempt could change it: tried once, not four times after backing off.
+    assertThat(failure.get("attempts").asInt()).isEqualTo(1);
+    assertThat(LocalLakeFs.tree(dest.resolve("logs"))).isEmpty();
+  }
+
+  @Test
   void aDryRunCountsAndWritesNothing() throws IOException {
     String repo = sparkRepository();
     ExportResult result;

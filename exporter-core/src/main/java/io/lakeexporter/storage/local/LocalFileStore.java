@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -400,8 +401,45 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       } catch (AccessDeniedException e) {
         throw new RequestRefusedException(
             "cannot write " + target + ": permission denied on " + e.getFile());
+      } catch (FileSystemException e) {
+        throw nameRefused(target, e);
       }
     }
+  }
+
+  /**
+   * The bytes most filesystems take in one name (Linux's NAME_MAX on ext4, XFS, Btrfs, tmpfs, ZFS
+   * and others).
+   */
+  static final int MOST_NAME_BYTES = 255;
+
+  /**
+   * A failure to make {@code target} or its directories, refused for good when a name on its path
+   * is longer than most filesystems take: no attempt can change that, and the OS's own words ("File
+   * name too long") say neither which name nor what the limit is. Any other failure as it was.
+   */
+  private static IOException nameRefused(Path target, FileSystemException e) {
+    for (Path name : target) {
+      int bytes = name.toString().getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MOST_NAME_BYTES) {
+        String shown = name.toString();
+        if (shown.codePointCount(0, shown.length()) > 24) {
+          shown = shown.substring(0, shown.offsetByCodePoints(0, 24)) + "...";
+        }
+        return new RequestRefusedException(
+            "cannot write "
+                + target
+                + ": the filesystem refused a name of "
+                + bytes
+                + " bytes ('"
+                + shown
+                + "'; most filesystems take at most "
+                + MOST_NAME_BYTES
+                + " bytes per name): "
+                + e.getReason());
+      }
+    }
+    return e;
   }
 
   /** Why {@code target}'s directory cannot be made: the nearest ancestor that is not one. */
@@ -420,9 +458,14 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       force(temp);
     }
     try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (FileSystemException e) {
+      throw nameRefused(target, e);
     }
     if (durable) {
       // The rename is an entry in the directory: durable only once the directory is.

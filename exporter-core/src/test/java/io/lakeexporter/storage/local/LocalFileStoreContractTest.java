@@ -97,6 +97,53 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Test
+  void aNameLongerThanTheFilesystemTakesIsRefusedForGoodInEveryWayOfWriting() throws IOException {
+    Location source = at("long/source");
+    put(source, randomBytes(10, 8), ObjectMetadata.EMPTY);
+    String name = "n".repeat(300);
+    // As a file's name, written whole, copied, and in parts; and as a directory's name.
+    Location asFile = at("long/" + name);
+    Location asDirectory = at("long/" + name + "/part-0");
+    for (Location target : List.of(asFile, asDirectory)) {
+      String refusal =
+          "cannot write "
+              + target.toPath()
+              + ": the filesystem refused a name of 300 bytes ('nnnnnnnnnnnnnnnnnnnnnnnn...'; most"
+              + " filesystems take at most 255 bytes per name): File name too long";
+      assertThatThrownBy(() -> put(target, randomBytes(10, 9), ObjectMetadata.EMPTY))
+          .isInstanceOf(RequestRefusedException.class)
+          .hasMessage(refusal);
+      assertThatThrownBy(() -> store.copyServerSide(source, target, 10, ObjectMetadata.EMPTY))
+          .isInstanceOf(RequestRefusedException.class)
+          .hasMessage(refusal);
+      assertThatThrownBy(() -> writeInTwoParts(target))
+          .isInstanceOf(RequestRefusedException.class)
+          .hasMessage(refusal);
+    }
+    try (var files = Files.list(root().child("long/").toPath())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("source");
+    }
+    // The longest name most filesystems take is written.
+    Location longest = at("long/" + "n".repeat(LocalFileStore.MOST_NAME_BYTES));
+    put(longest, randomBytes(10, 10), ObjectMetadata.EMPTY);
+    assertThat(readAll(longest)).isEqualTo(randomBytes(10, 10));
+  }
+
+  /** A multipart upload of 10 bytes, aborted as the copy engine aborts one that failed. */
+  private void writeInTwoParts(Location target) throws IOException {
+    var upload = store.startMultipart(target, 10, 5, ObjectMetadata.EMPTY);
+    try {
+      upload.complete(
+          List.of(
+              upload.writePart(1, new ByteArrayInputStream(new byte[5]), 5),
+              upload.writePart(2, new ByteArrayInputStream(new byte[5]), 5)));
+    } catch (IOException e) {
+      upload.abort();
+      throw e;
+    }
+  }
+
+  @Test
   void leavesNoTemporaryFilesBehind() throws IOException {
     put(at("clean/a"), randomBytes(10, 1), ObjectMetadata.EMPTY);
     try (var files = Files.list(root().child("clean/").toPath())) {
