@@ -74,9 +74,10 @@ import org.slf4j.LoggerFactory;
  * one after another or at once.
  *
  * <p>Interrupting the thread that runs an export cancels it: no new action starts, those under way
- * finish, and the result is {@code FAILED} with what was done and an error saying it was
- * interrupted; the thread stays interrupted. An export interrupted before it started anything
- * throws {@link ExportInterruptedException}.
+ * are interrupted (a copy in parts aborts its upload, a file being written is removed; each is
+ * reported, copied if it ended first, failed otherwise), and the result is {@code FAILED} with what
+ * was done and an error saying it was interrupted; the thread stays interrupted. An export
+ * interrupted before it started anything throws {@link ExportInterruptedException}.
  */
 public final class Exporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);

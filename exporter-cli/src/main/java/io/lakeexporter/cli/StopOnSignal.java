@@ -20,20 +20,30 @@ final class StopOnSignal {
   private final Thread hook;
   private final CountDownLatch ended = new CountDownLatch(1);
 
-  private StopOnSignal(Thread exporting, PrintWriter err) {
+  StopOnSignal(Thread exporting, PrintWriter err, long graceMillis) {
     this.hook =
         new Thread(
             () -> {
               err.println(
                   "stopping: aborting the copies in flight and writing the status file (up to "
-                      + GRACE_SECONDS
+                      + TimeUnit.MILLISECONDS.toSeconds(graceMillis)
                       + " s)");
               err.flush();
               exporting.interrupt();
+              boolean inTime = false;
               try {
-                ended.await(GRACE_SECONDS, TimeUnit.SECONDS);
+                inTime = ended.await(graceMillis, TimeUnit.MILLISECONDS);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+              }
+              if (!inTime) {
+                // The process halts now, with no summary: say what may be left behind.
+                err.println(
+                    "stopped without the export's end: its store did not answer in time. Uploads"
+                        + " in flight may stay open at the destination (an S3 lifecycle rule for"
+                        + " incomplete multipart uploads removes them), and the status file may"
+                        + " not have been written");
+                err.flush();
               }
             },
             "lakefs-export-stop");
@@ -41,9 +51,15 @@ final class StopOnSignal {
 
   /** Stops the calling thread's export on a signal, until {@link #exportEnded}. */
   static StopOnSignal install(PrintWriter err) {
-    var stop = new StopOnSignal(Thread.currentThread(), err);
+    var stop =
+        new StopOnSignal(Thread.currentThread(), err, TimeUnit.SECONDS.toMillis(GRACE_SECONDS));
     Runtime.getRuntime().addShutdownHook(stop.hook);
     return stop;
+  }
+
+  /** What the signal runs; for tests, which run it without a signal. */
+  Thread hook() {
+    return hook;
   }
 
   /** The export returned or threw: a signal from now on ends the process at once. */

@@ -13,9 +13,12 @@ import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StoreCapability;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +48,11 @@ public final class CopyEngine {
    * whole copy: one throttled or lost part is copied again, not the object's every part.
    */
   private final PartRetry partRetry;
+
+  /** The copies in parts under way, which {@link #cancel} stops. */
+  private final Set<SpanCopy> inParts = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean cancelled;
 
   /**
    * @param destination the store written to
@@ -150,25 +158,46 @@ public final class CopyEngine {
     // their first split instead of the first one taking every thread.
     multipartCopies.incrementAndGet();
     try {
+      if (cancelled) {
+        throw new InterruptedIOException(
+            "the export was interrupted before copying " + source.entry().path() + " in parts");
+      }
       MultipartUpload upload =
           settings
               .retry()
               .run(() -> multipart.startMultipart(target, size, partSize, metadata))
               .value();
+      var copy =
+          new SpanCopy(
+              source, upload, size, partSize, partPool, settings.retry(), this::mayAddSpan);
+      inParts.add(copy);
       try {
-        var written =
-            new SpanCopy(
-                    source, upload, size, partSize, partPool, settings.retry(), this::mayAddSpan)
-                .run();
+        if (cancelled) {
+          copy.cancel(); // cancelled before it was added, where cancel() did not see it
+        }
+        var written = copy.run();
         upload.complete(written.value());
         return written.attempts();
       } catch (IOException | RuntimeException e) {
         abortQuietly(upload, e);
         throw e;
+      } finally {
+        inParts.remove(copy);
       }
     } finally {
       multipartCopies.decrementAndGet();
     }
+  }
+
+  /**
+   * Stops the copies in parts under way and refuses new ones, for an export that was interrupted:
+   * each stops after the parts being written (or after {@link SpanCopy#STOP_WAIT_MILLIS}), aborts
+   * its upload and fails. A large object on a slow link would otherwise run for minutes to its end.
+   * Whole copies, short and counted exactly where they end, are left to end.
+   */
+  public void cancel() {
+    cancelled = true;
+    inParts.forEach(SpanCopy::cancel);
   }
 
   /**

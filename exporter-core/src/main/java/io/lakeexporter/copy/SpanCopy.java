@@ -51,6 +51,7 @@ final class SpanCopy {
   private int spans;
   private int attempts = 1;
   private Throwable failure;
+  private boolean cancelled;
 
   /**
    * @param mayAddSpan whether the object, which has the given number of spans, may have one more
@@ -87,6 +88,10 @@ final class SpanCopy {
     synchronized (this) {
       try {
         while (spans > 0) {
+          if (cancelled) {
+            awaitStoppedSpans();
+            break;
+          }
           wait();
         }
       } catch (InterruptedException e) {
@@ -105,6 +110,21 @@ final class SpanCopy {
       }
       return new RetryPolicy.Result<>(List.of(parts), attempts);
     }
+  }
+
+  /**
+   * Stops the copy as an interrupt of the thread waiting in {@link #run} would: no part starts
+   * after the ones being written, and {@link #run} throws once they end, or after {@link
+   * #STOP_WAIT_MILLIS}.
+   */
+  synchronized void cancel() {
+    cancelled = true;
+    if (failure == null) {
+      failure =
+          new InterruptedIOException(
+              "the export was interrupted while copying " + source.entry().path() + " in parts");
+    }
+    notifyAll();
   }
 
   /** Waits, holding this, for every span to stop, up to {@link #STOP_WAIT_MILLIS}. */
@@ -224,6 +244,12 @@ final class SpanCopy {
       long length = Math.min(partSize, size - offset);
       return retry.run(
           () -> {
+            synchronized (SpanCopy.this) {
+              if (failure != null) {
+                // Another span failed for good, or the copy was cancelled: the upload is aborted.
+                throw new InterruptedIOException("part " + (part + 1) + " not tried again");
+              }
+            }
             try {
               if (response == null) {
                 response = source.reader().open(offset, endOf(this) - offset);

@@ -13,4 +13,10 @@ public interface ActionHandler {
   List<ActionOutcome> delete(List<Action> batch);
 
   int deleteBatchSize();
+
+  /**
+   * The round was interrupted: stop what can be stopped of the actions under way, which then fail,
+   * and start no more of what takes long. Called once, from another thread than the actions'.
+   */
+  default void cancel() {}
 }

@@ -184,6 +184,12 @@ public final class ExportActions implements ActionHandler {
     return outcomes;
   }
 
+  /** Stops the copies in parts under way: see {@link CopyEngine#cancel}. */
+  @Override
+  public void cancel() {
+    engine.cancel();
+  }
+
   @Override
   public int deleteBatchSize() {
     // Each delete asks lakeFS where the removed object's bytes were, one request after another in

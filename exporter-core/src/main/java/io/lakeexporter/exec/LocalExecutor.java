@@ -76,7 +76,7 @@ public final class LocalExecutor implements AutoCloseable {
                   }
                 }));
       }
-      awaitAll(workers, work);
+      awaitAll(workers, work, handler);
       work.rethrowListingFailure();
     } catch (RuntimeException e) {
       throw new RoundStoppedException(round, tally.stoppedSummary(), e);
@@ -110,9 +110,11 @@ public final class LocalExecutor implements AutoCloseable {
 
   /**
    * Waits for every worker, also when one of them failed or this thread is interrupted: then no new
-   * actions are taken, but those started are finished and counted before this returns.
+   * actions are taken, and those started end and are counted before this returns. An interrupt is a
+   * cancel, passed on to {@code handler}: what it can stop of the actions under way (a copy in
+   * parts, which on a slow link would run for minutes past the caller's patience) ends sooner.
    */
-  private static void awaitAll(List<Future<?>> workers, Work work) {
+  private static void awaitAll(List<Future<?>> workers, Work work, ActionHandler handler) {
     boolean interrupted = false;
     Throwable broken = null;
     for (Future<?> worker : workers) {
@@ -121,8 +123,11 @@ public final class LocalExecutor implements AutoCloseable {
           worker.get();
           break;
         } catch (InterruptedException e) {
-          interrupted = true;
-          work.stop();
+          if (!interrupted) {
+            interrupted = true;
+            work.cancel();
+            handler.cancel();
+          }
         } catch (ExecutionException e) {
           broken = broken == null ? e.getCause() : broken;
           work.stop();
@@ -215,6 +220,12 @@ public final class LocalExecutor implements AutoCloseable {
 
     synchronized void stop() {
       done = true;
+    }
+
+    /** Stops the round for an interrupt: no new action, not even the deletes gathered so far. */
+    synchronized void cancel() {
+      done = true;
+      deletes.clear();
     }
 
     synchronized void rethrowListingFailure() {

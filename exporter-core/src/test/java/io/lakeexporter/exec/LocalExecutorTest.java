@@ -13,6 +13,8 @@ import io.lakeexporter.testing.InterruptAfter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -164,6 +166,71 @@ class LocalExecutorTest {
                 assertThat(e.summary().failed()).isEqualTo(failures.kept().size()).isPositive();
               })
           .hasMessageContaining("interrupted");
+      assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    }
+  }
+
+  @Test
+  void anInterruptIsPassedOnToTheActionsUnderWay() {
+    var slowStarted = new CountDownLatch(2);
+    var cancelled = new CountDownLatch(1);
+    ActionHandler handler =
+        new ActionHandler() {
+          @Override
+          public ActionOutcome copy(Action action) {
+            try {
+              if (action.path().equals("quick")) {
+                // Ends, and so interrupts the round, once both slow copies are under way.
+                slowStarted.await(10, TimeUnit.SECONDS);
+                return ActionOutcome.copied(action, CopyStrategy.STREAM, 1, 1, "");
+              }
+              slowStarted.countDown();
+              // A large object's copy in parts: minutes, unless cancelled.
+              if (cancelled.await(30, TimeUnit.SECONDS)) {
+                return ActionOutcome.failed(action, "", "interrupted while copying in parts");
+              }
+              return ActionOutcome.copied(action, CopyStrategy.PARALLEL_PARTS, 1, 1, "");
+            } catch (InterruptedException e) {
+              throw new AssertionError("a worker was interrupted", e);
+            }
+          }
+
+          @Override
+          public void cancel() {
+            cancelled.countDown();
+          }
+
+          @Override
+          public List<ActionOutcome> delete(List<Action> batch) {
+            throw new AssertionError("no deletes here");
+          }
+
+          @Override
+          public int deleteBatchSize() {
+            return 1;
+          }
+        };
+    var failures = new RoundTally.FailureLog();
+    Stream<Action> actions =
+        Stream.of(
+            Action.copyOf("quick", 1, 1),
+            Action.copyOf("slow-1", 1, 1),
+            Action.copyOf("slow-2", 1, 1),
+            Action.copyOf("after-the-cancel", 1, 1));
+    try (var executor = new LocalExecutor(3)) {
+      assertThatThrownBy(
+              () -> executor.runRound(1, actions, handler, failures, new InterruptAfter(1)))
+          .isInstanceOfSatisfying(
+              LocalExecutor.RoundStoppedException.class,
+              e -> {
+                assertThat(e.interrupted()).isTrue();
+                assertThat(e.summary().copied()).isEqualTo(1);
+              });
+      // The last one too, when the quick copy's worker took it before the round was cancelled.
+      assertThat(failures.kept())
+          .extracting(ActionOutcome::path)
+          .contains("slow-1", "slow-2")
+          .isSubsetOf("slow-1", "slow-2", "after-the-cancel");
       assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
     }
   }

@@ -14,6 +14,7 @@ import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -131,6 +132,55 @@ class S3FaultsTest {
     assertThat(failures.get(0).get("key").asText()).isEqualTo("big/large.bin");
     assertThat(failures.get(0).get("operation").asText()).isEqualTo("copy");
     assertThat(failures.get(0).get("error").asText()).contains("503 SlowDown");
+  }
+
+  /**
+   * An interrupt is a cancel: the copy in parts under way stops after the parts being written and
+   * aborts its upload rather than run to its end (on a slow link, past the minute a signalled
+   * command line waits for it); the part that failed meanwhile is not tried again.
+   */
+  @Test
+  void anInterruptAbortsTheUploadUnderWay() throws Exception {
+    String repo = repository("big/large.bin", large);
+    String root = "s3://faults-out/" + repo;
+    Predicate<FaultProxy.Request> part2 = method("PUT").and(targetContains("partNumber=2"));
+    proxy.on(part2, 1, new FaultProxy.Stall(Duration.ofSeconds(3)));
+    Thread exporting = Thread.currentThread();
+    var interrupter =
+        new Thread(
+            () -> {
+              // Once part 2 is stalled, which its retry would get past.
+              while (proxy.count(part2) == 0) {
+                Thread.onSpinWait();
+              }
+              exporting.interrupt();
+            });
+    interrupter.start();
+    ExportResult result;
+    // Copied by the engine in parts (over the threshold), read from S3 and written part by part.
+    try (Exporter exporter =
+        faulty
+            .exporter(repo, root)
+            .serverSideCopy(false)
+            .multipartThreshold(large.length)
+            .partSize(5 * MIB)
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    } finally {
+      interrupter.join();
+      Thread.interrupted();
+    }
+
+    assertThat(result.error()).contains("interrupted");
+    assertThat(result.copied()).isZero();
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo("big/large.bin"))
+        .satisfies(f -> assertThat(f.error()).contains("interrupted"));
+    assertThat(proxy.count(part2)).as("part 2 not sent again").isEqualTo(1);
+    assertThat(uploadsLeft(repo)).isEmpty();
+    assertThat(failureFile(root, result).get("failures").get(0).get("key").asText())
+        .isEqualTo("big/large.bin");
   }
 
   @Test
