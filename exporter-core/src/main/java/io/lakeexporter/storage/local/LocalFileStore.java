@@ -402,7 +402,9 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
         throw new RequestRefusedException(
             "cannot write " + target + ": permission denied on " + e.getFile());
       } catch (FileSystemException e) {
-        throw nameRefused(target, e);
+        // ENOTDIR for a file further up than the directory's parent, or a name too long.
+        IOException blocked = blocked(target, e);
+        throw blocked != e ? blocked : nameRefused(target, e);
       }
     }
   }

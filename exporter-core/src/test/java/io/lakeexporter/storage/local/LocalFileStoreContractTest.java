@@ -90,6 +90,12 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     assertThatThrownBy(() -> put(below, randomBytes(3, 5), ObjectMetadata.EMPTY))
         .isInstanceOf(RequestRefusedException.class)
         .hasMessage("cannot write " + below.toPath() + ": " + file + " is a file, not a directory");
+    // The file further up than the new directory's parent.
+    Location deeper = at("blocked/table/deeper/part-0");
+    assertThatThrownBy(() -> put(deeper, randomBytes(3, 5), ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessage(
+            "cannot write " + deeper.toPath() + ": " + file + " is a file, not a directory");
     put(at("blocked/dir/inner"), randomBytes(3, 6), ObjectMetadata.EMPTY);
     assertThatThrownBy(() -> put(at("blocked/dir"), randomBytes(3, 7), ObjectMetadata.EMPTY))
         .isInstanceOf(RequestRefusedException.class)
