@@ -2,9 +2,11 @@ package io.lakeexporter.cli;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.cli.args.CommandSpec;
 import io.lakeexporter.cli.args.Option;
 import io.lakeexporter.cli.args.ParsedArgs;
+import io.lakeexporter.cli.args.UsageException;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
@@ -51,6 +53,14 @@ final class DemoCommand implements Command {
   @Override
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws IOException {
     Logging.configure(args.count("--verbose"));
+    String to = args.value("--to");
+    if (to.matches("[A-Za-z][A-Za-z0-9+.-]*:/.*")) {
+      // Taken as a path, s3://bucket/x would be a directory named "s3:" here.
+      throw new UsageException(
+          "--to takes a local directory, not '"
+              + to
+              + "': the demo exports to a directory; the export command exports to a store");
+    }
     Path destination = args.path("--to");
     Path work = Files.createTempDirectory("lakefs-export-demo-");
     Path dest = destination.toAbsolutePath().normalize();
@@ -85,7 +95,12 @@ final class DemoCommand implements Command {
                 .destination(Location.ofPath(dest))
                 .storage(storage)
                 .build()) {
-          ExportResult full = exporter.exportAllFromCommit(commits[0]);
+          ExportResult full;
+          try {
+            full = exporter.exportAllFromCommit(commits[0]);
+          } catch (InvalidExportException e) {
+            throw new UsageException(e.getMessage(), e); // --to names no usable directory
+          }
           out.println("3. Exported the first commit in full to " + dest + ":");
           Summary.print(out, full, config);
           ExportResult diff = exporter.exportFrom("main", commits[0]);

@@ -9,6 +9,7 @@ import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
@@ -133,6 +134,25 @@ class CliTest {
     for (var e : DEMO_HEAD.entrySet()) {
       assertThat(dir.resolve(e.getKey())).as(e.getKey()).hasContent(e.getValue());
     }
+  }
+
+  @Test
+  void demoRefusesADestinationThatIsNotADirectoryAsBadUsage() throws IOException {
+    Run url = run(Map.of(), "demo", "--to", "s3://bucket/demo");
+    assertThat(url.code()).as(url.stderr()).isEqualTo(2);
+    assertThat(url.stderr())
+        .contains("--to takes a local directory, not 's3://bucket/demo'")
+        .contains("the export command exports to a store");
+    assertThat(Path.of("s3:")).as("no directory named after the scheme").doesNotExist();
+
+    Path file = Files.writeString(out.resolve("demo-file"), "x");
+    Run onFile = run(Map.of(), "demo", "--to", file.toString());
+    assertThat(onFile.code()).as(onFile.stderr()).isEqualTo(2);
+    assertThat(onFile.stderr())
+        .contains("cannot export to " + Location.ofPath(file))
+        .contains("it is a file, not a directory")
+        .doesNotContain("InvalidExportException");
+    assertThat(file).hasContent("x");
   }
 
   @Test
