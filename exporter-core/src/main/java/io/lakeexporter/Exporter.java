@@ -166,7 +166,7 @@ public final class Exporter implements AutoCloseable {
     requireName(branch, "branch");
     requireName(prevCommitId, "previous commit id");
     String commitId = lakeFs.resolveBranch(repository, branch);
-    String previous = lakeFs.commit(repository, prevCommitId).id();
+    String previous = lakeFs.previousCommit(repository, prevCommitId).id();
     return run(ExportPlan.diff(lakeFs, repository, branch, previous, commitId, filter));
   }
 

@@ -168,14 +168,26 @@ public final class LakeFsClient implements AutoCloseable {
    * its own HEAD, and export nothing.
    */
   public CommitInfo commit(String repository, String commitId) {
+    return commit(repository, commitId, "commit");
+  }
+
+  /**
+   * The previous commit of a diff, as {@link #commit} finds it; one that is not found is named as
+   * the previous commit, not to be taken for the commit exported.
+   */
+  public CommitInfo previousCommit(String repository, String commitId) {
+    return commit(repository, commitId, "previous commit");
+  }
+
+  private CommitInfo commit(String repository, String commitId, String kind) {
     Objects.requireNonNull(commitId, "commitId is null");
     requireOpen();
     CommitInfo commit;
     try {
       byte[] answer = send(commits.getCommit(repository, commitId).buildCall(null));
-      commit = read(answer, LakeFsAnswers::commit, "commit '" + commitId + "'", repository);
+      commit = read(answer, LakeFsAnswers::commit, kind + " '" + commitId + "'", repository);
     } catch (ApiException e) {
-      throw translate(e, repository, "commit", commitId);
+      throw translate(e, repository, kind, commitId);
     }
     boolean isId =
         COMMIT_ID.matcher(commitId).matches()

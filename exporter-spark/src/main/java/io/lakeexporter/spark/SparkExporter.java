@@ -150,7 +150,7 @@ public final class SparkExporter {
     LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
     try {
       String head = lakeFs.resolveBranch(repository, branch);
-      String previous = lakeFs.commit(repository, prevCommitId).id();
+      String previous = lakeFs.previousCommit(repository, prevCommitId).id();
       return run(lakeFs, ExportMode.DIFF, branch, previous, head);
     } finally {
       lakeFs.close();
