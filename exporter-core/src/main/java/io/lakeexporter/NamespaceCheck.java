@@ -61,6 +61,15 @@ public final class NamespaceCheck {
       relation = relation(destination.canonical(root), sameStore.get());
     } catch (IOException e) {
       return DestinationKeys.under(root); // DestinationCheck says what is wrong with the root
+    } catch (NamespaceNotLocated e) {
+      LOG.warn(
+          "{} was not checked against the storage namespace of repository '{}' ({}), which is on"
+              + " its store but could not be located: {}",
+          root,
+          repository,
+          namespace,
+          e.getMessage());
+      return new DestinationKeys(root, "", "", true);
     }
     String what = "the storage namespace of repository '" + repository + "' (" + namespace + ")";
     return switch (relation.kind()) {
@@ -82,18 +91,35 @@ public final class NamespaceCheck {
    * namespace another store serves cannot overlap the destination.
    */
   private static Optional<Location> inStoreOf(
-      String namespace, StorageRegistry storage, ObjectStore destination, Location root) {
+      String namespace, StorageRegistry storage, ObjectStore destination, Location root)
+      throws NamespaceNotLocated {
+    Location location;
     try {
-      Location location = Location.parseAddress(namespace);
+      location = Location.parseAddress(namespace);
       if (storage.providerFor(location) != storage.providerFor(root)) {
         return Optional.empty();
       }
-      return Optional.of(destination.canonical(location));
     } catch (IOException | IllegalArgumentException e) {
       // No module serves it here (or it is no location): the destination, which one does, is
       // elsewhere.
       LOG.debug("storage namespace {} is not served by {}: {}", namespace, destination.name(), e);
       return Optional.empty();
+    }
+    try {
+      return Optional.of(destination.canonical(location));
+    } catch (IOException e) {
+      // The destination's own store, which cannot say where (a local:// namespace without
+      // lakefs.blockstore.local.path): the root may be in it.
+      throw new NamespaceNotLocated(e.getMessage());
+    }
+  }
+
+  /** A namespace on the destination's store that the store cannot locate. */
+  private static final class NamespaceNotLocated extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NamespaceNotLocated(String reason) {
+      super(reason, null, false, false);
     }
   }
 

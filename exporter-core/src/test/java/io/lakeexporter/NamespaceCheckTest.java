@@ -9,6 +9,9 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,5 +96,32 @@ class NamespaceCheckTest {
       assertThat(NamespaceCheck.keys("analytics", "s3://lake/analytics", storage, above))
           .isEqualTo(DestinationKeys.under(above));
     }
+  }
+
+  @Test
+  void aLocalBlockstoreNamespaceThatCannotBeLocatedIsSaidToBeUnchecked() throws Exception {
+    // lakefs.blockstore.local.path missing or wrong: where local://analytics is cannot be told, so
+    // the root may be in it (unchecked, and said so), and imported objects may be at the root.
+    Path missing = work.resolve("no-blockstore");
+    var settings =
+        StorageSettings.of(Map.of(LocalStorageProvider.BLOCKSTORE_PATH_KEY, missing.toString()));
+    var said = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    DestinationKeys keys;
+    Location root = Location.ofPath(work);
+    try (var storage = new StorageRegistry(List.of(new LocalStorageProvider()), settings)) {
+      System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+      keys = NamespaceCheck.keys("analytics", "local://analytics", storage, root);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(keys).isEqualTo(new DestinationKeys(root, "", "", true));
+    assertThat(said.toString(StandardCharsets.UTF_8))
+        .contains(
+            root
+                + " was not checked against the storage namespace of repository 'analytics'"
+                + " (local://analytics)")
+        .contains("the lakeFS local blockstore directory " + missing + " does not exist")
+        .contains("set lakefs.blockstore.local.path");
   }
 }

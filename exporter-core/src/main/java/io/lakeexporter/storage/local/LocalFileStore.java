@@ -107,9 +107,21 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     return "local";
   }
 
-  /** A lakeFS {@code local://} address as the file it names under the blockstore directory. */
+  /**
+   * A lakeFS {@code local://} address as the file it names under the blockstore directory; none
+   * while that directory does not exist, which is then not lakeFS's (the setting is missing or
+   * wrong), and the address could be anywhere.
+   */
   @Override
   public Location canonical(Location location) throws IOException {
+    if (location.scheme().equals("local") && !Files.isDirectory(localBlockstoreRoot)) {
+      throw new IOException(
+          "the lakeFS local blockstore directory "
+              + localBlockstoreRoot
+              + " does not exist: set "
+              + LocalStorageProvider.BLOCKSTORE_PATH_KEY
+              + " to lakeFS's blockstore.local.path");
+    }
     return Location.ofPath(pathOf(location));
   }
 
