@@ -129,12 +129,38 @@ public final class StorageRegistry implements Closeable {
             .distinct()
             .sorted()
             .collect(Collectors.joining(", "));
+    String declined = declinedBy(location, null);
+    if (!declined.isEmpty()) {
+      throw new NoStorageProviderException("no storage provider for " + location + ": " + declined);
+    }
     throw new NoStorageProviderException(
         "no storage provider for "
             + location
             + " (schemes on the class path: "
             + (known.isEmpty() ? "none" : known)
             + "); add the matching storage module");
+  }
+
+  /**
+   * Which modules, other than {@code chosen}, serve {@code location}'s scheme but not the location
+   * itself, in words to add to a message about it (a container missing from an Azure URL); empty
+   * when none.
+   */
+  public String declinedBy(Location location, StorageProvider chosen) {
+    String names =
+        providers.stream()
+            .filter(p -> p != chosen && p.schemes().contains(location.scheme()))
+            .filter(p -> !p.supports(location, settings))
+            .map(StorageProvider::name)
+            .sorted()
+            .collect(Collectors.joining(", "));
+    return names.isEmpty()
+        ? ""
+        : "the "
+            + names
+            + " module serves "
+            + location.scheme()
+            + ":// locations, but not this one; check its form (bucket, container, account)";
   }
 
   @Override

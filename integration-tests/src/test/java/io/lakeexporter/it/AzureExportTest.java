@@ -14,6 +14,7 @@ import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,26 @@ class AzureExportTest extends CloudExportTest {
                   + " under it: Azure Blob Storage drops the dots that end a path segment"
                   + " ('names.' here): the blob would land under another name, perhaps over"
                   + " another object's copy");
+    }
+  }
+
+  /** An Azure URL without its container is said to be one the Azure module does not serve. */
+  @Test
+  void anAzureLocationWithoutItsContainerIsNamedAsSuch() throws IOException {
+    String repo = repository(namespacePrefix());
+    String form = "check its form (bucket, container, account)";
+    for (String root :
+        List.of(
+            "https://" + AzuriteServer.ACCOUNT + ".blob.core.windows.net/",
+            "abfss://" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/export")) {
+      assertThatThrownBy(() -> exporter(repo, root).build().exportAllFromBranch("main"))
+          .as(root)
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining(
+              "the azure module serves "
+                  + Location.parse(root).scheme()
+                  + ":// locations, but not this one; "
+                  + form);
     }
   }
 
