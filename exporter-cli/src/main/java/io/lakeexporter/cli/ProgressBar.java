@@ -31,6 +31,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private final AtomicInteger round = new AtomicInteger(1);
   private volatile PlanTotals totals;
   private long drawnObjects = -1;
+  private String printed;
   private final ScheduledExecutorService ticker;
 
   /**
@@ -87,8 +88,11 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     String line = line();
     if (terminal) {
       err.print("\r" + line + "\u001b[K");
+    } else if (line.equals(printed)) {
+      return; // before round 1 (lakeFS or a store slow to answer): the same line once in a log
     } else {
       err.println(line);
+      printed = line;
     }
     err.flush();
   }
@@ -100,7 +104,10 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     PlanTotals t = totals;
     var sb = new StringBuilder();
     if (!copying && t == null && doneObjects == 0) {
-      return counting ? "counting the objects to export..." : "listing the objects to export...";
+      // Resolving the commit and checking the destination come first, then the count or listing.
+      return counting
+          ? "starting: asking lakeFS, checking the destination, counting the objects..."
+          : "starting: asking lakeFS, checking the destination, listing the objects...";
     }
     sb.append("round ").append(round.get());
     if (t != null) {
