@@ -177,18 +177,12 @@ public final class Exporter implements AutoCloseable {
   public ExportResult run(ExportPlan plan) {
     requireOpen();
     Instant started = Instant.now();
-    if (Thread.currentThread().isInterrupted()) {
-      throw new ExportInterruptedException(
-          "export of commit "
-              + plan.commitId()
-              + " of repository '"
-              + repository
-              + "' to "
-              + root
-              + " interrupted before it started");
-    }
+    requireNotInterrupted(plan, "before it started");
     DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, storage, root);
     ObjectStore destination = destinationStore();
+    // A store that did not answer may have held the interrupt back, which lakeFS's next answer
+    // would then be blamed for.
+    requireNotInterrupted(plan, "while checking the destination");
     LOG.info(
         "exporting commit {} of repository '{}' to {} in {} rounds{}",
         plan.commitId(),
@@ -436,6 +430,20 @@ public final class Exporter implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("could not close storage clients", e);
       }
+    }
+  }
+
+  private void requireNotInterrupted(ExportPlan plan, String when) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ExportInterruptedException(
+          "export of commit "
+              + plan.commitId()
+              + " of repository '"
+              + repository
+              + "' to "
+              + root
+              + " interrupted "
+              + when);
     }
   }
 

@@ -3,15 +3,18 @@ package io.lakeexporter.it;
 import static io.lakeexporter.testing.FaultProxy.method;
 import static io.lakeexporter.testing.FaultProxy.targetContains;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,6 +184,36 @@ class S3FaultsTest {
     assertThat(uploadsLeft(repo)).isEmpty();
     assertThat(failureFile(root, result).get("failures").get(0).get("key").asText())
         .isEqualTo("big/large.bin");
+  }
+
+  /**
+   * An interrupt that arrives while the destination's store does not answer its check is said to
+   * have come then, not blamed on lakeFS's next answer.
+   */
+  @Test
+  void anInterruptDuringTheDestinationsCheckIsSaidToHaveComeThen() throws Exception {
+    String repo = repository("small.csv", "a,b\n".getBytes(StandardCharsets.UTF_8));
+    String root = "s3://faults-out/" + repo;
+    Predicate<FaultProxy.Request> probe = targetContains(".lakefs-export-bucket-probe");
+    proxy.on(probe, 1, new FaultProxy.Stall(Duration.ofSeconds(2)));
+    Thread exporting = Thread.currentThread();
+    var interrupter =
+        new Thread(
+            () -> {
+              while (proxy.count(probe) == 0) {
+                Thread.onSpinWait();
+              }
+              exporting.interrupt();
+            });
+    interrupter.start();
+    try (Exporter exporter = faulty.exporter(repo, root).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(ExportInterruptedException.class)
+          .hasMessageEndingWith(root + " interrupted while checking the destination");
+    } finally {
+      interrupter.join();
+      Thread.interrupted();
+    }
   }
 
   @Test
