@@ -1,9 +1,11 @@
 package io.lakeexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageSettings;
@@ -69,6 +71,20 @@ class GcsExportTest extends CloudExportTest {
   StorageSettings withoutCredentials() {
     return StorageSettings.of(
         Map.of("gcs.endpoint", FakeGcsServer.shared().endpoint(), "gcs.no-auth", "true"));
+  }
+
+  /** A bucket name Cloud Storage never gives is refused before anything is listed or sent. */
+  @Test
+  void aBucketNameCloudStorageNeverGivesIsRefusedFirst() throws IOException {
+    String repo = repository(namespacePrefix());
+    long pages = emulator.listingPagesServed();
+    try (Exporter exporter = exporter(repo, "gs://Bad_Bucket/export").build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageStartingWith("cannot export to gs://Bad_Bucket/export")
+          .hasMessageContaining("'Bad_Bucket' is not a Cloud Storage bucket name");
+    }
+    assertThat(emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
   }
 
   @Test

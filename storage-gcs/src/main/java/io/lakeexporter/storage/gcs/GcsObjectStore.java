@@ -237,7 +237,8 @@ public final class GcsObjectStore
   /** See {@link ObjectNames}. */
   @Override
   public Optional<String> nameProblem(Location location) {
-    return ObjectNames.problem(location.path());
+    return ObjectNames.bucketProblem(location.authority())
+        .or(() -> ObjectNames.problem(location.path()));
   }
 
   private static BlobId id(Location l) {

@@ -2,6 +2,7 @@ package io.lakeexporter.storage.gcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,42 @@ class ObjectNamesTest {
       })
   void namesCloudStorageTakesPass(String name) {
     assertThat(ObjectNames.problem(name)).isEmpty();
+  }
+
+  @Test
+  void bucketNamesCloudStorageCouldHaveGivenPass() {
+    for (String bucket :
+        List.of(
+            "abc",
+            "my-lake_2026",
+            "x".repeat(63),
+            "exports.example.com",
+            String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(30)))) {
+      assertThat(ObjectNames.bucketProblem(bucket)).as(bucket).isEmpty();
+    }
+  }
+
+  @Test
+  void bucketNamesCloudStorageNeverGivesAreRefusedByName() {
+    for (String bucket :
+        List.of(
+            "Bad_Bucket",
+            "ab",
+            "x".repeat(64),
+            "-starts-with-a-dash",
+            "ends-with-an-underscore_",
+            "two..dots",
+            "a".repeat(63) + "." + "b".repeat(64),
+            String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(31)),
+            "space in it")) {
+      assertThat(ObjectNames.bucketProblem(bucket))
+          .as(bucket)
+          .hasValueSatisfying(
+              p ->
+                  assertThat(p)
+                      .startsWith("'" + bucket + "' is not a Cloud Storage bucket name")
+                      .contains("lowercase letters, digits"));
+    }
   }
 
   @Test
