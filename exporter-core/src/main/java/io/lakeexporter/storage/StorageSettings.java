@@ -125,7 +125,17 @@ public final class StorageSettings {
     }
   }
 
+  /** Every duration here is a timeout or a wait: a negative one means nothing, and is refused. */
   static Duration parseDuration(String key, String v) {
+    Duration d = parseSignedDuration(key, v);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(
+          "setting " + key + " must be a duration of 0 or more, not '" + v + "'");
+    }
+    return d;
+  }
+
+  private static Duration parseSignedDuration(String key, String v) {
     String s = v.toLowerCase(Locale.ROOT);
     if (s.endsWith("ms")) {
       return Duration.ofMillis(parseLong(key, s.substring(0, s.length() - 2).strip()));

@@ -33,6 +33,13 @@ class StorageSettingsTest {
     assertThatThrownBy(() -> s.getLong("n", 0)).hasMessageContaining("n must be a number");
     assertThatThrownBy(() -> s.getBoolean("b", false))
         .hasMessageContaining("b must be true or false");
+    // Every duration is a timeout or a wait.
+    var negative = StorageSettings.of(Map.of("t", "-5", "u", "-250ms", "z", "0s"));
+    assertThatThrownBy(() -> negative.getDuration("t", Duration.ZERO))
+        .hasMessage("setting t must be a duration of 0 or more, not '-5'");
+    assertThatThrownBy(() -> negative.getDuration("u", Duration.ZERO))
+        .hasMessage("setting u must be a duration of 0 or more, not '-250ms'");
+    assertThat(negative.getDuration("z", Duration.ofSeconds(1))).isZero();
   }
 
   @Test
