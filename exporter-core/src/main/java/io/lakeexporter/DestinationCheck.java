@@ -44,19 +44,12 @@ public final class DestinationCheck {
       throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
     }
     if (!store.capabilities().contains(StoreCapability.WRITE)) {
-      String declined;
-      try {
-        declined = storage.declinedBy(root, storage.providerFor(root));
-      } catch (IOException e) {
-        declined = "";
-      }
       throw new InvalidExportException(
           "cannot export to "
               + root
               + ": the "
               + store.name()
-              + " store cannot write there (it is read-only)"
-              + (declined.isEmpty() ? "" : "; " + declined));
+              + " store cannot write there (it is read-only)");
     }
     checkStatusFileName(store, root);
     if (root.scheme().equals("file")) {

@@ -128,6 +128,7 @@ public final class Exporter implements AutoCloseable {
     if (!unknown.isEmpty()) {
       throw new InvalidExportException(String.join("; ", unknown));
     }
+    storage.settingsNearMisses().forEach(LOG::warn);
     this.ownsLakeFs = b.lakeFs == null;
     this.lakeFs = b.lakeFs != null ? b.lakeFs : LakeFsClient.create(b.lakeFsConfig);
   }

@@ -62,6 +62,50 @@ public final class SettingKeys {
     return problems;
   }
 
+  /**
+   * One line for each key of {@code keys} that no provider reads, under no provider's own name, and
+   * one or two edits from a key one does read ({@code fs.s3a.endpiont}). Outside a module's own
+   * names a key may be any library's (a Hadoop configuration's), so these are for a warning, not a
+   * refusal: the export would otherwise go on without the setting meant, to AWS itself perhaps.
+   */
+  public static List<String> nearMisses(
+      Set<String> keys, Collection<? extends StorageProvider> providers) {
+    var lines = new ArrayList<String>();
+    for (String key : new TreeSet<>(keys)) {
+      if (providers.stream().anyMatch(p -> key.startsWith(p.name() + ".") || reads(p, key))) {
+        continue; // read, or told apart by unknown()
+      }
+      String closest = null;
+      String owner = null;
+      int best = Integer.MAX_VALUE;
+      for (StorageProvider p : providers) {
+        for (String template : p.settingKeys()) {
+          int d = template.contains("<") ? Integer.MAX_VALUE : distance(key, template);
+          if (d < best) {
+            best = d;
+            closest = template;
+            owner = p.name();
+          }
+        }
+      }
+      if (best <= 2) {
+        lines.add(
+            "setting '"
+                + key
+                + "' is read by no storage module; did you mean '"
+                + closest
+                + "' (the "
+                + owner
+                + " module's)?");
+      }
+    }
+    return lines;
+  }
+
+  private static boolean reads(StorageProvider provider, String key) {
+    return provider.settingKeys().stream().anyMatch(t -> pattern(t).matcher(key).matches());
+  }
+
   private String describe(String key) {
     String unknown = "unknown setting '" + key + "': " + owner + " has no such key";
     return templates.stream()

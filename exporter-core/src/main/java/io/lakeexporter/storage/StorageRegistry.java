@@ -81,6 +81,14 @@ public final class StorageRegistry implements Closeable {
     return SettingKeys.unknown(settings.keys(), SettingKeys.of(providers));
   }
 
+  /**
+   * One line for each setting no provider reads that is one or two edits from one a provider does
+   * ({@code fs.s3a.endpiont}); see {@link SettingKeys#nearMisses}.
+   */
+  public List<String> settingsNearMisses() {
+    return SettingKeys.nearMisses(settings.keys(), providers);
+  }
+
   public List<StorageProvider> providers() {
     return providers;
   }
@@ -129,7 +137,7 @@ public final class StorageRegistry implements Closeable {
             .distinct()
             .sorted()
             .collect(Collectors.joining(", "));
-    String declined = declinedBy(location, null);
+    String declined = declinedBy(location);
     if (!declined.isEmpty()) {
       throw new NoStorageProviderException("no storage provider for " + location + ": " + declined);
     }
@@ -142,14 +150,13 @@ public final class StorageRegistry implements Closeable {
   }
 
   /**
-   * Which modules, other than {@code chosen}, serve {@code location}'s scheme but not the location
-   * itself, in words to add to a message about it (a container missing from an Azure URL); empty
-   * when none.
+   * Which modules serve {@code location}'s scheme but not the location itself (an abfss URL without
+   * its container), in words for the message that no module serves it; empty when none.
    */
-  public String declinedBy(Location location, StorageProvider chosen) {
+  private String declinedBy(Location location) {
     String names =
         providers.stream()
-            .filter(p -> p != chosen && p.schemes().contains(location.scheme()))
+            .filter(p -> p.schemes().contains(location.scheme()))
             .filter(p -> !p.supports(location, settings))
             .map(StorageProvider::name)
             .sorted()

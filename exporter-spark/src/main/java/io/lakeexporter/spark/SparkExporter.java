@@ -118,6 +118,7 @@ public final class SparkExporter {
       }
       // A Hadoop configuration carries the keys of every file system and library: only said.
       unknown.forEach(line -> LOG.warn("in the Hadoop configuration, {}", line));
+      storage.settingsNearMisses().forEach(LOG::warn);
       storage.providerFor(root);
     } catch (IOException e) {
       throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
