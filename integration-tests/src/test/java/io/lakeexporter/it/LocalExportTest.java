@@ -745,38 +745,18 @@ class LocalExportTest {
 
   @Test
   void aKeyThatWouldEscapeTheRootIsRefusedAndReported() throws IOException {
-    String repo = lakeFs.newRepository();
-    lakeFs.put(repo, "ok.txt", "fine");
-    lakeFs.put(repo, "sneaky/../../escaped.txt", "bad");
-    String head = lakeFs.emulator.commit(repo, "main", "escape attempt");
     Path dest = out.resolve("root");
-    ExportResult result;
-    try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
-    assertThat(result.succeeded()).isFalse();
+    JsonNode failure = exportOkAnd("sneaky/../../escaped.txt", dest);
     assertThat(out.resolve("escaped.txt")).doesNotExist();
-    assertThat(dest.resolve("ok.txt")).hasContent("fine");
-    JsonNode failure = LocalLakeFs.status(dest, head, false).get("failures").get(0);
     assertThat(failure.get("key").asText()).isEqualTo("sneaky/../../escaped.txt");
     assertThat(failure.get("error").asText()).contains("escape the destination root");
   }
 
   @Test
   void aNameTooLongForTheFilesystemFailsOnceNamingTheLimit() throws IOException {
-    String repo = lakeFs.newRepository();
-    lakeFs.put(repo, "ok.txt", "fine");
     String longKey = "logs/" + "l".repeat(300) + ".txt";
-    lakeFs.put(repo, longKey, "too long");
-    String head = lakeFs.emulator.commit(repo, "main", "a long name");
     Path dest = out.resolve("long-names");
-    ExportResult result;
-    try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
-    assertThat(result.succeeded()).isFalse();
-    assertThat(dest.resolve("ok.txt")).hasContent("fine");
-    JsonNode failure = LocalLakeFs.status(dest, head, false).get("failures").get(0);
+    JsonNode failure = exportOkAnd(longKey, dest);
     assertThat(failure.get("key").asText()).isEqualTo(longKey);
     assertThat(failure.get("error").asText())
         .contains("the filesystem refused a name of 304 bytes")
@@ -784,6 +764,24 @@ class LocalExportTest {
     // No attempt could change it: tried once, not four times after backing off.
     assertThat(failure.get("attempts").asInt()).isEqualTo(1);
     assertThat(LocalLakeFs.tree(dest.resolve("logs"))).isEmpty();
+  }
+
+  /**
+   * Exports a commit of {@code ok.txt} and {@code bad}, a key that cannot be written, to {@code
+   * dest}: the export fails, ok.txt is copied, and the failure file's first failure is returned.
+   */
+  private JsonNode exportOkAnd(String bad, Path dest) throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "ok.txt", "fine");
+    lakeFs.put(repo, bad, "bad");
+    String head = lakeFs.emulator.commit(repo, "main", "a key that cannot be written");
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isFalse();
+    assertThat(dest.resolve("ok.txt")).hasContent("fine");
+    return LocalLakeFs.status(dest, head, false).get("failures").get(0);
   }
 
   @Test

@@ -93,6 +93,24 @@ class S3FaultsTest {
     }
   }
 
+  /**
+   * Interrupts the calling thread once the proxy has seen a request {@code seen} matches; join the
+   * returned thread, then clear the interrupt.
+   */
+  private static Thread interruptOnceSeen(Predicate<FaultProxy.Request> seen) {
+    Thread caller = Thread.currentThread();
+    var interrupter =
+        new Thread(
+            () -> {
+              while (proxy.count(seen) == 0) {
+                Thread.onSpinWait();
+              }
+              caller.interrupt();
+            });
+    interrupter.start();
+    return interrupter;
+  }
+
   /** The multipart uploads S3 still holds under the repository's destination. */
   private static List<MultipartUpload> uploadsLeft(String repo) {
     return S3ProxyServer.shared()
@@ -148,17 +166,8 @@ class S3FaultsTest {
     String root = "s3://faults-out/" + repo;
     Predicate<FaultProxy.Request> part2 = method("PUT").and(targetContains("partNumber=2"));
     proxy.on(part2, 1, new FaultProxy.Stall(Duration.ofSeconds(3)));
-    Thread exporting = Thread.currentThread();
-    var interrupter =
-        new Thread(
-            () -> {
-              // Once part 2 is stalled, which its retry would get past.
-              while (proxy.count(part2) == 0) {
-                Thread.onSpinWait();
-              }
-              exporting.interrupt();
-            });
-    interrupter.start();
+    // Once part 2 is stalled, which its retry would get past.
+    Thread interrupter = interruptOnceSeen(part2);
     ExportResult result;
     // Copied by the engine in parts (over the threshold), read from S3 and written part by part.
     try (Exporter exporter =
@@ -196,16 +205,7 @@ class S3FaultsTest {
     String root = "s3://faults-out/" + repo;
     Predicate<FaultProxy.Request> probe = targetContains(".lakefs-export-bucket-probe");
     proxy.on(probe, 1, new FaultProxy.Stall(Duration.ofSeconds(2)));
-    Thread exporting = Thread.currentThread();
-    var interrupter =
-        new Thread(
-            () -> {
-              while (proxy.count(probe) == 0) {
-                Thread.onSpinWait();
-              }
-              exporting.interrupt();
-            });
-    interrupter.start();
+    Thread interrupter = interruptOnceSeen(probe);
     try (Exporter exporter = faulty.exporter(repo, root).build()) {
       assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
           .isInstanceOf(ExportInterruptedException.class)
