@@ -73,11 +73,11 @@ import org.slf4j.LoggerFactory;
  * StatusFileNotWrittenException}, which carries the result. An exporter may run several exports,
  * one after another or at once.
  *
- * <p>Interrupting the thread that runs an export cancels it: no new action starts, those under way
- * are interrupted (a copy in parts aborts its upload, a file being written is removed; each is
- * reported, copied if it ended first, failed otherwise), and the result is {@code FAILED} with what
- * was done and an error saying it was interrupted; the thread stays interrupted. An export
- * interrupted before it started anything throws {@link ExportInterruptedException}.
+ * <p>Interrupting the thread that runs an export cancels it: no new action starts, and those under
+ * way end and are counted, except copies in parts (large objects), which stop after the parts being
+ * written, abort their uploads and fail. The result is {@code FAILED} with what was done and an
+ * error saying it was interrupted; the thread stays interrupted. An export interrupted before it
+ * started anything throws {@link ExportInterruptedException}.
  */
 public final class Exporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
