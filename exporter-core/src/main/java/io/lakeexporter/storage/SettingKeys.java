@@ -70,40 +70,36 @@ public final class SettingKeys {
    */
   public static List<String> nearMisses(
       Set<String> keys, Collection<? extends StorageProvider> providers) {
-    var lines = new ArrayList<String>();
-    for (String key : new TreeSet<>(keys)) {
-      if (providers.stream().anyMatch(p -> key.startsWith(p.name() + ".") || reads(p, key))) {
-        continue; // read, or told apart by unknown()
-      }
-      String closest = null;
-      String owner = null;
-      int best = Integer.MAX_VALUE;
-      for (StorageProvider p : providers) {
-        for (String template : p.settingKeys()) {
-          int d = template.contains("<") ? Integer.MAX_VALUE : distance(key, template);
-          if (d < best) {
-            best = d;
-            closest = template;
-            owner = p.name();
-          }
-        }
-      }
-      if (best <= 2) {
-        lines.add(
-            "setting '"
-                + key
-                + "' is read by no storage module; did you mean '"
-                + closest
-                + "' (the "
-                + owner
-                + " module's)?");
+    // Each provider's keys once, compiled once: a Hadoop configuration holds hundreds of keys.
+    record Known(String owner, String template, Pattern pattern) {}
+    var known = new ArrayList<Known>();
+    for (StorageProvider p : providers) {
+      for (String template : p.settingKeys()) {
+        known.add(new Known(p.name(), template, pattern(template)));
       }
     }
+    var lines = new ArrayList<String>();
+    for (String key : new TreeSet<>(keys)) {
+      if (providers.stream().anyMatch(p -> key.startsWith(p.name() + "."))
+          || known.stream().anyMatch(k -> k.pattern().matcher(key).matches())) {
+        continue; // read, or told apart by unknown()
+      }
+      known.stream()
+          .filter(k -> !PLACEHOLDER.matcher(k.template()).find())
+          .min(Comparator.comparingInt(k -> distance(key, k.template())))
+          .filter(k -> distance(key, k.template()) <= 2)
+          .ifPresent(
+              k ->
+                  lines.add(
+                      "setting '"
+                          + key
+                          + "' is read by no storage module; did you mean '"
+                          + k.template()
+                          + "' (the "
+                          + k.owner()
+                          + " module's)?"));
+    }
     return lines;
-  }
-
-  private static boolean reads(StorageProvider provider, String key) {
-    return provider.settingKeys().stream().anyMatch(t -> pattern(t).matcher(key).matches());
   }
 
   private String describe(String key) {
