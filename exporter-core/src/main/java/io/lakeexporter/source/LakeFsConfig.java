@@ -108,10 +108,36 @@ public record LakeFsConfig(
       throw new InvalidExportException(
           "lakeFS endpoint '" + u + "' names no host; e.g. http://lakefs.example.com:8000");
     }
+    String port = host.length() == authority.length() ? "" : authority.substring(host.length() + 1);
+    if (!port.isEmpty() && !validPort(port)) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '" + u + "' has port '" + port + "'; a port is a number up to 65535");
+    }
+    // The API paths are appended to the endpoint: a query or fragment would end up in the middle
+    // of every request's path, and lakeFS would answer each as a missing repository or ref.
+    if (u.indexOf('?', authorityEnd) >= 0 || u.indexOf('#', authorityEnd) >= 0) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '"
+              + u
+              + "' has a query or fragment (from '?' or '#'); give the server's address alone,"
+              + " e.g. https://lakefs.example.com");
+    }
+    if (u.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '" + u + "' holds a space or control character");
+    }
     while (u.endsWith("/")) {
       u = u.substring(0, u.length() - 1);
     }
     return u.endsWith("/api/v1") ? u : u + "/api/v1";
+  }
+
+  private static boolean validPort(String port) {
+    if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return false;
+    }
+    int number = Integer.parseInt(port);
+    return number > 0 && number <= 65535;
   }
 
   public static Builder builder() {

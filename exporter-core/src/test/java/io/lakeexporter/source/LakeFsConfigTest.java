@@ -107,6 +107,29 @@ class LakeFsConfigTest {
   }
 
   @Test
+  void anEndpointThatWouldMangleEveryRequestIsRefusedSayingHow() {
+    Map<String, String> problems =
+        Map.of(
+            "http://127.0.0.1:8000/api/v1?x", "query or fragment",
+            "https://lakefs.example.com/#/repositories", "query or fragment",
+            "http://127.0.0.1:80x", "port '80x'",
+            "http://127.0.0.1:70000/", "port '70000'",
+            "http://127.0.0.1:0", "port '0'",
+            "http://lakefs example.com", "space or control character");
+    problems.forEach(
+        (endpoint, problem) ->
+            assertThatThrownBy(() -> config(endpoint))
+                .as(endpoint)
+                .isInstanceOf(InvalidExportException.class)
+                .hasMessageContaining("'" + endpoint + "'")
+                .hasMessageContaining(problem));
+    assertThat(config("http://[::1]").apiUrl()).isEqualTo("http://[::1]/api/v1");
+    assertThat(config("https://h:65535/lakefs/").apiUrl())
+        .as("a path before the API's, as behind a reverse proxy")
+        .isEqualTo("https://h:65535/lakefs/api/v1");
+  }
+
+  @Test
   void anEndpointWithUserInfoIsRefusedWithoutRepeatingIt() {
     for (String endpoint :
         List.of(
