@@ -18,10 +18,11 @@ final class Logging {
 
   /**
    * Loggers silent unless -v is given: the Azure SDK logs every request that failed at ERROR, a
-   * stack of lines per request (a refused connection: five), before the exporter reports the same
-   * failure in its own words.
+   * stack of lines per request (a refused connection: five), and its identity library (MSAL) a
+   * warning of two lines for each token its credential chain could not get, before the exporter
+   * reports the same failure in its own words.
    */
-  static final List<String> SDK_ERROR_LOGGERS = List.of("com.azure");
+  static final List<String> SDK_ERROR_LOGGERS = List.of("com.azure", "com.microsoft.aad.msal4j");
 
   private Logging() {}
 

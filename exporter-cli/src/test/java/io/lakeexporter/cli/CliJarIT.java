@@ -175,6 +175,25 @@ class CliJarIT {
           .contains("the connection was refused (is the server running, on this port?)")
           .doesNotContain("ERROR")
           .doesNotContain("Exception");
+
+      // An Azure account without a key, SAS or connection string: the SDK's credential chain
+      // finds no token. Said once per key, with where a credential goes, not in the identity
+      // library's warnings of every credential it tried.
+      Result noCredential =
+          java(
+              env,
+              "export",
+              DemoCommand.REPOSITORY,
+              "https://nocredential.blob.core.windows.net/c/x/",
+              "--branch=main",
+              "--no-progress");
+      assertThat(noCredential.code()).as(noCredential.output()).isEqualTo(1);
+      assertThat(noCredential.output())
+          .contains("no credential for account 'nocredential'")
+          .contains("set azure.account.nocredential.key")
+          .doesNotContain("(4 attempts)")
+          .doesNotContain("msal4j")
+          .doesNotContain("WARN");
       assertThat(emulator.isAlive()).isTrue();
     }
   }

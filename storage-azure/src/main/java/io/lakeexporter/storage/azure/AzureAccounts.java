@@ -1,6 +1,7 @@
 package io.lakeexporter.storage.azure;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -179,6 +180,10 @@ final class AzureAccounts {
       builder.credential(key.get());
     } else if (sas.isPresent()) {
       builder.credential(new AzureSasCredential(sas.get()));
+    } else if (endpoint(account).startsWith("http://")) {
+      // The SDK refuses a token over plain HTTP, in words of its builder ("requires https").
+      throw new ClientAuthenticationException(
+          "DefaultAzureCredential's tokens go over https only, and the endpoint is http", null);
     } else {
       builder.credential(new DefaultAzureCredentialBuilder().build());
     }

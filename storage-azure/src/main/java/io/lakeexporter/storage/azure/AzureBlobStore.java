@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.azure;
 
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
@@ -617,6 +618,9 @@ public final class AzureBlobStore
   }
 
   private IOException unexpected(RuntimeException e, String operation, BlobRef ref) {
+    if (e instanceof ClientAuthenticationException) {
+      return noCredential(e, operation, ref);
+    }
     Throwable cause = e;
     while (cause.getCause() != null && !(cause instanceof IOException)) {
       cause = cause.getCause();
@@ -631,6 +635,39 @@ public final class AzureBlobStore
     return new IOException(
         "cannot " + operation + " blob " + ref + " (endpoint " + shownEndpoint(ref) + "): " + what,
         cause instanceof IOException ? cause : e);
+  }
+
+  /**
+   * No token from the credential chain (no key, SAS or connection string was set for the account):
+   * each attempt would run the whole chain again, so it is a refusal, and it says where a
+   * credential goes. Of the SDK's message, the first line: the rest lists each credential tried.
+   */
+  private RequestRefusedException noCredential(RuntimeException e, String operation, BlobRef ref) {
+    String sdk = e.getMessage() == null ? "" : e.getMessage().strip();
+    int end = sdk.indexOf('\n');
+    sdk = end < 0 ? sdk : sdk.substring(0, end).strip();
+    int inner = sdk.indexOf(" ---> ");
+    sdk = inner < 0 ? sdk : sdk.substring(0, inner);
+    String account = ref.account();
+    return new RequestRefusedException(
+        "cannot "
+            + operation
+            + " blob "
+            + ref
+            + " (endpoint "
+            + shownEndpoint(ref)
+            + "): no credential for account '"
+            + account
+            + "'"
+            + (sdk.isEmpty() ? "" : " (" + redact(sdk) + ")")
+            + "; set azure.account."
+            + account
+            + ".key, azure.account."
+            + account
+            + ".sas or azure.account."
+            + account
+            + ".connection-string, or sign in where DefaultAzureCredential looks (AZURE_*"
+            + " environment variables, a managed identity, az login)");
   }
 
   /** A message may quote a URL; its query may be a SAS, its user info a password. */

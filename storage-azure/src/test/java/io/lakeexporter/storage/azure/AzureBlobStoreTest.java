@@ -310,6 +310,36 @@ class AzureBlobStoreTest {
     }
   }
 
+  /**
+   * No key, SAS or connection string: the SDK's credential chain gives no token (and sends none
+   * over http). Said once, naming the account and the settings that would give one.
+   */
+  @Test
+  void anAccountWithoutCredentialsIsRefusedOnceSayingWhereTheyGo() {
+    String account = AzuriteServer.ACCOUNT;
+    var s =
+        StorageSettings.of(
+            Map.of(
+                "azure.account." + account + ".endpoint",
+                AzuriteServer.shared().accountEndpoint()));
+    try (var anonymous = new AzureBlobStore(s)) {
+      var attempts = new AtomicInteger();
+      assertThatThrownBy(
+              () ->
+                  RetryPolicy.DEFAULT.run(
+                      () -> {
+                        attempts.incrementAndGet();
+                        return anonymous.stat(at("x"));
+                      }))
+          .isInstanceOf(RequestRefusedException.class)
+          .hasMessageContaining("no credential for account '" + account + "'")
+          .hasMessageContaining("azure.account." + account + ".key")
+          .hasMessageContaining("azure.account." + account + ".sas")
+          .hasMessageContaining(account + "/specific/");
+      assertThat(attempts).hasValue(1);
+    }
+  }
+
   /** An endpoint may carry a user name and password; messages name it without the password. */
   @Test
   void messagesNameTheEndpointWithoutThePasswordOfItsUserInfo() throws IOException {
