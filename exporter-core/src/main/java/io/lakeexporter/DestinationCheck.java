@@ -44,12 +44,15 @@ public final class DestinationCheck {
       throw new InvalidExportException("cannot use destination " + root + ": " + e.getMessage(), e);
     }
     if (!store.capabilities().contains(StoreCapability.WRITE)) {
+      // An Azure account URL without its container is a plain URL to the HTTP store: say so.
+      String declined = storage.whyDeclined(root);
       throw new InvalidExportException(
           "cannot export to "
               + root
               + ": the "
               + store.name()
-              + " store cannot write there (it is read-only)");
+              + " store cannot write there (it is read-only)"
+              + (declined.isEmpty() ? "" : "; " + declined));
     }
     checkStatusFileName(store, root);
     if (root.scheme().equals("file")) {

@@ -1,6 +1,7 @@
 package io.lakeexporter.storage;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +36,16 @@ public interface StorageProvider {
    */
   default boolean supports(Location location, StorageSettings settings) {
     return schemes().contains(location.scheme());
+  }
+
+  /**
+   * Why this provider does not serve {@code location} though it is written like one of its own (an
+   * Azure account URL without its container), in words for the message that refuses it, such as
+   * {@code "it names no container: https://<account>.blob.core.windows.net/<container>/..."}; empty
+   * when the location is not of this provider's kind or it serves it. The default says nothing.
+   */
+  default Optional<String> declines(Location location, StorageSettings settings) {
+    return Optional.empty();
   }
 
   /**

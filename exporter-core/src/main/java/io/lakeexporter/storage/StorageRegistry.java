@@ -154,6 +154,10 @@ public final class StorageRegistry implements Closeable {
    * its container), in words for the message that no module serves it; empty when none.
    */
   private String declinedBy(Location location) {
+    String why = whyDeclined(location);
+    if (!why.isEmpty()) {
+      return why;
+    }
     String names =
         providers.stream()
             .filter(p -> p.schemes().contains(location.scheme()))
@@ -168,6 +172,21 @@ public final class StorageRegistry implements Closeable {
             + " module serves "
             + location.scheme()
             + ":// locations, but not this one; check its form (bucket, container, account)";
+  }
+
+  /**
+   * What the modules that take {@code location} for one of their own kind but do not serve it say
+   * of it ({@link StorageProvider#declines}), as "the azure module does not serve it: it names no
+   * container: ..."; empty when none says anything.
+   */
+  public String whyDeclined(Location location) {
+    return providers.stream()
+        .filter(p -> !p.supports(location, settings))
+        .flatMap(
+            p ->
+                p.declines(location, settings).stream()
+                    .map(why -> "the " + p.name() + " module does not serve it: " + why))
+        .collect(Collectors.joining("; "));
   }
 
   @Override

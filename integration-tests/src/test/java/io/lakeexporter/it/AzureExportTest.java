@@ -14,6 +14,7 @@ import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,18 +117,37 @@ class AzureExportTest extends CloudExportTest {
     }
   }
 
-  /** An abfss URL without its container is said to be one the Azure module does not serve. */
+  /**
+   * An Azure location without its container is said to be one the Azure module does not serve, with
+   * the form it lacks; an https one, which the read-only HTTP store takes, too.
+   */
   @Test
   void anAzureLocationWithoutItsContainerIsNamedAsSuch() throws IOException {
     String repo = repository(namespacePrefix());
-    String root = "abfss://" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/export";
+    String host = AzuriteServer.ACCOUNT + ".dfs.core.windows.net";
+    String root = "abfss://" + host + "/export";
     assertThatThrownBy(() -> exporter(repo, root).build().exportAllFromBranch("main"))
         .isInstanceOf(InvalidExportException.class)
         .hasMessageEndingWith(
             "no storage provider for "
                 + root
-                + ": the azure module serves abfss:// locations, but not this one; check its"
-                + " form (bucket, container, account)");
+                + ": the azure module does not serve it: it names no container: abfss://<container>@"
+                + host
+                + "/<path>");
+    for (String accountOnly :
+        List.of("https://acct.blob.core.windows.net/", azurite.accountEndpoint() + "/")) {
+      String account = accountOnly.startsWith("https") ? "acct" : AzuriteServer.ACCOUNT;
+      assertThatThrownBy(() -> exporter(repo, accountOnly).build().exportAllFromBranch("main"))
+          .as(accountOnly)
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining("the http store cannot write there (it is read-only)")
+          .hasMessageContaining(
+              "; the azure module does not serve it: it names account '"
+                  + account
+                  + "' but no container: "
+                  + accountOnly
+                  + "<container>/<path>");
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageSettings;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,6 +37,11 @@ public final class AzureStorageProvider implements StorageProvider {
   @Override
   public boolean supports(Location location, StorageSettings settings) {
     return BlobRef.of(location, settings).isPresent();
+  }
+
+  @Override
+  public Optional<String> declines(Location location, StorageSettings settings) {
+    return BlobRef.whyNot(location, settings);
   }
 
   @Override

@@ -75,6 +75,54 @@ record BlobRef(String account, String container, String blob) {
     }
   }
 
+  /**
+   * Why {@code l}, written as an Azure location, names no blob or container: the form it lacks;
+   * empty when it names one, or is not written as an Azure location (any other https URL).
+   */
+  static Optional<String> whyNot(Location l, StorageSettings settings) {
+    if (of(l, settings).isPresent()) {
+      return Optional.empty();
+    }
+    String authority = l.authority().toLowerCase(Locale.ROOT);
+    switch (l.scheme()) {
+      case "abfs", "abfss", "wasb", "wasbs" -> {
+        return Optional.of(
+            "it names no container: " + l.scheme() + "://<container>@" + authority + "/<path>");
+      }
+      case "https", "http" -> {
+        if (authority.endsWith(BLOB_SUFFIX) || authority.endsWith(DFS_SUFFIX)) {
+          return Optional.of(
+              "it names account '"
+                  + authority.substring(0, authority.indexOf('.'))
+                  + "' but no container: "
+                  + l.scheme()
+                  + "://"
+                  + authority
+                  + "/<container>/<path>");
+        }
+        String path = l.path();
+        String account = path.indexOf('/') < 0 ? path : path.substring(0, path.indexOf('/'));
+        Optional<String> endpoint = AzureAccounts.endpoint(settings, account);
+        if (!account.isEmpty()
+            && endpoint.isPresent()
+            && endpoint
+                .get()
+                .equalsIgnoreCase(l.scheme() + "://" + l.authority() + "/" + account)) {
+          return Optional.of(
+              "it names account '"
+                  + account
+                  + "' but no container: "
+                  + endpoint.get()
+                  + "/<container>/<path>");
+        }
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+  }
+
   /** {@code %XX} escapes decoded as UTF-8; a {@code +} stays a plus (a path is no form). */
   private static String percentDecoded(String path) {
     if (path.indexOf('%') < 0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,38 @@ class BlobRefTest {
                 Location.parse("https://acct.blob.core.windows.net/c/k"), StorageSettings.EMPTY))
         .isTrue();
     assertThat(provider.supports(Location.parse("s3://b/k"), StorageSettings.EMPTY)).isFalse();
+  }
+
+  /** Other URLs get no word from the Azure module; its own forms without a container do. */
+  @Test
+  void onlyAzureFormsWithoutAContainerAreDeclinedInWords() {
+    var provider = new AzureStorageProvider();
+    var none = StorageSettings.EMPTY;
+    for (String other :
+        List.of(
+            "https://bucket.s3.amazonaws.com/k?X-Amz-Signature=x",
+            "https://example.com/",
+            "http://127.0.0.1:10000/devstoreaccount1",
+            "https://acct.blob.core.windows.net/c/k",
+            "s3://b/k")) {
+      assertThat(provider.declines(Location.parse(other), none)).as(other).isEmpty();
+    }
+    assertThat(provider.declines(Location.parse("wasbs://acct.blob.core.windows.net/p"), none))
+        .contains("it names no container: wasbs://<container>@acct.blob.core.windows.net/<path>");
+    assertThat(provider.declines(Location.parse("https://ACCT.dfs.core.windows.net"), none))
+        .contains(
+            "it names account 'acct' but no container:"
+                + " https://acct.dfs.core.windows.net/<container>/<path>");
+    var azurite =
+        StorageSettings.of(
+            Map.of(
+                "azure.account.devstoreaccount1.endpoint",
+                "http://127.0.0.1:10000/devstoreaccount1"));
+    assertThat(
+            provider.declines(Location.parse("http://127.0.0.1:10000/devstoreaccount1"), azurite))
+        .contains(
+            "it names account 'devstoreaccount1' but no container:"
+                + " http://127.0.0.1:10000/devstoreaccount1/<container>/<path>");
   }
 
   @Test
