@@ -82,9 +82,10 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
    * Parses a spec typed on a command line ({@code --rounds}): the syntax of {@link #parse}, less
    * what would surely surprise whoever typed it, each refused with the reason instead of exporting
    * in an order nobody asked for: a blank spec, a second empty round (the first one already takes
-   * every key no pattern matches, so the second would stay empty), and {@code {}} or {@code []},
-   * which shells and other glob dialects read as alternatives and classes but this syntax takes
-   * literally.
+   * every key no pattern matches, so the second would stay empty), {@code **} beside other rounds
+   * (it takes every key, so the later rounds or the empty one would stay empty), and {@code {}} or
+   * {@code []}, which shells and other glob dialects read as alternatives and classes but this
+   * syntax takes literally.
    *
    * @throws IllegalArgumentException saying what is wrong with the spec
    */
@@ -110,6 +111,15 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
         catchAll = i + 1;
       }
       for (String glob : round) {
+        boolean laterRounds = i + 1 < filter.globs.size();
+        if (glob.equals("**") && (laterRounds || filter.globs.stream().anyMatch(List::isEmpty))) {
+          throw new IllegalArgumentException(
+              "pattern '**' of round "
+                  + (i + 1)
+                  + " takes every key, so "
+                  + (laterRounds ? "the rounds after it" : "the empty round")
+                  + " would stay empty; '**' alone is one round, all at once");
+        }
         if (glob.chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
           throw new IllegalArgumentException(
               "glob '"

@@ -88,6 +88,17 @@ class GlobRoundFilterTest {
     assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";_SUCCESS;"))
         .hasMessage(
             "round 3 has no patterns, but round 1 already takes every key no pattern matches");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict("**;"))
+        .hasMessage(
+            "pattern '**' of round 1 takes every key, so the rounds after it would stay empty;"
+                + " '**' alone is one round, all at once");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";_SUCCESS,**"))
+        .hasMessageContaining("pattern '**' of round 2 takes every key, so the empty round");
+    assertThat(GlobRoundFilter.parseStrict("**").rounds()).isEqualTo(1);
+    assertThat(GlobRoundFilter.parseStrict("**/x;").rounds()).isEqualTo(2);
+    assertThat(GlobRoundFilter.parseStrict("_delta_log/**;**").roundForKey("a/b"))
+        .as("'**' last, as a catch-all")
+        .isEqualTo(2);
     assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";**/*.{crc,json}"))
         .hasMessageContaining("glob '**/*.{crc' uses {} or []");
     assertThatThrownBy(() -> GlobRoundFilter.parseStrict("**/[ab].csv;"))
