@@ -14,6 +14,8 @@ import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.GuardedListener;
+import io.lakeexporter.report.GuardedListener.ListenerFailedException;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -113,7 +116,7 @@ public final class Exporter implements AutoCloseable {
     this.dryRun = b.dryRun;
     this.countFirst = b.countFirst;
     this.sourceMode = b.sourceMode;
-    this.listener = b.listener;
+    this.listener = GuardedListener.of(b.listener);
     if (repository.isBlank()) {
       throw new InvalidExportException("repository name is empty");
     }
@@ -200,7 +203,8 @@ public final class Exporter implements AutoCloseable {
       } catch (RuntimeException e) {
         // A listing that broke off, or a key filter that put a key outside its rounds: the
         // same FAILED result and failure file as when round 1's own listing meets it.
-        String error = "round 1 stopped: " + e.getMessage();
+        String error =
+            "round 1 stopped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
         if (dryRun) {
           throw e instanceof ExportException exportError
               ? exportError
@@ -225,10 +229,12 @@ public final class Exporter implements AutoCloseable {
                 null));
       }
     }
-    if (totals != null) {
-      listener.planned(totals);
-    }
+    PlanTotals countedFirst = totals;
+    String listenerError = totals == null ? "" : tell(() -> listener.planned(countedFirst));
     if (dryRun) {
+      if (!listenerError.isEmpty()) {
+        throw new ExportException("dry run of commit " + plan.commitId() + ": " + listenerError);
+      }
       var rounds = new ArrayList<RoundSummary>();
       for (PlanTotals.RoundTotals r : totals.rounds()) {
         rounds.add(
@@ -254,8 +260,9 @@ public final class Exporter implements AutoCloseable {
     var failures = new RoundTally.FailureLog();
     PlanTotals known = totals;
     var rounds = new ArrayList<RoundSummary>();
-    String error = "";
-    boolean failed = false;
+    // A listener that failed on the counted plan ends the export before round 1.
+    String error = listenerError;
+    boolean failed = !listenerError.isEmpty();
     try (var executor = new LocalExecutor(concurrency);
         var presigned =
             new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
@@ -283,15 +290,20 @@ public final class Exporter implements AutoCloseable {
         if (known != null && known.rounds().get(round - 1).deletes() == 0) {
           continue;
         }
-        listener.roundStarted(round);
-        LOG.info("round {} of {}: deletes first", round, plan.rounds());
         int later = round;
+        String heard = tell(() -> listener.roundStarted(later));
+        if (!heard.isEmpty()) {
+          failed = true;
+          error = heard;
+          break;
+        }
+        LOG.info("round {} of {}: deletes first", round, plan.rounds());
         Step step = runStep(plan, round, executor, actions, failures, () -> deletesOf(plan, later));
         earlyDeletes[round] = step.summary();
         if (step.failed()) {
           failed = true;
           error = step.error();
-          listener.roundFinished(step.summary());
+          tell(() -> listener.roundFinished(step.summary()));
         }
       }
       // How many actions each round holds, once a pass over the whole listing has told: the
@@ -304,7 +316,17 @@ public final class Exporter implements AutoCloseable {
           rounds.add(RoundSummary.skipped(round, early));
           continue;
         }
-        listener.roundStarted(round);
+        int current = round;
+        String heard = tell(() -> listener.roundStarted(current));
+        if (!heard.isEmpty()) {
+          failed = true;
+          error = heard;
+          rounds.add(
+              early == null
+                  ? new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of())
+                  : early.withStatus(RoundSummary.Status.FAILED));
+          continue;
+        }
         LOG.info("round {} of {} started", round, plan.rounds());
         boolean copiesOnly = deletesFirst && round > 1;
         if (known == null) {
@@ -313,7 +335,7 @@ public final class Exporter implements AutoCloseable {
         }
         PlanTotals counted = known;
         ListingPass pass = firstPass;
-        int current = round;
+        var listed = new AtomicLong();
         Step step =
             runStep(
                 plan,
@@ -332,15 +354,24 @@ public final class Exporter implements AutoCloseable {
                   } else {
                     all = plan.actionsOfRound(current);
                   }
-                  return copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all;
+                  return (copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all)
+                      .peek(a -> listed.incrementAndGet());
                 });
         if (known == null && !step.stopped()) {
           known = firstPass.totals();
         }
-        RoundSummary summary = early == null ? step.summary() : early.plus(step.summary());
+        String drift =
+            counted == null || step.failed()
+                ? ""
+                : drift(counted, round, copiesOnly, listed.get(), plan.filter());
+        RoundSummary ran = early == null ? step.summary() : early.plus(step.summary());
+        RoundSummary summary = drift.isEmpty() ? ran : ran.withStatus(RoundSummary.Status.FAILED);
         if (step.failed()) {
           failed = true;
           error = step.error();
+        } else if (!drift.isEmpty()) {
+          failed = true;
+          error = drift;
         }
         rounds.add(summary);
         LOG.info(
@@ -351,7 +382,11 @@ public final class Exporter implements AutoCloseable {
             summary.bytes(),
             summary.deleted(),
             summary.failed());
-        listener.roundFinished(summary);
+        heard = tell(() -> listener.roundFinished(summary));
+        if (!heard.isEmpty() && !failed) {
+          failed = true;
+          error = heard;
+        }
       }
     }
     ExportResult.Status status =
@@ -392,7 +427,24 @@ public final class Exporter implements AutoCloseable {
       return new Step(
           new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()),
           true,
-          "round " + round + " stopped: " + e.getMessage());
+          "round "
+              + round
+              + " stopped: "
+              + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
+  }
+
+  /**
+   * Tells the listener something; what it threw, in words, or empty. A listener that fails ends the
+   * export as a failure, reported and written in the status file as the listener's.
+   */
+  private String tell(Runnable callback) {
+    try {
+      callback.run();
+      return "";
+    } catch (ListenerFailedException e) {
+      LOG.error("{}", e.getMessage(), e.getCause());
+      return e.getMessage();
     }
   }
 
@@ -459,6 +511,30 @@ public final class Exporter implements AutoCloseable {
   /** The client this exporter reads lakeFS with; for tests of who closes it. */
   LakeFsClient lakeFsClient() {
     return lakeFs;
+  }
+
+  /**
+   * What is wrong when round {@code round} listed another number of actions than the count before
+   * it gave the round, in words; empty when they agree. A commit does not change, so only a key
+   * filter that gives a key one round now and another later can make them differ, and its keys
+   * would be exported in no round at all, or twice.
+   */
+  private static String drift(
+      PlanTotals counted, int round, boolean copiesOnly, long listed, KeyFilter filter) {
+    PlanTotals.RoundTotals r = counted.rounds().get(round - 1);
+    long expected = r.copies() + (copiesOnly ? 0 : r.deletes());
+    if (listed == expected) {
+      return "";
+    }
+    return "round "
+        + round
+        + " stopped: the commit was counted with "
+        + expected
+        + " actions in it, but "
+        + listed
+        + " when it ran; key filter "
+        + filter
+        + " must give each key the same round every time it is asked";
   }
 
   /** Whether {@code round} has nothing to do; {@code copiesOnly} when its deletes ran already. */

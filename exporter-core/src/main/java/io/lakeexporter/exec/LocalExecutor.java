@@ -2,6 +2,7 @@ package io.lakeexporter.exec;
 
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.GuardedListener.ListenerFailedException;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -139,6 +140,10 @@ public final class LocalExecutor implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedWhileExporting();
     }
+    if (broken instanceof ListenerFailedException) {
+      // Already says whose failure it is: the caller's listener, not the export's.
+      throw new IllegalStateException(broken.getMessage(), broken);
+    }
     if (broken != null) {
       throw new IllegalStateException("an export worker failed: " + broken, broken);
     }
@@ -163,7 +168,12 @@ public final class LocalExecutor implements AutoCloseable {
     private final transient RoundSummary summary;
 
     RoundStoppedException(int round, RoundSummary summary, RuntimeException cause) {
-      super("round " + round + " stopped: " + cause.getMessage(), cause);
+      super(
+          "round "
+              + round
+              + " stopped: "
+              + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
+          cause);
       this.summary = summary;
     }
 

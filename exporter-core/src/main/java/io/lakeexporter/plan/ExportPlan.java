@@ -104,7 +104,13 @@ public final class ExportPlan {
    *     otherwise be dropped without a word
    */
   public static int roundOf(KeyFilter filter, String key) {
-    int round = filter.roundForKey(key);
+    int round;
+    try {
+      round = filter.roundForKey(key);
+    } catch (RuntimeException e) {
+      // The filter is the caller's code: its failure names the key it failed on, and the filter.
+      throw new IllegalStateException("key filter " + filter + " failed on '" + key + "': " + e, e);
+    }
     if (round < 1 || round > filter.rounds()) {
       throw new IllegalStateException(
           "key filter "

@@ -2,7 +2,9 @@ package io.lakeexporter.report;
 
 /**
  * Hears an export as it goes (a CLI progress bar, Spark accumulators, metrics). Called from worker
- * threads: implementations must be thread safe and quick.
+ * threads: implementations must be thread safe and quick. A callback that throws ends the export as
+ * a failure: no new action starts, those under way end, and the result and the status file name the
+ * listener, the callback and what it threw.
  */
 public interface ProgressListener {
 

@@ -45,7 +45,7 @@ public record RoundSummary(
   }
 
   /** These counts with another status. */
-  private RoundSummary withStatus(Status status) {
+  public RoundSummary withStatus(Status status) {
     return new RoundSummary(round, status, copied, deleted, failed, bytes, copiedBy);
   }
 

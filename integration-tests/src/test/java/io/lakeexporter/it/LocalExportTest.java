@@ -20,6 +20,7 @@ import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
@@ -38,6 +39,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -633,6 +636,155 @@ class LocalExportTest {
           .isExactlyInstanceOf(ExportException.class)
           .hasMessageContaining("dry run of commit " + head)
           .hasMessageContaining("put 'tables/events/_SUCCESS' in round 5");
+    }
+  }
+
+  /** A filter that throws on Spark markers, as a caller's code may. */
+  private static final KeyFilter THROWS_ON_MARKERS =
+      new KeyFilter() {
+        @Override
+        public int rounds() {
+          return 2;
+        }
+
+        @Override
+        public int roundForKey(String key) {
+          if (key.endsWith("/_SUCCESS")) {
+            throw new NullPointerException();
+          }
+          return 1;
+        }
+
+        @Override
+        public String toString() {
+          return "ThrowsOnMarkers";
+        }
+      };
+
+  @Test
+  void aKeyFilterThatThrowsIsNamedWithTheKey() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, out).keyFilter(THROWS_ON_MARKERS).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    String error =
+        "round 1 stopped: key filter ThrowsOnMarkers failed on 'tables/events/_SUCCESS':"
+            + " java.lang.NullPointerException";
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error()).isEqualTo(error);
+    assertThat(LocalLakeFs.status(out, head, false).get("error").asText()).isEqualTo(error);
+  }
+
+  /**
+   * Breaks {@link KeyFilter}'s rule: Spark markers in round 2 the first time each is asked, in
+   * round 1 after that. Counted first, they are in round 2; when round 1 runs, in round 1 too, and
+   * round 2 would have nothing left to copy.
+   */
+  private static final class ChangesItsMind implements KeyFilter {
+    private final Set<String> asked = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public int rounds() {
+      return 2;
+    }
+
+    @Override
+    public int roundForKey(String key) {
+      return key.endsWith("/_SUCCESS") && asked.add(key) ? 2 : 1;
+    }
+
+    @Override
+    public String toString() {
+      return "ChangesItsMind";
+    }
+  }
+
+  @Test
+  void aKeyFilterThatChangesItsMindFailsTheRoundThatFoundOut() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, out).keyFilter(new ChangesItsMind()).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .isEqualTo(
+            "round 1 stopped: the commit was counted with 5 actions in it, but 7 when it ran;"
+                + " key filter ChangesItsMind must give each key the same round every time it is"
+                + " asked");
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED);
+    assertThat(LocalLakeFs.status(out, head, false).get("error").asText())
+        .isEqualTo(result.error());
+  }
+
+  /** A listener that throws from {@code callback}, in round {@code round} where it has one. */
+  private static ProgressListener throwingIn(String callback, int round) {
+    return new ProgressListener() {
+      @Override
+      public void planned(PlanTotals totals) {
+        fail("planned");
+      }
+
+      @Override
+      public void roundStarted(int started) {
+        fail(started == round ? "roundStarted" : "");
+      }
+
+      @Override
+      public void actionFinished(ActionOutcome outcome) {
+        fail("actionFinished");
+      }
+
+      @Override
+      public void roundFinished(RoundSummary summary) {
+        fail(summary.round() == round ? "roundFinished" : "");
+      }
+
+      private void fail(String in) {
+        if (in.equals(callback)) {
+          throw new IllegalStateException("listener boom");
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "throwing in " + callback;
+      }
+    };
+  }
+
+  @Test
+  void aListenerThatThrowsEndsTheExportWithItsStatusFileNamingTheListener() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    Map<String, List<RoundSummary.Status>> expected =
+        Map.of(
+            "planned", List.of(RoundSummary.Status.SKIPPED, RoundSummary.Status.SKIPPED),
+            "roundStarted", List.of(RoundSummary.Status.SUCCEEDED, RoundSummary.Status.FAILED),
+            "actionFinished", List.of(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED),
+            "roundFinished", List.of(RoundSummary.Status.SUCCEEDED, RoundSummary.Status.SKIPPED));
+    for (var e : expected.entrySet()) {
+      String callback = e.getKey();
+      // Round 2 for roundStarted, so that round 1 ran; round 1 for the others.
+      ProgressListener listener = throwingIn(callback, callback.equals("roundStarted") ? 2 : 1);
+      Path dest = out.resolve(callback);
+      ExportResult result;
+      try (Exporter exporter = lakeFs.exporter(repo, dest).listener(listener).build()) {
+        result = exporter.exportAllFromBranch("main");
+      }
+      assertThat(result.status()).as(callback).isEqualTo(ExportResult.Status.FAILED);
+      assertThat(result.error())
+          .as(callback)
+          .contains("progress listener ")
+          .contains(" failed in " + callback + ": java.lang.IllegalStateException: listener boom");
+      assertThat(result.rounds()).extracting(RoundSummary::status).isEqualTo(e.getValue());
+      assertThat(LocalLakeFs.status(dest, head, false).get("error").asText())
+          .isEqualTo(result.error());
     }
   }
 
