@@ -117,12 +117,8 @@ public final class Exporter implements AutoCloseable {
     this.countFirst = b.countFirst;
     this.sourceMode = b.sourceMode;
     this.listener = GuardedListener.of(b.listener);
-    if (repository.isBlank()) {
-      throw new InvalidExportException("repository name is empty");
-    }
-    if (filter.rounds() < 1) {
-      throw new InvalidExportException("key filter " + filter + " has no rounds");
-    }
+    OptionChecks.name(repository, "repository name");
+    OptionChecks.keyFilter(filter);
     // Built only once nothing above can refuse the options, so that a refusal leaks nothing.
     this.ownsStorage = b.storage == null;
     this.storage = b.storage != null ? b.storage : StorageRegistry.discover(b.storageSettings);
@@ -144,7 +140,7 @@ public final class Exporter implements AutoCloseable {
   /** Every object at the HEAD commit of {@code branch}; uncommitted changes are not exported. */
   public ExportResult exportAllFromBranch(String branch) {
     requireOpen();
-    requireName(branch, "branch");
+    OptionChecks.name(branch, "branch");
     String commitId = lakeFs.resolveBranch(repository, branch);
     return run(
         ExportPlan.full(
@@ -154,7 +150,7 @@ public final class Exporter implements AutoCloseable {
   /** Every object of {@code commitId} (a full id or a unique prefix). */
   public ExportResult exportAllFromCommit(String commitId) {
     requireOpen();
-    requireName(commitId, "commit id");
+    OptionChecks.name(commitId, "commit id");
     String id = lakeFs.commit(repository, commitId).id();
     return run(ExportPlan.full(lakeFs, ExportMode.COMMIT, repository, null, id, filter, presign()));
   }
@@ -167,8 +163,8 @@ public final class Exporter implements AutoCloseable {
    */
   public ExportResult exportFrom(String branch, String prevCommitId) {
     requireOpen();
-    requireName(branch, "branch");
-    requireName(prevCommitId, "previous commit id");
+    OptionChecks.name(branch, "branch");
+    OptionChecks.name(prevCommitId, "previous commit id");
     String commitId = lakeFs.resolveBranch(repository, branch);
     String previous = lakeFs.previousCommit(repository, prevCommitId).id();
     return run(ExportPlan.diff(lakeFs, repository, branch, previous, commitId, filter));
@@ -176,10 +172,20 @@ public final class Exporter implements AutoCloseable {
 
   /**
    * Runs any plan; the three export methods end here. The plan's sources are read from this
-   * exporter's repository, which the status file names: give it a plan of that repository.
+   * exporter's repository, which the status file names.
+   *
+   * @throws InvalidExportException for a plan of another repository
    */
   public ExportResult run(ExportPlan plan) {
     requireOpen();
+    if (!plan.repository().equals(repository)) {
+      throw new InvalidExportException(
+          "a plan of repository '"
+              + plan.repository()
+              + "' given to the exporter of repository '"
+              + repository
+              + "': its status file would name the wrong one");
+    }
     Instant started = Instant.now();
     requireNotInterrupted(plan, "before it started");
     DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, storage, root);
@@ -585,12 +591,6 @@ public final class Exporter implements AutoCloseable {
     return sourceMode == SourceMode.PRESIGNED;
   }
 
-  private static void requireName(String value, String what) {
-    if (value == null || value.isBlank()) {
-      throw new InvalidExportException(what + " is empty");
-    }
-  }
-
   /** Options of an exporter; only lakeFS, repository and destination are required. */
   public static final class Builder {
     private LakeFsClient lakeFs;
@@ -751,7 +751,8 @@ public final class Exporter implements AutoCloseable {
      * An exporter with these options; nothing is contacted until it exports.
      *
      * @throws InvalidExportException naming everything required that is missing (lakeFS,
-     *     repository, destination), or a blank repository, a key filter without rounds or an
+     *     repository, destination), or a blank repository, a key filter without rounds (or with
+     *     more than {@link OptionChecks#MAX_ROUNDS}, or whose {@code rounds()} throws) or an
      *     unknown storage setting
      */
     public Exporter build() {
@@ -765,10 +766,7 @@ public final class Exporter implements AutoCloseable {
       if (destination == null) {
         missing.add("destination root (Builder.destination)");
       }
-      if (!missing.isEmpty()) {
-        throw new InvalidExportException(
-            "exporter settings missing: " + String.join(", ", missing));
-      }
+      OptionChecks.nothingMissing(missing);
       return new Exporter(this);
     }
   }

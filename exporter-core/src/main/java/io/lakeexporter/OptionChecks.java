@@ -1,5 +1,8 @@
 package io.lakeexporter;
 
+import io.lakeexporter.filter.KeyFilter;
+import java.util.List;
+
 /**
  * The ranges of the options both exporters take, the standalone {@link Exporter} and the Spark
  * exporter, checked in one place so that both refuse a value alike, in the same words.
@@ -12,7 +15,58 @@ public final class OptionChecks {
    */
   public static final int MAX_CONCURRENCY = 1024;
 
+  /**
+   * The most rounds a key filter may have: each is a pass of its own over the commit's listing, a
+   * line of the counts kept in memory, and an entry of the status file.
+   */
+  public static final int MAX_ROUNDS = 10_000;
+
   private OptionChecks() {}
+
+  /**
+   * Refuses a builder with required settings missing, naming them all at once.
+   *
+   * @param missing each missing setting and where it is set, as "repository (Builder.repository)"
+   * @throws InvalidExportException unless {@code missing} is empty
+   */
+  public static void nothingMissing(List<String> missing) {
+    if (!missing.isEmpty()) {
+      throw new InvalidExportException("exporter settings missing: " + String.join(", ", missing));
+    }
+  }
+
+  /**
+   * @return {@code value}
+   * @throws InvalidExportException when it is null or blank, as "{@code what} is empty"
+   */
+  public static String name(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidExportException(what + " is empty");
+    }
+    return value;
+  }
+
+  /**
+   * @return {@code filter}
+   * @throws InvalidExportException unless its {@link KeyFilter#rounds()} answers 1 to {@link
+   *     #MAX_ROUNDS}, naming the filter
+   */
+  public static KeyFilter keyFilter(KeyFilter filter) {
+    int rounds;
+    try {
+      rounds = filter.rounds();
+    } catch (RuntimeException e) {
+      throw new InvalidExportException("key filter " + filter + " failed in rounds(): " + e, e);
+    }
+    if (rounds < 1) {
+      throw new InvalidExportException("key filter " + filter + " has no rounds");
+    }
+    if (rounds > MAX_ROUNDS) {
+      throw new InvalidExportException(
+          "key filter " + filter + " has " + rounds + " rounds; at most " + MAX_ROUNDS);
+    }
+    return filter;
+  }
 
   /**
    * @return {@code concurrency}

@@ -3,6 +3,10 @@ package io.lakeexporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.filter.SparkFilter;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -10,6 +14,7 @@ import io.lakeexporter.storage.StorageSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +46,61 @@ class ExporterTest {
         .hasMessage(
             "unknown setting 'http.connect-timeot': the http module has no such key; closest:"
                 + " http.connect-timeout");
+  }
+
+  /** A filter of {@code rounds} rounds, or whose {@code rounds()} throws when it is null. */
+  private static KeyFilter roundsOf(Integer rounds) {
+    return new KeyFilter() {
+      @Override
+      public int rounds() {
+        return rounds;
+      }
+
+      @Override
+      public int roundForKey(String key) {
+        return 1;
+      }
+
+      @Override
+      public String toString() {
+        return "rounds-of-" + rounds;
+      }
+    };
+  }
+
+  @Test
+  void aKeyFilterIsRefusedByNameForItsRounds() {
+    var builder = Exporter.builder().lakeFs(CONFIG).repository("repo").destination(out.toString());
+    assertThatThrownBy(() -> builder.keyFilter(roundsOf(Integer.MAX_VALUE)).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("key filter rounds-of-2147483647 has 2147483647 rounds; at most 10000");
+    assertThatThrownBy(() -> builder.keyFilter(roundsOf(0)).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("key filter rounds-of-0 has no rounds");
+    assertThatThrownBy(() -> builder.keyFilter(roundsOf(null)).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageStartingWith(
+            "key filter rounds-of-null failed in rounds(): java.lang.NullPointerException");
+    builder.keyFilter(roundsOf(10_000)).build().close();
+  }
+
+  @Test
+  void aPlanOfAnotherRepositoryIsRefused() {
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(CONFIG)
+            .repository("analytics")
+            .destination(out.toString())
+            .build()) {
+      ExportPlan other =
+          ExportPlan.of(
+              ExportMode.COMMIT, "other", null, null, "c1", new SparkFilter(), Stream::empty);
+      assertThatThrownBy(() -> exporter.run(other))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessage(
+              "a plan of repository 'other' given to the exporter of repository 'analytics': its"
+                  + " status file would name the wrong one");
+    }
   }
 
   @Test

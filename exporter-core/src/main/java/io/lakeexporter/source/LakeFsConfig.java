@@ -69,6 +69,18 @@ public record LakeFsConfig(
     Objects.requireNonNull(secretAccessKey, "secretAccessKey is null");
     Objects.requireNonNull(connectTimeout, "connectTimeout is null");
     Objects.requireNonNull(readTimeout, "readTimeout is null");
+    if (connectTimeout.isNegative() || readTimeout.isNegative()) {
+      throw new InvalidExportException(
+          "lakeFS timeouts must not be negative: connect "
+              + connectTimeout
+              + ", read "
+              + readTimeout
+              + " ("
+              + CONNECTION_TIMEOUT_KEY
+              + ", "
+              + READ_TIMEOUT_KEY
+              + ")");
+    }
     apiUrl = normalizeApiUrl(apiUrl);
   }
 
@@ -108,19 +120,24 @@ public record LakeFsConfig(
       throw new InvalidExportException(
           "lakeFS endpoint '" + u + "' names no host; e.g. http://lakefs.example.com:8000");
     }
+    // The API paths are appended to the endpoint: a query or fragment would end up in the middle
+    // of every request's path, and lakeFS would answer each as a missing repository or ref. It may
+    // hold a token: not repeated.
+    if (u.indexOf('?', authorityEnd) >= 0 || u.indexOf('#', authorityEnd) >= 0) {
+      int cut = authorityEnd;
+      while ("?#".indexOf(u.charAt(cut)) < 0) {
+        cut++;
+      }
+      throw new InvalidExportException(
+          "lakeFS endpoint '"
+              + u.substring(0, cut + 1)
+              + "<hidden>' has a query or fragment; give the server's address alone,"
+              + " e.g. https://lakefs.example.com");
+    }
     String port = host.length() == authority.length() ? "" : authority.substring(host.length() + 1);
     if (!port.isEmpty() && !validPort(port)) {
       throw new InvalidExportException(
           "lakeFS endpoint '" + u + "' has port '" + port + "'; a port is a number up to 65535");
-    }
-    // The API paths are appended to the endpoint: a query or fragment would end up in the middle
-    // of every request's path, and lakeFS would answer each as a missing repository or ref.
-    if (u.indexOf('?', authorityEnd) >= 0 || u.indexOf('#', authorityEnd) >= 0) {
-      throw new InvalidExportException(
-          "lakeFS endpoint '"
-              + u
-              + "' has a query or fragment (from '?' or '#'); give the server's address alone,"
-              + " e.g. https://lakefs.example.com");
     }
     if (u.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
       throw new InvalidExportException(

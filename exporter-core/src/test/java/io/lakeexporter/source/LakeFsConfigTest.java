@@ -108,10 +108,16 @@ class LakeFsConfigTest {
 
   @Test
   void anEndpointThatWouldMangleEveryRequestIsRefusedSayingHow() {
+    // A query may hold a token: the endpoint is shown up to it.
+    assertThatThrownBy(() -> config("http://127.0.0.1:1/?token=TOPSECRET"))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "lakeFS endpoint 'http://127.0.0.1:1/?<hidden>' has a query or fragment; give the"
+                + " server's address alone, e.g. https://lakefs.example.com");
+    assertThatThrownBy(() -> config("https://lakefs.example.com#/repositories"))
+        .hasMessageContaining("'https://lakefs.example.com#<hidden>'");
     Map<String, String> problems =
         Map.of(
-            "http://127.0.0.1:8000/api/v1?x", "query or fragment",
-            "https://lakefs.example.com/#/repositories", "query or fragment",
             "http://127.0.0.1:80x", "port '80x'",
             "http://127.0.0.1:70000/", "port '70000'",
             "http://127.0.0.1:0", "port '0'",
@@ -127,6 +133,22 @@ class LakeFsConfigTest {
     assertThat(config("https://h:65535/lakefs/").apiUrl())
         .as("a path before the API's, as behind a reverse proxy")
         .isEqualTo("https://h:65535/lakefs/api/v1");
+  }
+
+  @Test
+  void aNegativeTimeoutIsRefusedNamingItsKeys() {
+    assertThatThrownBy(
+            () ->
+                LakeFsConfig.builder()
+                    .apiUrl("http://127.0.0.1:1")
+                    .accessKeyId("AK")
+                    .secretAccessKey("SK")
+                    .connectTimeout(Duration.ofSeconds(-1))
+                    .build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "lakeFS timeouts must not be negative: connect PT-1S, read PT1M"
+                + " (lakefs.api.connection.timeout_seconds, lakefs.api.read.timeout_seconds)");
   }
 
   @Test

@@ -33,6 +33,8 @@ import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -87,15 +89,12 @@ public final class SparkExporter {
   private final int partitions;
 
   private SparkExporter(Builder b) {
-    this.spark = Objects.requireNonNull(b.spark, "spark is null");
-    this.lakeFsConfig = Objects.requireNonNull(b.lakeFs, "lakeFs is null");
-    this.repository = Objects.requireNonNull(b.repository, "repository is null");
-    this.destination = Objects.requireNonNull(b.destination, "destination is null");
+    this.spark = b.spark;
+    this.lakeFsConfig = b.lakeFs;
+    this.repository = OptionChecks.name(b.repository, "repository name");
+    this.destination = b.destination;
     // A filter without rounds would export nothing, and still say SUCCEEDED.
-    if (b.filter.rounds() < 1) {
-      throw new InvalidExportException("key filter " + b.filter + " has no rounds");
-    }
-    this.filter = b.filter;
+    this.filter = serializable(OptionChecks.keyFilter(b.filter));
     this.concurrency = b.concurrency;
     this.partSize = b.partSize;
     this.multipartThreshold = b.multipartThreshold;
@@ -129,7 +128,28 @@ public final class SparkExporter {
     return new Builder();
   }
 
+  /**
+   * {@code filter}, once it is known to serialize: Spark sends it to the executors, and a filter
+   * that does not would fail the export after lakeFS was asked and the destination made, as "Task
+   * not serializable".
+   */
+  private static KeyFilter serializable(KeyFilter filter) {
+    try (var out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+      out.writeObject(filter);
+    } catch (IOException e) {
+      throw new InvalidExportException(
+          "key filter "
+              + filter
+              + " does not serialize ("
+              + e
+              + "); Spark sends it to the executors: make it and its fields Serializable",
+          e);
+    }
+    return filter;
+  }
+
   public ExportResult exportAllFromBranch(String branch) {
+    OptionChecks.name(branch, "branch");
     LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
     try {
       return run(lakeFs, ExportMode.BRANCH, branch, null, lakeFs.resolveBranch(repository, branch));
@@ -139,6 +159,7 @@ public final class SparkExporter {
   }
 
   public ExportResult exportAllFromCommit(String commitId) {
+    OptionChecks.name(commitId, "commit id");
     LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
     try {
       return run(lakeFs, ExportMode.COMMIT, null, null, lakeFs.commit(repository, commitId).id());
@@ -148,6 +169,8 @@ public final class SparkExporter {
   }
 
   public ExportResult exportFrom(String branch, String prevCommitId) {
+    OptionChecks.name(branch, "branch");
+    OptionChecks.name(prevCommitId, "previous commit id");
     LakeFsClient lakeFs = LakeFsClient.create(lakeFsConfig);
     try {
       String head = lakeFs.resolveBranch(repository, branch);
@@ -836,7 +859,10 @@ public final class SparkExporter {
      * and ~/.lakectl.yaml. Spark's UI redacts these keys (secret, access key).
      */
     public Builder fromHadoopConfiguration() {
-      Objects.requireNonNull(spark, "set spark first");
+      if (spark == null) {
+        throw new IllegalStateException(
+            "fromHadoopConfiguration() reads the session's configuration: call spark(...) first");
+      }
       Map<String, String> hadoop = new LinkedHashMap<>();
       spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
       this.lakeFs =
@@ -909,11 +935,37 @@ public final class SparkExporter {
 
     /** Partitions per round; by default Spark's default parallelism. */
     public Builder partitions(int partitions) {
+      if (partitions < 1) {
+        throw new InvalidExportException("partitions must be positive, not " + partitions);
+      }
       this.partitions = partitions;
       return this;
     }
 
+    /**
+     * An exporter with these options; the destination's store is checked now, lakeFS when it
+     * exports.
+     *
+     * @throws InvalidExportException naming everything required that is missing (Spark, lakeFS,
+     *     repository, destination), or, as the standalone exporter's builder, a blank repository, a
+     *     key filter without rounds, an unknown storage setting; and a key filter that does not
+     *     serialize
+     */
     public SparkExporter build() {
+      var missing = new ArrayList<String>();
+      if (spark == null) {
+        missing.add("Spark (Builder.spark)");
+      }
+      if (lakeFs == null) {
+        missing.add("lakeFS (Builder.lakeFs or Builder.fromHadoopConfiguration)");
+      }
+      if (repository == null) {
+        missing.add("repository (Builder.repository)");
+      }
+      if (destination == null) {
+        missing.add("destination root (Builder.destination)");
+      }
+      OptionChecks.nothingMissing(missing);
       return new SparkExporter(this);
     }
   }

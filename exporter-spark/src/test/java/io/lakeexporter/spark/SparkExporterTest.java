@@ -838,6 +838,65 @@ class SparkExporterTest {
         .hasMessage("key filter out-of-range has no rounds");
   }
 
+  /** Not serializable: it holds the test's builder, as an inner class of user code may. */
+  private static final class HoldsABuilder implements KeyFilter, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Object builder = SparkExporter.builder();
+
+    @Override
+    public int rounds() {
+      return 1;
+    }
+
+    @Override
+    public int roundForKey(String key) {
+      return 1;
+    }
+
+    @Override
+    public String toString() {
+      return "holds-a-builder";
+    }
+  }
+
+  /**
+   * What the standalone exporter's builder refuses before anything is asked, this one refuses too,
+   * in the same words; and a filter Spark could not send to the executors.
+   */
+  @Test
+  void theBuilderRefusesWhatTheStandaloneOneRefusesAndAFilterThatDoesNotSerialize() {
+    assertThatThrownBy(() -> SparkExporter.builder().build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage(
+            "exporter settings missing: Spark (Builder.spark), lakeFS (Builder.lakeFs or"
+                + " Builder.fromHadoopConfiguration), repository (Builder.repository), destination"
+                + " root (Builder.destination)");
+    assertThatThrownBy(() -> exporter(" ", out).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("repository name is empty");
+    assertThatThrownBy(() -> exporter("any", out).partitions(-3))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("partitions must be positive, not -3");
+    assertThatThrownBy(() -> exporter("any", out).keyFilter(new OutOfRange(10_001)).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("key filter out-of-range has 10001 rounds; at most 10000");
+    assertThatThrownBy(() -> exporter("any", out).keyFilter(new HoldsABuilder()).build())
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageStartingWith("key filter holds-a-builder does not serialize")
+        .hasMessageContaining(SparkExporter.Builder.class.getName())
+        .hasMessageEndingWith("make it and its fields Serializable");
+    SparkExporter exporter = exporter("any", out).build();
+    assertThatThrownBy(() -> exporter.exportAllFromBranch(null))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("branch is empty");
+    assertThatThrownBy(() -> exporter.exportFrom("main", null))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("previous commit id is empty");
+    assertThatThrownBy(() -> exporter.exportAllFromCommit(""))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessage("commit id is empty");
+  }
+
   @Test
   void executorsReadThroughLakeFsInTheLakefsSourceMode() throws IOException {
     String repo = repository("through-lakefs");
