@@ -1,6 +1,7 @@
 package io.lakeexporter;
 
 import io.lakeexporter.report.StatusFile;
+import io.lakeexporter.storage.CredentialsRefusedException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
@@ -86,16 +87,17 @@ public final class DestinationCheck {
   }
 
   /**
-   * A bucket or container that does not exist fails every copy and then the status file: the store
-   * tells it first. Any other failure is no verdict (a key may write without the right to list or
-   * read, a store may be down for a moment): the copies report their own.
+   * A bucket or container that does not exist, or credentials the store does not take at all, fail
+   * every copy and then the status file: the store tells it first. Any other failure is no verdict
+   * (a key may write without the right to list or read, a store may be down for a moment): the
+   * copies report their own.
    */
   private static void checkBucketExists(ObjectStore store, Location root) {
     try {
       store.requireBucket(root);
-    } catch (FileNotFoundException missing) {
+    } catch (FileNotFoundException | CredentialsRefusedException refused) {
       throw new InvalidExportException(
-          "cannot export to " + root + ": " + missing.getMessage(), missing);
+          "cannot export to " + root + ": " + refused.getMessage(), refused);
     } catch (IOException | RuntimeException e) {
       LOG.debug("cannot tell whether the bucket of {} exists; the copies will tell", root, e);
     }

@@ -37,7 +37,9 @@ import java.util.Set;
  * A provider added this way takes part in the usual priority order with the discovered ones.
  *
  * <p>The {@link LakeFsClient} and {@link StorageRegistry} it provides are singletons that the
- * exporters it makes use but do not close: close them through the injector when done.
+ * exporters it makes use but do not close, and Guice closes nothing itself: when done, close them
+ * as fetched from the injector, {@code injector.getInstance(LakeFsClient.class).close()} and {@code
+ * injector.getInstance(StorageRegistry.class).close()}.
  */
 public final class ExporterModule extends AbstractModule {
 

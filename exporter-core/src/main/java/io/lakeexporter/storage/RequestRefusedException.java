@@ -8,7 +8,7 @@ import java.io.IOException;
  * retried: with wrong credentials and 100,000 objects, four attempts each would be 400,000 refusals
  * and minutes of backing off before the cause is reported.
  */
-public final class RequestRefusedException extends IOException {
+public class RequestRefusedException extends IOException {
   private static final long serialVersionUID = 1L;
 
   public RequestRefusedException(String message) {

@@ -933,10 +933,11 @@ public final class SparkExporter {
       return this;
     }
 
-    /** Partitions per round; by default Spark's default parallelism. */
+    /** Partitions per round; 0, the default, takes Spark's default parallelism. */
     public Builder partitions(int partitions) {
-      if (partitions < 1) {
-        throw new InvalidExportException("partitions must be positive, not " + partitions);
+      if (partitions < 0) {
+        throw new InvalidExportException(
+            "partitions must be positive (or 0: Spark's default parallelism), not " + partitions);
       }
       this.partitions = partitions;
       return this;

@@ -876,7 +876,7 @@ class SparkExporterTest {
         .hasMessage("repository name is empty");
     assertThatThrownBy(() -> exporter("any", out).partitions(-3))
         .isInstanceOf(InvalidExportException.class)
-        .hasMessage("partitions must be positive, not -3");
+        .hasMessage("partitions must be positive (or 0: Spark's default parallelism), not -3");
     assertThatThrownBy(() -> exporter("any", out).keyFilter(new OutOfRange(10_001)).build())
         .isInstanceOf(InvalidExportException.class)
         .hasMessage("key filter out-of-range has 10001 rounds; at most 10000");

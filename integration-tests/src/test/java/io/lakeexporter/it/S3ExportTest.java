@@ -1,9 +1,11 @@
 package io.lakeexporter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
@@ -78,6 +80,41 @@ class S3ExportTest extends CloudExportTest {
     }
     Location big = Location.parse(root + "/big/large.bin");
     assertThat(storage.storeFor(big).stat(big).etag()).as("multipart ETag").contains("-");
+  }
+
+  /**
+   * A secret that does not match the access key fails every request: refused before anything is
+   * copied, naming the bucket and S3's answer, rather than once per key and then the status file.
+   */
+  @Test
+  void credentialsTheDestinationDoesNotTakeAreRefusedBeforeAnythingIsCopied() throws IOException {
+    String repo = repository(namespacePrefix());
+    String destination = destination("refused-" + repo);
+    try (var wrongSecret =
+            StorageRegistry.discover(
+                S3ProxyServer.shared()
+                    .settings()
+                    .overlay(
+                        StorageSettings.of(
+                            Map.of("s3.secret-access-key", "WRONG-SECRET-CANARY"))));
+        Exporter exporter =
+            Exporter.builder()
+                .lakeFs(client)
+                .repository(repo)
+                .destination(destination)
+                .storage(wrongSecret)
+                .build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageStartingWith("cannot export to " + Location.parse(destination) + ": ")
+          .hasMessageContaining("refused the credentials for bucket 'export' (403")
+          .hasMessageContaining("SignatureDoesNotMatch")
+          .hasMessageNotContaining("WRONG-SECRET-CANARY");
+    }
+    try (var listed =
+        storage.storeFor(Location.parse(destination)).list(Location.parse(destination))) {
+      assertThat(listed).as("nothing written").isEmpty();
+    }
   }
 
   @Test

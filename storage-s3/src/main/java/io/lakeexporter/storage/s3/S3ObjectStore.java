@@ -2,6 +2,7 @@ package io.lakeexporter.storage.s3;
 
 import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
+import io.lakeexporter.storage.CredentialsRefusedException;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -430,9 +431,33 @@ public final class S3ObjectStore
       if ("NoSuchBucket".equals(e.code())) {
         throw refusal(e.status(), e.code(), e.s3Message(), "write", location);
       }
+      if (CREDENTIAL_CODES.contains(e.code())) {
+        throw new CredentialsRefusedException(
+            clients.endpointOf(bucket(location))
+                + " refused the credentials for bucket '"
+                + bucket(location)
+                + "' ("
+                + e.status()
+                + " "
+                + e.code()
+                + (e.s3Message() == null || e.s3Message().isEmpty() ? "" : ": " + e.s3Message())
+                + ")");
+      }
       // NoSuchKey, or a key that may not read there: nothing more to learn here.
     }
   }
+
+  /**
+   * S3's answers that refuse the credentials themselves, not a permission they lack: an unknown
+   * access key id, a signature made with another secret, a session token expired or malformed.
+   */
+  private static final Set<String> CREDENTIAL_CODES =
+      Set.of(
+          "InvalidAccessKeyId",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "InvalidToken",
+          "TokenRefreshRequired");
 
   /**
    * The key {@link #requireBucket} asks for under the location (where a key scoped to the export's

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.lakeexporter.storage.CredentialsRefusedException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -452,6 +453,28 @@ class S3ObjectStoreTest {
           .hasMessageContaining("access denied")
           .hasMessageContaining("credentials for bucket '" + BUCKET + "'")
           .hasMessageNotContaining("wrong-secret-value");
+    }
+  }
+
+  /** Credentials S3 takes for no request are told apart, before anything is copied with them. */
+  @Test
+  void requireBucketTellsCredentialsTheStoreDoesNotTake() {
+    // A setting with a wrong value, and the code S3 answers it with.
+    List<List<String>> cases =
+        List.of(
+            List.of("s3.secret-access-key", "wrong-secret-value", "SignatureDoesNotMatch"),
+            List.of("s3.access-key-id", "AKIAUNKNOWNKEY", "InvalidAccessKeyId"));
+    for (List<String> c : cases) {
+      var s =
+          S3ProxyServer.shared().settings().overlay(StorageSettings.of(Map.of(c.get(0), c.get(1))));
+      try (var refused = new S3ObjectStore(s)) {
+        assertThatThrownBy(() -> refused.requireBucket(Location.parse("s3://" + BUCKET + "/x/")))
+            .as(c.get(0))
+            .isInstanceOf(CredentialsRefusedException.class)
+            .hasMessageContaining(" refused the credentials for bucket '" + BUCKET + "' (403 ")
+            .hasMessageContaining(c.get(2))
+            .hasMessageNotContaining("wrong-secret-value");
+      }
     }
   }
 
