@@ -86,9 +86,14 @@ public record DestinationKeys(
         throw new InvalidKeyException(path, "an absolute path would escape the destination root");
       }
       for (String segment : path.split("/", -1)) {
-        if (segment.equals("..") || segment.equals(".")) {
+        if (segment.equals("..")) {
+          throw new InvalidKeyException(path, "a '..' segment would escape the destination root");
+        }
+        if (segment.equals(".")) {
           throw new InvalidKeyException(
-              path, "a '" + segment + "' segment would escape the destination root");
+              path,
+              "a '.' segment names the directory it stands in on a filesystem: the file would land"
+                  + " under another key");
         }
         if (segment.isEmpty()) {
           throw new InvalidKeyException(

@@ -118,10 +118,18 @@ public final class StorageSettings {
   }
 
   private static long parseLong(String key, String v) {
+    return parseLong(key, v, v);
+  }
+
+  /**
+   * {@code number}, the part of {@code given} that must be a number; messages show {@code given}.
+   */
+  private static long parseLong(String key, String number, String given) {
     try {
-      return Long.parseLong(v);
+      return Long.parseLong(number);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting " + key + " must be a number, not '" + v + "'");
+      throw new IllegalArgumentException(
+          "setting " + key + " must be a number, not '" + given.strip() + "'");
     }
   }
 
@@ -138,15 +146,15 @@ public final class StorageSettings {
   private static Duration parseSignedDuration(String key, String v) {
     String s = v.toLowerCase(Locale.ROOT);
     if (s.endsWith("ms")) {
-      return Duration.ofMillis(parseLong(key, s.substring(0, s.length() - 2).strip()));
+      return Duration.ofMillis(parseLong(key, s.substring(0, s.length() - 2).strip(), v));
     }
     if (s.endsWith("s")) {
-      return Duration.ofSeconds(parseLong(key, s.substring(0, s.length() - 1).strip()));
+      return Duration.ofSeconds(parseLong(key, s.substring(0, s.length() - 1).strip(), v));
     }
     if (s.endsWith("m")) {
-      return Duration.ofMinutes(parseLong(key, s.substring(0, s.length() - 1).strip()));
+      return Duration.ofMinutes(parseLong(key, s.substring(0, s.length() - 1).strip(), v));
     }
-    return Duration.ofSeconds(parseLong(key, s));
+    return Duration.ofSeconds(parseLong(key, s, v));
   }
 
   /** Parses {@code 123}, {@code 8K}, {@code 8KiB}, {@code 64M}, {@code 64MB}, {@code 1G}. */
@@ -170,7 +178,7 @@ public final class StorageSettings {
         s = s.substring(0, s.length() - 1).strip();
       }
     }
-    long n = parseLong(key, s);
+    long n = parseLong(key, s, v);
     if (n < 0) {
       throw new IllegalArgumentException("setting " + key + " must not be negative: " + v);
     }

@@ -30,6 +30,17 @@ class DestinationKeysTest {
         .hasMessageContaining("refused key '" + key + "'");
   }
 
+  /** Only '..' leaves the root; a '.' is refused for the name it would lose. */
+  @Test
+  void eachSegmentIsRefusedForWhatItWouldDo() {
+    assertThatThrownBy(() -> DestinationKeys.resolve(fileRoot, "a/../b"))
+        .hasMessageEndingWith("a '..' segment would escape the destination root");
+    assertThatThrownBy(() -> DestinationKeys.resolve(fileRoot, "a/./b"))
+        .hasMessageEndingWith(
+            "a '.' segment names the directory it stands in on a filesystem: the file would land"
+                + " under another key");
+  }
+
   @Test
   void objectStoreKeysAreLiteral() throws Exception {
     assertThat(DestinationKeys.resolve(s3Root, "a/../b").path()).isEqualTo("export/a/../b");

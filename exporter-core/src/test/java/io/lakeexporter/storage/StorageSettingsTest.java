@@ -33,6 +33,12 @@ class StorageSettingsTest {
     assertThatThrownBy(() -> s.getLong("n", 0)).hasMessageContaining("n must be a number");
     assertThatThrownBy(() -> s.getBoolean("b", false))
         .hasMessageContaining("b must be true or false");
+    // Shown as given, not as parsed.
+    var sizes = StorageSettings.of(Map.of("p", " 16 parsecs", "d", "5 minutes"));
+    assertThatThrownBy(() -> sizes.getBytes("p", 0))
+        .hasMessage("setting p must be a number, not '16 parsecs'");
+    assertThatThrownBy(() -> sizes.getDuration("d", Duration.ZERO))
+        .hasMessage("setting d must be a number, not '5 minutes'");
     // Every duration is a timeout or a wait.
     var negative = StorageSettings.of(Map.of("t", "-5", "u", "-250ms", "z", "0s"));
     assertThatThrownBy(() -> negative.getDuration("t", Duration.ZERO))

@@ -804,7 +804,7 @@ class LocalExportTest {
         .isInstanceOf(InvalidExportException.class)
         .hasMessage(
             "cannot use destination s3://bucket/export/: invalid s3 storage settings: setting"
-                + " s3.copy.multipart-threshold must be a number, not 'LOTS'");
+                + " s3.copy.multipart-threshold must be a number, not 'lots'");
     assertThatThrownBy(() -> export(repo, "https://example.com/export/", http))
         .isInstanceOf(InvalidExportException.class)
         .hasMessage(
