@@ -62,10 +62,18 @@ public record ExportResult(
     return status == Status.SUCCEEDED;
   }
 
+  /**
+   * Objects copied, over every round; for a dry run ({@link Status#PLANNED}), the copies it would
+   * make, nothing having been written.
+   */
   public long copied() {
     return rounds.stream().mapToLong(RoundSummary::copied).sum();
   }
 
+  /**
+   * Deletes done, over every round, a key already gone from the destination included (S3 does not
+   * tell one from the other); for a dry run, the deletes it would make.
+   */
   public long deleted() {
     return rounds.stream().mapToLong(RoundSummary::deleted).sum();
   }
