@@ -88,7 +88,9 @@ public record LakeFsConfig(
    * {@code http://host:8000}, {@code http://host:8000/} and {@code .../api/v1/} all mean the same.
    * An endpoint that names no host is refused, and so is one with a user name or password in it
    * ({@code http://user:password@host}): credentials go in the access key settings, where messages
-   * and {@link #toString()} never show them. No message repeats the user info.
+   * and {@link #toString()} never show them. No message repeats the user info. A query or fragment
+   * (which may hold a token, and is not repeated either), a port that is no number and spaces are
+   * refused too: each would otherwise read as a missing repository or a failed connection.
    */
   static String normalizeApiUrl(String url) {
     String u = url.strip();
@@ -107,19 +109,6 @@ public record LakeFsConfig(
               + "' carries a user name or password; give them as the access key id and secret"
               + " access key instead");
     }
-    if (!u.startsWith("http://") && !u.startsWith("https://")) {
-      throw new InvalidExportException(
-          "lakeFS endpoint '" + u + "' must start with http:// or https://");
-    }
-    String authority = u.substring(authorityStart, authorityEnd);
-    // The host is what stands before the port; an IPv6 address is in brackets.
-    int portColon = authority.lastIndexOf(':');
-    String host =
-        portColon > authority.lastIndexOf(']') ? authority.substring(0, portColon) : authority;
-    if (host.isEmpty() || host.equals("[]")) {
-      throw new InvalidExportException(
-          "lakeFS endpoint '" + u + "' names no host; e.g. http://lakefs.example.com:8000");
-    }
     // The API paths are appended to the endpoint: a query or fragment would end up in the middle
     // of every request's path, and lakeFS would answer each as a missing repository or ref. It may
     // hold a token: not repeated.
@@ -133,6 +122,19 @@ public record LakeFsConfig(
               + u.substring(0, cut + 1)
               + "<hidden>' has a query or fragment; give the server's address alone,"
               + " e.g. https://lakefs.example.com");
+    }
+    if (!u.startsWith("http://") && !u.startsWith("https://")) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '" + u + "' must start with http:// or https://");
+    }
+    String authority = u.substring(authorityStart, authorityEnd);
+    // The host is what stands before the port; an IPv6 address is in brackets.
+    int portColon = authority.lastIndexOf(':');
+    String host =
+        portColon > authority.lastIndexOf(']') ? authority.substring(0, portColon) : authority;
+    if (host.isEmpty() || host.equals("[]")) {
+      throw new InvalidExportException(
+          "lakeFS endpoint '" + u + "' names no host; e.g. http://lakefs.example.com:8000");
     }
     String port = host.length() == authority.length() ? "" : authority.substring(host.length() + 1);
     if (!port.isEmpty() && !validPort(port)) {
