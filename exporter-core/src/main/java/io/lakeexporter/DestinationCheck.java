@@ -1,6 +1,7 @@
 package io.lakeexporter;
 
 import io.lakeexporter.report.StatusFile;
+import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.CredentialsRefusedException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
@@ -12,6 +13,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,11 @@ public final class DestinationCheck {
 
   /** A lakeFS commit ID's length in hex digits: the status file's name holds one. */
   private static final int COMMIT_ID_LENGTH = 64;
+
+  /** Attempts to reach the destination's store before it is taken to be down, and the pause. */
+  private static final int UNREACHABLE_ATTEMPTS = 3;
+
+  private static final Duration UNREACHABLE_PAUSE = Duration.ofMillis(500);
 
   private DestinationCheck() {}
 
@@ -93,13 +100,37 @@ public final class DestinationCheck {
    * copies report their own.
    */
   private static void checkBucketExists(ObjectStore store, Location root) {
-    try {
-      store.requireBucket(root);
-    } catch (FileNotFoundException | CredentialsRefusedException refused) {
-      throw new InvalidExportException(
-          "cannot export to " + root + ": " + refused.getMessage(), refused);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot tell whether the bucket of {} exists; the copies will tell", root, e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.requireBucket(root);
+        return;
+      } catch (FileNotFoundException | CredentialsRefusedException refused) {
+        throw new InvalidExportException(
+            "cannot export to " + root + ": " + refused.getMessage(), refused);
+      } catch (IOException | RuntimeException e) {
+        if (!ConnectionFailures.unreachable(e)) {
+          LOG.debug("cannot tell whether the bucket of {} exists; the copies will tell", root, e);
+          return;
+        }
+        // A store that cannot be reached now would fail every copy, each after its attempts, and
+        // then the status file: a few tries here, and the export does not start.
+        if (attempt == UNREACHABLE_ATTEMPTS) {
+          throw new DestinationUnavailableException(
+              "cannot export to "
+                  + root
+                  + ": its store could not be reached ("
+                  + UNREACHABLE_ATTEMPTS
+                  + " attempts): "
+                  + e.getMessage(),
+              e);
+        }
+        try {
+          Thread.sleep(UNREACHABLE_PAUSE.toMillis() * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return; // the export says it was interrupted while checking the destination
+        }
+      }
     }
   }
 

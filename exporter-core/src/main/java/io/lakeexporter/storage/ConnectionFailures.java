@@ -20,6 +20,23 @@ public final class ConnectionFailures {
   private ConnectionFailures() {}
 
   /**
+   * Whether {@code failure} or one of its causes says the server cannot be reached at all: its host
+   * is unknown or has no route, the connection was refused, or TLS failed. Not a timeout (a slow
+   * server may still answer) nor a connection that broke off after it was made.
+   */
+  public static boolean unreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException
+          || t instanceof ConnectException
+          || t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * What went wrong on the way to the server, when {@code failure} or one of its causes is a
    * network failure: the host is unknown, the connection was refused or timed out, or TLS failed.
    */

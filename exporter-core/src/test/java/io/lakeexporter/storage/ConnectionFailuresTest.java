@@ -3,7 +3,10 @@ package io.lakeexporter.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,20 @@ class ConnectionFailuresTest {
     var e = new IOException(new UnknownHostException("nosuchhost.invalid"));
     assertThat(ConnectionFailures.describe(e))
         .hasValue("the host 'nosuchhost.invalid' is not known (the name does not resolve)");
+  }
+
+  /** Only what no later attempt within seconds would change: not a timeout, not a reset. */
+  @Test
+  void aServerThatCannotBeReachedIsToldFromOneThatIsSlowOrBrokeOff() {
+    assertThat(ConnectionFailures.unreachable(new IOException(new ConnectException("refused"))))
+        .isTrue();
+    assertThat(ConnectionFailures.unreachable(new UncheckedIOException(new UnknownHostException())))
+        .isTrue();
+    assertThat(ConnectionFailures.unreachable(new IOException(new SocketTimeoutException())))
+        .isFalse();
+    assertThat(ConnectionFailures.unreachable(new IOException(new SocketException("reset"))))
+        .isFalse();
+    assertThat(ConnectionFailures.unreachable(new IOException("disk full"))).isFalse();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.lakeexporter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakeexporter.DestinationUnavailableException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
@@ -10,6 +11,7 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.S3ProxyServer;
+import io.lakeexporter.testing.ServerProcess;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +117,38 @@ class S3ExportTest extends CloudExportTest {
         storage.storeFor(Location.parse(destination)).list(Location.parse(destination))) {
       assertThat(listed).as("nothing written").isEmpty();
     }
+  }
+
+  /**
+   * An endpoint where nothing listens fails the export before anything is listed or copied, after a
+   * few tries, naming the endpoint: not every key after four attempts each, then the status file.
+   */
+  @Test
+  void aDestinationThatCannotBeReachedIsSaidSoBeforeAnythingIsCopied() throws IOException {
+    String repo = repository(namespacePrefix());
+    String closed = "http://127.0.0.1:" + ServerProcess.freePort();
+    long pages = emulator.listingPagesServed();
+    try (var unreachable =
+            StorageRegistry.discover(
+                S3ProxyServer.shared()
+                    .settings()
+                    .overlay(StorageSettings.of(Map.of("s3.endpoint", closed))));
+        Exporter exporter =
+            Exporter.builder()
+                .lakeFs(client)
+                .repository(repo)
+                .destination("s3://export/unreachable/")
+                .storage(unreachable)
+                .build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(DestinationUnavailableException.class)
+          .hasMessageStartingWith(
+              "cannot export to s3://export/unreachable/: its store could not be reached (3"
+                  + " attempts): ")
+          .hasMessageContaining(closed)
+          .hasMessageContaining("the connection was refused");
+    }
+    assertThat(emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
   }
 
   @Test
