@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -639,36 +640,48 @@ class LocalExportTest {
     }
   }
 
-  /** A filter that throws on Spark markers, as a caller's code may. */
-  private static final KeyFilter THROWS_ON_MARKERS =
-      new KeyFilter() {
-        @Override
-        public int rounds() {
-          return 2;
-        }
+  /** A two-round filter named {@code name}, which gives each key the round {@code round} says. */
+  private static KeyFilter twoRounds(String name, ToIntFunction<String> round) {
+    return new KeyFilter() {
+      @Override
+      public int rounds() {
+        return 2;
+      }
 
-        @Override
-        public int roundForKey(String key) {
-          if (key.endsWith("/_SUCCESS")) {
-            throw new NullPointerException();
-          }
-          return 1;
-        }
+      @Override
+      public int roundForKey(String key) {
+        return round.applyAsInt(key);
+      }
 
-        @Override
-        public String toString() {
-          return "ThrowsOnMarkers";
-        }
-      };
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
+  }
+
+  /** A full export of the HEAD of main, with {@code filter}. */
+  private ExportResult exportWith(String repo, KeyFilter filter) {
+    try (Exporter exporter = lakeFs.exporter(repo, out).keyFilter(filter).build()) {
+      return exporter.exportAllFromBranch("main");
+    }
+  }
 
   @Test
   void aKeyFilterThatThrowsIsNamedWithTheKey() throws IOException {
     String repo = sparkRepository();
     String head = lakeFs.client.resolveBranch(repo, "main");
-    ExportResult result;
-    try (Exporter exporter = lakeFs.exporter(repo, out).keyFilter(THROWS_ON_MARKERS).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
+    // Throws on Spark markers, as a caller's code may.
+    KeyFilter throwsOnMarkers =
+        twoRounds(
+            "ThrowsOnMarkers",
+            key -> {
+              if (key.endsWith("/_SUCCESS")) {
+                throw new NullPointerException();
+              }
+              return 1;
+            });
+    ExportResult result = exportWith(repo, throwsOnMarkers);
     String error =
         "round 1 stopped: key filter ThrowsOnMarkers failed on 'tables/events/_SUCCESS':"
             + " java.lang.NullPointerException";
@@ -677,38 +690,17 @@ class LocalExportTest {
     assertThat(LocalLakeFs.status(out, head, false).get("error").asText()).isEqualTo(error);
   }
 
-  /**
-   * Breaks {@link KeyFilter}'s rule: Spark markers in round 2 the first time each is asked, in
-   * round 1 after that. Counted first, they are in round 2; when round 1 runs, in round 1 too, and
-   * round 2 would have nothing left to copy.
-   */
-  private static final class ChangesItsMind implements KeyFilter {
-    private final Set<String> asked = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public int rounds() {
-      return 2;
-    }
-
-    @Override
-    public int roundForKey(String key) {
-      return key.endsWith("/_SUCCESS") && asked.add(key) ? 2 : 1;
-    }
-
-    @Override
-    public String toString() {
-      return "ChangesItsMind";
-    }
-  }
-
   @Test
   void aKeyFilterThatChangesItsMindFailsTheRoundThatFoundOut() throws IOException {
     String repo = sparkRepository();
     String head = lakeFs.client.resolveBranch(repo, "main");
-    ExportResult result;
-    try (Exporter exporter = lakeFs.exporter(repo, out).keyFilter(new ChangesItsMind()).build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
+    // Breaks KeyFilter's rule: Spark markers in round 2 the first time each is asked, in round 1
+    // after that. Counted first, they are in round 2; when round 1 runs, in round 1 too, and round
+    // 2 would have nothing left to copy.
+    Set<String> asked = ConcurrentHashMap.newKeySet();
+    KeyFilter changesItsMind =
+        twoRounds("ChangesItsMind", key -> key.endsWith("/_SUCCESS") && asked.add(key) ? 2 : 1);
+    ExportResult result = exportWith(repo, changesItsMind);
     assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
     assertThat(result.error())
         .isEqualTo(
