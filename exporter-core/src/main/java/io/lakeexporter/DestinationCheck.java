@@ -153,6 +153,17 @@ public final class DestinationCheck {
                   : "its path goes through " + existing + ", which is")
               + " a file, not a directory");
     }
+    // Every key, then the status file, would fail on it; a dry run is told too.
+    if (existing != null && !Files.isWritable(existing)) {
+      throw new InvalidExportException(
+          "cannot export to "
+              + root
+              + ": "
+              + (existing.equals(dir)
+                  ? "the directory is"
+                  : "its directory cannot be made: " + existing + " is")
+              + " not writable here (its permissions, or a read-only or immutable file system)");
+    }
     if (dryRun) {
       return;
     }

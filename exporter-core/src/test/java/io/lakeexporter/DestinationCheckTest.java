@@ -2,6 +2,7 @@ package io.lakeexporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
@@ -9,6 +10,8 @@ import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +59,39 @@ class DestinationCheckTest {
         .isInstanceOf(InvalidExportException.class)
         .hasMessageEndingWith(
             ": its path goes through " + file + ", which is a file, not a directory");
+  }
+
+  /**
+   * A directory this process may not write in, by its permissions or, for root, which they do not
+   * stop, by the immutable attribute: refused, dry run or not, naming it.
+   */
+  @Test
+  void aLocalRootThatCannotBeWrittenIsRefused() throws Exception {
+    Path locked = Files.createDirectory(dir.resolve("locked"));
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+    boolean immutable = false;
+    try {
+      if (Files.isWritable(locked)) {
+        immutable = new ProcessBuilder("chattr", "+i", locked.toString()).start().waitFor() == 0;
+      }
+      assumeFalse(Files.isWritable(locked), "no way to make a directory unwritable here");
+      for (boolean dryRun : List.of(false, true)) {
+        assertThatThrownBy(() -> DestinationCheck.usableStore(storage, at(locked), dryRun))
+            .isInstanceOf(InvalidExportException.class)
+            .hasMessageEndingWith(
+                ": the directory is not writable here (its permissions, or a read-only or"
+                    + " immutable file system)");
+        assertThatThrownBy(
+                () -> DestinationCheck.usableStore(storage, at(locked.resolve("a/b")), dryRun))
+            .isInstanceOf(InvalidExportException.class)
+            .hasMessageContaining(": its directory cannot be made: " + locked + " is not writable");
+      }
+    } finally {
+      if (immutable) {
+        new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
+      }
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
   }
 
   @Test
