@@ -2,7 +2,7 @@ package io.lakeexporter;
 
 import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.storage.ConnectionFailures;
-import io.lakeexporter.storage.CredentialsRefusedException;
+import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
@@ -104,7 +104,7 @@ public final class DestinationCheck {
       try {
         store.requireBucket(root);
         return;
-      } catch (FileNotFoundException | CredentialsRefusedException refused) {
+      } catch (FileNotFoundException | EveryRequestRefusedException refused) {
         throw new InvalidExportException(
             "cannot export to " + root + ": " + refused.getMessage(), refused);
       } catch (IOException | RuntimeException e) {

@@ -1,6 +1,6 @@
 package io.lakeexporter.storage.s3;
 
-import io.lakeexporter.storage.RequestRefusedException;
+import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.s3.wire.Http11Client;
 import io.lakeexporter.storage.s3.wire.Http11Client.Origin;
 import io.lakeexporter.storage.s3.wire.Http11Response;
@@ -267,7 +267,7 @@ final class S3FastPath {
     try {
       resolved = credentials.resolveCredentials();
     } catch (SdkException e) {
-      throw new RequestRefusedException(S3ObjectStore.NO_CREDENTIALS);
+      throw new EveryRequestRefusedException(S3ObjectStore.NO_CREDENTIALS);
     }
     // Providers hand out the same object until they refresh it: converted once, it is the same
     // object again for the signer, whose derived key then matches without comparing the secrets.

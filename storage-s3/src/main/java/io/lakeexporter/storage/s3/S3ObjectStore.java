@@ -2,7 +2,7 @@ package io.lakeexporter.storage.s3;
 
 import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
-import io.lakeexporter.storage.CredentialsRefusedException;
+import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -432,7 +432,7 @@ public final class S3ObjectStore
         throw refusal(e.status(), e.code(), e.s3Message(), "write", location);
       }
       if (CREDENTIAL_CODES.contains(e.code())) {
-        throw new CredentialsRefusedException(
+        throw new EveryRequestRefusedException(
             clients.endpointOf(bucket(location))
                 + " refused the credentials for bucket '"
                 + bucket(location)
@@ -889,11 +889,11 @@ public final class S3ObjectStore
     String message = String.valueOf(e.getMessage());
     // The SDK lists every provider it asked, a screenful that hides what to set.
     if (message.startsWith("Unable to load credentials")) {
-      return new RequestRefusedException(
+      return new EveryRequestRefusedException(
           "cannot " + operation + " " + where(location) + ": " + NO_CREDENTIALS);
     }
     if (message.startsWith("Unable to load region")) {
-      return new RequestRefusedException(
+      return new EveryRequestRefusedException(
           "cannot "
               + operation
               + " "

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.lakeexporter.storage.CredentialsRefusedException;
+import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -28,6 +28,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -470,11 +471,34 @@ class S3ObjectStoreTest {
       try (var refused = new S3ObjectStore(s)) {
         assertThatThrownBy(() -> refused.requireBucket(Location.parse("s3://" + BUCKET + "/x/")))
             .as(c.get(0))
-            .isInstanceOf(CredentialsRefusedException.class)
+            .isInstanceOf(EveryRequestRefusedException.class)
             .hasMessageContaining(" refused the credentials for bucket '" + BUCKET + "' (403 ")
             .hasMessageContaining(c.get(2))
             .hasMessageNotContaining("wrong-secret-value");
       }
+    }
+  }
+
+  /** No credentials found, or no region to sign for: every request would fail, so does this. */
+  @Test
+  void requireBucketTellsSettingsThatNoRequestCanGoWithout() throws IOException {
+    Location root = Location.parse("s3://" + BUCKET + "/x/");
+    try (var hidden = S3ProxyServer.noDefaultCredentials();
+        var none = new S3ObjectStore(S3ProxyServer.shared().settingsWithoutKeys())) {
+      assertThat(System.getenv("AWS_ACCESS_KEY_ID")).as("a build without AWS variables").isNull();
+      assertThatThrownBy(() -> none.requireBucket(root))
+          .isInstanceOf(EveryRequestRefusedException.class)
+          .hasMessageEndingWith(S3ObjectStore.NO_CREDENTIALS);
+    }
+    var noRegion = new HashMap<String, String>();
+    noRegion.put("s3.access-key-id", S3ProxyServer.ACCESS_KEY);
+    noRegion.put("s3.secret-access-key", S3ProxyServer.SECRET_KEY);
+    try (var hidden = S3ProxyServer.noDefaultCredentials();
+        var unsigned = new S3ObjectStore(StorageSettings.of(noRegion))) {
+      assertThat(System.getenv("AWS_REGION")).as("a build without AWS variables").isNull();
+      assertThatThrownBy(() -> unsigned.requireBucket(root))
+          .isInstanceOf(EveryRequestRefusedException.class)
+          .hasMessageContaining("no AWS region found; set s3.region");
     }
   }
 
