@@ -177,8 +177,8 @@ class CliJarIT {
           .doesNotContain("Exception");
 
       // An Azure account without a key, SAS or connection string: the SDK's credential chain
-      // finds no token. Said once per key, with where a credential goes, not in the identity
-      // library's warnings of every credential it tried.
+      // finds no token. Refused before anything is copied, saying where a credential goes, not in
+      // the identity library's warnings of every credential it tried.
       Result noCredential =
           java(
               env,
@@ -187,7 +187,7 @@ class CliJarIT {
               "https://nocredential.blob.core.windows.net/c/x/",
               "--branch=main",
               "--no-progress");
-      assertThat(noCredential.code()).as(noCredential.output()).isEqualTo(1);
+      assertThat(noCredential.code()).as(noCredential.output()).isEqualTo(2);
       assertThat(noCredential.output())
           .contains("no credential for account 'nocredential'")
           .contains("set azure.account.nocredential.key")

@@ -19,6 +19,7 @@ import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
+import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
@@ -642,14 +643,15 @@ public final class AzureBlobStore
    * each attempt would run the whole chain again, so it is a refusal, and it says where a
    * credential goes. Of the SDK's message, the first line: the rest lists each credential tried.
    */
-  private RequestRefusedException noCredential(RuntimeException e, String operation, BlobRef ref) {
+  private EveryRequestRefusedException noCredential(
+      RuntimeException e, String operation, BlobRef ref) {
     String sdk = e.getMessage() == null ? "" : e.getMessage().strip();
     int end = sdk.indexOf('\n');
     sdk = end < 0 ? sdk : sdk.substring(0, end).strip();
     int inner = sdk.indexOf(" ---> ");
     sdk = inner < 0 ? sdk : sdk.substring(0, inner);
     String account = ref.account();
-    return new RequestRefusedException(
+    return new EveryRequestRefusedException(
         "cannot "
             + operation
             + " blob "

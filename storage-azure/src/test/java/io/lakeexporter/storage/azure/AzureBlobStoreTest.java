@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.azure.storage.blob.models.BlockListType;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -320,6 +321,26 @@ class AzureBlobStoreTest {
           .hasMessageContaining("azure.account." + account + ".key")
           .hasMessageContaining("azure.account." + account + ".sas")
           .hasMessageContaining(account + "/specific/");
+    }
+  }
+
+  /**
+   * No credential at all: the destination's check refuses the export. (A wrong key is not told
+   * apart: Azurite answers it as AuthorizationFailure, which Azure also gives a key without the
+   * right, where Azure itself would say AuthenticationFailed.)
+   */
+  @Test
+  void requireBucketTellsAnAccountWithoutCredentials() throws IOException {
+    String account = AzuriteServer.ACCOUNT;
+    var none =
+        StorageSettings.of(
+            Map.of(
+                "azure.account." + account + ".endpoint",
+                AzuriteServer.shared().accountEndpoint()));
+    try (var store = new AzureBlobStore(none)) {
+      assertThatThrownBy(() -> store.requireBucket(at("")))
+          .isInstanceOf(EveryRequestRefusedException.class)
+          .hasMessageContaining("no credential for account '" + account + "'");
     }
   }
 
