@@ -157,9 +157,9 @@ public final class Exporter implements AutoCloseable {
 
   /**
    * What changed between {@code prevCommitId} and the HEAD of {@code branch}: copies of added and
-   * changed objects, deletes of removed ones. The removed keys of the rounds after the first are
-   * deleted before round 1 starts, the last round's first, so that a removed table's marker goes
-   * before its data.
+   * changed objects, deletes of removed ones. Every removed key is deleted before the first copy,
+   * the last round's first, so that a removed table's marker goes before its data, and a key that
+   * turned from a file into a directory's name, or back, is free when its copy comes.
    */
   public ExportResult exportFrom(String branch, String prevCommitId) {
     requireOpen();
@@ -286,13 +286,14 @@ public final class Exporter implements AutoCloseable {
               sourceMode,
               copySettings.retry(),
               presigned);
-      // A diff removes the keys of its later rounds first, the last round's first, each round's
+      // A diff removes its keys before it copies any, the last round's first, each round's
       // deletes after the round above them: a reader that waits for a later round's key (a Spark
-      // _SUCCESS marker) must not find one over data that is being deleted. Round 1 then runs
-      // whole, and the later rounds their copies, in order.
-      boolean deletesFirst = plan.mode() == ExportMode.DIFF && plan.rounds() > 1;
+      // _SUCCESS marker) must not find one over data that is being deleted, and on a filesystem a
+      // key that turned from a file into a directory (a -> a/b), or back, needs the old name gone
+      // before the new one is written. The rounds then run their copies, in order.
+      boolean deletesFirst = plan.mode() == ExportMode.DIFF;
       var earlyDeletes = new RoundSummary[plan.rounds() + 1];
-      for (int round = plan.rounds(); deletesFirst && round >= 2 && !failed; round--) {
+      for (int round = plan.rounds(); deletesFirst && round >= 1 && !failed; round--) {
         if (known != null && known.rounds().get(round - 1).deletes() == 0) {
           continue;
         }
@@ -306,7 +307,9 @@ public final class Exporter implements AutoCloseable {
         LOG.info("round {} of {}: deletes first", round, plan.rounds());
         Step step = runStep(plan, round, executor, actions, failures, () -> deletesOf(plan, later));
         earlyDeletes[round] = step.summary();
-        if (step.failed()) {
+        // Round 1's keys that failed to go fail on their own: its copies still run, as they would
+        // beside them, and the failures stop the later rounds when round 1 ends.
+        if (step.stopped() || step.failed() && round > 1) {
           failed = true;
           error = step.error();
           tell(() -> listener.roundFinished(step.summary()));
@@ -334,7 +337,7 @@ public final class Exporter implements AutoCloseable {
           continue;
         }
         LOG.info("round {} of {} started", round, plan.rounds());
-        boolean copiesOnly = deletesFirst && round > 1;
+        boolean copiesOnly = deletesFirst;
         if (known == null) {
           // Presigned URLs are kept out: they could expire while the first round runs.
           firstPass = new ListingPass(plan.rounds(), presign() ? 0 : KEPT_LATER_ACTIONS);
@@ -352,7 +355,11 @@ public final class Exporter implements AutoCloseable {
                 () -> {
                   Stream<Action> all;
                   if (counted == null) {
-                    return plan.actions().peek(pass).filter(a -> a.round() == current);
+                    // Every action is counted, those of the deletes that ran first too.
+                    return plan.actions()
+                        .peek(pass)
+                        .filter(a -> a.round() == current)
+                        .filter(a -> !copiesOnly || a.kind() == Action.Kind.COPY);
                   } else if (isEmpty(counted, current, copiesOnly)) {
                     return Stream.empty();
                   } else if (pass != null && pass.keptLaterRounds()) {
@@ -378,6 +385,8 @@ public final class Exporter implements AutoCloseable {
         } else if (!drift.isEmpty()) {
           failed = true;
           error = drift;
+        } else if (summary.failed() > 0) {
+          failed = true; // deletes that ran first failed
         }
         rounds.add(summary);
         LOG.info(

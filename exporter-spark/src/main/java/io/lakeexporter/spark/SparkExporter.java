@@ -299,20 +299,23 @@ public final class SparkExporter {
     var planned = new ArrayList<PlanTotals.RoundTotals>();
     boolean failed = false;
     String error = "";
-    // A diff removes the keys of its later rounds first, the last round's first, each round's
-    // deletes after the round above them: a reader that waits for a later round's key (a Spark
-    // _SUCCESS marker) must not find one over data that is being deleted. Round 1 then runs whole,
-    // and the later rounds their copies, in order.
-    boolean deletesFirst = !dryRun && mode == ExportMode.DIFF && filter.rounds() > 1;
+    // A diff removes its keys before it copies any, the last round's first, each round's deletes
+    // after the round above them: a reader that waits for a later round's key (a Spark _SUCCESS
+    // marker) must not find one over data that is being deleted, and on a filesystem a key that
+    // turned from a file into a directory (a -> a/b), or back, needs the old name gone before the
+    // new one is written. The rounds then run their copies, in order.
+    boolean deletesFirst = !dryRun && mode == ExportMode.DIFF;
     var earlyDeletes = new RoundSummary[filter.rounds() + 1];
     var earlyPlanned = new PlanTotals.RoundTotals[filter.rounds() + 1];
-    for (int r = filter.rounds(); deletesFirst && r >= 2 && !failed; r--) {
+    for (int r = filter.rounds(); deletesFirst && r >= 1 && !failed; r--) {
       Pass pass = runPass(r, Action.Kind.DELETE, context);
       earlyPlanned[r] = pass.planned();
       RoundSummary summary = merge(r, pass.outcomes(), pass.stopped() != null);
       omitted += keepFailures(pass.outcomes(), failures);
       earlyDeletes[r] = summary;
-      failed = pass.stopped() != null || summary.failed() > 0;
+      // Round 1's keys that failed to go fail on their own: its copies still run, and the failures
+      // stop the later rounds when round 1 ends.
+      failed = pass.stopped() != null || summary.failed() > 0 && r > 1;
       if (pass.stopped() != null) {
         error = stopError(r, pass.stopped());
       }
@@ -327,7 +330,7 @@ public final class SparkExporter {
         continue;
       }
       int r = round;
-      Pass pass = runPass(r, deletesFirst && r > 1 ? Action.Kind.COPY : null, context);
+      Pass pass = runPass(r, deletesFirst ? Action.Kind.COPY : null, context);
       PlanTotals.RoundTotals found = pass.planned();
       if (found != null) {
         PlanTotals.RoundTotals before = earlyPlanned[r];

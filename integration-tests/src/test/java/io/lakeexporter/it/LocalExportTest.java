@@ -364,6 +364,42 @@ class LocalExportTest {
     assertThat(status.get("totals").get("deleted").asLong()).isEqualTo(2);
   }
 
+  /**
+   * A key that turns into a directory's name ({@code a} removed, {@code a/b} added), and one that
+   * turns back ({@code d/e} removed, {@code d} added): on a filesystem the removed file, or the
+   * emptied directory, must be gone before the copy under its name. Exported again, the same diff
+   * finds the removed keys gone already (a directory, or a file further up, in their place) and
+   * succeeds too.
+   */
+  @Test
+  void aDiffWhereAFileBecomesADirectoryAndBackSucceedsEachTime() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "a", "old a");
+    lakeFs.put(repo, "d/e", "old d/e");
+    lakeFs.put(repo, "tables/t/_SUCCESS", "");
+    String first = lakeFs.emulator.commit(repo, "main", "first");
+    lakeFs.emulator.deleteObject(repo, "main", "a");
+    lakeFs.put(repo, "a/b", "new a/b");
+    lakeFs.emulator.deleteObject(repo, "main", "d/e");
+    lakeFs.put(repo, "d", "new d");
+    String second = lakeFs.emulator.commit(repo, "main", "swapped");
+    try (Exporter exporter = lakeFs.exporter(repo, out).concurrency(1).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      for (int run = 1; run <= 2; run++) {
+        ExportResult diff = exporter.exportFrom("main", first);
+        assertThat(diff.succeeded()).as("run %d: %s", run, diff.failures()).isTrue();
+        assertThat(diff.copied()).isEqualTo(2);
+        assertThat(diff.deleted()).isEqualTo(2);
+        assertThat(LocalLakeFs.tree(out))
+            .as("run %d", run)
+            .containsOnlyKeys("a/b", "d", "tables/t/_SUCCESS")
+            .containsEntry("a/b", "new a/b")
+            .containsEntry("d", "new d");
+        assertThat(LocalLakeFs.status(out, second, true).get("mode").asText()).isEqualTo("diff");
+      }
+    }
+  }
+
   @Test
   void commitExportAndDiffExportWithDeletes() throws IOException {
     String repo = sparkRepository();

@@ -229,13 +229,18 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   public List<DeleteFailure> delete(Collection<Location> locations) throws IOException {
     var failures = new ArrayList<DeleteFailure>();
     for (Location location : locations) {
+      Path file = pathOf(location);
       try {
-        Path file = pathOf(location);
-        if (Files.isDirectory(file)) {
-          failures.add(new DeleteFailure(location, "is a directory"));
-          continue;
+        // A key is a file here: a directory in its place, or a file further up its path, means
+        // the key's file is gone already (a diff whose key turned into a directory, or the
+        // reverse, exported before), as an object store's missing key is.
+        if (!Files.isDirectory(file)) {
+          Files.deleteIfExists(file);
         }
-        Files.deleteIfExists(file);
+      } catch (FileSystemException e) {
+        if (!throughAFile(file)) {
+          failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
+        }
       } catch (IOException e) {
         failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
       }
@@ -454,6 +459,16 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       }
     }
     return e;
+  }
+
+  /** Whether a file stands on {@code path}'s way: an ancestor that exists and is no directory. */
+  private static boolean throughAFile(Path path) {
+    for (Path p = path.getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why {@code target}'s directory cannot be made: the nearest ancestor that is not one. */

@@ -254,6 +254,23 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     assertThat(rootDir).isDirectory();
   }
 
+  /**
+   * A key whose name is now a directory's ({@code a} after {@code a/b} was written), or lies under
+   * a file ({@code f/g} after {@code f} was written), has no file to delete: gone already, as a
+   * missing key is, and what stands in its place stays.
+   */
+  @Test
+  void aKeyWhoseNameIsADirectoryOrUnderAFileNowIsGoneAlready() throws IOException {
+    Path rootDir = root().toPath();
+    put(at("a/b"), new byte[] {1}, ObjectMetadata.EMPTY);
+    put(at("f"), new byte[] {2}, ObjectMetadata.EMPTY);
+
+    assertThat(store.delete(List.of(at("a"), at("f/g"), at("never/was")))).isEmpty();
+
+    assertThat(rootDir.resolve("a/b")).isRegularFile();
+    assertThat(rootDir.resolve("f")).isRegularFile();
+  }
+
   @Test
   void theRootStaysWhenItsLastObjectIsDeleted() throws IOException {
     Location only = at("a/b/only");
