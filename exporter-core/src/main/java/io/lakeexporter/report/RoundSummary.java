@@ -51,7 +51,7 @@ public record RoundSummary(
 
   /**
    * The counts of this part of a round and the {@code next} part of the same round, which ran after
-   * it (a diff's deletes of a later round run before round 1, its copies in their turn): failed
+   * it (a diff's deletes of every round run before the first copy, its copies in their turn): failed
    * when either part failed, else the status of the next part.
    */
   public RoundSummary plus(RoundSummary next) {
