@@ -51,8 +51,8 @@ public record RoundSummary(
 
   /**
    * The counts of this part of a round and the {@code next} part of the same round, which ran after
-   * it (a diff's deletes of every round run before the first copy, its copies in their turn): failed
-   * when either part failed, else the status of the next part.
+   * it (a diff's deletes of every round run before the first copy, its copies in their turn):
+   * failed when either part failed, else the status of the next part.
    */
   public RoundSummary plus(RoundSummary next) {
     var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
