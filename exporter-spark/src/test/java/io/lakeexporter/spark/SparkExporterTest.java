@@ -296,6 +296,35 @@ class SparkExporterTest {
   }
 
   /**
+   * A key that turns into a directory's name ({@code top.txt} removed, {@code top.txt/x} added),
+   * and one that turns back ({@code docs/a b#1.txt} removed, {@code docs} added): the executors
+   * delete before any copies, so each name is free when its copy comes; the same diff again finds
+   * the removed keys gone already.
+   */
+  @Test
+  void aDiffWhereAFileBecomesADirectoryAndBackSucceedsEachTime() throws IOException {
+    String repo = repository("swaps");
+    LakeFsClient client = LakeFsClient.create(config);
+    String first = client.resolveBranch(repo, "main");
+    client.close();
+    Path dest = out.resolve("swaps");
+    assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
+    emulator.deleteObject(repo, "main", "top.txt");
+    put(repo, "top.txt/x", "now a directory");
+    emulator.deleteObject(repo, "main", "docs/a b#1.txt");
+    put(repo, "docs", "now a file");
+    emulator.commit(repo, "main", "swapped");
+    for (int run = 1; run <= 2; run++) {
+      ExportResult diff = exporter(repo, dest).build().exportFrom("main", first);
+      assertThat(diff.succeeded()).as("run %d: %s", run, diff.failures()).isTrue();
+      assertThat(diff.copied()).isEqualTo(2);
+      assertThat(diff.deleted()).isEqualTo(2);
+      assertThat(dest.resolve("top.txt/x")).hasContent("now a directory");
+      assertThat(dest.resolve("docs")).hasContent("now a file");
+    }
+  }
+
+  /**
    * A diff that drops a table deletes its marker before its data: when round 1 then fails, the
    * marker is not left over a half-deleted table, and the markers' round says what it deleted.
    */
