@@ -106,6 +106,13 @@ class SparkExporterTest {
     return name;
   }
 
+  /** The commit at the HEAD of {@code repo}'s main branch now. */
+  private String headOf(String repo) {
+    try (LakeFsClient client = LakeFsClient.create(config)) {
+      return client.resolveBranch(repo, "main");
+    }
+  }
+
   private static void put(String repo, String path, String content) throws IOException {
     emulator.putObject(
         repo, "main", path, content.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
@@ -277,9 +284,7 @@ class SparkExporterTest {
   @Test
   void commitAndDiffExportsWithDeletes() throws IOException {
     String repo = repository("diffs");
-    LakeFsClient client = LakeFsClient.create(config);
-    String first = client.resolveBranch(repo, "main");
-    client.close();
+    String first = headOf(repo);
     Path dest = out.resolve("d");
     assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
     emulator.deleteObject(repo, "main", "tables/t1/part-2.parquet");
@@ -304,9 +309,7 @@ class SparkExporterTest {
   @Test
   void aDiffWhereAFileBecomesADirectoryAndBackSucceedsEachTime() throws IOException {
     String repo = repository("swaps");
-    LakeFsClient client = LakeFsClient.create(config);
-    String first = client.resolveBranch(repo, "main");
-    client.close();
+    String first = headOf(repo);
     Path dest = out.resolve("swaps");
     assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
     emulator.deleteObject(repo, "main", "top.txt");
@@ -363,9 +366,7 @@ class SparkExporterTest {
   @Test
   void aFailedRoundStopsTheNextAndLeavesAFailureFile() throws IOException {
     String repo = repository("failing");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     String address = emulator.physicalAddress(repo, head, "tables/t1/part-1.parquet");
     Files.delete(work.resolve(address.substring("local://".length())));
     Path dest = out.resolve("f");
@@ -404,9 +405,7 @@ class SparkExporterTest {
   @Test
   void aSparkJobThatFailsStopsTheRoundAndLeavesAFailureFile() throws IOException {
     String repo = repository("job-fails");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     Path dest = out.resolve("jf");
     ExportResult result =
         exporter(repo, dest)
@@ -433,9 +432,7 @@ class SparkExporterTest {
   @Test
   void aLargeObjectWhosePartsFailIsAbortedAndReported() throws IOException {
     String repo = repository("large-failing");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     String address = emulator.physicalAddress(repo, head, "big/blob.bin");
     Files.delete(work.resolve(address.substring("local://".length())));
     Path dest = out.resolve("lf");
@@ -597,9 +594,7 @@ class SparkExporterTest {
   @Test
   void aStatusFileThatCannotBeWrittenThrowsWithTheResult() throws IOException {
     String repo = repository("no-status");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     Path dest = out.resolve("ns");
     // A directory, with a file in it, where the success file goes.
     Path blocking = dest.resolve("EXPORT_" + head + "_SUCCESS");
@@ -731,9 +726,7 @@ class SparkExporterTest {
   @Test
   void anInterruptedExportCancelsItsJobsAndLeavesAFailureFile() throws Exception {
     String repo = repository("interrupted");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     Path dest = out.resolve("int");
     var exporter = exporter(repo, dest).keyFilter(new Slow()).build();
     var result = new AtomicReference<ExportResult>();
@@ -846,9 +839,7 @@ class SparkExporterTest {
   @Test
   void aKeyPutOutsideTheRoundsFailsTheExport() throws IOException {
     String repo = repository("out-of-range");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     Path dest = out.resolve("oor");
     ExportResult result =
         exporter(repo, dest).keyFilter(new OutOfRange(1)).build().exportAllFromBranch("main");
@@ -1028,9 +1019,7 @@ class SparkExporterTest {
     assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8))
         .startsWith("SUCCEEDED: 18 copied, 0 deleted, 0 failed; status file ");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    client.close();
+    String head = headOf(repo);
     JsonNode status =
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_SUCCESS").toFile());
     assertThat(status.get("rounds").findValuesAsText("copied")).containsExactly("1", "14", "3");

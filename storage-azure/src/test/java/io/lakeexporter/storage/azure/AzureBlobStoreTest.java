@@ -310,12 +310,7 @@ class AzureBlobStoreTest {
   @Test
   void anAccountWithoutCredentialsIsRefusedOnceSayingWhereTheyGo() {
     String account = AzuriteServer.ACCOUNT;
-    var s =
-        StorageSettings.of(
-            Map.of(
-                "azure.account." + account + ".endpoint",
-                AzuriteServer.shared().accountEndpoint()));
-    try (var anonymous = new AzureBlobStore(s)) {
+    try (var anonymous = new AzureBlobStore(endpointOnly())) {
       assertThat(refusedOnce(anonymous))
           .hasMessageContaining("no credential for account '" + account + "'")
           .hasMessageContaining("azure.account." + account + ".key")
@@ -332,16 +327,19 @@ class AzureBlobStoreTest {
   @Test
   void requireBucketTellsAnAccountWithoutCredentials() throws IOException {
     String account = AzuriteServer.ACCOUNT;
-    var none =
-        StorageSettings.of(
-            Map.of(
-                "azure.account." + account + ".endpoint",
-                AzuriteServer.shared().accountEndpoint()));
-    try (var store = new AzureBlobStore(none)) {
+    try (var store = new AzureBlobStore(endpointOnly())) {
       assertThatThrownBy(() -> store.requireBucket(at("")))
           .isInstanceOf(EveryRequestRefusedException.class)
           .hasMessageContaining("no credential for account '" + account + "'");
     }
+  }
+
+  /** Azurite's account endpoint, and no key, SAS or connection string for it. */
+  private static StorageSettings endpointOnly() {
+    return StorageSettings.of(
+        Map.of(
+            "azure.account." + AzuriteServer.ACCOUNT + ".endpoint",
+            AzuriteServer.shared().accountEndpoint()));
   }
 
   /**
