@@ -444,6 +444,11 @@ public final class S3ObjectStore
                 + ")");
       }
       // NoSuchKey, or a key that may not read there: nothing more to learn here.
+    } catch (EveryRequestRefusedException e) {
+      throw e;
+    } catch (IOException e) {
+      // In the words the copies would use (a host that does not resolve, the path-style hint).
+      throw translate(e, "reach", location);
     }
   }
 
@@ -960,8 +965,10 @@ public final class S3ObjectStore
       return refusal(f.status(), f.code(), f.s3Message(), operation, location);
     }
     if (e instanceof RequestRefusedException) {
-      return new RequestRefusedException(
-          "cannot " + operation + " " + where(location) + ": " + e.getMessage());
+      String words = "cannot " + operation + " " + where(location) + ": " + e.getMessage();
+      return e instanceof EveryRequestRefusedException
+          ? new EveryRequestRefusedException(words)
+          : new RequestRefusedException(words);
     }
     if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
       return interrupted(e, operation, location);

@@ -628,6 +628,13 @@ class S3ObjectStoreTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("is not known")
           .hasMessageContaining("set s3.path-style-access=true");
+      // The destination's check, which tells a store that cannot be reached, says it the same.
+      assertThatThrownBy(
+              () -> virtualHosted.requireBucket(Location.parse("s3://" + BUCKET + "/x/")))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("cannot reach s3://" + BUCKET + "/x/ ")
+          .hasMessageContaining("is not known")
+          .hasMessageContaining("set s3.path-style-access=true");
     }
   }
 
