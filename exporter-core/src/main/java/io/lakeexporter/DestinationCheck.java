@@ -1,5 +1,6 @@
 package io.lakeexporter;
 
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.EveryRequestRefusedException;
@@ -13,7 +14,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,22 +30,24 @@ public final class DestinationCheck {
   /** A lakeFS commit ID's length in hex digits: the status file's name holds one. */
   private static final int COMMIT_ID_LENGTH = 64;
 
-  /** Attempts to reach the destination's store before it is taken to be down, and the pause. */
-  private static final int UNREACHABLE_ATTEMPTS = 3;
-
-  private static final Duration UNREACHABLE_PAUSE = Duration.ofMillis(500);
-
   private DestinationCheck() {}
 
   /**
    * The store that writes at {@code root}, once it is known to be usable: the store can write, and
    * a local root is a directory or can be made one (it is made now, except for a dry run, which
-   * writes nothing).
+   * writes nothing). What this process may not do there (write in a local root, be let in by the
+   * store, reach it) refuses an export and is only warned of in a dry run, which writes nothing and
+   * may well size an export from a machine without the destination's credentials.
    *
+   * @param retry how often to try a store that cannot be reached: the copies' own policy, so that a
+   *     store back within their patience is waited for here too
    * @throws InvalidExportException when no store serves {@code root}, the store is read-only or
-   *     would not keep a status file's name under it, or a local root is a file or goes through one
+   *     would not keep a status file's name under it, a local root is a file or goes through one,
+   *     or, but for a dry run, it cannot be written, or the store would refuse every request
+   * @throws DestinationUnavailableException when, but for a dry run, the store cannot be reached
    */
-  public static ObjectStore usableStore(StorageRegistry storage, Location root, boolean dryRun) {
+  public static ObjectStore usableStore(
+      StorageRegistry storage, Location root, boolean dryRun, RetryPolicy retry) {
     ObjectStore store;
     try {
       store = storage.storeFor(root);
@@ -66,7 +69,7 @@ public final class DestinationCheck {
     if (root.scheme().equals("file")) {
       checkLocalRoot(root, root.toPath(), dryRun);
     } else {
-      checkBucketExists(store, root);
+      checkBucketExists(store, root, dryRun, retry);
     }
     return store;
   }
@@ -99,39 +102,45 @@ public final class DestinationCheck {
    * (a key may write without the right to list or read, a store may be down for a moment): the
    * copies report their own.
    */
-  private static void checkBucketExists(ObjectStore store, Location root) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        store.requireBucket(root);
+  private static void checkBucketExists(
+      ObjectStore store, Location root, boolean dryRun, RetryPolicy retry) {
+    try {
+      retry.run(
+          () -> {
+            store.requireBucket(root);
+            return null;
+          });
+    } catch (FileNotFoundException missing) {
+      throw new InvalidExportException(
+          "cannot export to " + root + ": " + missing.getMessage(), missing);
+    } catch (EveryRequestRefusedException refused) {
+      String why = "cannot export to " + root + ": " + refused.getMessage();
+      refuseUnlessDryRun(dryRun, why, () -> new InvalidExportException(why, refused));
+    } catch (IOException | RuntimeException e) {
+      if (!ConnectionFailures.unreachable(e)) {
+        LOG.debug("cannot tell whether the bucket of {} exists; the copies will tell", root, e);
         return;
-      } catch (FileNotFoundException | EveryRequestRefusedException refused) {
-        throw new InvalidExportException(
-            "cannot export to " + root + ": " + refused.getMessage(), refused);
-      } catch (IOException | RuntimeException e) {
-        if (!ConnectionFailures.unreachable(e)) {
-          LOG.debug("cannot tell whether the bucket of {} exists; the copies will tell", root, e);
-          return;
-        }
-        // A store that cannot be reached now would fail every copy, each after its attempts, and
-        // then the status file: a few tries here, and the export does not start.
-        if (attempt == UNREACHABLE_ATTEMPTS) {
-          throw new DestinationUnavailableException(
-              "cannot export to "
-                  + root
-                  + ": its store could not be reached ("
-                  + UNREACHABLE_ATTEMPTS
-                  + " attempts): "
-                  + e.getMessage(),
-              e);
-        }
-        try {
-          Thread.sleep(UNREACHABLE_PAUSE.toMillis() * attempt);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return; // the export says it was interrupted while checking the destination
-        }
       }
+      // A store that cannot be reached now, tried as often as a copy would be, would fail every
+      // copy after as many attempts, and then the status file: the export does not start.
+      String why =
+          "cannot export to "
+              + root
+              + ": its store could not be reached ("
+              + RetryPolicy.attemptsOf(e)
+              + " attempts): "
+              + e.getMessage();
+      refuseUnlessDryRun(dryRun, why, () -> new DestinationUnavailableException(why, e));
     }
+  }
+
+  /** Throws what {@code refusal} makes, or, in a dry run, which writes nothing, warns of it. */
+  private static void refuseUnlessDryRun(
+      boolean dryRun, String why, Supplier<? extends RuntimeException> refusal) {
+    if (!dryRun) {
+      throw refusal.get();
+    }
+    LOG.warn("dry run: an export would be refused: {}", why);
   }
 
   /**
@@ -153,16 +162,17 @@ public final class DestinationCheck {
                   : "its path goes through " + existing + ", which is")
               + " a file, not a directory");
     }
-    // Every key, then the status file, would fail on it; a dry run is told too.
+    // Every key, then the status file, would fail on it.
     if (existing != null && !Files.isWritable(existing)) {
-      throw new InvalidExportException(
+      String why =
           "cannot export to "
               + root
               + ": "
               + (existing.equals(dir)
                   ? "the directory is"
                   : "its directory cannot be made: " + existing + " is")
-              + " not writable here (its permissions, or a read-only or immutable file system)");
+              + " not writable here (its permissions, or a read-only or immutable file system)";
+      refuseUnlessDryRun(dryRun, why, () -> new InvalidExportException(why));
     }
     if (dryRun) {
       return;

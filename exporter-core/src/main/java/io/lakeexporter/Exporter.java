@@ -593,7 +593,7 @@ public final class Exporter implements AutoCloseable {
 
   private ObjectStore destinationStore() {
     // Refused now rather than after every copy has failed, which would leave no report either.
-    return DestinationCheck.usableStore(storage, root, dryRun);
+    return DestinationCheck.usableStore(storage, root, dryRun, copySettings.retry());
   }
 
   private boolean presign() {

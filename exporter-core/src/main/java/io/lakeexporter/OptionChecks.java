@@ -16,10 +16,12 @@ public final class OptionChecks {
   public static final int MAX_CONCURRENCY = 1024;
 
   /**
-   * The most rounds a key filter may have: each is a pass of its own over the commit's listing, a
-   * line of the counts kept in memory, and an entry of the status file.
+   * The most rounds a key filter may have: each is a line of the counts kept in memory and an entry
+   * of the status file (100,000 rounds: a status file of ~27 MB), and each round that holds keys a
+   * pass of its own over the commit's listing. Sparse filters (a round per hour of history, most of
+   * them empty) stay well inside it.
    */
-  public static final int MAX_ROUNDS = 10_000;
+  public static final int MAX_ROUNDS = 100_000;
 
   private OptionChecks() {}
 

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,16 +34,18 @@ class DestinationCheckTest {
     storage.close();
   }
 
+  /** The check as an export runs it, with the copies' default retry policy. */
+  private ObjectStore usable(Location root, boolean dryRun) {
+    return DestinationCheck.usableStore(storage, root, dryRun, RetryPolicy.DEFAULT);
+  }
+
   private static Location at(Path p) {
     return Location.parse(p.toUri().toString());
   }
 
   @Test
   void aReadOnlyStoreIsRefused() {
-    assertThatThrownBy(
-            () ->
-                DestinationCheck.usableStore(
-                    storage, Location.parse("https://example.invalid/export/"), false))
+    assertThatThrownBy(() -> usable(Location.parse("https://example.invalid/export/"), false))
         .isInstanceOf(InvalidExportException.class)
         .hasMessage(
             "cannot export to https://example.invalid/export/: the http store cannot write there"
@@ -52,10 +55,10 @@ class DestinationCheckTest {
   @Test
   void aLocalRootThatIsOrGoesThroughAFileIsRefused() throws IOException {
     Path file = Files.writeString(dir.resolve("f"), "x");
-    assertThatThrownBy(() -> DestinationCheck.usableStore(storage, at(file), false))
+    assertThatThrownBy(() -> usable(at(file), false))
         .isInstanceOf(InvalidExportException.class)
         .hasMessageEndingWith(": it is a file, not a directory");
-    assertThatThrownBy(() -> DestinationCheck.usableStore(storage, at(file.resolve("a/b")), false))
+    assertThatThrownBy(() -> usable(at(file.resolve("a/b")), false))
         .isInstanceOf(InvalidExportException.class)
         .hasMessageEndingWith(
             ": its path goes through " + file + ", which is a file, not a directory");
@@ -63,10 +66,10 @@ class DestinationCheckTest {
 
   /**
    * A directory this process may not write in, by its permissions or, for root, which they do not
-   * stop, by the immutable attribute: refused, dry run or not, naming it.
+   * stop, by the immutable attribute: refused, naming it; a dry run, which writes nothing, goes on.
    */
   @Test
-  void aLocalRootThatCannotBeWrittenIsRefused() throws Exception {
+  void aLocalRootThatCannotBeWrittenIsRefusedButForADryRun() throws Exception {
     Path locked = Files.createDirectory(dir.resolve("locked"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
     boolean immutable = false;
@@ -75,17 +78,16 @@ class DestinationCheckTest {
         immutable = new ProcessBuilder("chattr", "+i", locked.toString()).start().waitFor() == 0;
       }
       assumeFalse(Files.isWritable(locked), "no way to make a directory unwritable here");
-      for (boolean dryRun : List.of(false, true)) {
-        assertThatThrownBy(() -> DestinationCheck.usableStore(storage, at(locked), dryRun))
-            .isInstanceOf(InvalidExportException.class)
-            .hasMessageEndingWith(
-                ": the directory is not writable here (its permissions, or a read-only or"
-                    + " immutable file system)");
-        assertThatThrownBy(
-                () -> DestinationCheck.usableStore(storage, at(locked.resolve("a/b")), dryRun))
-            .isInstanceOf(InvalidExportException.class)
-            .hasMessageContaining(": its directory cannot be made: " + locked + " is not writable");
-      }
+      assertThatThrownBy(() -> usable(at(locked), false))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageEndingWith(
+              ": the directory is not writable here (its permissions, or a read-only or"
+                  + " immutable file system)");
+      assertThatThrownBy(() -> usable(at(locked.resolve("a/b")), false))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageContaining(": its directory cannot be made: " + locked + " is not writable");
+      assertThat(usable(at(locked.resolve("a/b")), true)).isNotNull();
+      assertThat(locked.resolve("a")).doesNotExist();
     } finally {
       if (immutable) {
         new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
@@ -97,9 +99,9 @@ class DestinationCheckTest {
   @Test
   void aLocalRootIsMadeExceptForADryRun() {
     Path root = dir.resolve("x/y");
-    DestinationCheck.usableStore(storage, at(root), true);
+    usable(at(root), true);
     assertThat(root).doesNotExist();
-    assertThat(DestinationCheck.usableStore(storage, at(root), false)).isNotNull();
+    assertThat(usable(at(root), false)).isNotNull();
     assertThat(root).isDirectory();
   }
 }

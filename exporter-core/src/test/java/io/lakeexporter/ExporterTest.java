@@ -73,7 +73,7 @@ class ExporterTest {
     var builder = Exporter.builder().lakeFs(CONFIG).repository("repo").destination(out.toString());
     assertThatThrownBy(() -> builder.keyFilter(roundsOf(Integer.MAX_VALUE)).build())
         .isInstanceOf(InvalidExportException.class)
-        .hasMessage("key filter rounds-of-2147483647 has 2147483647 rounds; at most 10000");
+        .hasMessage("key filter rounds-of-2147483647 has 2147483647 rounds; at most 100000");
     assertThatThrownBy(() -> builder.keyFilter(roundsOf(0)).build())
         .isInstanceOf(InvalidExportException.class)
         .hasMessage("key filter rounds-of-0 has no rounds");
@@ -81,7 +81,7 @@ class ExporterTest {
         .isInstanceOf(InvalidExportException.class)
         .hasMessageStartingWith(
             "key filter rounds-of-null failed in rounds(): java.lang.NullPointerException");
-    builder.keyFilter(roundsOf(10_000)).build().close();
+    builder.keyFilter(roundsOf(100_000)).build().close();
   }
 
   @Test

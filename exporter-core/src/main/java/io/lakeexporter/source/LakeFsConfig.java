@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,6 +95,11 @@ public record LakeFsConfig(
    */
   static String normalizeApiUrl(String url) {
     String u = url.strip();
+    // Schemes are case-insensitive (HTTP://host is http://host); written lower-case from here on.
+    int schemeEnd = u.indexOf("://");
+    if (schemeEnd > 0) {
+      u = u.substring(0, schemeEnd).toLowerCase(Locale.ROOT) + u.substring(schemeEnd);
+    }
     int authorityStart = u.indexOf("://") < 0 ? 0 : u.indexOf("://") + 3;
     int authorityEnd = authorityStart;
     while (authorityEnd < u.length() && "/?#".indexOf(u.charAt(authorityEnd)) < 0) {

@@ -130,6 +130,9 @@ class LakeFsConfigTest {
                 .hasMessageContaining("'" + endpoint + "'")
                 .hasMessageContaining(problem));
     assertThat(config("http://[::1]").apiUrl()).isEqualTo("http://[::1]/api/v1");
+    assertThat(config("HTTPS://Lakefs.Example.com").apiUrl())
+        .as("a scheme in capitals")
+        .isEqualTo("https://Lakefs.Example.com/api/v1");
     assertThat(config("https://h:65535/lakefs/").apiUrl())
         .as("a path before the API's, as behind a reverse proxy")
         .isEqualTo("https://h:65535/lakefs/api/v1");

@@ -201,7 +201,8 @@ public final class SparkExporter {
       // A destination that cannot be written is refused before anything is listed: otherwise
       // every copy would fail, and then the status file too.
       DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, driverStorage, root);
-      ObjectStore destinationStore = DestinationCheck.usableStore(driverStorage, root, dryRun);
+      ObjectStore destinationStore =
+          DestinationCheck.usableStore(driverStorage, root, dryRun, RetryPolicy.DEFAULT);
       var spec =
           new JobSpec(
               lakeFsConfig,

@@ -897,9 +897,9 @@ class SparkExporterTest {
     assertThatThrownBy(() -> exporter("any", out).partitions(-3))
         .isInstanceOf(InvalidExportException.class)
         .hasMessage("partitions must be positive (or 0: Spark's default parallelism), not -3");
-    assertThatThrownBy(() -> exporter("any", out).keyFilter(new OutOfRange(10_001)).build())
+    assertThatThrownBy(() -> exporter("any", out).keyFilter(new OutOfRange(100_001)).build())
         .isInstanceOf(InvalidExportException.class)
-        .hasMessage("key filter out-of-range has 10001 rounds; at most 10000");
+        .hasMessage("key filter out-of-range has 100001 rounds; at most 100000");
     assertThatThrownBy(() -> exporter("any", out).keyFilter(new HoldsABuilder()).build())
         .isInstanceOf(InvalidExportException.class)
         .hasMessageStartingWith("key filter holds-a-builder does not serialize")

@@ -241,7 +241,7 @@ abstract class CloudExportTest {
     }
   }
 
-  private static Map<String, byte[]> expected() {
+  static Map<String, byte[]> expected() {
     var m = new LinkedHashMap<String, byte[]>();
     m.put("data/part-0.parquet", bytes("p0"));
     m.put("data/_SUCCESS", new byte[0]);

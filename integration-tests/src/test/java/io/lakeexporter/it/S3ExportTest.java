@@ -7,12 +7,14 @@ import io.lakeexporter.DestinationUnavailableException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.ServerProcess;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,25 @@ class S3ExportTest extends CloudExportTest {
           .hasMessageContaining("SignatureDoesNotMatch")
           .hasMessageNotContaining("WRONG-SECRET-CANARY");
     }
+    // A dry run, which writes nothing, counts all the same: it may size an export from anywhere.
+    try (var wrongSecret =
+            StorageRegistry.discover(
+                S3ProxyServer.shared()
+                    .settings()
+                    .overlay(
+                        StorageSettings.of(
+                            Map.of("s3.secret-access-key", "WRONG-SECRET-CANARY"))));
+        Exporter dryRun =
+            Exporter.builder()
+                .lakeFs(client)
+                .repository(repo)
+                .destination(destination)
+                .storage(wrongSecret)
+                .dryRun(true)
+                .build()) {
+      assertThat(dryRun.exportAllFromBranch("main").status())
+          .isEqualTo(ExportResult.Status.PLANNED);
+    }
     try (var listed =
         storage.storeFor(Location.parse(destination)).list(Location.parse(destination))) {
       assertThat(listed).as("nothing written").isEmpty();
@@ -120,8 +141,9 @@ class S3ExportTest extends CloudExportTest {
   }
 
   /**
-   * An endpoint where nothing listens fails the export before anything is listed or copied, after a
-   * few tries, naming the endpoint: not every key after four attempts each, then the status file.
+   * An endpoint where nothing listens fails the export before anything is listed or copied, after
+   * as many tries as a copy would take, naming the endpoint: not every key after as many attempts
+   * each, then the status file. A dry run, which writes nothing, counts all the same.
    */
   @Test
   void aDestinationThatCannotBeReachedIsSaidSoBeforeAnythingIsCopied() throws IOException {
@@ -129,26 +151,33 @@ class S3ExportTest extends CloudExportTest {
     String closed = "http://127.0.0.1:" + ServerProcess.freePort();
     long pages = emulator.listingPagesServed();
     try (var unreachable =
-            StorageRegistry.discover(
-                S3ProxyServer.shared()
-                    .settings()
-                    .overlay(StorageSettings.of(Map.of("s3.endpoint", closed))));
-        Exporter exporter =
-            Exporter.builder()
-                .lakeFs(client)
-                .repository(repo)
-                .destination("s3://export/unreachable/")
-                .storage(unreachable)
-                .build()) {
-      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
-          .isInstanceOf(DestinationUnavailableException.class)
-          .hasMessageStartingWith(
-              "cannot export to s3://export/unreachable/: its store could not be reached (3"
-                  + " attempts): ")
-          .hasMessageContaining(closed)
-          .hasMessageContaining("the connection was refused");
+        StorageRegistry.discover(
+            S3ProxyServer.shared()
+                .settings()
+                .overlay(StorageSettings.of(Map.of("s3.endpoint", closed))))) {
+      Exporter.Builder builder =
+          Exporter.builder()
+              .lakeFs(client)
+              .repository(repo)
+              .destination("s3://export/unreachable/")
+              .storage(unreachable)
+              .retry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(10)));
+      try (Exporter exporter = builder.build()) {
+        assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+            .isInstanceOf(DestinationUnavailableException.class)
+            .hasMessageStartingWith(
+                "cannot export to s3://export/unreachable/: its store could not be reached (2"
+                    + " attempts): ")
+            .hasMessageContaining(closed)
+            .hasMessageContaining("the connection was refused");
+      }
+      assertThat(emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
+      try (Exporter dryRun = builder.dryRun(true).build()) {
+        ExportResult planned = dryRun.exportAllFromBranch("main");
+        assertThat(planned.status()).isEqualTo(ExportResult.Status.PLANNED);
+        assertThat(planned.copied()).isEqualTo(expected().size());
+      }
     }
-    assertThat(emulator.listingPagesServed()).as("nothing was listed").isEqualTo(pages);
   }
 
   @Test
