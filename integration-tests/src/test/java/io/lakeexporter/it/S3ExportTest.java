@@ -95,44 +95,30 @@ class S3ExportTest extends CloudExportTest {
     String repo = repository(namespacePrefix());
     String destination = destination("refused-" + repo);
     try (var wrongSecret =
-            StorageRegistry.discover(
-                S3ProxyServer.shared()
-                    .settings()
-                    .overlay(
-                        StorageSettings.of(
-                            Map.of("s3.secret-access-key", "WRONG-SECRET-CANARY"))));
-        Exporter exporter =
-            Exporter.builder()
-                .lakeFs(client)
-                .repository(repo)
-                .destination(destination)
-                .storage(wrongSecret)
-                .build()) {
-      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
-          .isInstanceOf(InvalidExportException.class)
-          .hasMessageStartingWith("cannot export to " + Location.parse(destination) + ": ")
-          .hasMessageContaining("refused the credentials for bucket 'export' (403")
-          .hasMessageContaining("SignatureDoesNotMatch")
-          .hasMessageNotContaining("WRONG-SECRET-CANARY");
-    }
-    // A dry run, which writes nothing, counts all the same: it may size an export from anywhere.
-    try (var wrongSecret =
-            StorageRegistry.discover(
-                S3ProxyServer.shared()
-                    .settings()
-                    .overlay(
-                        StorageSettings.of(
-                            Map.of("s3.secret-access-key", "WRONG-SECRET-CANARY"))));
-        Exporter dryRun =
-            Exporter.builder()
-                .lakeFs(client)
-                .repository(repo)
-                .destination(destination)
-                .storage(wrongSecret)
-                .dryRun(true)
-                .build()) {
-      assertThat(dryRun.exportAllFromBranch("main").status())
-          .isEqualTo(ExportResult.Status.PLANNED);
+        StorageRegistry.discover(
+            S3ProxyServer.shared()
+                .settings()
+                .overlay(
+                    StorageSettings.of(Map.of("s3.secret-access-key", "WRONG-SECRET-CANARY"))))) {
+      Exporter.Builder builder =
+          Exporter.builder()
+              .lakeFs(client)
+              .repository(repo)
+              .destination(destination)
+              .storage(wrongSecret);
+      try (Exporter exporter = builder.build()) {
+        assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+            .isInstanceOf(InvalidExportException.class)
+            .hasMessageStartingWith("cannot export to " + Location.parse(destination) + ": ")
+            .hasMessageContaining("refused the credentials for bucket 'export' (403")
+            .hasMessageContaining("SignatureDoesNotMatch")
+            .hasMessageNotContaining("WRONG-SECRET-CANARY");
+      }
+      // A dry run, which writes nothing, counts all the same: it may size an export from anywhere.
+      try (Exporter dryRun = builder.dryRun(true).build()) {
+        assertThat(dryRun.exportAllFromBranch("main").status())
+            .isEqualTo(ExportResult.Status.PLANNED);
+      }
     }
     try (var listed =
         storage.storeFor(Location.parse(destination)).list(Location.parse(destination))) {
