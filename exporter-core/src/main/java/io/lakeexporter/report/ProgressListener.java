@@ -13,9 +13,17 @@ public interface ProgressListener {
   /** The plan was counted; called before round 1 unless counting is turned off. */
   default void planned(PlanTotals totals) {}
 
+  /**
+   * A round's work starts. In a diff, whose deletes all run before its first copy (the last round's
+   * first), a round that removes keys starts twice: for its deletes, then for its copies.
+   */
   default void roundStarted(int round) {}
 
   default void actionFinished(ActionOutcome outcome) {}
 
+  /**
+   * A round ended, with what it did; a round skipped after a failed one is not heard of. A diff's
+   * deletes that ran first and stopped the export are heard of as their round's end.
+   */
   default void roundFinished(RoundSummary summary) {}
 }
