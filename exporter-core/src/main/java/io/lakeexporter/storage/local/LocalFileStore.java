@@ -44,6 +44,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -238,7 +239,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
           Files.deleteIfExists(file);
         }
       } catch (FileSystemException e) {
-        if (!throughAFile(file)) {
+        if (fileInTheWay(file).isEmpty()) {
           failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
         }
       } catch (IOException e) {
@@ -461,25 +462,27 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
     return e;
   }
 
-  /** Whether a file stands on {@code path}'s way: an ancestor that exists and is no directory. */
-  private static boolean throughAFile(Path path) {
+  /**
+   * The file that stands on {@code path}'s way: the nearest ancestor that exists and is no
+   * directory.
+   */
+  private static Optional<Path> fileInTheWay(Path path) {
     for (Path p = path.getParent(); p != null; p = p.getParent()) {
       if (Files.exists(p) && !Files.isDirectory(p)) {
-        return true;
+        return Optional.of(p);
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** Why {@code target}'s directory cannot be made: the nearest ancestor that is not one. */
   private static IOException blocked(Path target, FileSystemException e) {
-    for (Path p = target.getParent(); p != null; p = p.getParent()) {
-      if (Files.exists(p) && !Files.isDirectory(p)) {
-        return new RequestRefusedException(
-            "cannot write " + target + ": " + p + " is a file, not a directory");
-      }
-    }
-    return e;
+    return fileInTheWay(target)
+        .<IOException>map(
+            p ->
+                new RequestRefusedException(
+                    "cannot write " + target + ": " + p + " is a file, not a directory"))
+        .orElse(e);
   }
 
   private void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -444,8 +444,6 @@ public final class S3ObjectStore
                 + ")");
       }
       // NoSuchKey, or a key that may not read there: nothing more to learn here.
-    } catch (EveryRequestRefusedException e) {
-      throw e;
     } catch (IOException e) {
       // In the words the copies would use (a host that does not resolve, the path-style hint).
       throw translate(e, "reach", location);
