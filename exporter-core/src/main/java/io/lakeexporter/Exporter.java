@@ -2,6 +2,7 @@ package io.lakeexporter;
 
 import io.lakeexporter.copy.CopyEngine;
 import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.copy.IdenticalObject;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.ListingPass;
@@ -112,7 +113,8 @@ public final class Exporter implements AutoCloseable {
     this.filter = b.filter;
     this.concurrency = b.concurrency;
     this.copySettings =
-        new CopySettings(b.partSize, b.multipartThreshold, b.retry, b.serverSideCopy);
+        new CopySettings(
+            b.partSize, b.multipartThreshold, b.retry, b.serverSideCopy, b.skipIdentical);
     this.dryRun = b.dryRun;
     this.countFirst = b.countFirst;
     this.sourceMode = b.sourceMode;
@@ -199,7 +201,9 @@ public final class Exporter implements AutoCloseable {
         repository,
         root,
         plan.rounds(),
-        dryRun ? " (dry run)" : "");
+        dryRun
+            ? " (dry run)"
+            : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
     PlanTotals totals = null;
     if (countFirst || dryRun) {
       try {
@@ -612,6 +616,7 @@ public final class Exporter implements AutoCloseable {
     private long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private boolean serverSideCopy = true;
+    private boolean skipIdentical;
     private boolean dryRun;
     private boolean countFirst = true;
     private SourceMode sourceMode = SourceMode.AUTO;
@@ -703,6 +708,19 @@ public final class Exporter implements AutoCloseable {
     /** Whether stores may copy by themselves when they can; on by default. */
     public Builder serverSideCopy(boolean enabled) {
       this.serverSideCopy = enabled;
+      return this;
+    }
+
+    /**
+     * Whether to leave an object the destination holds already, byte for byte, instead of copying
+     * it again; off by default. A re-run of an export that stopped part way then copies only what
+     * it had left, for the price of a stat of each object at the destination (and, on a filesystem,
+     * a read of each file of the same size). An object is left only when a checksum proves it the
+     * same ({@link IdenticalObject}); it keeps the content type and user metadata it was written
+     * with.
+     */
+    public Builder skipIdentical(boolean enabled) {
+      this.skipIdentical = enabled;
       return this;
     }
 

@@ -105,6 +105,12 @@ final class ExportCommand implements Command {
                   "Always stream bytes through this process, even within one store.",
                   "--no-server-side-copy"),
               Option.flag(
+                  "Leave an object the destination holds already, the same bytes as proved by a"
+                      + " checksum, instead of copying it again: a re-run copies only what is"
+                      + " left. Costs a stat per object (on a filesystem, a read of each file of"
+                      + " the same size).",
+                  "--skip-identical"),
+              Option.flag(
                   "Start copying without counting the objects first (no totals or ETA).",
                   "--no-count"),
               Option.flag(
@@ -169,6 +175,7 @@ final class ExportCommand implements Command {
                       RetryPolicy.DEFAULT.baseDelay(),
                       RetryPolicy.DEFAULT.maxDelay()))
               .serverSideCopy(!args.flag("--no-server-side-copy"))
+              .skipIdentical(args.flag("--skip-identical"))
               // The counting pass lists the commit once more only for the progress totals.
               .countFirst(!args.flag("--no-count") && !args.flag("--no-progress"))
               .dryRun(args.flag("--dry-run"))

@@ -94,12 +94,22 @@ public final class CopyEngine {
   /**
    * Copies {@code source} to {@code target}.
    *
+   * <p>With {@link CopySettings#skipIdentical}, an object the destination holds already is left as
+   * it is ({@link CopyStrategy#ALREADY_THERE}, no bytes).
+   *
    * @throws java.io.FileNotFoundException when the source object is missing
    * @throws IOException when the copy failed after its retries; nothing new is visible at {@code
    *     target}
    */
   public CopyResult copy(CopySource source, Location target) throws IOException {
     long size = source.entry().size();
+    if (settings.skipIdentical()) {
+      var there =
+          settings.retry().run(() -> IdenticalObject.isAt(destination, target, source.entry()));
+      if (there.value()) {
+        return new CopyResult(CopyStrategy.ALREADY_THERE, 0, there.attempts());
+      }
+    }
     ObjectMetadata metadata = metadataOf(source.entry());
     CopyStrategy strategy = strategyFor(source, target);
     // A server-side copy answers for itself; a write is checked unless the store proves it.

@@ -15,7 +15,13 @@ public enum CopyStrategy {
    * object imported by reference, exported back to where it was imported from). Rewriting them
    * would change the object lakeFS points to.
    */
-  IN_PLACE;
+  IN_PLACE,
+  /**
+   * Nothing copied: asked to skip identical objects, the export found the same bytes at the
+   * destination already (same size, and a checksum that shows the same content; see {@link
+   * IdenticalObject}).
+   */
+  ALREADY_THERE;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -177,7 +177,12 @@ final class ExecutorTasks {
       DestinationKeys keys = spec.keys();
       var destination = storage.storeFor(keys.root());
       var settings =
-          new CopySettings(spec.partSize(), spec.multipartThreshold(), RetryPolicy.DEFAULT, true);
+          new CopySettings(
+              spec.partSize(),
+              spec.multipartThreshold(),
+              RetryPolicy.DEFAULT,
+              true,
+              spec.skipIdentical());
       var engine = new CopyEngine(destination, executor.partPool(), settings);
       var handler =
           new ExportActions(

@@ -31,7 +31,8 @@ record JobSpec(
     int concurrency,
     long partSize,
     long multipartThreshold,
-    SourceMode sourceMode)
+    SourceMode sourceMode,
+    boolean skipIdentical)
     implements Serializable {
 
   JobSpec {

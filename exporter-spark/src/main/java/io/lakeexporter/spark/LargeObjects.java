@@ -1,6 +1,7 @@
 package io.lakeexporter.spark;
 
 import io.lakeexporter.copy.CopyEngine;
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.report.ActionOutcome;
@@ -118,7 +119,13 @@ final class LargeObjects {
     }
     runBatch(jsc, spec, round, batch, sum);
     return new PartitionOutcome(
-        sum.copied, 0, sum.failed, sum.bytes, 0, sum.copied, 0, 0, sum.failures, sum.omitted);
+        sum.copied,
+        0,
+        sum.failed,
+        sum.bytes,
+        Map.of(CopyStrategy.PARALLEL_PARTS, sum.copied),
+        sum.failures,
+        sum.omitted);
   }
 
   /** The uploads of one batch, and the part tasks that fill them. */

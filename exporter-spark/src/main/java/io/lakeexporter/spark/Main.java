@@ -19,11 +19,12 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark-submit ... --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>
  * (--branch=B | --commit_id=C) [--prev_commit_id=P] [options]}, the options named and checked as
  * the standalone command line's: {@code --concurrency}, {@code --rounds}, {@code --part-size},
- * {@code --multipart-threshold}, {@code --dry-run}, {@code --source-mode} (not presigned), and
- * {@code --partitions} of its own. lakeFS settings come from {@code spark.hadoop.lakefs.api.*}
- * (then the LAKECTL_* variables and ~/.lakectl.yaml); storage settings from the Hadoop
- * configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys). Exit codes as the
- * command line's: 0 exported (or planned), 1 the export failed, 2 bad usage or configuration.
+ * {@code --multipart-threshold}, {@code --dry-run}, {@code --skip-identical}, {@code --source-mode}
+ * (not presigned), and {@code --partitions} of its own. lakeFS settings come from {@code
+ * spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and ~/.lakectl.yaml); storage settings
+ * from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys). Exit
+ * codes as the command line's: 0 exported (or planned), 1 the export failed, 2 bad usage or
+ * configuration.
  */
 public final class Main {
 
@@ -42,7 +43,8 @@ public final class Main {
       long multipartThreshold,
       boolean dryRun,
       int partitions,
-      SourceMode sourceMode) {}
+      SourceMode sourceMode,
+      boolean skipIdentical) {}
 
   /** Objects each task copies at once unless --concurrency says otherwise. */
   static final int DEFAULT_CONCURRENCY = 16;
@@ -88,6 +90,7 @@ public final class Main {
               .dryRun(parsed.dryRun())
               .partitions(parsed.partitions())
               .sourceMode(parsed.sourceMode())
+              .skipIdentical(parsed.skipIdentical())
               .build();
       ExportResult result =
           parsed.commitId() != null
@@ -154,6 +157,7 @@ public final class Main {
     boolean dryRun = false;
     int partitions = 0;
     SourceMode sourceMode = SourceMode.AUTO;
+    boolean skipIdentical = false;
     var positional = new ArrayList<String>();
     for (String arg : args) {
       if (arg.startsWith("--branch=")) {
@@ -176,6 +180,8 @@ public final class Main {
         sourceMode = sourceMode(arg);
       } else if (arg.equals("--dry-run")) {
         dryRun = true;
+      } else if (arg.equals("--skip-identical")) {
+        skipIdentical = true;
       } else if (arg.startsWith("--")) {
         throw new IllegalArgumentException("unknown option " + arg);
       } else {
@@ -207,7 +213,8 @@ public final class Main {
         multipartThreshold,
         dryRun,
         partitions,
-        sourceMode);
+        sourceMode,
+        skipIdentical);
   }
 
   /**
@@ -285,6 +292,6 @@ public final class Main {
             + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]"
             + " [--rounds=SPEC] [--part-size=SIZE] [--multipart-threshold=SIZE] [--partitions=N]"
             + " [--source-mode=auto|direct|lakefs]"
-            + " [--dry-run]");
+            + " [--dry-run] [--skip-identical]");
   }
 }

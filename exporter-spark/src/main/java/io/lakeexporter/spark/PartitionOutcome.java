@@ -5,7 +5,9 @@ import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.RoundSummary;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one Spark partition did in a round: counts and the failures it kept. Small, so the driver
@@ -16,34 +18,33 @@ record PartitionOutcome(
     long deleted,
     long failed,
     long bytes,
-    long serverSide,
-    long parallelParts,
-    long streamed,
-    long inPlace,
+    Map<CopyStrategy, Long> copiedBy,
     List<ActionOutcome> failures,
     long failuresOmitted)
     implements Serializable {
 
   PartitionOutcome {
+    // An EnumMap: serializable, and small on the wire.
+    copiedBy = copiedBy.isEmpty() ? new EnumMap<>(CopyStrategy.class) : new EnumMap<>(copiedBy);
     failures = List.copyOf(failures);
   }
 
   static PartitionOutcome of(RoundSummary s, List<ActionOutcome> failures, long omitted) {
+    var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
+    for (CopyStrategy strategy : CopyStrategy.values()) {
+      by.put(strategy, s.copiedBy(strategy));
+    }
     return new PartitionOutcome(
-        s.copied(),
-        s.deleted(),
-        s.failed(),
-        s.bytes(),
-        s.copiedBy(CopyStrategy.SERVER_SIDE),
-        s.copiedBy(CopyStrategy.PARALLEL_PARTS),
-        s.copiedBy(CopyStrategy.STREAM),
-        s.copiedBy(CopyStrategy.IN_PLACE),
-        failures,
-        omitted);
+        s.copied(), s.deleted(), s.failed(), s.bytes(), by, failures, omitted);
   }
 
   /** Nothing done. */
-  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
+  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, Map.of(), List.of(), 0);
+
+  /** Objects copied by {@code strategy}. */
+  long copiedBy(CopyStrategy strategy) {
+    return copiedBy.getOrDefault(strategy, 0L);
+  }
 
   /**
    * This outcome and {@code other} summed, keeping at most {@code failuresKept} failures (the rest
@@ -59,15 +60,14 @@ record PartitionOutcome(
         omitted++;
       }
     }
+    var by = new EnumMap<CopyStrategy, Long>(copiedBy);
+    other.copiedBy().forEach((strategy, n) -> by.merge(strategy, n, Long::sum));
     return new PartitionOutcome(
         copied + other.copied(),
         deleted + other.deleted(),
         failed + other.failed(),
         bytes + other.bytes(),
-        serverSide + other.serverSide(),
-        parallelParts + other.parallelParts(),
-        streamed + other.streamed(),
-        inPlace + other.inPlace(),
+        by,
         kept,
         omitted);
   }

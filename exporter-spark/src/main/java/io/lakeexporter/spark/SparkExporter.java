@@ -10,6 +10,7 @@ import io.lakeexporter.OptionChecks;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.copy.IdenticalObject;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.SourceMode;
@@ -84,6 +85,7 @@ public final class SparkExporter {
   private final long partSize;
   private final long multipartThreshold;
   private final boolean dryRun;
+  private final boolean skipIdentical;
   private final SourceMode sourceMode;
   private final Map<String, String> settings;
   private final int partitions;
@@ -99,6 +101,7 @@ public final class SparkExporter {
     this.partSize = b.partSize;
     this.multipartThreshold = b.multipartThreshold;
     this.dryRun = b.dryRun;
+    this.skipIdentical = b.skipIdentical;
     this.sourceMode = b.sourceMode;
     this.settings = Map.copyOf(b.settings);
     this.partitions =
@@ -219,7 +222,8 @@ public final class SparkExporter {
               concurrency,
               partSize,
               multipartThreshold,
-              sourceMode);
+              sourceMode,
+              skipIdentical);
       // The driver lists the first levels only; executors list the rest, one split each.
       List<ListingSplit> splitList =
           previous != null
@@ -254,7 +258,8 @@ public final class SparkExporter {
                 (sourceMode != SourceMode.LAKEFS
                         && copiesServerSide(driverStorage, destinationStore, keys, a))
                     || (keys.mayHoldLakeFsData() && a.inPreviousCommit())
-                    || ExportActions.inPlace(driverStorage, destinationStore, keys, a),
+                    || ExportActions.inPlace(driverStorage, destinationStore, keys, a)
+                    || (skipIdentical && identicalThere(destinationStore, keys, a)),
             jsc,
             group);
       } finally {
@@ -679,6 +684,26 @@ public final class SparkExporter {
   }
 
   /**
+   * Whether a large object of an export that skips identical objects is at its destination already:
+   * it then goes whole to an executor, whose copy finds it there, rather than into a multipart
+   * upload that would write it again. A destination that cannot be asked here leaves it to the
+   * parts, whose copy reports what fails.
+   */
+  private static boolean identicalThere(ObjectStore destination, DestinationKeys keys, Action a) {
+    if (a.source() == null) {
+      return false;
+    }
+    try {
+      Location target = keys.resolve(a.path(), destination);
+      return RetryPolicy.DEFAULT
+          .run(() -> IdenticalObject.isAt(destination, target, a.source()))
+          .value();
+    } catch (DestinationKeys.InvalidKeyException | IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * Each action's place in the byte order of the whole round picks its partition, so that every
    * partition gets an equal share of bytes; static, so that Spark ships no more than its fields.
    */
@@ -782,10 +807,7 @@ public final class SparkExporter {
       deleted += o.deleted();
       failed += o.failed();
       bytes += o.bytes();
-      by.merge(CopyStrategy.SERVER_SIDE, o.serverSide(), Long::sum);
-      by.merge(CopyStrategy.PARALLEL_PARTS, o.parallelParts(), Long::sum);
-      by.merge(CopyStrategy.STREAM, o.streamed(), Long::sum);
-      by.merge(CopyStrategy.IN_PLACE, o.inPlace(), Long::sum);
+      o.copiedBy().forEach((strategy, n) -> by.merge(strategy, n, Long::sum));
     }
     return new RoundSummary(
         round,
@@ -840,6 +862,7 @@ public final class SparkExporter {
     private long partSize = CopySettings.DEFAULT_PART_SIZE;
     private long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
     private boolean dryRun;
+    private boolean skipIdentical;
     private SourceMode sourceMode = SourceMode.AUTO;
     private Map<String, String> settings = new LinkedHashMap<>();
     private boolean settingsFromHadoop;
@@ -910,6 +933,16 @@ public final class SparkExporter {
 
     public Builder dryRun(boolean dryRun) {
       this.dryRun = dryRun;
+      return this;
+    }
+
+    /**
+     * Whether to leave an object the destination holds already, byte for byte, instead of copying
+     * it again; off by default. As the standalone exporter's {@code skipIdentical}: each executor
+     * asks the destination about the objects it copies, the driver about large ones.
+     */
+    public Builder skipIdentical(boolean enabled) {
+      this.skipIdentical = enabled;
       return this;
     }
 

@@ -146,7 +146,8 @@ class ListingSplitTest {
             1,
             1 << 20,
             1 << 20,
-            SourceMode.AUTO);
+            SourceMode.AUTO,
+            false);
     var paths = new ArrayList<String>();
     for (ListingSplit split : splits) {
       for (int round = 1; round <= 2; round++) {

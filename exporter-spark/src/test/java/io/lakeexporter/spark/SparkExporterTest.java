@@ -465,7 +465,8 @@ class SparkExporterTest {
         4,
         512 << 10,
         1,
-        sourceMode);
+        sourceMode,
+        false);
   }
 
   @Test
@@ -801,7 +802,8 @@ class SparkExporterTest {
             4,
             512 << 10,
             1 << 20,
-            SourceMode.AUTO);
+            SourceMode.AUTO,
+            false);
     PartitionOutcome outcome =
         ExecutorTasks.run(spec, 1, actions.iterator(), 5, ProgressListener.NONE).next();
     assertThat(outcome.failed()).isEqualTo(15);

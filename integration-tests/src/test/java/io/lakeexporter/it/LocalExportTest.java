@@ -371,6 +371,36 @@ class LocalExportTest {
    * finds the removed keys gone already (a directory, or a file further up, in their place) and
    * succeeds too.
    */
+  /**
+   * Skipping identical objects, a re-run copies only what the destination lacks or holds with other
+   * bytes (a file of the same size is read and hashed), and reports the rest as already there,
+   * round by round.
+   */
+  @Test
+  void skippingIdenticalObjectsAReRunCopiesOnlyWhatIsMissingOrChanged() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    Map<String, String> exported;
+    try (Exporter exporter = lakeFs.exporter(repo, out).skipIdentical(true).build()) {
+      ExportResult first = exporter.exportAllFromBranch("main");
+      assertThat(first.succeeded()).isTrue();
+      assertThat(first.copiedBy(CopyStrategy.ALREADY_THERE)).isZero();
+      exported = LocalLakeFs.tree(out);
+      Files.writeString(out.resolve("README.txt"), "jello");
+      Files.delete(out.resolve("tables/users/part-00000.parquet"));
+      Files.writeString(out.resolve("tables/events/_SUCCESS"), "x");
+      ExportResult again = exporter.exportAllFromBranch("main");
+      assertThat(again.succeeded()).as(again.failures().toString()).isTrue();
+      assertThat(again.copied()).isEqualTo(7);
+      assertThat(again.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(4);
+      assertThat(again.bytes()).isEqualTo(5 + 2);
+    }
+    assertThat(LocalLakeFs.tree(out)).isEqualTo(exported);
+    JsonNode rounds = LocalLakeFs.status(out, head, true).get("rounds");
+    assertThat(rounds.get(0).get("copied_by").get("already-there").asLong()).isEqualTo(3);
+    assertThat(rounds.get(1).get("copied_by").get("already-there").asLong()).isEqualTo(1);
+  }
+
   @Test
   void aDiffWhereAFileBecomesADirectoryAndBackSucceedsEachTime() throws IOException {
     String repo = lakeFs.newRepository();
