@@ -224,6 +224,25 @@ class CliTest {
   }
 
   @Test
+  void aReRunWithSkipIdenticalCopiesOnlyWhatChangedAndSaysWhatWasThere() throws IOException {
+    Run first = export("--branch=main");
+    assertThat(first.code()).as(first.stderr()).isZero();
+    Path changed = out.resolve("tables/users/part-00000.parquet");
+    byte[] bytes = Files.readAllBytes(changed);
+    bytes[0] ^= 1;
+    Files.write(changed, bytes);
+    Run again = export("--branch=main", "--skip-identical");
+    assertThat(again.code()).as(again.stderr()).isZero();
+    // Round 1 holds the data, round 2 the two _SUCCESS markers.
+    assertThat(again.stdout())
+        .containsPattern("round 1 succeeded: 9 copied \\(" + bytes.length + " B\\)")
+        .contains("already-there 8]")
+        .contains("round 2 succeeded: 2 copied (0 B), 0 deleted, 0 failed [already-there 2]");
+    bytes[0] ^= 1;
+    assertThat(Files.readAllBytes(changed)).isEqualTo(bytes);
+  }
+
+  @Test
   void progressGoesToStderrAsPlainLinesWhenNotOnATerminal() {
     Path dest = out.resolve("a dir with spaces");
     var args = List.of("export", DemoCommand.REPOSITORY, dest.toString(), "--branch=main");

@@ -936,6 +936,49 @@ class SparkExporterTest {
         .hasMessageContaining("presigned source mode is not offered on Spark");
   }
 
+  /**
+   * Submitted again with --skip-identical, the job copies only the file changed at the destination:
+   * executors find the small objects there, the driver the large one, which then starts no
+   * multipart upload.
+   */
+  @Test
+  void aJobSubmittedAgainSkippingIdenticalObjectsCopiesOnlyWhatChanged() throws IOException {
+    String repo = repository("again");
+    Path dest = out.resolve("again");
+    ExportResult first =
+        exporter(repo, dest).sourceMode(SourceMode.LAKEFS).build().exportAllFromBranch("main");
+    assertThat(first.copiedBy(CopyStrategy.PARALLEL_PARTS)).isEqualTo(1);
+    Files.writeString(dest.resolve("top.txt"), "at the ROOT");
+    var stdout = new ByteArrayOutputStream();
+    var stderr = new ByteArrayOutputStream();
+    int code =
+        submit(
+            stdout,
+            stderr,
+            repo,
+            dest.toUri().toString(),
+            "--branch=main",
+            "--source-mode=lakefs",
+            "--skip-identical",
+            "--partitions=3",
+            "--part-size=512KiB",
+            "--multipart-threshold=1MiB");
+    assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("SUCCEEDED: 18 copied");
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + headOf(repo) + "_SUCCESS").toFile());
+    assertThat(status.get("totals").get("bytes").asLong()).isEqualTo("at the root".length());
+    long alreadyThere = 0;
+    long inParts = 0;
+    for (JsonNode round : status.get("rounds")) {
+      alreadyThere += round.get("copied_by").get("already-there").asLong();
+      inParts += round.get("copied_by").get("parallel-parts").asLong();
+    }
+    assertThat(alreadyThere).isEqualTo(17);
+    assertThat(inParts).isZero();
+    assertThat(dest.resolve("top.txt")).hasContent("at the root");
+  }
+
   @Test
   void optionsAreRefusedInTheStandaloneExportersRangesAndWords() {
     var builder = SparkExporter.builder();
