@@ -2,6 +2,7 @@ package io.lakeexporter;
 
 import io.lakeexporter.copy.CopyEngine;
 import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.copy.DestinationListing;
 import io.lakeexporter.copy.IdenticalObject;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
@@ -91,6 +92,13 @@ public final class Exporter implements AutoCloseable {
    * past this the later rounds are listed again.
    */
   private static final int KEPT_LATER_ACTIONS = 10_000;
+
+  /**
+   * Copies in a round from which an export that skips identical objects lists the destination
+   * beside it rather than asking about each object: a listing page holds a thousand keys, so below
+   * that a round's stats cost no more than the pages a listing of the whole destination would.
+   */
+  static final long LISTED_FROM = 1_000;
 
   private final LakeFsClient lakeFs;
   private final boolean ownsLakeFs;
@@ -277,6 +285,7 @@ public final class Exporter implements AutoCloseable {
         var presigned =
             new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
       var engine = new CopyEngine(destination, executor.partPool(), copySettings);
+      var listing = copySettings.skipIdentical() ? new DestinationListing(destination, keys) : null;
       var actions =
           new ExportActions(
               lakeFs,
@@ -289,7 +298,8 @@ public final class Exporter implements AutoCloseable {
               engine,
               sourceMode,
               copySettings.retry(),
-              presigned);
+              presigned,
+              listing);
       // A diff removes its keys before it copies any, the last round's first, each round's
       // deletes after the round above them: a reader that waits for a later round's key (a Spark
       // _SUCCESS marker) must not find one over data that is being deleted, and on a filesystem a
@@ -360,10 +370,13 @@ public final class Exporter implements AutoCloseable {
                   Stream<Action> all;
                   if (counted == null) {
                     // Every action is counted, those of the deletes that ran first too.
-                    return plan.actions()
-                        .peek(pass)
-                        .filter(a -> a.round() == current)
-                        .filter(a -> !copiesOnly || a.kind() == Action.Kind.COPY);
+                    return besideTheDestination(
+                        listing,
+                        null,
+                        plan.actions()
+                            .peek(pass)
+                            .filter(a -> a.round() == current)
+                            .filter(a -> !copiesOnly || a.kind() == Action.Kind.COPY));
                   } else if (isEmpty(counted, current, copiesOnly)) {
                     return Stream.empty();
                   } else if (pass != null && pass.keptLaterRounds()) {
@@ -371,8 +384,11 @@ public final class Exporter implements AutoCloseable {
                   } else {
                     all = plan.actionsOfRound(current);
                   }
-                  return (copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all)
-                      .peek(a -> listed.incrementAndGet());
+                  return besideTheDestination(
+                      listing,
+                      counted.rounds().get(current - 1),
+                      (copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all)
+                          .peek(a -> listed.incrementAndGet()));
                 });
         if (known == null && !step.stopped()) {
           known = firstPass.totals();
@@ -412,6 +428,17 @@ public final class Exporter implements AutoCloseable {
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
     return writeStatus(
         destination, result(plan, status, started, rounds, failures, error, "", known));
+  }
+
+  /**
+   * {@code actions} with the destination listed beside them when the export skips identical objects
+   * ({@code listing} not null) and the round copies many ({@code counted} null: not known yet).
+   */
+  private static Stream<Action> besideTheDestination(
+      DestinationListing listing, PlanTotals.RoundTotals counted, Stream<Action> actions) {
+    return listing != null && (counted == null || counted.copies() >= LISTED_FROM)
+        ? listing.watch(actions)
+        : actions;
   }
 
   /**

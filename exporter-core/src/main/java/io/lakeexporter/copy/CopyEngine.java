@@ -102,10 +102,22 @@ public final class CopyEngine {
    *     target}
    */
   public CopyResult copy(CopySource source, Location target) throws IOException {
+    return copy(source, target, null);
+  }
+
+  /**
+   * As {@link #copy(CopySource, Location)}, with what a listing of the destination showed at {@code
+   * target} (null: not listed), which spares an export that skips identical objects the question to
+   * the store.
+   */
+  public CopyResult copy(CopySource source, Location target, DestinationListing.Listed listed)
+      throws IOException {
     long size = source.entry().size();
     if (settings.skipIdentical()) {
       var there =
-          settings.retry().run(() -> IdenticalObject.isAt(destination, target, source.entry()));
+          settings
+              .retry()
+              .run(() -> IdenticalObject.isAt(destination, target, source.entry(), listed));
       if (there.value()) {
         return new CopyResult(CopyStrategy.ALREADY_THERE, 0, there.attempts());
       }

@@ -14,6 +14,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Whether a destination holds an object's bytes already, for exports that skip identical objects.
@@ -47,9 +48,30 @@ public final class IdenticalObject {
    */
   public static boolean isAt(ObjectStore store, Location target, ObjectEntry entry)
       throws IOException {
+    return isAt(store, target, entry, null);
+  }
+
+  /**
+   * As {@link #isAt(ObjectStore, Location, ObjectEntry)}, with what a listing of the destination
+   * showed at {@code target}: no object there settles it, and an entry whose size or MD5 ETag
+   * decides spares the stat; null when the key was not listed.
+   */
+  public static boolean isAt(
+      ObjectStore store, Location target, ObjectEntry entry, DestinationListing.Listed listed)
+      throws IOException {
     String checksum = unquoted(entry.checksum());
     if (checksum.isEmpty()) {
       return false;
+    }
+    if (listed != null) {
+      if (listed.info() == null) {
+        return false;
+      }
+      Optional<Boolean> said = decide(listed.info(), entry.size(), checksum);
+      if (said.isPresent()) {
+        return said.get();
+      }
+      // A listing carries no metadata on most stores: the stat has the recorded checksum.
     }
     ObjectInfo there;
     try {
@@ -57,24 +79,30 @@ public final class IdenticalObject {
     } catch (FileNotFoundException e) {
       return false;
     }
-    if (there.size() != entry.size()) {
-      return false;
-    }
-    String etag = unquoted(there.etag());
-    if (isMd5(checksum) && isMd5(etag)) {
-      return checksum.equalsIgnoreCase(etag);
-    }
-    String recorded = there.metadata().userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
-    if (recorded != null) {
-      return unquoted(recorded).equals(checksum);
-    }
-    if (etag.equals(checksum)) {
-      return true;
+    Optional<Boolean> said = decide(there, entry.size(), checksum);
+    if (said.isPresent()) {
+      return said.get();
     }
     if (!store.capabilities().contains(StoreCapability.METADATA) && isMd5(checksum)) {
       return checksum.equalsIgnoreCase(md5Of(store, target, entry.size()));
     }
     return false;
+  }
+
+  /** What {@code there} shows without reading its bytes; empty when it cannot tell. */
+  private static Optional<Boolean> decide(ObjectInfo there, long size, String checksum) {
+    if (there.size() != size) {
+      return Optional.of(false);
+    }
+    String etag = unquoted(there.etag());
+    if (isMd5(checksum) && isMd5(etag)) {
+      return Optional.of(checksum.equalsIgnoreCase(etag));
+    }
+    String recorded = there.metadata().userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
+    if (recorded != null) {
+      return Optional.of(unquoted(recorded).equals(checksum));
+    }
+    return etag.equals(checksum) ? Optional.of(true) : Optional.empty();
   }
 
   /** Whether {@code text} reads as a hex MD5: 32 hex digits, nothing else. */

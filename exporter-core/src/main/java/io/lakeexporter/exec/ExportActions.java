@@ -4,6 +4,7 @@ import io.lakeexporter.copy.CopyEngine;
 import io.lakeexporter.copy.CopyResult;
 import io.lakeexporter.copy.CopySource;
 import io.lakeexporter.copy.CopyStrategy;
+import io.lakeexporter.copy.DestinationListing;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
@@ -48,6 +49,7 @@ public final class ExportActions implements ActionHandler {
   private final RetryPolicy retry;
   private final HttpReadStore presignedReader;
   private final ImportedData imported;
+  private final DestinationListing listing;
 
   /**
    * @param previousCommitId the previous commit of a diff export, or {@code null}
@@ -64,6 +66,39 @@ public final class ExportActions implements ActionHandler {
       SourceMode mode,
       RetryPolicy retry,
       HttpReadStore presignedReader) {
+    this(
+        lakeFs,
+        repository,
+        commitId,
+        previousCommitId,
+        registry,
+        destination,
+        keys,
+        engine,
+        mode,
+        retry,
+        presignedReader,
+        null);
+  }
+
+  /**
+   * @param previousCommitId the previous commit of a diff export, or {@code null}
+   * @param listing what the rounds' listings of the destination showed, for a copy that skips
+   *     identical objects; null when the destination is not listed
+   */
+  public ExportActions(
+      LakeFsClient lakeFs,
+      String repository,
+      String commitId,
+      String previousCommitId,
+      StorageRegistry registry,
+      ObjectStore destination,
+      DestinationKeys keys,
+      CopyEngine engine,
+      SourceMode mode,
+      RetryPolicy retry,
+      HttpReadStore presignedReader,
+      DestinationListing listing) {
     this.lakeFs = Objects.requireNonNull(lakeFs, "lakeFs is null");
     this.repository = Objects.requireNonNull(repository, "repository is null");
     this.commitId = Objects.requireNonNull(commitId, "commitId is null");
@@ -76,11 +111,14 @@ public final class ExportActions implements ActionHandler {
     this.presignedReader = Objects.requireNonNull(presignedReader, "presignedReader is null");
     this.imported =
         new ImportedData(lakeFs, repository, previousCommitId, registry, destination, retry);
+    this.listing = listing;
   }
 
   @Override
   public ActionOutcome copy(Action action) {
     String source = action.source() == null ? "" : action.source().redactedAddress();
+    // Taken first, whatever happens next: what is left untaken is kept.
+    DestinationListing.Listed listed = listing == null ? null : listing.take(action.path());
     try {
       Location target = keys.resolve(action.path(), destination);
       ObjectEntry entry = action.source() != null ? action.source() : statSource(action.path());
@@ -98,7 +136,7 @@ public final class ExportActions implements ActionHandler {
           }
         }
       }
-      CopyResult result = engine.copy(sourceOf(entry), target);
+      CopyResult result = engine.copy(sourceOf(entry), target, listed);
       LOG.debug(
           "copied {} to {}: {} bytes, {}, {} attempt(s)",
           source,

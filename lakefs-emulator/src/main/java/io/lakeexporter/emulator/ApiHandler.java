@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.lakeexporter.source.LakeFsNames;
+import io.lakeexporter.storage.KeyOrder;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
@@ -541,7 +542,7 @@ final class ApiHandler implements HttpHandler {
     String after = c.param("after", "");
     String prefix = c.param("prefix", "");
     int amount = amount(c);
-    String start = after.compareTo(prefix) > 0 ? after : prefix;
+    String start = KeyOrder.compare(after, prefix) > 0 ? after : prefix;
     boolean exclusive = start.equals(after) && !after.isEmpty();
     Iterator<String> keys =
         mergedKeys(
@@ -591,10 +592,10 @@ final class ApiHandler implements HttpHandler {
       @Override
       public String next() {
         String out;
-        if (y == null || (x != null && x.compareTo(y) < 0)) {
+        if (y == null || (x != null && KeyOrder.compare(x, y) < 0)) {
           out = x;
           x = a.hasNext() ? a.next() : null;
-        } else if (x == null || y.compareTo(x) < 0) {
+        } else if (x == null || KeyOrder.compare(y, x) < 0) {
           out = y;
           y = b.hasNext() ? b.next() : null;
         } else {
@@ -713,7 +714,7 @@ final class ApiHandler implements HttpHandler {
     while (items.hasNext()) {
       T item = items.next();
       String k = key.apply(item);
-      if (!after.isEmpty() && k.compareTo(after) <= 0 && !(item instanceof Repo.Commit)) {
+      if (!after.isEmpty() && KeyOrder.compare(k, after) <= 0 && !(item instanceof Repo.Commit)) {
         continue;
       }
       if (results.size() == amount) {

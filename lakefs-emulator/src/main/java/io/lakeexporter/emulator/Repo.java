@@ -1,5 +1,6 @@
 package io.lakeexporter.emulator;
 
+import io.lakeexporter.storage.KeyOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,7 +49,7 @@ final class Repo {
   static final class Branch {
     final String name;
     String head;
-    final TreeMap<String, Entry> staging = new TreeMap<>();
+    final TreeMap<String, Entry> staging = new TreeMap<>(KeyOrder::compare);
 
     Branch(String name, String head) {
       this.name = name;
@@ -75,7 +76,7 @@ final class Repo {
             committer,
             "Repository created",
             Map.of(),
-            Collections.emptyNavigableMap(),
+            new TreeMap<>(KeyOrder::compare),
             1);
     commits.put(first.id(), first);
     branches.put(defaultBranch, new Branch(defaultBranch, first.id()));
@@ -282,7 +283,7 @@ final class Repo {
 
     /** Entries with path > {@code after} (and starting with {@code prefix}), in order. */
     Iterator<Entry> from(String after, String prefix) {
-      String start = after.compareTo(prefix) > 0 ? after : prefix;
+      String start = KeyOrder.compare(after, prefix) > 0 ? after : prefix;
       Iterator<Map.Entry<String, Entry>> committed = tail(tree, start, after).entrySet().iterator();
       Iterator<Map.Entry<String, Entry>> staged = tail(staging, start, after).entrySet().iterator();
       return new Iterator<>() {
@@ -297,7 +298,7 @@ final class Repo {
         private Entry compute() {
           while (c != null || s != null) {
             Map.Entry<String, Entry> pick;
-            if (s == null || (c != null && c.getKey().compareTo(s.getKey()) < 0)) {
+            if (s == null || (c != null && KeyOrder.compare(c.getKey(), s.getKey()) < 0)) {
               pick = c;
               c = advance(committed);
             } else {
@@ -308,7 +309,7 @@ final class Repo {
               s = advance(staged);
             }
             if (!pick.getKey().startsWith(prefix)) {
-              if (pick.getKey().compareTo(prefix) > 0) {
+              if (KeyOrder.compare(pick.getKey(), prefix) > 0) {
                 c = null;
                 s = null;
                 return null;
@@ -353,7 +354,9 @@ final class Repo {
       return new View(b.head, commits.get(b.head).tree(), new TreeMap<>(b.staging));
     }
     return new View(
-        r.commitId(), commits.get(r.commitId()).tree(), Collections.emptyNavigableMap());
+        r.commitId(),
+        commits.get(r.commitId()).tree(),
+        Collections.unmodifiableNavigableMap(new TreeMap<>(KeyOrder::compare)));
   }
 
   /** The commit a ref points to (see {@link #resolve}); null when unknown. */
@@ -414,7 +417,8 @@ final class Repo {
       throw new EmulatorException(400, "commit: no changes");
     }
     Commit parent = commits.get(b.head);
-    var tree = new TreeMap<>(parent.tree());
+    var tree = new TreeMap<String, Entry>(KeyOrder::compare);
+    tree.putAll(parent.tree());
     b.staging.forEach(
         (path, entry) -> {
           if (entry == null) {

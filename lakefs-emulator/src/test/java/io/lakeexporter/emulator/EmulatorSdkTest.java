@@ -281,6 +281,56 @@ class EmulatorSdkTest {
     assertThat(presigned.getPhysicalAddress()).isEqualTo(one.getPhysicalAddress());
   }
 
+  /**
+   * lakeFS lists paths in the byte order of their UTF-8, as S3 does: a character beyond U+FFFF
+   * after U+FF01, where Java's string order puts it before. Staged, committed, paged one by one and
+   * diffed alike.
+   */
+  @Test
+  void pathsListInTheByteOrderOfTheirUtf8() throws Exception {
+    String repo = newRepo();
+    String emoji = "u/\uD83D\uDE00";
+    String fullwidth = "u/\uFF01";
+    for (String path : List.of(emoji, fullwidth, "u/a")) {
+      emulator.putObject(repo, "main", path, new byte[] {1}, "text/plain", Map.of());
+    }
+    var expected = List.of("u/a", fullwidth, emoji);
+    assertThat(pathsOneByOne(repo, "main")).as("staged").isEqualTo(expected);
+    String first = emulator.commit(repo, "main", "first");
+    assertThat(pathsOneByOne(repo, first)).as("committed").isEqualTo(expected);
+    String replacement = "u/\uFFFD";
+    String grin = "u/\uD83D\uDE01";
+    for (String path : List.of(grin, replacement)) {
+      emulator.putObject(repo, "main", path, new byte[] {2}, "text/plain", Map.of());
+    }
+    String second = emulator.commit(repo, "main", "second");
+    assertThat(pathsOneByOne(repo, second))
+        .containsExactly("u/a", fullwidth, replacement, emoji, grin);
+    DiffList diff = new RefsApi(client).diffRefs(repo, first, second).amount(1).execute();
+    assertThat(diff.getResults()).extracting(Diff::getPath).containsExactly(replacement);
+    diff =
+        new RefsApi(client)
+            .diffRefs(repo, first, second)
+            .after(diff.getPagination().getNextOffset())
+            .execute();
+    assertThat(diff.getResults()).extracting(Diff::getPath).containsExactly(grin);
+  }
+
+  /** Every path of {@code ref}, a page of one at a time. */
+  private List<String> pathsOneByOne(String repo, String ref) throws Exception {
+    var paths = new ArrayList<String>();
+    String after = "";
+    while (true) {
+      ObjectStatsList page =
+          new ObjectsApi(client).listObjects(repo, ref).after(after).amount(1).execute();
+      page.getResults().forEach(s -> paths.add(s.getPath()));
+      if (!page.getPagination().getHasMore()) {
+        return paths;
+      }
+      after = page.getPagination().getNextOffset();
+    }
+  }
+
   @Test
   void uncommittedObjectsAreOnTheBranchButNotInTheCommit() throws Exception {
     String repo = newRepo();

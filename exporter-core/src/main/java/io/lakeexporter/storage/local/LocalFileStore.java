@@ -1,6 +1,7 @@
 package io.lakeexporter.storage.local;
 
 import io.lakeexporter.storage.BoundedInputStream;
+import io.lakeexporter.storage.KeyOrder;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -780,7 +781,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      entries.sort(Comparator.comparing(e -> e[0]));
+      entries.sort((a, b) -> KeyOrder.compare(a[0], b[0]));
       return entries.stream().map(e -> dir.resolve(e[1])).toList().iterator();
     }
 

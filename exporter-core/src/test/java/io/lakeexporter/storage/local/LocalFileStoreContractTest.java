@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.RequestRefusedException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +42,23 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   @Override
   protected Location baseLocation() {
     return Location.ofPath(dir);
+  }
+
+  /**
+   * Names list in the byte order of their UTF-8, as lakeFS and object stores list keys: a character
+   * beyond U+FFFF after U+FF01, where Java's own string order puts it before.
+   */
+  @Test
+  void namesBeyondTheBasicPlaneListInByteOrder() throws IOException {
+    String emoji = "u/\uD83D\uDE00";
+    String fullwidth = "u/\uFF01";
+    for (String key : List.of(emoji, fullwidth, "u/a")) {
+      put(at(key), new byte[] {1}, ObjectMetadata.EMPTY);
+    }
+    try (Stream<ObjectInfo> listed = store.list(at("u/"))) {
+      assertThat(listed.map(i -> i.location().path().substring(root().path().length())).toList())
+          .containsExactly("u/a", fullwidth, emoji);
+    }
   }
 
   @Test
