@@ -7,6 +7,7 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -303,7 +304,10 @@ public final class AzureBlobStore
               .listBlobs(
                   new ListBlobsOptions()
                       .setPrefix(ref.blob().isEmpty() ? null : ref.blob())
-                      .setMaxResultsPerPage(listPageSize),
+                      .setMaxResultsPerPage(listPageSize)
+                      // The lakeFS checksum an export recorded: a re-run that skips identical
+                      // blobs finds it here instead of asking each blob for its properties.
+                      .setDetails(new BlobListDetails().setRetrieveMetadata(true)),
                   null)
               .stream();
       return PagedListing.translated(
@@ -330,7 +334,9 @@ public final class AzureBlobStore
         p.getContentLength() == null ? 0 : p.getContentLength(),
         p.getLastModified() == null ? Instant.EPOCH : p.getLastModified().toInstant(),
         p.getETag() == null ? "" : p.getETag().replace("\"", ""),
-        ObjectMetadata.EMPTY);
+        new ObjectMetadata(
+            p.getContentType() == null ? "" : p.getContentType(),
+            MetadataKeys.decodeAll(item.getMetadata())));
   }
 
   @Override
