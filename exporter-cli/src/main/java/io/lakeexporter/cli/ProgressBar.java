@@ -1,5 +1,6 @@
 package io.lakeexporter.cli;
 
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.ProgressListener;
@@ -28,6 +29,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private final AtomicLong objects = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong alreadyThere = new AtomicLong();
   private final AtomicInteger round = new AtomicInteger(1);
   private volatile PlanTotals totals;
   private long drawnObjects = -1;
@@ -71,6 +73,10 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   public void actionFinished(ActionOutcome outcome) {
     objects.incrementAndGet();
     bytes.addAndGet(outcome.bytes());
+    if (outcome.strategy() == CopyStrategy.ALREADY_THERE) {
+      // No bytes moved: said, so that the bytes behind the objects' count do not look stuck.
+      alreadyThere.incrementAndGet();
+    }
     if (!outcome.succeeded()) {
       failed.incrementAndGet();
     }
@@ -131,6 +137,9 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
       double share = Math.max(0.0001, Math.min(1, Math.max(objectShare, byteShare)));
       long eta = (long) (seconds / share - seconds);
       sb.append(" | ETA ").append(duration(eta));
+    }
+    if (alreadyThere.get() > 0) {
+      sb.append(String.format(Locale.ROOT, " | %,d already there", alreadyThere.get()));
     }
     if (failed.get() > 0) {
       sb.append(" | ").append(failed.get()).append(" failed");

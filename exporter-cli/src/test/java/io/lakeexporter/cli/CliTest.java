@@ -623,11 +623,16 @@ class CliTest {
     bar.actionFinished(
         ActionOutcome.copied(Action.copyOf("k", 1024, 1), CopyStrategy.STREAM, 1024, 1, ""));
     String line = bar.line();
+    assertThat(line).doesNotContain("already there");
+    bar.actionFinished(
+        ActionOutcome.copied(Action.copyOf("j", 1024, 1), CopyStrategy.ALREADY_THERE, 0, 1, ""));
+    String skipped = bar.line();
     bar.close();
     assertThat(line)
         .startsWith("round 1/1 | 1/4 objects")
         .contains("1.0 KiB / 4.0 KiB")
         .contains("ETA");
+    assertThat(skipped).startsWith("round 1/1 | 2/4 objects").contains(" | 1 already there");
     assertThat(log.toString()).as("one closing line in a log").hasLineCount(2);
 
     var quiet = new StringWriter();
