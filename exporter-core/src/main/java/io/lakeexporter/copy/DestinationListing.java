@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The destination listed beside a round's own listing, for an export that skips identical objects:
  * both come in key order, so one pass over each tells every object's size and ETag for a listing
- * page per thousand objects, where a stat per object costs a request each (on S3, a HEAD that the
- * server answers at a third of a copy's price). What the listing cannot decide (an ETag that is no
- * MD5, which the object's recorded checksum in its metadata must settle) is still asked by stat.
+ * page per thousand objects, where a stat per object costs a request each (on S3, a HEAD). What the
+ * listing cannot decide (an ETag that is no MD5, which the object's recorded checksum in its
+ * metadata must settle) is still asked by stat.
  *
  * <p>A wrong guess here only ever costs a copy: an object is left alone only on what its own
  * listing entry, or its stat, shows of it, never for want of an entry. So a listing that breaks

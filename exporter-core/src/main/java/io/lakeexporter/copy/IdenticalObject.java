@@ -111,7 +111,9 @@ public final class IdenticalObject {
       return false;
     }
     for (int i = 0; i < text.length(); i++) {
-      if (Character.digit(text.charAt(i), 16) < 0) {
+      char c = text.charAt(i);
+      // ASCII only: Character.digit also takes the digits of other scripts.
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
         return false;
       }
     }

@@ -94,5 +94,8 @@ class IdenticalObjectTest {
     assertThat(IdenticalObject.isMd5("d41d8cd98f00b204e9800998ecf8427g")).isFalse();
     assertThat(IdenticalObject.isMd5("d41d8cd98f00b204e9800998ecf8427e-1")).isFalse();
     assertThat(IdenticalObject.isMd5("0x8D9A1B2C3D4E5F6")).isFalse();
+    assertThat(IdenticalObject.isMd5("d41d8cd98f00b204e9800998ecf8427\u0663"))
+        .as("an Arabic-Indic three")
+        .isFalse();
   }
 }
