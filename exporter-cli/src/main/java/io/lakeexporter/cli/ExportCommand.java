@@ -107,8 +107,9 @@ final class ExportCommand implements Command {
               Option.flag(
                   "Leave an object the destination holds already, the same bytes as proved by a"
                       + " checksum, instead of copying it again: a re-run copies only what is"
-                      + " left. Costs a stat per object (on a filesystem, a read of each file of"
-                      + " the same size).",
+                      + " left. Costs a listing of the destination (in rounds of under 1,000"
+                      + " objects a stat of each; on a filesystem also a read of each file of the"
+                      + " same size).",
                   "--skip-identical"),
               Option.flag(
                   "Start copying without counting the objects first (no totals or ETA).",
