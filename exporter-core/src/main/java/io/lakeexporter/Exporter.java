@@ -741,11 +741,10 @@ public final class Exporter implements AutoCloseable {
     /**
      * Whether to leave an object the destination holds already, byte for byte, instead of copying
      * it again; off by default. A re-run of an export that stopped part way then copies only what
-     * it had left, for the price of a listing of the destination beside each round of {@value
-     * #LISTED_FROM} copies or more (in smaller rounds a stat of each object; on a filesystem also a
-     * read of each file of the same size). An object is left only when a checksum proves it the
-     * same ({@link IdenticalObject}); it keeps the content type and user metadata it was written
-     * with.
+     * it had left, for the price of a listing of the destination beside each round of 1,000 copies
+     * or more (in smaller rounds a stat of each object; on a filesystem also a read of each file of
+     * the same size). An object is left only when a checksum proves it the same ({@link
+     * IdenticalObject}); it keeps the content type and user metadata it was written with.
      */
     public Builder skipIdentical(boolean enabled) {
       this.skipIdentical = enabled;
