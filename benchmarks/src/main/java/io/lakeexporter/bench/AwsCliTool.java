@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code aws s3 cp --recursive} (a diff: {@code aws s3 sync --delete}) with {@code
+ * {@code aws s3 cp --recursive} (a diff: {@code aws s3 sync --delete}; a re-run: {@code aws s3
+ * sync}, which copies what differs in size or is newer at the source) with {@code
  * max_concurrent_requests} at the profile's concurrency. S3 to S3 is server-side copies.
  */
 final class AwsCliTool implements Tool {
@@ -54,6 +55,8 @@ final class AwsCliTool implements Tool {
     var command = new ArrayList<>(List.of(aws.toString(), "s3"));
     if (scenario.dataset().isDiff()) {
       command.addAll(List.of("sync", "--delete"));
+    } else if (scenario.dataset().isRerun()) {
+      command.add("sync");
     } else {
       command.addAll(List.of("cp", "--recursive"));
     }

@@ -32,6 +32,7 @@ public final class BenchmarkMain {
   private final Path logs;
   private final List<RunRecord> records = new ArrayList<>();
   private int containers;
+  private int fills;
 
   private BenchmarkMain(Context context, List<Tool> tools) throws IOException {
     this.context = context;
@@ -133,7 +134,9 @@ public final class BenchmarkMain {
           new Planned("large", Side.S3, Side.LOCAL),
           new Planned("large", Side.LOCAL, Side.AZURE),
           new Planned("diff", Side.LOCAL, Side.LOCAL),
-          new Planned("diff", Side.S3, Side.S3));
+          new Planned("diff", Side.S3, Side.S3),
+          new Planned(Dataset.AGAIN, Side.LOCAL, Side.LOCAL),
+          new Planned(Dataset.AGAIN, Side.S3, Side.S3));
 
   /** Which scenarios and tools to run: those whose names contain these texts. */
   record Selection(String scenario, String tool) {
@@ -199,7 +202,8 @@ public final class BenchmarkMain {
             + " unrecorded warm-up run(s) of every tool,"
             + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
-            + " checked afterwards (objects and bytes); S3Proxy ("
+            + " checked afterwards (objects and bytes; after a re-run, also that no object was"
+            + " written again); S3Proxy ("
             + (s3Store == Workspace.S3Store.MEMORY ? "in memory" : "filesystem")
             + ")"
             + (withAzure ? ", Azurite (in memory, a new one for each run)" : "")
@@ -228,16 +232,29 @@ public final class BenchmarkMain {
         if (!selection.wants(id)) {
           continue;
         }
-        Dataset data = datasets.get(kind + from);
+        boolean rerun = kind.equals(Dataset.AGAIN);
+        if (rerun && !ws.keepsFilesFor(planned.to())) {
+          log(
+              id
+                  + ": skipped: whether a run wrote to the destination is read from the files"
+                  + " behind its objects, and S3Proxy in memory has none");
+          continue;
+        }
+        // A re-run exports the small dataset's commit again: the same data, not a second copy.
+        String written = rerun ? "small" : kind;
+        Dataset data = datasets.get(written + from);
         if (data == null) {
-          log("writing the " + kind + " dataset to " + from.label);
+          log("writing the " + written + " dataset to " + from.label);
           data =
-              switch (kind) {
+              switch (written) {
                 case "small" -> writer.small(from);
                 case "large" -> writer.large(from);
                 default -> writer.diff(from);
               };
-          datasets.put(kind + from, data);
+          datasets.put(written + from, data);
+        }
+        if (rerun) {
+          data = data.again();
         }
         try {
           bench.run(new Scenario(data, from, planned.to()));
@@ -259,11 +276,28 @@ public final class BenchmarkMain {
   private void run(Scenario scenario) throws IOException {
     var able = tools.stream().filter(t -> t.supports(scenario)).toList();
     Dataset data = scenario.dataset();
-    Place shared = data.isDiff() ? destination(scenario, "shared", 0) : null;
+    Place shared = data.isDiff() || data.isRerun() ? destination(scenario, "shared", 0) : null;
     if (shared != null) {
       context.workspace().prepare(shared);
+    }
+    if (data.isDiff()) {
       putBack(data, shared, false);
     }
+    try {
+      if (data.isRerun()) {
+        fill(scenario, shared);
+      }
+      runTools(scenario, able, shared);
+    } finally {
+      // A re-run's destination stays through all its runs, and goes with the scenario.
+      if (data.isRerun()) {
+        context.workspace().clear(shared);
+      }
+    }
+  }
+
+  private void runTools(Scenario scenario, List<Tool> able, Place shared) throws IOException {
+    Dataset data = scenario.dataset();
     // Runs up to 0 are the warm-ups: run and checked like the others, but not recorded.
     for (int run = 1 - context.profile().warmups(); run <= context.profile().runs(); run++) {
       for (int i = 0; i < able.size(); i++) {
@@ -282,6 +316,9 @@ public final class BenchmarkMain {
         context.workspace().prepare(destination);
         Path log = logs.resolve(scenario.slug() + "-" + slug(tool.name()) + "-" + run + ".log");
         Tool.Invocation invocation = tool.invocation(scenario, destination);
+        // Before the servers' CPU is read: the walk is the harness's, not the run's.
+        DestinationSnapshot before =
+            data.isRerun() ? context.workspace().snapshot(destination) : null;
         double serversBefore = ServerCpu.seconds();
         double emulatorBefore = ServerCpu.emulatorSeconds();
         Measured measured = Measured.run(context.workspace().dir, invocation, log);
@@ -294,6 +331,15 @@ public final class BenchmarkMain {
           log("cannot check " + destination + " after " + tool.name() + ": " + e);
           found = new Workspace.Contents(-1, -1);
         }
+        DestinationSnapshot.Changes changes = null;
+        if (before != null) {
+          try {
+            changes = context.workspace().snapshot(destination).since(before);
+          } catch (IOException | RuntimeException e) {
+            log("cannot look for rewrites at " + destination + " after " + tool.name() + ": " + e);
+            changes = new DestinationSnapshot.Changes(-1, 0, 0, null);
+          }
+        }
         var record =
             new RunRecord(
                 scenario,
@@ -304,7 +350,8 @@ public final class BenchmarkMain {
                 data.expected(),
                 found,
                 serverSeconds,
-                RunRecord.ownSeconds(Files.readString(log)));
+                RunRecord.ownSeconds(Files.readString(log)),
+                changes == null ? 0 : changes.total());
         boolean warmup = run < 1;
         if (!warmup) {
           records.add(record);
@@ -326,25 +373,72 @@ public final class BenchmarkMain {
                 measured.cpuSeconds(),
                 serverSeconds,
                 emulatorSeconds,
-                record.ok()
-                    ? ""
-                    : " FAILED (exit "
-                        + measured.exitCode()
-                        + ", found "
-                        + found
-                        + ", expected "
-                        + data.expected()
-                        + "; see "
-                        + log
-                        + ")"));
-        if (shared != null) {
+                record.ok() ? "" : failure(record, changes, log)));
+        if (data.isDiff()) {
           // Back to the first commit for the next tool: the exporter's own diff, in reverse.
           putBack(data, shared, true);
+        } else if (data.isRerun()) {
+          if (!record.ok()) {
+            // The next tool must find a complete export too, not what this one left.
+            context.workspace().clear(shared);
+            context.workspace().prepare(shared);
+            fill(scenario, shared);
+          }
         } else {
           context.workspace().clear(destination);
         }
       }
     }
+  }
+
+  private static String failure(RunRecord record, DestinationSnapshot.Changes changes, Path log) {
+    return " FAILED (exit "
+        + record.measured().exitCode()
+        + ", found "
+        + record.found()
+        + ", expected "
+        + record.expected()
+        + (changes == null || changes.total() == 0
+            ? ""
+            : changes.rewritten() < 0
+                ? "; could not look for rewritten objects"
+                : "; objects not left as they were: " + changes)
+        + "; see "
+        + log
+        + ")";
+  }
+
+  /**
+   * Makes {@code place} hold {@code scenario}'s commit as a full export by the exporter's CLI
+   * leaves it, untimed: the destination a re-run finds complete.
+   */
+  private void fill(Scenario scenario, Place place) throws IOException {
+    Path log = logs.resolve(scenario.slug() + "-fill-" + ++fills + ".log");
+    Measured measured =
+        Measured.run(
+            context.workspace().dir, new ExporterCliTool(context).fill(scenario, place), log);
+    var found = context.workspace().contents(place);
+    Workspace.Contents expected = scenario.dataset().expected();
+    if (measured.exitCode() != 0 || !found.equals(expected)) {
+      throw new IOException(
+          "could not fill "
+              + place
+              + ": exit "
+              + measured.exitCode()
+              + ", found "
+              + found
+              + ", expected "
+              + expected
+              + "; see "
+              + log);
+    }
+    log(
+        String.format(
+            Locale.ROOT,
+            "%s: destination filled by a full export, untimed (%d objects in %.2f s)",
+            scenario.id(),
+            found.objects(),
+            measured.wallSeconds()));
   }
 
   private PlanningResult planning(DatasetWriter writer) throws IOException {

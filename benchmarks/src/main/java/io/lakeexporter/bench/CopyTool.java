@@ -21,7 +21,9 @@ final class CopyTool implements Tool {
   public boolean supports(Scenario scenario) {
     return scenario.from() == Side.LOCAL
         && scenario.to() == Side.LOCAL
-        && !scenario.dataset().isDiff();
+        && !scenario.dataset().isDiff()
+        // It copies every file whatever the destination holds: nothing to measure on a re-run.
+        && !scenario.dataset().isRerun();
   }
 
   @Override

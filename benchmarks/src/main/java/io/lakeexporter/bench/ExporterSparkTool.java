@@ -74,6 +74,9 @@ final class ExporterSparkTool implements Tool {
     } else {
       command.add("--commit_id=" + data.commitId());
     }
+    if (data.isRerun()) {
+      command.add("--skip-identical");
+    }
     return new Invocation(
         command, Map.of("LAKECTL_CREDENTIALS_SECRET_ACCESS_KEY", ws.emulator.secretAccessKey()));
   }

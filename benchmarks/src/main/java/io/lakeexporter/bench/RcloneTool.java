@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code rclone copy} (a diff: {@code rclone sync --checksum}) with {@code --transfers} and {@code
- * --checkers} at the profile's concurrency, and rclone's defaults otherwise. Source and destination
- * on S3 are one remote, so rclone copies server-side there.
+ * {@code rclone copy} (a diff: {@code rclone sync --checksum}; a re-run: {@code rclone copy
+ * --checksum}) with {@code --transfers} and {@code --checkers} at the profile's concurrency, and
+ * rclone's defaults otherwise. Source and destination on S3 are one remote, so rclone copies
+ * server-side there.
  */
 final class RcloneTool implements Tool {
 
@@ -53,9 +54,10 @@ final class RcloneTool implements Tool {
                 "--config",
                 config.toString(),
                 "-q"));
-    if (scenario.dataset().isDiff()) {
+    if (scenario.dataset().isDiff() || scenario.dataset().isRerun()) {
       // Without it rclone sees every destination object as newer and rewrites its modification
-      // time: --checksum is what a user would pass to sync an export.
+      // time (on S3, reading each object's modification time from its metadata first): --checksum
+      // compares the MD5s its listings give, what a user would pass to sync an export.
       command.add("--checksum");
     }
     String s3 = "RCLONE_CONFIG_" + S3_REMOTE.toUpperCase(Locale.ROOT) + "_";

@@ -58,14 +58,19 @@ final class Report {
               first.expected().bytes() / 1048576.0,
               first.scenario().dataset().isDiff()
                   ? "; " + first.work() + " of them changed since the destination's commit"
-                  : ""));
+                  : first.scenario().dataset().isRerun()
+                      ? ", every one at the destination already (a full export's); objects/s is"
+                          + " objects checked per second, and a run that wrote any object fails"
+                      : ""));
       md.append(
           "| tool | wall s | objects/s | MiB/s | peak RSS MiB | CPU s | servers' CPU s | runs ok"
               + " |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (var tool : byTool(runs).entrySet()) {
         List<RunRecord> t = tool.getValue();
-        boolean diff = first.scenario().dataset().isDiff();
+        // No bytes to move: MiB/s would only restate objects/s.
+        boolean noBytes =
+            first.scenario().dataset().isDiff() || first.scenario().dataset().isRerun();
         md.append(
             String.format(
                 Locale.ROOT,
@@ -73,7 +78,9 @@ final class Report {
                 tool.getKey(),
                 median(t, r -> r.measured().wallSeconds()),
                 median(t, RunRecord::objectsPerSecond),
-                diff ? "-" : String.format(Locale.ROOT, "%.1f", median(t, RunRecord::mibPerSecond)),
+                noBytes
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.1f", median(t, RunRecord::mibPerSecond)),
                 median(t, r -> r.measured().maxRssKib() / 1024.0),
                 median(t, r -> r.measured().cpuSeconds()),
                 median(t, RunRecord::serverCpuSeconds),
@@ -140,6 +147,9 @@ final class Report {
               median(diff, RunRecord::ownSeconds),
               median(full, RunRecord::ownSeconds)));
     }
+    for (String side : List.of("local -> local", "S3Proxy -> S3Proxy")) {
+      rerun(lines, side);
+    }
     if (planning != null) {
       lines.add(
           String.format(
@@ -152,6 +162,50 @@ final class Report {
               planning.medianEntriesPerSecond()));
     }
     return lines;
+  }
+
+  /**
+   * A re-run of a completed export: no target, but what checking every object costs, against
+   * rclone's check of the same objects and a full export's time.
+   */
+  private void rerun(List<String> lines, String side) {
+    List<RunRecord> again = runs(Dataset.AGAIN + " " + side, CLI);
+    if (again.isEmpty()) {
+      return;
+    }
+    double seconds = median(again, r -> r.measured().wallSeconds());
+    double own = median(again, RunRecord::ownSeconds);
+    var line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s %s: the exporter checked %d objects already there in %.2f s (%.0f objects/s%s)",
+                Dataset.AGAIN,
+                side,
+                again.get(0).expected().objects(),
+                seconds,
+                median(again, RunRecord::objectsPerSecond),
+                Double.isNaN(own)
+                    ? ""
+                    : String.format(
+                        Locale.ROOT, "; the export itself %.1f s, JVM start-up aside", own)));
+    List<RunRecord> rclone = runs(Dataset.AGAIN + " " + side, "rclone");
+    if (!rclone.isEmpty()) {
+      double theirs = median(rclone, r -> r.measured().wallSeconds());
+      line.append(
+          String.format(
+              Locale.ROOT,
+              ", rclone copy --checksum in %.2f s (the exporter at %.2fx its objects/s)",
+              theirs,
+              theirs / seconds));
+    }
+    List<RunRecord> full = runs("small " + side, CLI);
+    if (!full.isEmpty()) {
+      double f = median(full, r -> r.measured().wallSeconds());
+      line.append(
+          String.format(Locale.ROOT, "; %.3f of the %.2f s a full export takes", seconds / f, f));
+    }
+    lines.add(line.append("; no target").toString());
   }
 
   private void ratio(

@@ -6,11 +6,14 @@ import java.util.regex.Pattern;
 /**
  * One timed run of one tool, and whether the destination then held exactly what it should.
  *
- * @param work objects the run had to touch: every object, or the changes of a diff
+ * @param work objects the run had to touch: every object, the changes of a diff, or on a re-run
+ *     every object to check
  * @param found what the destination held afterwards
  * @param serverCpuSeconds CPU the shared servers (storage servers, lakeFS emulator) used meanwhile
  * @param ownSeconds the export's duration as the exporter's CLI reports it (JVM start-up aside);
  *     NaN for other tools
+ * @param rewritten on a re-run, the destination's objects the run did not leave as they were
+ *     (rewritten, removed or added): any fails it; 0 elsewhere
  */
 record RunRecord(
     Scenario scenario,
@@ -21,7 +24,8 @@ record RunRecord(
     Workspace.Contents expected,
     Workspace.Contents found,
     double serverCpuSeconds,
-    double ownSeconds) {
+    double ownSeconds,
+    long rewritten) {
 
   private static final Pattern OWN_TIME = Pattern.compile(" -> .* in ([0-9]+\\.[0-9]) s");
 
@@ -32,7 +36,7 @@ record RunRecord(
   }
 
   boolean ok() {
-    return measured.exitCode() == 0 && expected.equals(found);
+    return measured.exitCode() == 0 && expected.equals(found) && rewritten == 0;
   }
 
   double objectsPerSecond() {
@@ -46,7 +50,7 @@ record RunRecord(
   static String csvHeader() {
     return "scenario,dataset,from,to,tool,run,wall_s,cpu_s,server_cpu_s,peak_rss_mib,exit,"
         + "work_objects,"
-        + "expected_objects,expected_bytes,found_objects,found_bytes,own_s,ok";
+        + "expected_objects,expected_bytes,found_objects,found_bytes,own_s,rewritten_objects,ok";
   }
 
   String csv() {
@@ -69,6 +73,7 @@ record RunRecord(
         String.valueOf(found.objects()),
         String.valueOf(found.bytes()),
         Double.isNaN(ownSeconds) ? "" : String.format(Locale.ROOT, "%.1f", ownSeconds),
+        scenario.dataset().isRerun() ? String.valueOf(rewritten) : "",
         String.valueOf(ok()));
   }
 }

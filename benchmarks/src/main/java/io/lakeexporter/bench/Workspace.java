@@ -224,6 +224,28 @@ final class Workspace implements AutoCloseable {
     return new Contents(objects, bytes);
   }
 
+  /**
+   * Whether {@link #snapshot} can see the files behind a destination on {@code side}: a local
+   * folder, or S3Proxy's directory on its filesystem store (one file per object). S3Proxy in memory
+   * and Azurite keep no such files.
+   */
+  boolean keepsFilesFor(Side side) {
+    return side == Side.LOCAL || (side == Side.S3 && s3Store == S3Store.FILESYSTEM);
+  }
+
+  /**
+   * The files that hold what {@code place} holds, as they are now (status files aside): taken
+   * before and after a re-run, they show whether the run wrote anything there.
+   */
+  DestinationSnapshot snapshot(Place place) throws IOException {
+    if (!keepsFilesFor(place.side())) {
+      throw new IllegalArgumentException("no files to look at behind " + place);
+    }
+    Path directory = place.side() == Side.LOCAL ? localPath(place) : s3Directory(place);
+    Location root = location(place);
+    return DestinationSnapshot.of(directory, key -> isBookkeeping(root.child(key)));
+  }
+
   /** The directory that holds what S3Proxy stores under {@code place}. */
   private Path s3Directory(Place place) {
     Path bucket = s3.bucketDirectory(place.container());

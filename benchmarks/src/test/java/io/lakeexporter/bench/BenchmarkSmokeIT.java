@@ -38,7 +38,7 @@ class BenchmarkSmokeIT {
     assertThat(raw.get(0)).isEqualTo(RunRecord.csvHeader());
     assertThat(raw.subList(1, raw.size())).allSatisfy(line -> assertThat(line).endsWith(",true"));
     assertThat(ok).isTrue();
-    // 4 scenarios of small objects, 4 of large, 2 of diffs; tools by what each can do.
+    // 4 scenarios of small objects, 4 of large, 2 of diffs, 2 re-runs; tools by what each can do.
     assertThat(rows(raw, "small local -> local,")).hasSize(4);
     assertThat(rows(raw, "small S3Proxy -> S3Proxy,")).hasSize(4);
     assertThat(rows(raw, "small S3Proxy -> local,")).hasSize(4);
@@ -46,13 +46,21 @@ class BenchmarkSmokeIT {
     assertThat(rows(raw, "large S3Proxy -> local,")).hasSize(5);
     assertThat(rows(raw, "diff local -> local,")).hasSize(3);
     assertThat(rows(raw, "diff S3Proxy -> S3Proxy,")).hasSize(4);
-    assertThat(raw).hasSize(1 + 4 + 4 + 4 + 3 + 4 + 4 + 5 + 3 + 3 + 4);
+    // Each re-run checked for objects written again, and none was: cp -r has no part there.
+    assertThat(rows(raw, "again local -> local,"))
+        .hasSize(3)
+        .allSatisfy(line -> assertThat(line).endsWith(",0,true"));
+    assertThat(rows(raw, "again S3Proxy -> S3Proxy,"))
+        .hasSize(4)
+        .allSatisfy(line -> assertThat(line).endsWith(",0,true"));
+    assertThat(raw).hasSize(1 + 4 + 4 + 4 + 3 + 4 + 4 + 5 + 3 + 3 + 4 + 3 + 4);
 
     String report = Files.readString(out.resolve("smoke-results.md"));
     assertThat(report)
         .contains("## Targets")
         .contains("| exporter (CLI) |")
         .contains("| parallel ranged GETs |")
+        .contains("again S3Proxy -> S3Proxy: the exporter checked")
         .contains("planning " + Profile.smoke().planningEntries() + " objects under -Xmx256m: met");
   }
 

@@ -35,6 +35,27 @@ class ReportTest {
   }
 
   @Test
+  void aRerunIsReportedInObjectsCheckedAgainstRcloneAndAFullExportWithoutBytes() {
+    var again =
+        new Scenario(SMALL_S3_TO_S3.dataset().again(), SMALL_S3_TO_S3.from(), SMALL_S3_TO_S3.to());
+    var records =
+        List.of(
+            run(SMALL_S3_TO_S3, Report.CLI, 1, 10.0),
+            run(again, Report.CLI, 1, 2.0),
+            run(again, "rclone", 1, 5.0));
+    var report = new Report(records, null, Profile.full(), Map.of());
+
+    assertThat(report.targets())
+        .contains(
+            "again S3Proxy -> S3Proxy: the exporter checked 20000 objects already there in 2.00"
+                + " s (10000 objects/s), rclone copy --checksum in 5.00 s (the exporter at 2.50x"
+                + " its objects/s); 0.200 of the 10.00 s a full export takes; no target");
+    assertThat(report.markdown())
+        .contains("every one at the destination already")
+        .contains("| rclone | 5.00 | 4000 | - |");
+  }
+
+  @Test
   void spreadGivesTheRangeOfTheRunsAndHowManyReachedTheTarget() {
     assertThat(Report.spread(List.of(1.9, 2.2, 1.64, 2.0), 2.0))
         .isEqualTo("; run by run 1.64-2.20x, at the target in 2 of 4");
@@ -47,8 +68,12 @@ class ReportTest {
   }
 
   private static RunRecord run(String tool, int run, double seconds) {
+    return run(SMALL_S3_TO_S3, tool, run, seconds);
+  }
+
+  private static RunRecord run(Scenario scenario, String tool, int run, double seconds) {
     return new RunRecord(
-        SMALL_S3_TO_S3,
+        scenario,
         tool,
         run,
         new Measured(seconds, 1.0, 100_000, 0),
@@ -56,6 +81,7 @@ class ReportTest {
         SMALL,
         SMALL,
         1.0,
-        Double.NaN);
+        Double.NaN,
+        0);
   }
 }
