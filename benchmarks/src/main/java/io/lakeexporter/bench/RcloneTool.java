@@ -60,6 +60,11 @@ final class RcloneTool implements Tool {
       // compares the MD5s its listings give, what a user would pass to sync an export.
       command.add("--checksum");
     }
+    // For experiments: -Dbench.rclone.args="--fast-list" (one listing of the whole tree).
+    String extra = System.getProperty("bench.rclone.args", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     String s3 = "RCLONE_CONFIG_" + S3_REMOTE.toUpperCase(Locale.ROOT) + "_";
     String az = "RCLONE_CONFIG_" + AZURE_REMOTE.toUpperCase(Locale.ROOT) + "_";
     return new Invocation(
