@@ -63,8 +63,10 @@ public record ExportResult(
   }
 
   /**
-   * Objects copied, over every round; for a dry run ({@link Status#PLANNED}), the copies it would
-   * make, nothing having been written.
+   * Objects copied, over every round, those found at the destination already included ({@link
+   * CopyStrategy#IN_PLACE}, {@link CopyStrategy#ALREADY_THERE}: {@link #copiedBy} tells them
+   * apart); for a dry run ({@link Status#PLANNED}), the copies it would make, nothing having been
+   * written.
    */
   public long copied() {
     return rounds.stream().mapToLong(RoundSummary::copied).sum();
@@ -82,6 +84,7 @@ public record ExportResult(
     return rounds.stream().mapToLong(RoundSummary::failed).sum();
   }
 
+  /** Bytes copied, over every round: an object found at the destination already adds none. */
   public long bytes() {
     return rounds.stream().mapToLong(RoundSummary::bytes).sum();
   }
