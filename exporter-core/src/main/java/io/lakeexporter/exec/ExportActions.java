@@ -53,36 +53,6 @@ public final class ExportActions implements ActionHandler {
 
   /**
    * @param previousCommitId the previous commit of a diff export, or {@code null}
-   */
-  public ExportActions(
-      LakeFsClient lakeFs,
-      String repository,
-      String commitId,
-      String previousCommitId,
-      StorageRegistry registry,
-      ObjectStore destination,
-      DestinationKeys keys,
-      CopyEngine engine,
-      SourceMode mode,
-      RetryPolicy retry,
-      HttpReadStore presignedReader) {
-    this(
-        lakeFs,
-        repository,
-        commitId,
-        previousCommitId,
-        registry,
-        destination,
-        keys,
-        engine,
-        mode,
-        retry,
-        presignedReader,
-        null);
-  }
-
-  /**
-   * @param previousCommitId the previous commit of a diff export, or {@code null}
    * @param listing what the rounds' listings of the destination showed, for a copy that skips
    *     identical objects; null when the destination is not listed
    */

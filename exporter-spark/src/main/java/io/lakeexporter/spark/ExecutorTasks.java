@@ -111,7 +111,9 @@ final class ExecutorTasks {
               new CopyEngine(destination, executor.partPool(), settings),
               spec.sourceMode(),
               RetryPolicy.DEFAULT,
-              presigned);
+              presigned,
+              // Parts are written, never skipped: the driver left out what was there.
+              null);
       var multipart = (MultipartWritable) destination;
       while (tasks.hasNext()) {
         PartTask task = tasks.next();
@@ -196,7 +198,9 @@ final class ExecutorTasks {
               engine,
               spec.sourceMode(),
               RetryPolicy.DEFAULT,
-              presigned);
+              presigned,
+              // Executors ask about each object they copy: a listing starts at the root.
+              null);
       var failures = new RoundTally.FailureLog(failuresKept);
       Stream<Action> stream =
           StreamSupport.stream(
