@@ -39,13 +39,30 @@ public final class DestinationListing {
     static final Listed NOTHING = new Listed(null);
   }
 
+  /**
+   * Objects of the destination's listing that no copy asks about, past which the listing is given
+   * up for the round (beyond {@link #PASSED_OVER_PER_LOOKUP} for each copy looked up): a few copies
+   * under a root that holds much else (a bucket's root, the older exports beside them) would
+   * otherwise page through all of it to reach their keys.
+   */
+  static final long PASSED_OVER_ALLOWED = 10_000;
+
+  /** Objects of the listing a looked-up copy may pass over, for the older objects it holds. */
+  static final long PASSED_OVER_PER_LOOKUP = 4;
+
   private final ObjectStore store;
   private final DestinationKeys keys;
+  private final long passedOverAllowed;
   private final Map<String, Listed> seen = new ConcurrentHashMap<>();
 
   public DestinationListing(ObjectStore store, DestinationKeys keys) {
+    this(store, keys, PASSED_OVER_ALLOWED);
+  }
+
+  DestinationListing(ObjectStore store, DestinationKeys keys, long passedOverAllowed) {
     this.store = store;
     this.keys = keys;
+    this.passedOverAllowed = passedOverAllowed;
   }
 
   /**
@@ -71,6 +88,8 @@ public final class DestinationListing {
     private Iterator<ObjectInfo> objects;
     private ObjectInfo head;
     private String lastKey = "";
+    private long lookedUp;
+    private long passedOver;
     private boolean broken;
 
     void look(Action action) {
@@ -89,12 +108,21 @@ public final class DestinationListing {
           objects = listing.iterator();
           head = next();
         }
+        lookedUp++;
         while (head != null && KeyOrder.compare(head.location().path(), key) < 0) {
+          if (++passedOver > passedOverAllowed + PASSED_OVER_PER_LOOKUP * lookedUp) {
+            throw new IOException(
+                "passed over "
+                    + passedOver
+                    + " objects no copy asks about, for "
+                    + lookedUp
+                    + " that it does");
+          }
           head = next();
         }
       } catch (IOException | UncheckedIOException | OutOfOrder e) {
         LOG.debug(
-            "the destination's listing stopped, its objects are asked one by one: {}",
+            "the destination's listing is given up, its objects are asked one by one: {}",
             e.toString());
         broken = true;
         return;

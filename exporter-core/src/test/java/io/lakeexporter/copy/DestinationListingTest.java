@@ -83,4 +83,27 @@ class DestinationListingTest {
     assertThat(listed.info().size()).isEqualTo(4);
     assertThat(IdenticalObject.isAt(files, at, same, listed)).isTrue();
   }
+
+  /**
+   * A few copies under a root that holds much else give the listing up rather than page through it
+   * all: their objects are asked about one by one instead.
+   */
+  @Test
+  void aListingThatPassesOverTooMuchIsGivenUp() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      write("older/export-" + i, "x");
+    }
+    write("z/ours", "ours");
+    List<Action> round = List.of(Action.copy(entry("z/ours", "ours"), 1));
+    var patient = new DestinationListing(files, DestinationKeys.under(Location.ofPath(root)), 16);
+    var hasty = new DestinationListing(files, DestinationKeys.under(Location.ofPath(root)), 15);
+    for (var listing : List.of(patient, hasty)) {
+      try (Stream<Action> watched = listing.watch(round.stream())) {
+        assertThat(watched.iterator()).toIterable().hasSize(1);
+      }
+    }
+    // 20 passed over for one copy: within 16 + 4, past 15 + 4.
+    assertThat(patient.take("z/ours").info().size()).isEqualTo(4);
+    assertThat(hasty.take("z/ours")).as("given up: asked about by stat").isNull();
+  }
 }
