@@ -6,6 +6,7 @@ import io.lakeexporter.storage.KeyOrder;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.StoreCapability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * metadata must settle) is still asked by stat.
  *
  * <p>A wrong guess here only ever costs a copy: an object is left alone only on what its own
- * listing entry, or its stat, shows of it, never for want of an entry. So a listing that breaks
- * off, or comes in another order than lakeFS's (a store that sorts names otherwise), makes objects
- * that are there look missing, and they are copied again, as without this.
+ * listing entry, or its stat, shows of it, never for want of an entry. A key the listing passes
+ * over is taken for missing only on a store whose listing is in lakeFS's order ({@link
+ * StoreCapability#SORTED_LISTING}); there a listing that breaks off, or a server that sorts
+ * otherwise, makes objects that are there look missing, and they are copied again, as without this.
  *
  * <p>{@link #watch} is pulled by one thread at a time (the executor's workers take actions under a
  * lock); {@link #take} is called by any worker, once for each action it copies. What is seen and
@@ -53,6 +55,7 @@ public final class DestinationListing {
   private final ObjectStore store;
   private final DestinationKeys keys;
   private final long passedOverAllowed;
+  private final boolean sorted;
   private final Map<String, Listed> seen = new ConcurrentHashMap<>();
 
   public DestinationListing(ObjectStore store, DestinationKeys keys) {
@@ -63,6 +66,7 @@ public final class DestinationListing {
     this.store = store;
     this.keys = keys;
     this.passedOverAllowed = passedOverAllowed;
+    this.sorted = store.capabilities().contains(StoreCapability.SORTED_LISTING);
   }
 
   /**
@@ -129,9 +133,10 @@ public final class DestinationListing {
       }
       if (head != null && head.location().path().equals(key)) {
         seen.put(action.path(), new Listed(head));
-      } else {
+      } else if (sorted) {
         seen.put(action.path(), Listed.NOTHING);
       }
+      // Otherwise the key may still come, further on: it is asked about by stat.
     }
 
     private ObjectInfo next() {

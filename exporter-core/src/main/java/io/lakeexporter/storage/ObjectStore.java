@@ -130,7 +130,9 @@ public interface ObjectStore extends Closeable {
   /**
    * Every object whose key starts with {@code prefix}'s path, in key order, fetched page by page as
    * the stream is consumed. Close the stream. Failures while paging surface as {@link
-   * java.io.UncheckedIOException}.
+   * java.io.UncheckedIOException}. An object whose key a {@link Location} cannot name (one that
+   * begins with {@code /}, which a location drops) is left out: listed, it would stand for the
+   * object without the slash.
    */
   Stream<ObjectInfo> list(Location prefix) throws IOException;
 

@@ -444,7 +444,7 @@ abstract class CloudExportTest {
   }
 
   /** A repository under {@link #namespacePrefix()} holding nothing yet. */
-  private String emptyRepository() throws IOException {
+  String emptyRepository() throws IOException {
     String repo = "r" + UUID.randomUUID().toString().substring(0, 8);
     emulator.createRepository(repo, namespacePrefix() + repo, "main");
     return repo;

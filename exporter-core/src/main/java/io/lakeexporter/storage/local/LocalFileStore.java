@@ -134,6 +134,7 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
         StoreCapability.WRITE,
         StoreCapability.DELETE,
         StoreCapability.LIST,
+        StoreCapability.SORTED_LISTING,
         StoreCapability.VERIFIED_WRITES);
   }
 

@@ -317,6 +317,9 @@ public final class AzureBlobStore
                       ? translate(b, "list", ref, SAS_LIST)
                       : unexpected(e, "list", ref))
           .filter(item -> !Boolean.TRUE.equals(item.isPrefix()))
+          // A name that begins with a slash, at a container's root, has no location of its own
+          // (one drops the slash): it would be listed as the name without it, another blob.
+          .filter(item -> !(base + item.getName()).startsWith("/"))
           .map(item -> info(prefix, base, item));
     } catch (BlobStorageException e) {
       throw translate(e, "list", ref, SAS_LIST);

@@ -221,6 +221,7 @@ public final class GcsObjectStore
         StoreCapability.DELETE,
         StoreCapability.LIST,
         StoreCapability.METADATA,
+        StoreCapability.SORTED_LISTING,
         // the CRC32C GCS reports for every write is compared with the bytes sent
         StoreCapability.VERIFIED_WRITES);
   }
@@ -464,6 +465,9 @@ public final class GcsObjectStore
                       ? listFailure(se, prefix)
                       : new IOException("cannot list " + prefix + ": " + causeOf(e), e))
           .filter(b -> !b.getName().startsWith(UPLOADS_PREFIX))
+          // A name that begins with a slash has no location of its own (one drops the slash): it
+          // would be listed as the name without it, another object.
+          .filter(b -> !b.getName().startsWith("/"))
           .map(b -> toInfo(new Location(prefix.scheme(), prefix.authority(), b.getName()), b));
     } catch (StorageException e) {
       throw listFailure(e, prefix);

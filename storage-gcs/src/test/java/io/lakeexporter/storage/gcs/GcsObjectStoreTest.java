@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,21 +75,46 @@ class GcsObjectStoreTest {
     }
   }
 
+  /** A client of the test's own, for what the store does not show or cannot write. */
+  private static Storage rawClient() {
+    return StorageOptions.http()
+        .setHost(FakeGcsServer.shared().endpoint())
+        .setProjectId("test-project")
+        .setCredentials(NoCredentials.getInstance())
+        .build()
+        .getService();
+  }
+
   private static long leftovers() throws IOException {
     // list() hides temporary parts from users: count them with a client of the test's own.
     long n = 0;
     for (var b :
-        StorageOptions.http()
-            .setHost(FakeGcsServer.shared().endpoint())
-            .setProjectId("test-project")
-            .setCredentials(NoCredentials.getInstance())
-            .build()
-            .getService()
+        rawClient()
             .list(BUCKET, Storage.BlobListOption.prefix(GcsObjectStore.UPLOADS_PREFIX))
             .iterateAll()) {
       n++;
     }
     return n;
+  }
+
+  /**
+   * An object named with a leading slash has no location of its own: one drops the slash and names
+   * another object. A listing of the bucket's root leaves it out rather than give it as that other
+   * object, whose copy it could then stand for.
+   */
+  @Test
+  void aNameWithALeadingSlashIsNotListedAsTheNameWithoutIt() throws IOException {
+    String bucket = "slash-" + UUID.randomUUID().toString().substring(0, 8);
+    FakeGcsServer.shared().createBucket(bucket);
+    Storage raw = rawClient();
+    raw.create(BlobInfo.newBuilder(bucket, "/a").build(), new byte[] {1});
+    raw.create(BlobInfo.newBuilder(bucket, "b").build(), new byte[] {2});
+    try (Stream<ObjectInfo> listed = store.list(Location.parse("gs://" + bucket + "/"))) {
+      assertThat(listed.map(i -> i.location().path()).toList()).containsExactly("b");
+    }
+    assertThatThrownBy(() -> store.stat(Location.parse("gs://" + bucket + "/a")))
+        .as("the location the listing would have given")
+        .isInstanceOf(FileNotFoundException.class);
   }
 
   @Test

@@ -156,6 +156,7 @@ public final class S3ObjectStore
         StoreCapability.DELETE,
         StoreCapability.LIST,
         StoreCapability.METADATA,
+        StoreCapability.SORTED_LISTING,
         // every PUT and part declares its Content-Length; S3 refuses a body of another length
         StoreCapability.VERIFIED_WRITES);
   }
@@ -481,6 +482,9 @@ public final class S3ObjectStore
               .contents()
               .stream();
       return PagedListing.translated(objects, e -> listFailure(e, prefix))
+          // A key that begins with a slash has no location of its own (one drops the slash): it
+          // would be listed as the key without it, another object.
+          .filter(o -> !o.key().startsWith("/"))
           .map(
               o ->
                   new ObjectInfo(
