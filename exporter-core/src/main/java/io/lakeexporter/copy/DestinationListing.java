@@ -8,7 +8,6 @@ import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StoreCapability;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,7 +123,9 @@ public final class DestinationListing {
           }
           head = next();
         }
-      } catch (IOException | UncheckedIOException | OutOfOrder e) {
+      } catch (IOException | RuntimeException e) {
+        // Whatever breaks the listing (a failed page, an entry a store could not read, keys out of
+        // order) leaves the objects to their stats, which say it again where it matters.
         LOG.debug(
             "the destination's listing is given up, its objects are asked one by one: {}",
             e.toString());
