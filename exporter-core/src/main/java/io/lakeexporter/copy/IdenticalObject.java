@@ -27,7 +27,9 @@ import java.util.Optional;
  * <ol>
  *   <li>the sizes differ, or lakeFS gives no checksum: copy (a size alone proves nothing);
  *   <li>both the lakeFS checksum and the destination's ETag are plain MD5s (S3 and lakeFS's local
- *       blockstore give one for an object written in one piece): they decide, both ways;
+ *       blockstore give one for an object written in one piece): they decide, both ways; so does
+ *       the MD5 the store keeps of the object's bytes ({@link ObjectInfo#contentMd5}: Cloud
+ *       Storage's, Azure's Content-MD5), whoever wrote it;
  *   <li>the destination object carries the lakeFS checksum an export wrote with it ({@value
  *       ObjectMetadata#LAKEFS_CHECKSUM_KEY}): it decides;
  *   <li>the destination's ETag equals the lakeFS checksum (an S3 multipart ETag, copied server-side
@@ -97,6 +99,9 @@ public final class IdenticalObject {
     String etag = unquoted(there.etag());
     if (isMd5(checksum) && isMd5(etag)) {
       return Optional.of(checksum.equalsIgnoreCase(etag));
+    }
+    if (isMd5(checksum) && isMd5(there.contentMd5())) {
+      return Optional.of(checksum.equalsIgnoreCase(there.contentMd5()));
     }
     String recorded = there.metadata().userMetadata().get(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
     if (recorded != null) {

@@ -19,8 +19,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -331,6 +333,27 @@ public abstract class AbstractObjectStoreContractTest {
     }
     try (Stream<ObjectInfo> listed = store().list(at("nothing-here/"))) {
       assertThat(listed.count()).isZero();
+    }
+  }
+
+  /**
+   * An MD5 a store reports of an object's bytes (what proves a copy identical when the export is
+   * run again) is theirs, in the stat and in the listing alike; a store may report none.
+   */
+  @Test
+  void aContentMd5ReportedIsThatOfTheBytes() throws Exception {
+    if (!can(StoreCapability.WRITE)) {
+      return;
+    }
+    byte[] data = randomBytes(5_000, 11);
+    Location location = at("md5/object");
+    put(location, data, ObjectMetadata.EMPTY);
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+    assertThat(store().stat(location).contentMd5()).isIn("", md5);
+    if (can(StoreCapability.LIST)) {
+      try (Stream<ObjectInfo> listed = store().list(at("md5/"))) {
+        assertThat(listed.map(ObjectInfo::contentMd5).toList()).singleElement().isIn("", md5);
+      }
     }
   }
 

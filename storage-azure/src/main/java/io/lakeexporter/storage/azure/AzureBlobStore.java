@@ -55,6 +55,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -193,7 +194,8 @@ public final class AzureBlobStore
           p.getETag() == null ? "" : p.getETag().replace("\"", ""),
           new ObjectMetadata(
               p.getContentType() == null ? "" : p.getContentType(),
-              MetadataKeys.decodeAll(p.getMetadata())));
+              MetadataKeys.decodeAll(p.getMetadata())),
+          hex(p.getContentMd5()));
     } catch (BlobStorageException e) {
       throw translate(e, "stat", ref, SAS_READ);
     } catch (RuntimeException e) {
@@ -339,7 +341,13 @@ public final class AzureBlobStore
         p.getETag() == null ? "" : p.getETag().replace("\"", ""),
         new ObjectMetadata(
             p.getContentType() == null ? "" : p.getContentType(),
-            MetadataKeys.decodeAll(item.getMetadata())));
+            MetadataKeys.decodeAll(item.getMetadata())),
+        hex(p.getContentMd5()));
+  }
+
+  /** A blob's Content-MD5 in hex, or empty when it has none. */
+  private static String hex(byte[] md5) {
+    return md5 == null || md5.length == 0 ? "" : HexFormat.of().formatHex(md5);
   }
 
   @Override

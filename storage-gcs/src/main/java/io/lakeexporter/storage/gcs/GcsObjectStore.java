@@ -58,6 +58,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -310,7 +311,11 @@ public final class GcsObjectStore
         blob.getEtag() == null ? "" : blob.getEtag(),
         new ObjectMetadata(
             blob.getContentType() == null ? "" : blob.getContentType(),
-            blob.getMetadata() == null ? Map.of() : withoutNulls(blob.getMetadata())));
+            blob.getMetadata() == null ? Map.of() : withoutNulls(blob.getMetadata())),
+        // Base64 on the wire; none for a composed object.
+        blob.getMd5() == null
+            ? ""
+            : HexFormat.of().formatHex(Base64.getDecoder().decode(blob.getMd5())));
   }
 
   private static Map<String, String> withoutNulls(Map<String, String> m) {
