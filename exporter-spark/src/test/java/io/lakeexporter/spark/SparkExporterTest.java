@@ -951,18 +951,7 @@ class SparkExporterTest {
     Files.writeString(dest.resolve("top.txt"), "at the ROOT");
     var stdout = new ByteArrayOutputStream();
     var stderr = new ByteArrayOutputStream();
-    int code =
-        submit(
-            stdout,
-            stderr,
-            repo,
-            dest.toUri().toString(),
-            "--branch=main",
-            "--source-mode=lakefs",
-            "--skip-identical",
-            "--partitions=3",
-            "--part-size=512KiB",
-            "--multipart-threshold=1MiB");
+    int code = submitMain(stdout, stderr, repo, dest, "--source-mode=lakefs", "--skip-identical");
     assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("SUCCEEDED: 18 copied");
     JsonNode status =
@@ -1020,6 +1009,29 @@ class SparkExporterTest {
   }
 
   /**
+   * {@link #submit} of the HEAD of {@code repo}'s main branch to {@code dest}, in the partitions
+   * and parts {@link #exporter} gives, with {@code options} besides.
+   */
+  private static int submitMain(
+      ByteArrayOutputStream out,
+      ByteArrayOutputStream err,
+      String repo,
+      Path dest,
+      String... options) {
+    var args =
+        new ArrayList<>(
+            List.of(
+                repo,
+                dest.toUri().toString(),
+                "--branch=main",
+                "--partitions=3",
+                "--part-size=512KiB",
+                "--multipart-threshold=1MiB"));
+    args.addAll(List.of(options));
+    return submit(out, err, args.toArray(String[]::new));
+  }
+
+  /**
    * Runs {@link Main}'s export as spark-submit would, with the lakeFS and storage settings in the
    * session's Hadoop configuration (spark.hadoop.*), and returns its exit code.
    */
@@ -1050,17 +1062,7 @@ class SparkExporterTest {
     var stdout = new ByteArrayOutputStream();
     var stderr = new ByteArrayOutputStream();
     int code =
-        submit(
-            stdout,
-            stderr,
-            repo,
-            dest.toUri().toString(),
-            "--branch=main",
-            "--rounds=big/**;;**/_SUCCESS",
-            "--concurrency=4",
-            "--partitions=3",
-            "--part-size=512KiB",
-            "--multipart-threshold=1MiB");
+        submitMain(stdout, stderr, repo, dest, "--rounds=big/**;;**/_SUCCESS", "--concurrency=4");
     assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8))
         .startsWith("SUCCEEDED: 18 copied, 0 deleted, 0 failed; status file ");
