@@ -180,8 +180,10 @@ class S3FaultsTest {
             .build()) {
       result = exporter.exportAllFromBranch("main");
     } finally {
-      interrupter.join();
+      // The export leaves this thread interrupted: cleared first, or waiting for an interrupter
+      // that has sent its interrupt but not yet ended would end at once, interrupted.
       Thread.interrupted();
+      interrupter.join();
     }
 
     assertThat(result.error()).contains("interrupted");
@@ -212,8 +214,10 @@ class S3FaultsTest {
           .isInstanceOf(ExportInterruptedException.class)
           .hasMessageEndingWith(root + " interrupted while checking the destination");
     } finally {
-      interrupter.join();
+      // The export leaves this thread interrupted: cleared first, or waiting for an interrupter
+      // that has sent its interrupt but not yet ended would end at once, interrupted.
       Thread.interrupted();
+      interrupter.join();
     }
   }
 
