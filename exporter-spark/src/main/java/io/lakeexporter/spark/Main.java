@@ -5,6 +5,7 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.OptionChecks;
 import io.lakeexporter.copy.CopySettings;
+import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
@@ -128,11 +129,14 @@ public final class Main {
       out.println("nothing was written");
       return;
     }
+    long alreadyThere = result.copiedBy(CopyStrategy.ALREADY_THERE);
     out.println(
         result.status()
             + ": "
             + result.copied()
-            + " copied, "
+            + " copied"
+            + (alreadyThere == 0 ? "" : " (" + alreadyThere + " of them there already)")
+            + ", "
             + result.deleted()
             + " deleted, "
             + result.failed()
