@@ -19,6 +19,7 @@ import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.GuardedListener;
 import io.lakeexporter.report.GuardedListener.ListenerFailedException;
 import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -221,8 +222,7 @@ public final class Exporter implements AutoCloseable {
       } catch (RuntimeException e) {
         // A listing that broke off, or a key filter that put a key outside its rounds: the
         // same FAILED result and failure file as when round 1's own listing meets it.
-        String error =
-            "round 1 stopped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        String error = "round 1 stopped: " + Printable.said(e);
         if (dryRun) {
           throw e instanceof ExportException exportError
               ? exportError
@@ -473,10 +473,7 @@ public final class Exporter implements AutoCloseable {
       return new Step(
           new RoundSummary(round, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()),
           true,
-          "round "
-              + round
-              + " stopped: "
-              + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          "round " + round + " stopped: " + Printable.said(e));
     }
   }
 

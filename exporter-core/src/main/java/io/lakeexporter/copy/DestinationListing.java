@@ -101,7 +101,8 @@ public final class DestinationListing {
       }
       String key;
       try {
-        key = keys.resolve(action.path(), store).path();
+        // The store's own name rules are checked where the key is copied, not twice.
+        key = keys.resolve(action.path()).path();
       } catch (DestinationKeys.InvalidKeyException refused) {
         return; // refused where it is copied
       }

@@ -3,6 +3,7 @@ package io.lakeexporter.exec;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.GuardedListener.ListenerFailedException;
+import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -168,12 +169,7 @@ public final class LocalExecutor implements AutoCloseable {
     private final transient RoundSummary summary;
 
     RoundStoppedException(int round, RoundSummary summary, RuntimeException cause) {
-      super(
-          "round "
-              + round
-              + " stopped: "
-              + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
-          cause);
+      super("round " + round + " stopped: " + Printable.said(cause), cause);
       this.summary = summary;
     }
 

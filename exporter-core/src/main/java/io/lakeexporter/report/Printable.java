@@ -11,6 +11,14 @@ public final class Printable {
   private Printable() {}
 
   /**
+   * What {@code e} says: its message, or, for one without a message (a NullPointerException), its
+   * class with whatever else {@link Throwable#toString} gives, rather than "null".
+   */
+  public static String said(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /**
    * {@code text} with {@code \n}, {@code \r} and {@code \t} written as such and every other control
    * or line-breaking character as {@code \}{@code uXXXX}; the rest as it is.
    */
