@@ -66,7 +66,8 @@ public record ExportResult(
    * Objects copied, over every round, those found at the destination already included ({@link
    * CopyStrategy#IN_PLACE}, {@link CopyStrategy#ALREADY_THERE}: {@link #copiedBy} tells them
    * apart); for a dry run ({@link Status#PLANNED}), the copies it would make, nothing having been
-   * written.
+   * written (of which, when it skips identical objects, {@code copiedBy(ALREADY_THERE)} found there
+   * already).
    */
   public long copied() {
     return rounds.stream().mapToLong(RoundSummary::copied).sum();
@@ -84,7 +85,10 @@ public record ExportResult(
     return rounds.stream().mapToLong(RoundSummary::failed).sum();
   }
 
-  /** Bytes copied, over every round: an object found at the destination already adds none. */
+  /**
+   * Bytes copied, over every round: an object found at the destination already adds none; for a dry
+   * run, the bytes it would copy.
+   */
   public long bytes() {
     return rounds.stream().mapToLong(RoundSummary::bytes).sum();
   }
@@ -122,7 +126,10 @@ public record ExportResult(
   public enum Status {
     SUCCEEDED,
     FAILED,
-    /** A dry run: counted, nothing written. */
+    /**
+     * A dry run: counted (and, skipping identical objects, looked up at the destination), nothing
+     * written.
+     */
     PLANNED
   }
 }

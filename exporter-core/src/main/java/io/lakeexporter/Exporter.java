@@ -5,6 +5,7 @@ import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.DestinationListing;
 import io.lakeexporter.copy.IdenticalObject;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.exec.ActionHandler;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.ListingPass;
 import io.lakeexporter.exec.LocalExecutor;
@@ -211,7 +212,9 @@ public final class Exporter implements AutoCloseable {
         root,
         plan.rounds(),
         dryRun
-            ? " (dry run)"
+            ? copySettings.skipIdentical()
+                ? " (dry run, looking for identical objects)"
+                : " (dry run)"
             : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
     PlanTotals totals = null;
     if (countFirst || dryRun) {
@@ -253,27 +256,12 @@ public final class Exporter implements AutoCloseable {
       if (!listenerError.isEmpty()) {
         throw new ExportException("dry run of commit " + plan.commitId() + ": " + listenerError);
       }
-      var rounds = new ArrayList<RoundSummary>();
-      for (PlanTotals.RoundTotals r : totals.rounds()) {
-        rounds.add(
-            new RoundSummary(
-                r.round(),
-                RoundSummary.Status.PLANNED,
-                r.copies(),
-                r.deletes(),
-                0,
-                r.bytes(),
-                Map.of()));
-      }
-      return result(
-          plan,
-          ExportResult.Status.PLANNED,
-          started,
-          rounds,
-          new RoundTally.FailureLog(),
-          "",
-          null,
-          totals);
+      var failures = new RoundTally.FailureLog();
+      List<RoundSummary> rounds =
+          copySettings.skipIdentical()
+              ? lookedAt(plan, totals, destination, keys, failures)
+              : totals.rounds().stream().map(RoundSummary::planned).toList();
+      return result(plan, ExportResult.Status.PLANNED, started, rounds, failures, "", null, totals);
     }
     var failures = new RoundTally.FailureLog();
     PlanTotals known = totals;
@@ -284,22 +272,8 @@ public final class Exporter implements AutoCloseable {
     try (var executor = new LocalExecutor(concurrency);
         var presigned =
             new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
-      var engine = new CopyEngine(destination, executor.partPool(), copySettings);
       var listing = copySettings.skipIdentical() ? new DestinationListing(destination, keys) : null;
-      var actions =
-          new ExportActions(
-              lakeFs,
-              repository,
-              plan.commitId(),
-              plan.previousCommitId(),
-              storage,
-              destination,
-              keys,
-              engine,
-              sourceMode,
-              copySettings.retry(),
-              presigned,
-              listing);
+      var actions = actionsOf(plan, destination, keys, executor, presigned, listing);
       // A diff removes its keys before it copies any, the last round's first, each round's
       // deletes after the round above them: a reader that waits for a later round's key (a Spark
       // _SUCCESS marker) must not find one over data that is being deleted, and on a filesystem a
@@ -428,6 +402,81 @@ public final class Exporter implements AutoCloseable {
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
     return writeStatus(
         destination, result(plan, status, started, rounds, failures, error, "", known));
+  }
+
+  private ExportActions actionsOf(
+      ExportPlan plan,
+      ObjectStore destination,
+      DestinationKeys keys,
+      LocalExecutor executor,
+      HttpReadStore presigned,
+      DestinationListing listing) {
+    return new ExportActions(
+        lakeFs,
+        repository,
+        plan.commitId(),
+        plan.previousCommitId(),
+        storage,
+        destination,
+        keys,
+        new CopyEngine(destination, executor.partPool(), copySettings),
+        sourceMode,
+        copySettings.retry(),
+        presigned,
+        listing);
+  }
+
+  /**
+   * A dry run's rounds when the export skips identical objects: each copy is looked up at the
+   * destination as a run would ({@link ExportActions#look}), so that the counts say what a run
+   * would copy rather than what the commit holds: {@code copied} counts the round's copies, {@code
+   * copiedBy} those there already, {@code bytes} what the rest would move, {@code failed} the
+   * copies that would fail (refused keys, sources gone, a destination that could not be asked),
+   * which {@code failures} lists.
+   */
+  private List<RoundSummary> lookedAt(
+      ExportPlan plan,
+      PlanTotals totals,
+      ObjectStore destination,
+      DestinationKeys keys,
+      RoundTally.FailureLog failures) {
+    var rounds = new ArrayList<RoundSummary>();
+    try (var executor = new LocalExecutor(concurrency);
+        var presigned =
+            new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
+      var listing = new DestinationListing(destination, keys);
+      ActionHandler looking =
+          actionsOf(plan, destination, keys, executor, presigned, listing).lookingOnly();
+      for (PlanTotals.RoundTotals r : totals.rounds()) {
+        RoundSummary looked =
+            r.copies() == 0
+                ? new RoundSummary(r.round(), RoundSummary.Status.PLANNED, 0, 0, 0, 0, Map.of())
+                : executor.runRound(
+                    r.round(),
+                    besideTheDestination(
+                        listing,
+                        r,
+                        plan.actionsOfRound(r.round()).filter(a -> a.kind() == Action.Kind.COPY)),
+                    looking,
+                    failures,
+                    ProgressListener.NONE);
+        rounds.add(
+            new RoundSummary(
+                r.round(),
+                RoundSummary.Status.PLANNED,
+                looked.copied(),
+                r.deletes(),
+                looked.failed(),
+                looked.bytes(),
+                looked.copiedBy()));
+      }
+    } catch (LocalExecutor.RoundStoppedException e) {
+      String said = "dry run of commit " + plan.commitId() + ": " + e.getMessage();
+      throw e.interrupted()
+          ? new ExportInterruptedException(said, e)
+          : new ExportException(said, e);
+    }
+    return rounds;
   }
 
   /**
@@ -748,7 +797,12 @@ public final class Exporter implements AutoCloseable {
       return this;
     }
 
-    /** Plan only: count objects and bytes per round, write nothing. */
+    /**
+     * Plan only: count objects and bytes per round, write nothing. With {@link #skipIdentical} the
+     * destination is looked at too, as a run would: each round's summary then counts in {@link
+     * RoundSummary#copiedBy} the copies there already, its bytes are those the other copies would
+     * move, and copies that would fail are failures of the result.
+     */
     public Builder dryRun(boolean dryRun) {
       this.dryRun = dryRun;
       return this;

@@ -76,7 +76,10 @@ final class ExportCommand implements Command {
                   "KEY=VALUE",
                   "A storage (or lakefs.api.*) setting, repeatable; wins over --config."),
               Option.value("--concurrency", "N", "Objects copied at once.").withDefault("16"),
-              Option.flag("Count objects and bytes per round; write nothing.", "--dry-run"),
+              Option.flag(
+                  "Count objects and bytes per round; write nothing. With --skip-identical, look"
+                      + " each object up at the destination and say what a run would copy.",
+                  "--dry-run"),
               Option.value(
                       "--source-mode",
                       "MODE",
@@ -202,8 +205,11 @@ final class ExportCommand implements Command {
           progress.close();
         }
       }
-      Summary.print(out, result, config);
-      return result.status() == ExportResult.Status.FAILED ? Main.FAILED : Main.OK;
+      Summary.print(out, result, config, args.flag("--skip-identical"));
+      // A dry run that found copies a run would fail says so in its exit code too.
+      return result.status() == ExportResult.Status.FAILED || result.failed() > 0
+          ? Main.FAILED
+          : Main.OK;
     } catch (InvalidExportException e) {
       throw new UsageException(e.getMessage(), e);
     } catch (StatusFileNotWrittenException e) {

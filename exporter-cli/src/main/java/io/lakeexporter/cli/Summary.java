@@ -3,7 +3,6 @@ package io.lakeexporter.cli;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.report.ActionOutcome;
-import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsConfig;
@@ -28,6 +27,15 @@ final class Summary {
    * @param lakeFs where the objects came from; only its endpoint and access key id are printed
    */
   static void print(PrintWriter out, ExportResult r, LakeFsConfig lakeFs) {
+    print(out, r, lakeFs, false);
+  }
+
+  /**
+   * As {@link #print(PrintWriter, ExportResult, LakeFsConfig)}, for an export that may have been a
+   * dry run {@code lookedUp} at the destination (skipping identical objects): it then says how many
+   * copies it found there already.
+   */
+  static void print(PrintWriter out, ExportResult r, LakeFsConfig lakeFs, boolean lookedUp) {
     String what =
         switch (r.mode()) {
           case BRANCH -> "branch " + r.branch() + " at commit " + r.commitId();
@@ -42,23 +50,7 @@ final class Summary {
                   + ")";
         };
     if (r.status() == ExportResult.Status.PLANNED) {
-      out.println(
-          "Dry run of repository " + r.repository() + ", " + what + " -> " + r.destination());
-      for (PlanTotals.RoundTotals t : r.plan().rounds()) {
-        out.println(
-            "  round "
-                + t.round()
-                + ": "
-                + t.copies()
-                + " to copy ("
-                + ProgressBar.bytes(t.bytes())
-                + "), "
-                + t.deletes()
-                + " to delete");
-      }
-      out.println("  lakeFS: " + source(lakeFs));
-      out.println("Nothing was written.");
-      out.flush();
+      printDryRun(out, r, what, lakeFs, lookedUp);
       return;
     }
     Duration took = Duration.between(r.startedAt(), r.finishedAt());
@@ -115,6 +107,44 @@ final class Summary {
         out.println("  the status file lists every failed operation");
       }
     }
+    out.flush();
+  }
+
+  private static void printDryRun(
+      PrintWriter out, ExportResult r, String what, LakeFsConfig lakeFs, boolean lookedUp) {
+    out.println(
+        "Dry run of repository "
+            + r.repository()
+            + ", "
+            + what
+            + " -> "
+            + r.destination()
+            + (lookedUp ? ", skipping identical objects" : ""));
+    for (RoundSummary s : r.rounds()) {
+      long there = s.foundThere();
+      out.println(
+          "  round "
+              + s.round()
+              + ": "
+              + (s.copied() - there)
+              + " to copy ("
+              + ProgressBar.bytes(s.bytes())
+              + "), "
+              + (lookedUp ? there + " there already, " : "")
+              + s.deleted()
+              + " to delete"
+              + (s.failed() == 0 ? "" : ", " + s.failed() + " copies would fail"));
+    }
+    for (int i = 0; i < Math.min(FAILURES_SHOWN, r.failures().size()); i++) {
+      ActionOutcome f = r.failures().get(i);
+      out.println("  would fail: " + Printable.line(f.path()) + ": " + Printable.line(f.error()));
+    }
+    long more = r.failed() - Math.min(FAILURES_SHOWN, r.failures().size());
+    if (more > 0) {
+      out.println("  ... and " + more + " more");
+    }
+    out.println("  lakeFS: " + source(lakeFs));
+    out.println("Nothing was written.");
     out.flush();
   }
 

@@ -243,6 +243,51 @@ class CliTest {
   }
 
   @Test
+  void aDryRunWithSkipIdenticalSaysWhatARunWouldCopyAndWhatWouldFail() throws IOException {
+    Run first = export("--branch=main");
+    assertThat(first.code()).as(first.stderr()).isZero();
+    Path changed = out.resolve("tables/users/part-00000.parquet");
+    byte[] bytes = Files.readAllBytes(changed);
+    bytes[0] ^= 1;
+    Files.write(changed, bytes);
+    Files.delete(out.resolve("tables/users/_SUCCESS"));
+    var before = files(out);
+    Run dry = export("--branch=main", "--skip-identical", "--dry-run");
+    assertThat(dry.code()).as(dry.stderr()).isZero();
+    assertThat(dry.stdout())
+        .contains(", skipping identical objects")
+        .contains("round 1: 1 to copy (" + bytes.length + " B), 8 there already, 0 to delete")
+        .contains("round 2: 1 to copy (0 B), 1 there already, 0 to delete")
+        .contains("Nothing was written.");
+    assertThat(files(out)).isEqualTo(before);
+  }
+
+  @Test
+  void aDryRunWithSkipIdenticalThatFindsCopiesThatWouldFailSaysWhichAndExitsOne()
+      throws IOException {
+    String repo = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, "local://" + repo, "main");
+    emulator.putObject(repo, "main", "fine.txt", new byte[] {1}, "text/plain", Map.of());
+    emulator.putObject(repo, "main", "up/../x", new byte[] {2}, "text/plain", Map.of());
+    emulator.commit(repo, "main", "a key a filesystem refuses");
+    Run r =
+        run(
+            lakectlEnv(),
+            "export",
+            repo,
+            out.toString(),
+            "--branch=main",
+            "--skip-identical",
+            "--dry-run");
+    assertThat(r.code()).as(r.stdout() + r.stderr()).isEqualTo(Main.FAILED);
+    assertThat(r.stdout())
+        .contains("round 1: 1 to copy (1 B), 0 there already, 0 to delete, 1 copies would fail")
+        .contains("  would fail: up/../x: refused key 'up/../x': a '..' segment")
+        .contains("Nothing was written.");
+    assertThat(files(out)).isEmpty();
+  }
+
+  @Test
   void progressGoesToStderrAsPlainLinesWhenNotOnATerminal() {
     Path dest = out.resolve("a dir with spaces");
     var args = List.of("export", DemoCommand.REPOSITORY, dest.toString(), "--branch=main");

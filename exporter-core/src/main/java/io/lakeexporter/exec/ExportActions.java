@@ -5,6 +5,7 @@ import io.lakeexporter.copy.CopyResult;
 import io.lakeexporter.copy.CopySource;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.DestinationListing;
+import io.lakeexporter.copy.IdenticalObject;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
@@ -86,6 +87,39 @@ public final class ExportActions implements ActionHandler {
 
   @Override
   public ActionOutcome copy(Action action) {
+    return carryOut(action, true);
+  }
+
+  /**
+   * What {@link #copy} would do with {@code action}, for a dry run that skips identical objects:
+   * the same look-ups, then no write. The object counts {@code already-there} when the destination
+   * holds its bytes, else as a copy of its size with no strategy; what would fail fails.
+   */
+  public ActionOutcome look(Action action) {
+    return carryOut(action, false);
+  }
+
+  /** These actions as a dry run takes them: each copy {@link #look looked at}, never a delete. */
+  public ActionHandler lookingOnly() {
+    return new ActionHandler() {
+      @Override
+      public ActionOutcome copy(Action action) {
+        return look(action);
+      }
+
+      @Override
+      public List<ActionOutcome> delete(List<Action> batch) {
+        throw new UnsupportedOperationException("a dry run deletes nothing");
+      }
+
+      @Override
+      public int deleteBatchSize() {
+        return 1;
+      }
+    };
+  }
+
+  private ActionOutcome carryOut(Action action, boolean write) {
     String source = action.source() == null ? "" : action.source().redactedAddress();
     // Taken first, whatever happens next: what is left untaken is kept.
     DestinationListing.Listed listed = listing == null ? null : listing.take(action.path());
@@ -105,6 +139,12 @@ public final class ExportActions implements ActionHandler {
             return failed(action, source, refusal.get());
           }
         }
+      }
+      if (!write) {
+        var there = retry.run(() -> IdenticalObject.isAt(destination, target, entry, listed));
+        return there.value()
+            ? ActionOutcome.copied(action, CopyStrategy.ALREADY_THERE, 0, there.attempts(), source)
+            : ActionOutcome.copied(action, null, entry.size(), there.attempts(), source);
       }
       CopyResult result = engine.copy(sourceOf(entry), target, listed);
       LOG.debug(

@@ -28,6 +28,18 @@ public record RoundSummary(
     copiedBy = Map.copyOf(copiedBy);
   }
 
+  /** A dry run's round: what the plan holds, to be done. */
+  public static RoundSummary planned(PlanTotals.RoundTotals totals) {
+    return new RoundSummary(
+        totals.round(),
+        Status.PLANNED,
+        totals.copies(),
+        totals.deletes(),
+        0,
+        totals.bytes(),
+        Map.of());
+  }
+
   public static RoundSummary skipped(int round) {
     return new RoundSummary(round, Status.SKIPPED, 0, 0, 0, 0, Map.of());
   }
@@ -71,6 +83,14 @@ public record RoundSummary(
         failed + next.failed(),
         bytes + next.bytes(),
         by);
+  }
+
+  /**
+   * Copies that found the object's bytes at the destination already, and wrote nothing: {@link
+   * CopyStrategy#IN_PLACE} and {@link CopyStrategy#ALREADY_THERE}.
+   */
+  public long foundThere() {
+    return copiedBy(CopyStrategy.IN_PLACE) + copiedBy(CopyStrategy.ALREADY_THERE);
   }
 
   /** Objects copied by {@code strategy}. */

@@ -172,6 +172,25 @@ final class ExecutorTasks {
       Iterator<Action> actions,
       int failuresKept,
       ProgressListener progress) {
+    return carryOut(spec, round, actions, failuresKept, progress, false);
+  }
+
+  /**
+   * Looks up one partition's copies at the destination for a dry run that skips identical objects,
+   * as {@link ExportActions#look} does: nothing is written.
+   */
+  static Iterator<PartitionOutcome> look(
+      JobSpec spec, int round, Iterator<Action> copies, int failuresKept) {
+    return carryOut(spec, round, copies, failuresKept, ProgressListener.NONE, true);
+  }
+
+  private static Iterator<PartitionOutcome> carryOut(
+      JobSpec spec,
+      int round,
+      Iterator<Action> actions,
+      int failuresKept,
+      ProgressListener progress,
+      boolean lookOnly) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(spec.concurrency());
@@ -205,7 +224,9 @@ final class ExecutorTasks {
       Stream<Action> stream =
           StreamSupport.stream(
               Spliterators.spliteratorUnknownSize(actions, Spliterator.ORDERED), false);
-      RoundSummary summary = executor.runRound(round, stream, handler, failures, progress);
+      RoundSummary summary =
+          executor.runRound(
+              round, stream, lookOnly ? handler.lookingOnly() : handler, failures, progress);
       return List.of(PartitionOutcome.of(summary, failures.kept(), failures.omitted())).iterator();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -10,7 +10,9 @@ import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
-import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.Printable;
+import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -100,7 +102,8 @@ public final class Main {
                   ? exporter.exportFrom(parsed.branch(), parsed.previousCommitId())
                   : exporter.exportAllFromBranch(parsed.branch());
       print(out, result);
-      return result.status() == ExportResult.Status.FAILED ? 1 : 0;
+      // A dry run that found copies a run would fail says so in its exit code too.
+      return result.status() == ExportResult.Status.FAILED || result.failed() > 0 ? 1 : 0;
     } catch (InvalidExportException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -114,17 +117,23 @@ public final class Main {
   private static void print(PrintStream out, ExportResult result) {
     if (result.status() == ExportResult.Status.PLANNED) {
       out.println("dry run of commit " + result.commitId() + " -> " + result.destination());
-      for (PlanTotals.RoundTotals t : result.plan().rounds()) {
+      for (RoundSummary s : result.rounds()) {
+        long there = s.foundThere();
         out.println(
             "  round "
-                + t.round()
+                + s.round()
                 + ": "
-                + t.copies()
+                + (s.copied() - there)
                 + " to copy ("
-                + t.bytes()
+                + s.bytes()
                 + " bytes), "
-                + t.deletes()
-                + " to delete");
+                + (there == 0 ? "" : there + " there already, ")
+                + s.deleted()
+                + " to delete"
+                + (s.failed() == 0 ? "" : ", " + s.failed() + " copies would fail"));
+      }
+      for (ActionOutcome f : result.failures()) {
+        out.println("  would fail: " + Printable.line(f.path()) + ": " + Printable.line(f.error()));
       }
       out.println("nothing was written");
       return;

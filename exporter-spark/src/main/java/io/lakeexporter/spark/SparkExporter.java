@@ -350,6 +350,20 @@ public final class SparkExporter {
                     before.bytes() + found.bytes()));
       }
       if (dryRun) {
+        if (skipIdentical) {
+          // Looked up: the copies there already, those that would fail, the bytes of the rest.
+          RoundSummary looked = merge(r, pass.outcomes(), false);
+          omitted += keepFailures(pass.outcomes(), failures);
+          rounds.add(
+              new RoundSummary(
+                  r,
+                  RoundSummary.Status.PLANNED,
+                  looked.copied(),
+                  found.deletes(),
+                  looked.failed(),
+                  looked.bytes(),
+                  looked.copiedBy()));
+        }
         continue;
       }
       Exception stopped = pass.stopped();
@@ -366,18 +380,8 @@ public final class SparkExporter {
     }
     var totals = new PlanTotals(planned);
     if (dryRun) {
-      var plannedRounds = new ArrayList<RoundSummary>();
-      for (PlanTotals.RoundTotals t : planned) {
-        plannedRounds.add(
-            new RoundSummary(
-                t.round(),
-                RoundSummary.Status.PLANNED,
-                t.copies(),
-                t.deletes(),
-                0,
-                t.bytes(),
-                Map.of()));
-      }
+      List<RoundSummary> plannedRounds =
+          skipIdentical ? rounds : planned.stream().map(RoundSummary::planned).toList();
       return result(
           mode,
           branch,
@@ -428,8 +432,8 @@ public final class SparkExporter {
 
   /**
    * Lists and runs the actions of round {@code r}, only those of kind {@code only} when it is not
-   * null. A dry run only counts them. A Spark job that fails stops the pass: {@code stopped} says
-   * why.
+   * null. A dry run only counts them, and looks up the copies at the destination when it skips
+   * identical objects. A Spark job that fails stops the pass: {@code stopped} says why.
    */
   private Pass runPass(int r, Action.Kind only, PassContext context) {
     String commitId = context.commitId();
@@ -481,6 +485,14 @@ public final class SparkExporter {
               perPartition.stream().mapToLong(c -> c[2]).sum(),
               perPartition.stream().mapToLong(c -> c[3]).sum());
       if (dryRun) {
+        if (skipIdentical) {
+          int failuresKept = ExecutorTasks.failuresPerPartition(actions.getNumPartitions());
+          outcomes.addAll(
+              actions
+                  .filter(a -> a.kind() == Action.Kind.COPY)
+                  .mapPartitions(it -> ExecutorTasks.look(spec, r, it, failuresKept))
+                  .collect());
+        }
         return new Pass(outcomes, null, planned);
       }
       long largeCount = split ? perPartition.stream().mapToLong(c -> c[4]).sum() : 0;
@@ -931,6 +943,10 @@ public final class SparkExporter {
       return this;
     }
 
+    /**
+     * Plan only: count objects and bytes per round, write nothing; with {@link #skipIdentical}, the
+     * executors look each copy up at the destination, as the standalone exporter's dry run does.
+     */
     public Builder dryRun(boolean dryRun) {
       this.dryRun = dryRun;
       return this;

@@ -969,6 +969,34 @@ class SparkExporterTest {
     assertThat(dest.resolve("top.txt")).hasContent("at the root");
   }
 
+  /**
+   * A dry run skipping identical objects has the executors look each copy up at the destination,
+   * the large object's too, and says what a run would copy; nothing is written.
+   */
+  @Test
+  void aDryRunSkippingIdenticalObjectsSaysWhatIsThereAlready() throws IOException {
+    String repo = repository("dry-again");
+    Path dest = out.resolve("dry-again");
+    assertThat(exporter(repo, dest).build().exportAllFromBranch("main").succeeded()).isTrue();
+    Files.writeString(dest.resolve("top.txt"), "at the ROOT");
+    ExportResult dry =
+        exporter(repo, dest).skipIdentical(true).dryRun(true).build().exportAllFromBranch("main");
+    assertThat(dry.status()).isEqualTo(ExportResult.Status.PLANNED);
+    assertThat(dry.copied()).isEqualTo(18);
+    assertThat(dry.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(17);
+    assertThat(dry.bytes()).isEqualTo("at the root".length());
+    assertThat(dry.failed()).isZero();
+    assertThat(dest.resolve("top.txt")).hasContent("at the ROOT");
+    var stdout = new ByteArrayOutputStream();
+    var stderr = new ByteArrayOutputStream();
+    int code = submitMain(stdout, stderr, repo, dest, "--skip-identical", "--dry-run");
+    assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .containsPattern("round \\d: 1 to copy \\(11 bytes\\), \\d+ there already")
+        .contains("nothing was written");
+    assertThat(dest.resolve("top.txt")).hasContent("at the ROOT");
+  }
+
   @Test
   void optionsAreRefusedInTheStandaloneExportersRangesAndWords() {
     var builder = SparkExporter.builder();

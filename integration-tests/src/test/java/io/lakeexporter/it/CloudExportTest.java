@@ -624,6 +624,16 @@ abstract class CloudExportTest {
           same.length,
           ObjectMetadata.EMPTY);
       store.delete(List.of(Location.parse(root + "plus/a+b.csv")));
+      // A dry run says so first, and writes nothing.
+      ExportResult dry;
+      try (Exporter dryRun = exporter(repo, root).skipIdentical(true).dryRun(true).build()) {
+        dry = dryRun.exportAllFromBranch("main");
+      }
+      assertThat(dry.failures()).isEmpty();
+      assertThat(dry.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(expected().size() - 2);
+      assertThat(dry.bytes()).isEqualTo(2 + bytes("plus/a+b.csv").length);
+      assertThatThrownBy(() -> read(Location.parse(root + "plus/a+b.csv")))
+          .isInstanceOf(FileNotFoundException.class);
       ExportResult again = exporter.exportAllFromBranch("main");
       assertThat(again.succeeded()).as(again.failures().toString()).isTrue();
       assertThat(again.copied()).isEqualTo(expected().size());

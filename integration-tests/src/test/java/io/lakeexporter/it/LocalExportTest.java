@@ -402,6 +402,58 @@ class LocalExportTest {
   }
 
   /**
+   * A dry run skipping identical objects looks at the destination as a run would: it says, round by
+   * round, how many copies are there already, how many bytes the others would move and which would
+   * fail, and writes nothing. The run after it does what it said.
+   */
+  @Test
+  void aDryRunSkippingIdenticalObjectsSaysWhatARunWouldCopyAndWritesNothing() throws IOException {
+    String repo = sparkRepository();
+    try (Exporter exporter = lakeFs.exporter(repo, out).skipIdentical(true).build()) {
+      assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+      lakeFs.put(repo, "sneaky/../escaped.txt", "refused on a filesystem");
+      String head = lakeFs.emulator.commit(repo, "main", "a key a filesystem refuses");
+      Files.writeString(out.resolve("README.txt"), "jello");
+      Files.delete(out.resolve("tables/users/part-00000.parquet"));
+      Files.writeString(out.resolve("tables/events/_SUCCESS"), "x");
+      Map<String, String> before = LocalLakeFs.tree(out);
+      ExportResult dry;
+      try (Exporter dryRun = lakeFs.exporter(repo, out).skipIdentical(true).dryRun(true).build()) {
+        dry = dryRun.exportAllFromBranch("main");
+      }
+      assertThat(dry.status()).isEqualTo(ExportResult.Status.PLANNED);
+      assertThat(LocalLakeFs.tree(out)).isEqualTo(before);
+      RoundSummary first = dry.rounds().get(0);
+      assertThat(first.copied()).isEqualTo(5);
+      assertThat(first.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(3);
+      assertThat(first.bytes()).isEqualTo(5 + 2);
+      assertThat(first.failed()).isEqualTo(1);
+      assertThat(dry.failures())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.path()).isEqualTo("sneaky/../escaped.txt");
+                assertThat(f.error()).contains("'..'");
+              });
+      RoundSummary second = dry.rounds().get(1);
+      assertThat(second.copied()).isEqualTo(2);
+      assertThat(second.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(1);
+      assertThat(second.bytes()).isZero();
+      // The run does what the dry run said of round 1, whose failure then stops round 2.
+      ExportResult again = exporter.exportAllFromBranch("main");
+      assertThat(again.commitId()).isEqualTo(head);
+      RoundSummary ran = again.rounds().get(0);
+      assertThat(ran.status()).isEqualTo(RoundSummary.Status.FAILED);
+      assertThat(List.of(ran.copied(), ran.copiedBy(CopyStrategy.ALREADY_THERE), ran.bytes()))
+          .isEqualTo(List.of(first.copied(), first.copiedBy(CopyStrategy.ALREADY_THERE), 7L));
+      assertThat(again.failures())
+          .extracting(ActionOutcome::path)
+          .isEqualTo(List.of("sneaky/../escaped.txt"));
+      assertThat(again.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    }
+  }
+
+  /**
    * Not counted first, round 1 of a re-run lists the destination beside the commit and takes a key
    * missing from it for a key to copy: both listings must come in one order, lakeFS's (the bytes of
    * the keys' UTF-8), or objects that are there would be copied again.
