@@ -6,6 +6,7 @@ import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.RoundSummary;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,6 +96,23 @@ public record ExportResult(
 
   public long copiedBy(CopyStrategy strategy) {
     return rounds.stream().mapToLong(r -> r.copiedBy(strategy)).sum();
+  }
+
+  /**
+   * The first {@code shown} failures, each on a line of its own ({@link ActionOutcome#failureLine})
+   * after {@code prefix}, and a last line saying how many more there are, if any ({@code ... and 3
+   * more failures}).
+   */
+  public List<String> failureLines(int shown, String prefix) {
+    var lines = new ArrayList<String>();
+    for (int i = 0; i < Math.min(shown, failures.size()); i++) {
+      lines.add(prefix + failures.get(i).failureLine());
+    }
+    long more = failed() - lines.size();
+    if (more > 0) {
+      lines.add("... and " + more + " more failures");
+    }
+    return lines;
   }
 
   public Optional<PlanTotals> planTotals() {

@@ -2,7 +2,6 @@ package io.lakeexporter.cli;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopyStrategy;
-import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsConfig;
@@ -86,21 +85,7 @@ final class Summary {
     if (!r.error().isEmpty()) {
       out.println("  error: " + Printable.line(r.error()));
     }
-    for (int i = 0; i < Math.min(FAILURES_SHOWN, r.failures().size()); i++) {
-      ActionOutcome f = r.failures().get(i);
-      out.println(
-          "  failed "
-              + f.kind().label()
-              + " "
-              + Printable.line(f.path())
-              + (f.attempts() > 1 ? " (" + f.attempts() + " attempts)" : "")
-              + ": "
-              + Printable.line(f.error()));
-    }
-    long more = r.failed() - Math.min(FAILURES_SHOWN, r.failures().size());
-    if (more > 0) {
-      out.println("  ... and " + more + " more failures");
-    }
+    r.failureLines(FAILURES_SHOWN, "failed ").forEach(line -> out.println("  " + line));
     if (r.statusFile() != null) {
       out.println("  status file: " + r.statusFile());
       if (r.failed() > 0) {
@@ -135,14 +120,7 @@ final class Summary {
               + " to delete"
               + (s.failed() == 0 ? "" : ", " + s.failed() + " copies would fail"));
     }
-    for (int i = 0; i < Math.min(FAILURES_SHOWN, r.failures().size()); i++) {
-      ActionOutcome f = r.failures().get(i);
-      out.println("  would fail: " + Printable.line(f.path()) + ": " + Printable.line(f.error()));
-    }
-    long more = r.failed() - Math.min(FAILURES_SHOWN, r.failures().size());
-    if (more > 0) {
-      out.println("  ... and " + more + " more");
-    }
+    r.failureLines(FAILURES_SHOWN, "would fail: ").forEach(line -> out.println("  " + line));
     out.println("  lakeFS: " + source(lakeFs));
     out.println("Nothing was written.");
     out.flush();

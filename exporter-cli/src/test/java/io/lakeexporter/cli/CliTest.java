@@ -282,7 +282,7 @@ class CliTest {
     assertThat(r.code()).as(r.stdout() + r.stderr()).isEqualTo(Main.FAILED);
     assertThat(r.stdout())
         .contains("round 1: 1 to copy (1 B), 0 there already, 0 to delete, 1 copies would fail")
-        .contains("  would fail: up/../x: refused key 'up/../x': a '..' segment")
+        .contains("  would fail: copy up/../x: refused key 'up/../x': a '..' segment")
         .contains("Nothing was written.");
     assertThat(files(out)).isEmpty();
   }

@@ -38,6 +38,19 @@ public record ActionOutcome(
     Objects.requireNonNull(error, "error is null");
   }
 
+  /**
+   * A failure on one line, for a summary: {@code copy <key> (3 attempts): <error>}, the key and the
+   * error {@link Printable#line printable}, so that neither can add a line of its own.
+   */
+  public String failureLine() {
+    return kind.label()
+        + " "
+        + Printable.line(path)
+        + (attempts > 1 ? " (" + attempts + " attempts)" : "")
+        + ": "
+        + Printable.line(error);
+  }
+
   public static ActionOutcome copied(
       Action action, CopyStrategy strategy, long bytes, int attempts, String source) {
     return new ActionOutcome(

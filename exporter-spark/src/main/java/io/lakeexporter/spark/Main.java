@@ -10,7 +10,6 @@ import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
-import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.storage.StorageSettings;
@@ -114,7 +113,7 @@ public final class Main {
   }
 
   /** How the export ended, or what a dry run would do, round by round. */
-  private static void print(PrintStream out, ExportResult result) {
+  static void print(PrintStream out, ExportResult result) {
     if (result.status() == ExportResult.Status.PLANNED) {
       out.println("dry run of commit " + result.commitId() + " -> " + result.destination());
       for (RoundSummary s : result.rounds()) {
@@ -132,9 +131,7 @@ public final class Main {
                 + " to delete"
                 + (s.failed() == 0 ? "" : ", " + s.failed() + " copies would fail"));
       }
-      for (ActionOutcome f : result.failures()) {
-        out.println("  would fail: " + Printable.line(f.path()) + ": " + Printable.line(f.error()));
-      }
+      result.failureLines(FAILURES_SHOWN, "would fail: ").forEach(l -> out.println("  " + l));
       out.println("nothing was written");
       return;
     }
@@ -151,7 +148,15 @@ public final class Main {
             + result.failed()
             + " failed; status file "
             + result.statusFile());
+    // Why it failed, as the standalone command line says it: the status file has the rest.
+    if (!result.error().isEmpty()) {
+      out.println("  error: " + Printable.line(result.error()));
+    }
+    result.failureLines(FAILURES_SHOWN, "failed ").forEach(l -> out.println("  " + l));
   }
+
+  /** Failed operations printed after the summary; the status file lists them all. */
+  private static final int FAILURES_SHOWN = 5;
 
   /**
    * The seed's rules: a repository, a root, exactly one of --branch and --commit_id, and

@@ -215,7 +215,7 @@ public final class SparkExporter {
               previous,
               filter,
               settings,
-              destination,
+              forExecutors(root, destination),
               keys.reservedPrefix(),
               keys.reservedFor(),
               keys.mayHoldLakeFsData(),
@@ -663,6 +663,16 @@ public final class SparkExporter {
       omitted += o.failuresOmitted();
     }
     return omitted;
+  }
+
+  /**
+   * The destination as executors are to parse it: a filesystem path made absolute here, since a
+   * relative one would resolve against each executor's working directory (on a cluster, a scratch
+   * directory Spark deletes with the application) while the driver checked, and writes the status
+   * file under, its own. Other locations as given: their text may carry what parsing drops.
+   */
+  static String forExecutors(Location root, String destination) {
+    return root.scheme().equals("file") ? root.toPath().toString() : destination;
   }
 
   private static String stopError(int round, Exception stopped) {

@@ -3,11 +3,24 @@ package io.lakeexporter.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakeexporter.ExportResult;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.SparkFilter;
+import io.lakeexporter.plan.Action;
+import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.RoundSummary;
+import io.lakeexporter.storage.Location;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -123,5 +136,61 @@ class MainTest {
     assertThatThrownBy(
             () -> Main.parse(new String[] {"repo", "x", "--branch=m", "--source-mode=telepathy"}))
         .hasMessage("--source-mode must be auto, direct or lakefs, not 'telepathy'");
+  }
+
+  @Test
+  void aFailedExportsSummarySaysWhyAndNamesTheFirstFailures() {
+    var failures = new ArrayList<ActionOutcome>();
+    for (int i = 0; i < 7; i++) {
+      failures.add(
+          ActionOutcome.failed(
+              Action.delete("gone/" + i, 1), "", "refused\nnot a line of its own", 3));
+    }
+    var result =
+        new ExportResult(
+            ExportResult.Status.FAILED,
+            "repo",
+            ExportMode.BRANCH,
+            "main",
+            null,
+            "abc123",
+            "s3://bucket/export",
+            Instant.EPOCH,
+            Instant.EPOCH.plusSeconds(1),
+            List.of(
+                new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 7, 0, Map.of()),
+                RoundSummary.skipped(2)),
+            failures.subList(0, 6),
+            1,
+            "round 1 stopped: lakeFS answered 500",
+            "s3://bucket/export/EXPORT_abc123_FAILURE",
+            null,
+            "1.2.3");
+    var bytes = new ByteArrayOutputStream();
+    Main.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), result);
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "FAILED: 0 copied, 0 deleted, 7 failed; status file"
+                + " s3://bucket/export/EXPORT_abc123_FAILURE",
+            "  error: round 1 stopped: lakeFS answered 500",
+            "  failed delete gone/0 (3 attempts): refused\\nnot a line of its own",
+            "  failed delete gone/1 (3 attempts): refused\\nnot a line of its own",
+            "  failed delete gone/2 (3 attempts): refused\\nnot a line of its own",
+            "  failed delete gone/3 (3 attempts): refused\\nnot a line of its own",
+            "  failed delete gone/4 (3 attempts): refused\\nnot a line of its own",
+            "  ... and 2 more failures");
+  }
+
+  @Test
+  void executorsGetAFilesystemDestinationAsAnAbsolutePath() {
+    String relative = "relative/export";
+    String forExecutors = SparkExporter.forExecutors(Location.parse(relative), relative);
+    assertThat(Path.of(forExecutors)).isAbsolute().isEqualTo(Path.of(relative).toAbsolutePath());
+    assertThat(Location.parse(forExecutors)).isEqualTo(Location.parse(relative));
+    String uri = "file:///tmp/a%20b";
+    assertThat(Location.parse(SparkExporter.forExecutors(Location.parse(uri), uri)))
+        .isEqualTo(Location.parse(uri));
+    String bucket = "s3://bucket/export?versionId=kept";
+    assertThat(SparkExporter.forExecutors(Location.parse(bucket), bucket)).isEqualTo(bucket);
   }
 }

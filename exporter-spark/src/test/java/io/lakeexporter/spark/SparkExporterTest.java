@@ -380,6 +380,21 @@ class SparkExporterTest {
         .isEqualTo("tables/t1/part-1.parquet");
   }
 
+  @Test
+  void aSubmittedJobThatFailsNamesTheFailedCopiesAsTheCommandLineDoes() throws IOException {
+    String repo = repository("submitted-failing");
+    String address = emulator.physicalAddress(repo, headOf(repo), "tables/t1/part-1.parquet");
+    Files.delete(work.resolve(address.substring("local://".length())));
+    var stdout = new ByteArrayOutputStream();
+    var stderr = new ByteArrayOutputStream();
+    int code = submitMain(stdout, stderr, repo, out.resolve("sf"));
+    assertThat(code).isEqualTo(1);
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .startsWith("FAILED: ")
+        .contains("\n  failed copy tables/t1/part-1.parquet")
+        .contains("source object missing");
+  }
+
   /** Round 2 holds the _SUCCESS markers; listing one key breaks off, as a lakeFS error would. */
   static final class BreaksOffAt implements KeyFilter, Serializable {
     private final String key;
