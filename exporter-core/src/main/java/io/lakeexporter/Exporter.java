@@ -618,15 +618,7 @@ public final class Exporter implements AutoCloseable {
     if (listed == expected) {
       return "";
     }
-    return "round "
-        + round
-        + " stopped: the commit was counted with "
-        + expected
-        + " actions in it, but "
-        + listed
-        + " when it ran; key filter "
-        + filter
-        + " must give each key the same round every time it is asked";
+    return "round " + round + " stopped: " + ExportPlan.roundDrift(expected, listed, filter);
   }
 
   /** Whether {@code round} has nothing to do; {@code copiesOnly} when its deletes ran already. */

@@ -98,6 +98,20 @@ public final class ExportPlan {
   }
 
   /**
+   * Why a round's listing held {@code listed} actions where the plan was counted with {@code
+   * counted}: the key filter gave some key another round when asked again.
+   */
+  public static String roundDrift(long counted, long listed, KeyFilter filter) {
+    return "the commit was counted with "
+        + counted
+        + " actions in it, but "
+        + listed
+        + " when it ran; key filter "
+        + filter
+        + " must give each key the same round every time it is asked";
+  }
+
+  /**
    * The round {@code filter} gives {@code key}.
    *
    * @throws IllegalStateException when the filter puts the key outside its rounds: the object would

@@ -38,8 +38,8 @@ final class ExecutorTasks {
   private ExecutorTasks() {}
 
   /**
-   * The actions of {@code round} in one split of the listing, fetched page by page as Spark
-   * consumes them (never the whole split in memory).
+   * The actions of {@code round} (of every round when it is 0) in one split of the listing, fetched
+   * page by page as Spark consumes them (never the whole split in memory).
    */
   static Iterator<Action> list(JobSpec spec, ListingSplit split, int round) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
@@ -67,7 +67,7 @@ final class ExecutorTasks {
                   false)
               .map(e -> Action.copy(e, ExportPlan.roundOf(spec.filter(), e.path())));
     }
-    Iterator<Action> it = actions.filter(a -> a.round() == round).iterator();
+    Iterator<Action> it = actions.filter(a -> round == 0 || a.round() == round).iterator();
     return new Iterator<>() {
       private boolean open = true;
 

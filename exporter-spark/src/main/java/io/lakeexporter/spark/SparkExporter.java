@@ -19,6 +19,7 @@ import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
+import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.RoundSummary;
@@ -225,11 +226,42 @@ public final class SparkExporter {
               sourceMode,
               skipIdentical);
       // The driver lists the first levels only; executors list the rest, one split each.
-      List<ListingSplit> splitList =
-          previous != null
-              ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
-              : ListingSplit.of(
-                  lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
+      List<ListingSplit> splitList;
+      try {
+        splitList =
+            previous != null
+                ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
+                : ListingSplit.of(
+                    lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
+      } catch (ExportInterruptedException e) {
+        throw e; // nothing was done
+      } catch (RuntimeException e) {
+        if (dryRun || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        // Round 1's listing, begun on the driver: its failure ends the export as round 1's
+        // would on an executor, with a status file that says so (and a stale one removed).
+        var rounds = new ArrayList<RoundSummary>();
+        rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()));
+        for (int r = 2; r <= filter.rounds(); r++) {
+          rounds.add(RoundSummary.skipped(r));
+        }
+        ExportResult stopped =
+            result(
+                mode,
+                branch,
+                previous,
+                commitId,
+                started,
+                ExportResult.Status.FAILED,
+                rounds,
+                List.of(),
+                0,
+                stopError(1, e),
+                null,
+                null);
+        return writeStatus(destinationStore, root, stopped);
+      }
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
       // job whose caller was interrupted only when asked to.
@@ -298,7 +330,8 @@ public final class SparkExporter {
             copiedWhole,
             jsc,
             group,
-            progress);
+            progress,
+            new RoundCounts());
     var rounds = new ArrayList<RoundSummary>();
     var failures = new ArrayList<ActionOutcome>();
     long omitted = 0;
@@ -424,7 +457,34 @@ public final class SparkExporter {
       Predicate<Action> copiedWhole,
       JavaSparkContext jsc,
       String group,
-      ExportAccumulators progress) {}
+      ExportAccumulators progress,
+      RoundCounts counted) {}
+
+  /**
+   * How many copies and deletes the export's first pass found in each round, for every later pass
+   * to check its own listing against: each pass lists the commit again and asks the key filter
+   * again, and a filter that changed its mind would otherwise drop an object, or copy it twice,
+   * without a word.
+   */
+  private static final class RoundCounts {
+    private long[][] counts;
+
+    boolean known() {
+      return counts != null;
+    }
+
+    /**
+     * Why the pass over round {@code round} ({@code only} its actions of that kind, if not null)
+     * found other than counted, or empty.
+     */
+    String drift(int round, Action.Kind only, PlanTotals.RoundTotals found, KeyFilter filter) {
+      long[] c = counts[round - 1];
+      long expected =
+          (only == Action.Kind.DELETE ? 0 : c[0]) + (only == Action.Kind.COPY ? 0 : c[1]);
+      long listed = found.copies() + found.deletes();
+      return listed == expected ? "" : ExportPlan.roundDrift(expected, listed, filter);
+    }
+  }
 
   /** What one Spark pass over (part of) a round's actions did, and what it found to do. */
   private record Pass(
@@ -443,15 +503,32 @@ public final class SparkExporter {
     String group = context.group();
     ExportAccumulators progress = context.progress();
     jsc.setJobGroup(group, "lakeFS export of " + repository + " round " + r, true);
-    JavaRDD<Action> actions =
+    RoundCounts counted = context.counted();
+    // The first pass keeps every round's actions, to count them all; the later ones only theirs.
+    int rounds = filter.rounds();
+    int listedRound = counted.known() ? r : 0;
+    JavaRDD<Action> listed =
         jsc.parallelize(splitList, splitList.size())
-            .flatMap(split -> ExecutorTasks.list(spec, split, r))
-            .filter(a -> only == null || a.kind() == only)
+            .flatMap(split -> ExecutorTasks.list(spec, split, listedRound))
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<Action> actions =
+        listed.filter(a -> a.round() == r && (only == null || a.kind() == only));
     var outcomes = new ArrayList<PartitionOutcome>();
     Exception stopped = null;
     PlanTotals.RoundTotals planned = null;
     try {
+      if (!counted.known()) {
+        counted.counts =
+            listed
+                .mapPartitions(
+                    it -> {
+                      var perRound = new long[rounds][2];
+                      it.forEachRemaining(
+                          a -> perRound[a.round() - 1][a.kind() == Action.Kind.COPY ? 0 : 1]++);
+                      return List.<long[][]>of(perRound).iterator();
+                    })
+                .fold(new long[rounds][2], SparkExporter::sum);
+      }
       long threshold = multipartThreshold;
       boolean split = !dryRun && context.takesParts();
       JavaRDD<Action> whole = split ? actions.filter(a -> !isLarge(a, threshold)) : actions;
@@ -484,6 +561,10 @@ public final class SparkExporter {
               perPartition.stream().mapToLong(c -> c[1]).sum(),
               perPartition.stream().mapToLong(c -> c[2]).sum(),
               perPartition.stream().mapToLong(c -> c[3]).sum());
+      String drift = counted.drift(r, only, planned, filter);
+      if (!drift.isEmpty()) {
+        throw new IllegalStateException(drift);
+      }
       if (dryRun) {
         if (skipIdentical) {
           int failuresKept = ExecutorTasks.failuresPerPartition(actions.getNumPartitions());
@@ -567,9 +648,17 @@ public final class SparkExporter {
       }
       stopped = e;
     } finally {
-      unpersist(actions);
+      unpersist(listed);
     }
     return new Pass(outcomes, stopped, planned);
+  }
+
+  private static long[][] sum(long[][] a, long[][] b) {
+    var sum = new long[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      sum[i] = new long[] {a[i][0] + b[i][0], a[i][1] + b[i][1]};
+    }
+    return sum;
   }
 
   /**

@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -851,6 +852,85 @@ class SparkExporterTest {
     public String toString() {
       return "out-of-range";
     }
+  }
+
+  /**
+   * Puts {@code top.txt} in round 1 the first time it is asked, round 2 the next, and so on; the
+   * _SUCCESS markers in round 2. One count of calls per JVM: in local mode the executors' too.
+   */
+  static final class ChangesItsMind implements KeyFilter, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final AtomicInteger ASKED = new AtomicInteger();
+
+    @Override
+    public int rounds() {
+      return 2;
+    }
+
+    @Override
+    public int roundForKey(String key) {
+      if (key.equals("top.txt")) {
+        return ASKED.getAndIncrement() % 2 == 0 ? 1 : 2;
+      }
+      return key.endsWith("_SUCCESS") ? 2 : 1;
+    }
+
+    @Override
+    public String toString() {
+      return "changes-its-mind";
+    }
+  }
+
+  /**
+   * Each round lists the commit again and asks the key filter again: one that gives a key another
+   * round the second time fails the round that finds out, before it copies, as the standalone
+   * exporter does, rather than copy the object twice (or, the other way round, never).
+   */
+  @Test
+  void aKeyFilterThatChangesItsMindFailsTheRoundThatFindsOut() throws IOException {
+    String repo = repository("changes-its-mind");
+    String head = headOf(repo);
+    Path dest = out.resolve("mind");
+    ChangesItsMind.ASKED.set(0);
+    ExportResult result =
+        exporter(repo, dest).keyFilter(new ChangesItsMind()).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.SUCCEEDED, RoundSummary.Status.FAILED);
+    assertThat(result.error())
+        .isEqualTo(
+            "round 2 stopped: the commit was counted with 3 actions in it, but 4 when it ran;"
+                + " key filter changes-its-mind must give each key the same round every time it"
+                + " is asked");
+    assertThat(result.rounds().get(1).copied()).isZero();
+    assertThat(dest.resolve("tables/t0/_SUCCESS")).doesNotExist();
+    assertThat(dest.resolve("EXPORT_" + head + "_FAILURE")).exists();
+  }
+
+  /**
+   * The driver lists the commit's first levels for the splits: a lakeFS that fails there fails
+   * round 1 as it would on an executor, with a failure file, and the stale success file of an
+   * earlier export of the commit goes.
+   */
+  @Test
+  void aListingThatFailsOnTheDriverLeavesAFailureFile() throws IOException {
+    String repo = repository("driver-listing");
+    String head = headOf(repo);
+    Path dest = out.resolve("driver-listing");
+    Files.createDirectories(dest);
+    Files.writeString(dest.resolve("EXPORT_" + head + "_SUCCESS"), "{}");
+    emulator.failListingPage(1);
+    ExportResult result = exporter(repo, dest).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED);
+    assertThat(result.error()).startsWith("round 1 stopped: ").contains("500");
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+    assertThat(dest.resolve("EXPORT_" + head + "_SUCCESS")).doesNotExist();
   }
 
   @Test
