@@ -1,6 +1,7 @@
 package io.lakeexporter.copy;
 
 import io.lakeexporter.source.ObjectEntry;
+import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -147,7 +148,12 @@ public final class CopyEngine {
                   .retry()
                   .run(
                       () -> {
-                        try (InputStream in = source.reader().open(0, size)) {
+                        // Read to its end, not for the recorded size: a source rewritten after
+                        // lakeFS recorded it (an imported object) must fail here, not be cut to
+                        // the recorded length and counted copied.
+                        try (InputStream in =
+                            ExactLengthInputStream.endCheckedFirst(
+                                source.reader().open(0, -1), size, named(source))) {
                           destination.write(target, in, size, metadata);
                         }
                         return null;
@@ -158,6 +164,11 @@ public final class CopyEngine {
       verifySize(target, size);
     }
     return new CopyResult(strategy, size, attempts);
+  }
+
+  /** The source in messages: its lakeFS path and its address, without a signature. */
+  private static String named(CopySource source) {
+    return "'" + source.entry().path() + "' (" + source.entry().redactedAddress() + ")";
   }
 
   private int copyInParts(CopySource source, Location target, long size, ObjectMetadata metadata)

@@ -12,15 +12,30 @@ public final class ExactLengthInputStream extends FilterInputStream {
   private final long length;
   private long remaining;
   private final String what;
+  private final boolean endFirst;
 
   /**
    * @param what names the object in messages
    */
   public ExactLengthInputStream(InputStream in, long length, String what) {
+    this(in, length, what, false);
+  }
+
+  private ExactLengthInputStream(InputStream in, long length, String what, boolean endFirst) {
     super(in);
     this.length = length;
     this.remaining = length;
     this.what = what;
+    this.endFirst = endFirst;
+  }
+
+  /**
+   * As the constructor, but a longer source fails as the last declared bytes are read, before they
+   * are handed out: a reader that takes no more than it declared (an upload client, which then
+   * completes the object) never asks past them, so the check must not wait for it to.
+   */
+  public static ExactLengthInputStream endCheckedFirst(InputStream in, long length, String what) {
+    return new ExactLengthInputStream(in, length, what, true);
   }
 
   @Override
@@ -34,6 +49,9 @@ public final class ExactLengthInputStream extends FilterInputStream {
       throw tooShort();
     }
     remaining--;
+    if (remaining == 0 && endFirst) {
+      checkEnd();
+    }
     return b;
   }
 
@@ -51,6 +69,9 @@ public final class ExactLengthInputStream extends FilterInputStream {
       throw tooShort();
     }
     remaining -= n;
+    if (remaining == 0 && endFirst) {
+      checkEnd();
+    }
     return n;
   }
 

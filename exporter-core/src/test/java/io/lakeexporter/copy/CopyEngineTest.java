@@ -248,6 +248,28 @@ class CopyEngineTest {
   }
 
   /**
+   * A source longer than lakeFS records (an imported object rewritten where it lies) fails before
+   * the destination completes the object, even where the store's write takes no more than the
+   * declared size, as upload clients do; it is not cut to that size and counted copied.
+   */
+  @Test
+  void aSourceLongerThanRecordedFailsBeforeItsObjectIsComplete() throws IOException {
+    sourceFile("grown", 1200);
+    var destination = new StandIn(store, true, false);
+    var engine = new CopyEngine(destination, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out6/grown"));
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(entry("grown", 1000), Optional.empty(), reader("grown")),
+                    target))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("'grown' (file:///")
+        .hasMessageContaining("the source holds more than the declared 1000 bytes");
+    assertThat(dir.resolve("out6/grown")).doesNotExist();
+  }
+
+  /**
    * A store as a user might write one: the local store underneath, with or without its claim that
    * writes are verified, and optionally dropping a write's last byte (a broken store).
    */
