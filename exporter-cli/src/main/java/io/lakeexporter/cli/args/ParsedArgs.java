@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -109,11 +110,42 @@ public final class ParsedArgs {
     for (String pair : values(name)) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw invalid(name, pair, "is not KEY=VALUE");
+        // Not echoed: what follows a mistyped key is often its secret (-D s3.secret-key:...).
+        throw new UsageException(
+            "Invalid value for option '"
+                + name
+                + "': "
+                + typedKey(pair)
+                    .map(
+                        k ->
+                            "'"
+                                + k
+                                + "' is followed by '"
+                                + pair.charAt(k.length())
+                                + "' where KEY=VALUE needs '=' (the rest is not shown: it may be"
+                                + " a secret)")
+                    .orElse(
+                        "an argument has no '=' of KEY=VALUE (it is not shown: it may be a"
+                            + " secret)"));
       }
       map.put(pair.substring(0, eq), pair.substring(eq + 1));
     }
     return map;
+  }
+
+  /**
+   * The setting key a {@code KEY=VALUE} argument begins with when {@code =} was mistyped as {@code
+   * :} or a space ({@code s3.region:us-east-1}); empty when it does not look like one.
+   */
+  private static Optional<String> typedKey(String pair) {
+    int end = 0;
+    while (end < pair.length()
+        && (Character.isLetterOrDigit(pair.charAt(end)) || ".-_".indexOf(pair.charAt(end)) >= 0)) {
+      end++;
+    }
+    boolean mistyped = end < pair.length() && (pair.charAt(end) == ':' || pair.charAt(end) == ' ');
+    String key = pair.substring(0, end);
+    return mistyped && key.contains(".") ? Optional.of(key) : Optional.empty();
   }
 
   /** The constants of an enum as a user types them: {@code auto, direct, ...}. */

@@ -121,7 +121,15 @@ class ArgsParserTest {
         .hasMessage("Invalid value for option '--mode': 'fast' is not one of auto, direct");
     assertThatThrownBy(() -> parse("r", "d", "-D", "novalue").keyValues("-D"))
         .isInstanceOf(UsageException.class)
-        .hasMessage("Invalid value for option '-D': 'novalue' is not KEY=VALUE");
+        .hasMessage(
+            "Invalid value for option '-D': an argument has no '=' of KEY=VALUE (it is not"
+                + " shown: it may be a secret)");
+    assertThatThrownBy(() -> parse("r", "d", "-D", "s3.secret-access-key:S3SECRET").keyValues("-D"))
+        .hasMessage(
+            "Invalid value for option '-D': 's3.secret-access-key' is followed by ':' where"
+                + " KEY=VALUE needs '=' (the rest is not shown: it may be a secret)");
+    assertThatThrownBy(() -> parse("r", "d", "-D", "S3SECRET.x").keyValues("-D"))
+        .hasMessageNotContaining("S3SECRET");
   }
 
   @Test

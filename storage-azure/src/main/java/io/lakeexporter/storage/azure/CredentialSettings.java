@@ -65,7 +65,13 @@ final class CredentialSettings {
 
   /** A token whose {@code se} has passed is refused by Azure on every request made with it. */
   private static void checkNotExpired(String key, String token) {
-    SasToken sas = SasToken.parse(token);
+    SasToken sas;
+    try {
+      sas = SasToken.parse(token);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          key + " is not a SAS token: " + e.getMessage() + " (a SAS is a URL's query string)");
+    }
     if (sas.expiredAt(Instant.now())) {
       throw new IllegalArgumentException(
           key

@@ -32,7 +32,11 @@ record SasToken(
     String resourceTypes,
     String ipRange) {
 
-  /** The fields of {@code token}, with or without its leading {@code ?}. */
+  /**
+   * The fields of {@code token}, with or without its leading {@code ?}.
+   *
+   * @throws IllegalArgumentException naming the field, never its value, whose %-escapes are broken
+   */
   static SasToken parse(String token) {
     String permissions = "";
     Optional<Instant> expiry = Optional.empty();
@@ -46,7 +50,14 @@ record SasToken(
         continue;
       }
       String name = field.substring(0, eq);
-      String value = URLDecoder.decode(field.substring(eq + 1), StandardCharsets.UTF_8);
+      String value;
+      try {
+        value = URLDecoder.decode(field.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        // Not the decoder's words: they quote the characters, and this may be the signature.
+        throw new IllegalArgumentException(
+            "its '" + name + "' field holds a '%' that starts no %XX escape");
+      }
       switch (name) {
         case "sp" -> permissions = value;
         case "se" -> expiry = instant(value);

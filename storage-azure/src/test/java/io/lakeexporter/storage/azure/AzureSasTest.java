@@ -179,6 +179,19 @@ class AzureSasTest {
   }
 
   @Test
+  void aTokenWithABrokenEscapeIsRefusedNamingTheSettingAndFieldNotItsCharacters() {
+    String token = sas(OffsetDateTime.now().plusHours(1), "rwdl") + "%zq";
+    assertThatThrownBy(() -> new AzureBlobStore(withSas(token)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "azure.account."
+                + AzuriteServer.ACCOUNT
+                + ".sas is not a SAS token: its 'sig' field holds a '%' that starts no %XX"
+                + " escape (a SAS is a URL's query string)")
+        .hasMessageNotContaining("zq");
+  }
+
+  @Test
   void aTokenAlreadyExpiredIsRefusedWhenTheStoreIsMade() {
     String expired = sas(OffsetDateTime.now().minusMinutes(5), "rwdl");
     assertThatThrownBy(() -> new AzureBlobStore(withSas(expired)))
