@@ -32,8 +32,8 @@ import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.http.HttpReadStore;
+import io.lakeexporter.storage.http.HttpStorageProvider;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -270,8 +270,7 @@ public final class Exporter implements AutoCloseable {
     String error = listenerError;
     boolean failed = !listenerError.isEmpty();
     try (var executor = new LocalExecutor(concurrency);
-        var presigned =
-            new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
+        var presigned = HttpStorageProvider.reader(storage.settings())) {
       var listing = copySettings.skipIdentical() ? new DestinationListing(destination, keys) : null;
       var actions = actionsOf(plan, destination, keys, executor, presigned, listing);
       // A diff removes its keys before it copies any, the last round's first, each round's
@@ -442,8 +441,7 @@ public final class Exporter implements AutoCloseable {
       RoundTally.FailureLog failures) {
     var rounds = new ArrayList<RoundSummary>();
     try (var executor = new LocalExecutor(concurrency);
-        var presigned =
-            new HttpReadStore(lakeFs.config().connectTimeout(), Duration.ofMinutes(10))) {
+        var presigned = HttpStorageProvider.reader(storage.settings())) {
       var listing = new DestinationListing(destination, keys);
       ActionHandler looking =
           actionsOf(plan, destination, keys, executor, presigned, listing).lookingOnly();

@@ -19,11 +19,10 @@ import io.lakeexporter.storage.MultipartWritable;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.UploadedPart;
-import io.lakeexporter.storage.http.HttpReadStore;
+import io.lakeexporter.storage.http.HttpStorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -94,7 +93,7 @@ final class ExecutorTasks {
     var results = new ArrayList<PartResult>();
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(1);
-        var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
+        var presigned = HttpStorageProvider.reader(storage.settings())) {
       DestinationKeys keys = spec.keys();
       var destination = storage.storeFor(keys.root());
       var settings =
@@ -194,7 +193,7 @@ final class ExecutorTasks {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(spec.concurrency());
-        var presigned = new HttpReadStore(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
+        var presigned = HttpStorageProvider.reader(storage.settings())) {
       DestinationKeys keys = spec.keys();
       var destination = storage.storeFor(keys.root());
       var settings =

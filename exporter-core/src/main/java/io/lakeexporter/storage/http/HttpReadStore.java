@@ -9,14 +9,14 @@ import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -33,28 +34,29 @@ import java.util.stream.Stream;
  * Location#toString()}, which hides the query). Read-only.
  *
  * <p>Stat is a GET of the first byte, not a HEAD: presigned URLs are signed for GET only.
+ *
+ * <p>Over {@link HttpURLConnection} (which keeps connections alive between requests) rather than
+ * the JDK's {@code HttpClient}, whose answer bodies wait for their next bytes without a limit: a
+ * server that stalls part-way through an answer must fail the read, not hold the export forever.
  */
 public final class HttpReadStore implements ObjectStore {
 
-  private final Duration connectTimeout;
-  private final Duration timeout;
-  private HttpClient client; // built on first use: most exports read no presigned URL
+  /** How long a read waits for an answer, or for its next bytes, unless told otherwise. */
+  public static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-  public HttpReadStore(Duration connectTimeout, Duration requestTimeout) {
-    this.connectTimeout = connectTimeout;
-    this.timeout = requestTimeout;
-  }
+  private final int connectTimeoutMillis;
+  private final int readTimeoutMillis;
+  private final Duration readTimeout;
 
-  /** The JDK client sets up TLS when it is built (~50 ms), whether or not it is ever used. */
-  private synchronized HttpClient client() {
-    if (client == null) {
-      client =
-          HttpClient.newBuilder()
-              .connectTimeout(connectTimeout)
-              .followRedirects(HttpClient.Redirect.NORMAL)
-              .build();
-    }
-    return client;
+  /**
+   * @param connectTimeout how long a connection may take to open
+   * @param readTimeout how long an answer may keep the reader waiting for its headers or for its
+   *     next bytes
+   */
+  public HttpReadStore(Duration connectTimeout, Duration readTimeout) {
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+    this.readTimeout = readTimeout;
   }
 
   @Override
@@ -69,14 +71,14 @@ public final class HttpReadStore implements ObjectStore {
 
   @Override
   public ObjectInfo stat(Location location) throws IOException {
-    HttpResponse<InputStream> response = get(location, "bytes=0-0");
+    Answer response = get(location, "bytes=0-0");
     try (InputStream body = response.body()) {
       body.transferTo(OutputStream.nullOutputStream());
     }
-    int code = response.statusCode();
+    int code = response.status();
     long size;
     if (code == 206) {
-      String range = response.headers().firstValue("Content-Range").orElse("");
+      String range = response.header("Content-Range").orElse("");
       int slash = range.lastIndexOf('/');
       if (slash < 0 || range.endsWith("*")) {
         throw new IOException("no object size in the answer from " + location);
@@ -85,21 +87,17 @@ public final class HttpReadStore implements ObjectStore {
     } else if (code == 416) {
       size = 0; // an empty object has no first byte
     } else if (code == 200) {
-      size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      size = response.header("Content-Length").map(HttpReadStore::parseLong).orElse(-1L);
       if (size < 0) {
         throw new IOException("no object size in the answer from " + location);
       }
     } else {
       throw failure(code, location);
     }
-    String type = response.headers().firstValue("Content-Type").orElse("");
-    String etag = response.headers().firstValue("ETag").orElse("");
+    String type = response.header("Content-Type").orElse("");
+    String etag = response.header("ETag").orElse("");
     Instant modified =
-        response
-            .headers()
-            .firstValue("Last-Modified")
-            .map(HttpReadStore::parseDate)
-            .orElse(Instant.EPOCH);
+        response.header("Last-Modified").map(HttpReadStore::parseDate).orElse(Instant.EPOCH);
     return new ObjectInfo(location, size, modified, etag, new ObjectMetadata(type, Map.of()));
   }
 
@@ -112,8 +110,8 @@ public final class HttpReadStore implements ObjectStore {
         offset == 0 && length < 0
             ? null
             : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
-    HttpResponse<InputStream> response = get(location, range);
-    int code = response.statusCode();
+    Answer response = get(location, range);
+    int code = response.status();
     if (code == 200 && (range == null || offset == 0)) {
       InputStream body = response.body();
       return length < 0 ? body : new BoundedInputStream(body, length);
@@ -153,19 +151,105 @@ public final class HttpReadStore implements ObjectStore {
   @Override
   public void close() {}
 
-  private HttpResponse<InputStream> get(Location location, String range) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(toUri(location)).timeout(timeout).GET();
+  /** An answer's status, headers and body; the body reads as {@link Reading} words it. */
+  private record Answer(int status, HttpURLConnection connection, InputStream body) {
+    Optional<String> header(String name) {
+      return Optional.ofNullable(connection.getHeaderField(name));
+    }
+  }
+
+  private Answer get(Location location, String range) throws IOException {
+    var connection = (HttpURLConnection) toUri(location).toURL().openConnection();
+    connection.setConnectTimeout(connectTimeoutMillis);
+    connection.setReadTimeout(readTimeoutMillis);
+    connection.setInstanceFollowRedirects(true);
+    connection.setUseCaches(false);
     if (range != null) {
-      request.header("Range", range);
+      connection.setRequestProperty("Range", range);
     }
     try {
-      return client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted reading " + location);
+      int status = connection.getResponseCode();
+      InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+      return new Answer(
+          status,
+          connection,
+          new Reading(
+              body == null ? InputStream.nullInputStream() : body,
+              location,
+              connection.getContentLengthLong()));
     } catch (IOException e) {
-      // The JDK client's messages may hold the URL; say only the redacted location.
-      throw new IOException("cannot read " + location + ": " + e.getClass().getSimpleName());
+      connection.disconnect();
+      throw said(e, location, "cannot read " + location);
+    }
+  }
+
+  /**
+   * {@code e} in words that name the redacted location: the JDK's own messages may hold the URL,
+   * signature and all.
+   */
+  private IOException said(IOException e, Location location, String what) {
+    if (e instanceof SocketTimeoutException) {
+      return new SocketTimeoutException(
+          what + ": no answer for " + readTimeout.toSeconds() + " s (timed out)");
+    }
+    if (e instanceof InterruptedIOException) {
+      return new InterruptedIOException(what + ": interrupted");
+    }
+    return new IOException(what + ": " + e.getClass().getSimpleName());
+  }
+
+  /**
+   * An answer's body whose failures say where it broke off, in the store's own words; one that ends
+   * before its {@code Content-Length} fails too ({@link HttpURLConnection} reports that end as any
+   * other).
+   */
+  private final class Reading extends FilterInputStream {
+    private final Location location;
+    private final long expected;
+    private long read;
+
+    Reading(InputStream in, Location location, long expected) {
+      super(in);
+      this.location = location;
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b;
+      try {
+        b = super.read();
+      } catch (IOException e) {
+        throw brokeOff(e);
+      }
+      return counted(b < 0 ? -1 : 1) < 0 ? -1 : b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException e) {
+        throw brokeOff(e);
+      }
+      return counted(n);
+    }
+
+    private int counted(int n) throws IOException {
+      if (n < 0 && expected >= 0 && read < expected) {
+        throw new IOException(brokeOffAt() + " of the " + expected + " it announced");
+      }
+      read += Math.max(0, n);
+      return n;
+    }
+
+    private IOException brokeOff(IOException e) {
+      return said(e, location, brokeOffAt());
+    }
+
+    private String brokeOffAt() {
+      return "the answer from " + location + " broke off after " + read + " bytes";
     }
   }
 
@@ -193,6 +277,14 @@ public final class HttpReadStore implements ObjectStore {
       return new RequestRefusedException("reading " + location + " was refused with HTTP " + code);
     }
     return new IOException("reading " + location + " failed with HTTP " + code);
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static Instant parseDate(String value) {

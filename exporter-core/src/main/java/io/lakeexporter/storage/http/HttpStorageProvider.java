@@ -13,6 +13,8 @@ import java.util.Set;
 public final class HttpStorageProvider implements StorageProvider {
 
   public static final String CONNECT_TIMEOUT_KEY = "http.connect-timeout";
+
+  /** How long a read waits for an answer, or for its next bytes (2 minutes). */
   public static final String REQUEST_TIMEOUT_KEY = "http.request-timeout";
 
   @Override
@@ -37,8 +39,13 @@ public final class HttpStorageProvider implements StorageProvider {
 
   @Override
   public ObjectStore create(StorageSettings settings) {
+    return reader(settings);
+  }
+
+  /** The reader of presigned URLs and other {@code http(s)} locations, with these settings. */
+  public static HttpReadStore reader(StorageSettings settings) {
     return new HttpReadStore(
         settings.getDuration(CONNECT_TIMEOUT_KEY, Duration.ofSeconds(10)),
-        settings.getDuration(REQUEST_TIMEOUT_KEY, Duration.ofMinutes(5)));
+        settings.getDuration(REQUEST_TIMEOUT_KEY, HttpReadStore.READ_TIMEOUT));
   }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,23 @@ class HttpReadStoreTest extends AbstractObjectStoreContractTest {
   }
 
   private static void serve(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    if (path.startsWith("/stalls/") || path.startsWith("/breaks/")) {
+      // 10 of the 100 bytes it promises, then a stall, or a connection closed under the body.
+      exchange.sendResponseHeaders(200, 100);
+      OutputStream out = exchange.getResponseBody();
+      out.write(new byte[10]);
+      out.flush();
+      if (path.startsWith("/stalls/")) {
+        try {
+          Thread.sleep(3_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      exchange.close();
+      return;
+    }
     try (exchange) {
       String query = exchange.getRequestURI().getRawQuery();
       // The contract suite's locations (under /base/) carry no query: child() never copies one.
@@ -147,6 +165,32 @@ class HttpReadStoreTest extends AbstractObjectStoreContractTest {
     assertThatThrownBy(() -> STORE.read(url("/bucket/none", "ok"), 0, -1))
         .isInstanceOf(FileNotFoundException.class)
         .hasMessageNotContaining("topsecret");
+  }
+
+  @Test
+  void anAnswerThatStallsPartWayFailsAfterTheReadTimeoutNamingItsLocation() throws IOException {
+    var impatient = new HttpReadStore(Duration.ofSeconds(5), Duration.ofMillis(500));
+    try (InputStream in = impatient.read(url("/stalls/obj", "ok"), 0, -1)) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(SocketTimeoutException.class)
+          .hasMessageStartingWith(
+              "the answer from http://127.0.0.1:"
+                  + server.getAddress().getPort()
+                  + "/stalls/obj?<redacted> broke off after 10 bytes: no answer for 0 s")
+          .hasMessageNotContaining("topsecret");
+    }
+  }
+
+  @Test
+  void anAnswerCutShortSaysWhereItBrokeOff() throws IOException {
+    try (InputStream in = STORE.read(url("/breaks/obj", "ok"), 0, -1)) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("the answer from http://127.0.0.1:")
+          .hasMessageContaining(
+              "/breaks/obj?<redacted> broke off after 10 bytes of the 100 it announced")
+          .hasMessageNotContaining("topsecret");
+    }
   }
 
   @Test
