@@ -396,7 +396,8 @@ public final class AzureBlobStore
       // appears complete or not at all (Copy Blob From URL takes no content type, so it needed a
       // second request that could fail after the bytes were there).
       BlockUpload upload = new BlockUpload(destination, UploadIds.newId(metadata));
-      upload.complete(size == 0 ? List.of() : List.of(upload.stageFromUrl(1, url, null, size)));
+      upload.complete(
+          size == 0 ? List.of() : List.of(upload.stageFromUrl(1, source, url, null, size)));
       wholeCopies.incrementAndGet();
       // The block took the source whole, whatever its length: the caller checks it.
       return false;
@@ -408,7 +409,8 @@ public final class AzureBlobStore
     for (long offset = 0; offset < size; offset += block, number++) {
       int n = number;
       var range = new BlobRange(offset, Math.min(block, size - offset));
-      stages.add(() -> parts.run(() -> upload.stageFromUrl(n, url, range, range.getCount())));
+      stages.add(
+          () -> parts.run(() -> upload.stageFromUrl(n, source, url, range, range.getCount())));
     }
     // Blocks staged after a failure stay uncommitted and expire: nothing to wait for.
     upload.complete(Parallel.allOrFirstFailure(copyPool, stages, Duration.ZERO));
@@ -498,8 +500,12 @@ public final class AzureBlobStore
       }
     }
 
-    /** Stages a block read from {@code url}: the given range of it, or all of it when null. */
-    UploadedPart stageFromUrl(int partNumber, String url, BlobRange range, long length)
+    /**
+     * Stages a block read from {@code url}, the URL Azure reads {@code source} from: the given
+     * range of it, or all of it when null.
+     */
+    UploadedPart stageFromUrl(
+        int partNumber, Location source, String url, BlobRange range, long length)
         throws IOException {
       BlobRef ref = ref(location);
       try {
@@ -512,6 +518,10 @@ public final class AzureBlobStore
                 Context.NONE);
         return new UploadedPart(partNumber, length, blockId(partNumber));
       } catch (BlobStorageException e) {
+        if (e.getErrorCode() != null
+            && "CannotVerifyCopySource".equals(e.getErrorCode().toString())) {
+          throw sourceUnread(e, source, "copy block " + partNumber + " into", ref);
+        }
         throw translate(e, "copy block " + partNumber + " into", ref, SAS_WRITE);
       } catch (RuntimeException e) {
         throw unexpected(e, "copy block " + partNumber + " into", ref);
@@ -592,6 +602,38 @@ public final class AzureBlobStore
     return RequestRefusedException.isRefusal(status)
         ? new RequestRefusedException(message)
         : new IOException(message);
+  }
+
+  /**
+   * Azure's answer when it could not read a copy's source ({@code CannotVerifyCopySource}): about
+   * the source and its credentials, not the blob being written, whose own are fine.
+   */
+  private IOException sourceUnread(
+      BlobStorageException e, Location source, String operation, BlobRef target) {
+    int status = e.getStatusCode();
+    String what =
+        "Azure could not read "
+            + source
+            + " to "
+            + operation
+            + " blob "
+            + target
+            + " ("
+            + status
+            + " CannotVerifyCopySource)";
+    if (status == 404) {
+      return new FileNotFoundException("no object at " + source + ": " + what);
+    }
+    Optional<BlobRef> blob = BlobRef.of(source, settings);
+    String why =
+        blob.isPresent()
+            ? "it read with a SAS signed by the account key of '"
+                + blob.get().account()
+                + "': check that key"
+            : "its URL may have expired, or its store refuses Azure";
+    return status == 401 || status == 403
+        ? new RequestRefusedException(what + ": " + why)
+        : new IOException(what);
   }
 
   /**

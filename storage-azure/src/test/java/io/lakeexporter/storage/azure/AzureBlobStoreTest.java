@@ -215,6 +215,21 @@ class AzureBlobStoreTest {
         .isEqualTo("GET http://h/c/b?<redacted> failed");
   }
 
+  /**
+   * Azure answers CannotVerifyCopySource when it cannot read a copy's source: the failure is the
+   * source's, named as such, not the blob being written (whose credentials are fine).
+   */
+  @Test
+  void aCopySourceAzureCannotReadIsNamedNotTheBlobWritten() {
+    Location source = at("never-written.bin");
+    Location dest = at("copied-from-nothing.bin");
+    assertThatThrownBy(() -> store.copyServerSide(source, dest, 10, ObjectMetadata.EMPTY))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessageStartingWith("no object at " + source + ": Azure could not read " + source)
+        .hasMessageContaining("CannotVerifyCopySource")
+        .hasMessageNotContaining("sig=");
+  }
+
   @Test
   void sasUrlsAreReadableWithoutCredentials() throws Exception {
     byte[] data = random(100_000);
