@@ -106,19 +106,7 @@ final class Summary {
             + r.destination()
             + (lookedUp ? ", skipping identical objects" : ""));
     for (RoundSummary s : r.rounds()) {
-      long there = s.foundThere();
-      out.println(
-          "  round "
-              + s.round()
-              + ": "
-              + (s.copied() - there)
-              + " to copy ("
-              + ProgressBar.bytes(s.bytes())
-              + "), "
-              + (lookedUp ? there + " there already, " : "")
-              + s.deleted()
-              + " to delete"
-              + (s.failed() == 0 ? "" : ", " + s.failed() + " copies would fail"));
+      out.println("  " + s.plannedLine(ProgressBar.bytes(s.bytes()), lookedUp));
     }
     r.failureLines(FAILURES_SHOWN, "would fail: ").forEach(line -> out.println("  " + line));
     out.println("  lakeFS: " + source(lakeFs));

@@ -95,6 +95,16 @@ class CliTest {
     return run(lakectlEnv(), args.toArray(String[]::new));
   }
 
+  /** Exports the demo's main branch, then flips a bit of {@code changed}: its bytes now. */
+  private byte[] exportedThenChanged(Path changed) throws IOException {
+    Run first = export("--branch=main");
+    assertThat(first.code()).as(first.stderr()).isZero();
+    byte[] bytes = Files.readAllBytes(changed);
+    bytes[0] ^= 1;
+    Files.write(changed, bytes);
+    return bytes;
+  }
+
   private static List<String> files(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -225,12 +235,8 @@ class CliTest {
 
   @Test
   void aReRunWithSkipIdenticalCopiesOnlyWhatChangedAndSaysWhatWasThere() throws IOException {
-    Run first = export("--branch=main");
-    assertThat(first.code()).as(first.stderr()).isZero();
     Path changed = out.resolve("tables/users/part-00000.parquet");
-    byte[] bytes = Files.readAllBytes(changed);
-    bytes[0] ^= 1;
-    Files.write(changed, bytes);
+    byte[] bytes = exportedThenChanged(changed);
     Run again = export("--branch=main", "--skip-identical");
     assertThat(again.code()).as(again.stderr()).isZero();
     // Round 1 holds the data, round 2 the two _SUCCESS markers.
@@ -243,13 +249,9 @@ class CliTest {
   }
 
   @Test
-  void aDryRunWithSkipIdenticalSaysWhatARunWouldCopyAndWhatWouldFail() throws IOException {
-    Run first = export("--branch=main");
-    assertThat(first.code()).as(first.stderr()).isZero();
+  void aDryRunWithSkipIdenticalSaysWhatARunWouldCopyAndWritesNothing() throws IOException {
     Path changed = out.resolve("tables/users/part-00000.parquet");
-    byte[] bytes = Files.readAllBytes(changed);
-    bytes[0] ^= 1;
-    Files.write(changed, bytes);
+    byte[] bytes = exportedThenChanged(changed);
     Files.delete(out.resolve("tables/users/_SUCCESS"));
     var before = files(out);
     Run dry = export("--branch=main", "--skip-identical", "--dry-run");

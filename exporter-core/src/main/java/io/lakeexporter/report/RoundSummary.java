@@ -93,6 +93,25 @@ public record RoundSummary(
     return copiedBy(CopyStrategy.IN_PLACE) + copiedBy(CopyStrategy.ALREADY_THERE);
   }
 
+  /**
+   * A dry run's round on one line: {@code round 1: 12 to copy (3.4 MiB), 88 there already, 0 to
+   * delete, 1 copies would fail}, with the bytes as {@code bytesShown} writes them; what is there
+   * already only when the dry run {@code lookedUp} the destination.
+   */
+  public String plannedLine(String bytesShown, boolean lookedUp) {
+    return "round "
+        + round
+        + ": "
+        + (copied - foundThere())
+        + " to copy ("
+        + bytesShown
+        + "), "
+        + (lookedUp ? foundThere() + " there already, " : "")
+        + deleted
+        + " to delete"
+        + (failed == 0 ? "" : ", " + failed + " copies would fail");
+  }
+
   /** Objects copied by {@code strategy}. */
   public long copiedBy(CopyStrategy strategy) {
     return copiedBy.getOrDefault(strategy, 0L);

@@ -100,7 +100,7 @@ public final class Main {
               : parsed.previousCommitId() != null
                   ? exporter.exportFrom(parsed.branch(), parsed.previousCommitId())
                   : exporter.exportAllFromBranch(parsed.branch());
-      print(out, result);
+      print(out, result, parsed.skipIdentical());
       // A dry run that found copies a run would fail says so in its exit code too.
       return result.status() == ExportResult.Status.FAILED || result.failed() > 0 ? 1 : 0;
     } catch (InvalidExportException e) {
@@ -112,24 +112,15 @@ public final class Main {
     }
   }
 
-  /** How the export ended, or what a dry run would do, round by round. */
-  static void print(PrintStream out, ExportResult result) {
+  /**
+   * How the export ended, or what a dry run would do, round by round ({@code lookedUp}: with the
+   * copies there already, when it skipped identical objects).
+   */
+  static void print(PrintStream out, ExportResult result, boolean lookedUp) {
     if (result.status() == ExportResult.Status.PLANNED) {
       out.println("dry run of commit " + result.commitId() + " -> " + result.destination());
       for (RoundSummary s : result.rounds()) {
-        long there = s.foundThere();
-        out.println(
-            "  round "
-                + s.round()
-                + ": "
-                + (s.copied() - there)
-                + " to copy ("
-                + s.bytes()
-                + " bytes), "
-                + (there == 0 ? "" : there + " there already, ")
-                + s.deleted()
-                + " to delete"
-                + (s.failed() == 0 ? "" : ", " + s.failed() + " copies would fail"));
+        out.println("  " + s.plannedLine(s.bytes() + " bytes", lookedUp));
       }
       result.failureLines(FAILURES_SHOWN, "would fail: ").forEach(l -> out.println("  " + l));
       out.println("nothing was written");

@@ -167,7 +167,7 @@ class MainTest {
             null,
             "1.2.3");
     var bytes = new ByteArrayOutputStream();
-    Main.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), result);
+    Main.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), result, false);
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
         .containsExactly(
             "FAILED: 0 copied, 0 deleted, 7 failed; status file"
