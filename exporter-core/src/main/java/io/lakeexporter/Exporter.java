@@ -428,10 +428,10 @@ public final class Exporter implements AutoCloseable {
   /**
    * A dry run's rounds when the export skips identical objects: each copy is looked up at the
    * destination as a run would ({@link ExportActions#look}), so that the counts say what a run
-   * would copy rather than what the commit holds: {@code copied} counts the round's copies, {@code
-   * copiedBy} those there already, {@code bytes} what the rest would move, {@code failed} the
-   * copies that would fail (refused keys, sources gone, a destination that could not be asked),
-   * which {@code failures} lists.
+   * would copy rather than what the commit holds: {@code failed} counts the copies that would fail
+   * (refused keys, sources gone, a destination that could not be asked), which {@code failures}
+   * lists; {@code copied} the others, of which {@code copiedBy} tells those there already; {@code
+   * bytes} what the rest would move.
    */
   private List<RoundSummary> lookedAt(
       ExportPlan plan,
