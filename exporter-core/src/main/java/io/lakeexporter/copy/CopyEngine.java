@@ -167,7 +167,7 @@ public final class CopyEngine {
   }
 
   /** The source in messages: its lakeFS path and its address, without a signature. */
-  private static String named(CopySource source) {
+  static String named(CopySource source) {
     return "'" + source.entry().path() + "' (" + source.entry().redactedAddress() + ")";
   }
 

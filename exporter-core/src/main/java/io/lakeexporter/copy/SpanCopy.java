@@ -228,6 +228,9 @@ final class SpanCopy {
       try {
         for (int part = claim(this); part >= 0; part = claim(this)) {
           written(part, write(part));
+          if (part == parts.length - 1) {
+            requireEnd();
+          }
         }
       } catch (IOException | RuntimeException | Error e) {
         thrown = e;
@@ -252,7 +255,10 @@ final class SpanCopy {
             }
             try {
               if (response == null) {
-                response = source.reader().open(offset, endOf(this) - offset);
+                long end = endOf(this);
+                // The span that reaches the object's end reads on past it: a source longer than
+                // lakeFS records must show it there (requireEnd), not be cut at the recorded size.
+                response = source.reader().open(offset, end == size ? -1 : end - offset);
               }
               PartSlice slice = PartSlice.of(response, length);
               UploadedPart written = upload.writePart(part + 1, slice, length);
@@ -275,6 +281,20 @@ final class SpanCopy {
               throw e;
             }
           });
+    }
+
+    /**
+     * After the object's last part, read from a response opened to the source's end: the source
+     * must end there too. Not retried: a longer source stays longer; the upload is aborted.
+     */
+    private void requireEnd() throws IOException {
+      if (response != null && response.read() >= 0) {
+        throw new IOException(
+            CopyEngine.named(source)
+                + ": the source holds more than the declared "
+                + size
+                + " bytes");
+      }
     }
 
     private void dropResponse(Throwable cause) {

@@ -121,10 +121,10 @@ class CopyEngineTest {
       CopyResult r =
           engine.copy(new CopySource(entry("large", size), Optional.empty(), counting), target);
       assertThat(r.strategy()).isEqualTo(CopyStrategy.PARALLEL_PARTS);
-      // The first span splits before it reads: it keeps parts 1-8, a second span takes 9-16.
+      // The first span splits before it reads: it keeps parts 1-8, a second span takes 9-16,
+      // reading on to the source's end (to find a source longer than recorded).
       assertThat(reads.subList(0, 2))
-          .containsExactlyInAnyOrder(
-              List.of(0L, 8L * 65536), List.of(8L * 65536, size - 8L * 65536));
+          .containsExactlyInAnyOrder(List.of(0L, 8L * 65536), List.of(8L * 65536, -1L));
       // When one of them ends first, the other may hand it parts it has not begun: a few more
       // reads, each from a part's first byte, but at most one for every two parts.
       assertThat(reads).hasSizeLessThanOrEqualTo(8).allMatch(read -> read.get(0) % 65536 == 0);
@@ -267,6 +267,25 @@ class CopyEngineTest {
         .hasMessageContaining("'grown' (file:///")
         .hasMessageContaining("the source holds more than the declared 1000 bytes");
     assertThat(dir.resolve("out6/grown")).doesNotExist();
+  }
+
+  @Test
+  void aLargeSourceLongerThanRecordedFailsItsCopyInPartsWithNothingLeft() throws IOException {
+    sourceFile("grown-large", 1_000_100);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out7/grown-large"));
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(
+                        entry("grown-large", 1_000_000), Optional.empty(), reader("grown-large")),
+                    target))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("'grown-large' (file:///")
+        .hasMessageContaining("the source holds more than the declared 1000000 bytes");
+    try (var left = Files.list(dir.resolve("out7"))) {
+      assertThat(left).isEmpty();
+    }
   }
 
   /**
