@@ -23,6 +23,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -189,8 +190,15 @@ public final class HttpReadStore implements ObjectStore {
    */
   private IOException said(IOException e, Location location, String what) {
     if (e instanceof SocketTimeoutException) {
+      // The JDK's words here are "Connect timed out" or "Read timed out", no more.
+      boolean connecting =
+          String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
       return new SocketTimeoutException(
-          what + ": no answer for " + readTimeout.toSeconds() + " s (timed out)");
+          what
+              + (connecting
+                  ? ": no connection within " + shown(Duration.ofMillis(connectTimeoutMillis))
+                  : ": nothing came for " + shown(readTimeout))
+              + " (timed out)");
     }
     if (e instanceof InterruptedIOException) {
       return new InterruptedIOException(what + ": interrupted");
@@ -277,6 +285,10 @@ public final class HttpReadStore implements ObjectStore {
       return new RequestRefusedException("reading " + location + " was refused with HTTP " + code);
     }
     return new IOException("reading " + location + " failed with HTTP " + code);
+  }
+
+  private static String shown(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   private static long parseLong(String value) {

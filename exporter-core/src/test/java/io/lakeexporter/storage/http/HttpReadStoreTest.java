@@ -176,7 +176,8 @@ class HttpReadStoreTest extends AbstractObjectStoreContractTest {
           .hasMessageStartingWith(
               "the answer from http://127.0.0.1:"
                   + server.getAddress().getPort()
-                  + "/stalls/obj?<redacted> broke off after 10 bytes: no answer for 0 s")
+                  + "/stalls/obj?<redacted> broke off after 10 bytes: nothing came for 500 ms (timed"
+                  + " out)")
           .hasMessageNotContaining("topsecret");
     }
   }
