@@ -153,7 +153,7 @@ public final class CopyEngine {
                         // the recorded length and counted copied.
                         try (InputStream in =
                             ExactLengthInputStream.endCheckedFirst(
-                                source.reader().open(0, -1), size, named(source))) {
+                                source.reader().open(0, -1), size, source.named())) {
                           destination.write(target, in, size, metadata);
                         }
                         return null;
@@ -164,11 +164,6 @@ public final class CopyEngine {
       verifySize(target, size);
     }
     return new CopyResult(strategy, size, attempts);
-  }
-
-  /** The source in messages: its lakeFS path and its address, without a signature. */
-  static String named(CopySource source) {
-    return "'" + source.entry().path() + "' (" + source.entry().redactedAddress() + ")";
   }
 
   private int copyInParts(CopySource source, Location target, long size, ObjectMetadata metadata)

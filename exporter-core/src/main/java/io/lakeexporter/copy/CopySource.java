@@ -2,6 +2,7 @@ package io.lakeexporter.copy;
 
 import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.Location;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,5 +20,19 @@ public record CopySource(ObjectEntry entry, Optional<Location> location, SourceR
     Objects.requireNonNull(entry, "entry is null");
     Objects.requireNonNull(location, "location is null");
     Objects.requireNonNull(reader, "reader is null");
+  }
+
+  /** The source in messages: its lakeFS path and its address, without a signature. */
+  public String named() {
+    return "'" + entry.path() + "' (" + entry.redactedAddress() + ")";
+  }
+
+  /**
+   * The failure of a copy whose source held more bytes than lakeFS records (an imported object
+   * rewritten where it lies): it is not cut to the recorded size and counted copied.
+   */
+  public IOException longerThanRecorded() {
+    return new IOException(
+        named() + ": the source holds more than the declared " + entry.size() + " bytes");
   }
 }

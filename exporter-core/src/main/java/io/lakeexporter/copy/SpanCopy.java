@@ -289,11 +289,7 @@ final class SpanCopy {
      */
     private void requireEnd() throws IOException {
       if (response != null && response.read() >= 0) {
-        throw new IOException(
-            CopyEngine.named(source)
-                + ": the source holds more than the declared "
-                + size
-                + " bytes");
+        throw source.longerThanRecorded();
       }
     }
 

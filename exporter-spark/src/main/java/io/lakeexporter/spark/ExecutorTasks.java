@@ -124,8 +124,17 @@ final class ExecutorTasks {
               RetryPolicy.DEFAULT
                   .run(
                       () -> {
-                        try (InputStream in = source.reader().open(task.offset(), task.length())) {
-                          return upload.writePart(task.partNumber(), in, task.length());
+                        // The last part reads on to the source's end, which must come there: a
+                        // source longer than lakeFS records is not cut to the recorded size.
+                        boolean last = task.offset() + task.length() == task.entry().size();
+                        try (InputStream in =
+                            source.reader().open(task.offset(), last ? -1 : task.length())) {
+                          UploadedPart written =
+                              upload.writePart(task.partNumber(), in, task.length());
+                          if (last && in.read() >= 0) {
+                            throw source.longerThanRecorded();
+                          }
+                          return written;
                         }
                       })
                   .value();

@@ -608,6 +608,53 @@ class SparkExporterTest {
     assertThat(outcome.failures().get(0).error()).contains("source object missing");
   }
 
+  /**
+   * A part task's last part reads on to the source's end: a source longer than lakeFS records (an
+   * imported object rewritten where it lies) fails its object, which is not cut to the recorded
+   * size.
+   */
+  @Test
+  void aLargeSourceLongerThanRecordedFailsInItsPartTasks() throws IOException {
+    String repo = "grown-large";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    byte[] grown = new byte[(1 << 20) + 7];
+    new Random(5).nextBytes(grown);
+    Files.createDirectories(work.resolve(repo));
+    Files.write(work.resolve(repo + "/grown.bin"), grown);
+    emulator.linkObject(
+        repo,
+        "main",
+        "big/grown.bin",
+        "local://" + repo + "/grown.bin",
+        1 << 20,
+        "0".repeat(32),
+        "");
+    emulator.commit(repo, "main", "grown");
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    Path dest = out.resolve("grown");
+    Location root = Location.parse(dest.toUri().toString());
+    JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
+    LargeObjects.PartJob local = (jsc, s, tasks, slices) -> copyPartsHere(s, tasks);
+    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    PartitionOutcome outcome;
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "big/", false)) {
+      outcome =
+          largeObjects.copy(
+              jsc, spec, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 12);
+    } finally {
+      client.close();
+    }
+    assertThat(outcome.failed()).isEqualTo(1);
+    // The local store's part writer reads to the end of what it is given and says so first;
+    // stores whose clients read no more than a part's length leave it to the task's check.
+    assertThat(outcome.failures().get(0).error()).startsWith("part 2: ").contains("more than");
+    try (Stream<Path> left = Files.walk(dest)) {
+      assertThat(left.filter(Files::isRegularFile)).as("no object, no part left").isEmpty();
+    }
+  }
+
   @Test
   void aStatusFileThatCannotBeWrittenThrowsWithTheResult() throws IOException {
     String repo = repository("no-status");
