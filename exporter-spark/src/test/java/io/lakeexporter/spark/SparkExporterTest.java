@@ -586,26 +586,33 @@ class SparkExporterTest {
           "");
     }
     emulator.commit(repo, "main", "gone");
+    PartitionOutcome outcome = copiedInPartsHere(repo, "gone/", out.resolve("gone"));
+    assertThat(outcome.failed()).isEqualTo(30);
+    assertThat(outcome.failures()).hasSize(12);
+    assertThat(outcome.failuresOmitted()).isEqualTo(18);
+    assertThat(outcome.failures().get(0).error()).contains("source object missing");
+  }
+
+  /**
+   * The objects under {@code prefix} at the HEAD of {@code repo}'s main branch copied to {@code
+   * dest} in parts of 512 KiB, read directly, by part tasks run here (7 objects a job), keeping 12
+   * failures at most.
+   */
+  private static PartitionOutcome copiedInPartsHere(String repo, String prefix, Path dest)
+      throws IOException {
     LakeFsClient client = LakeFsClient.create(config);
     String head = client.resolveBranch(repo, "main");
-    Path dest = out.resolve("gone");
     Location root = Location.parse(dest.toUri().toString());
     JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
     LargeObjects.PartJob local = (jsc, s, tasks, slices) -> copyPartsHere(s, tasks);
     var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    PartitionOutcome outcome;
-    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "gone/", false)) {
-      outcome =
-          largeObjects.copy(
-              jsc, spec, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 12);
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, prefix, false)) {
+      return largeObjects.copy(
+          jsc, spec, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 12);
     } finally {
       client.close();
     }
-    assertThat(outcome.failed()).isEqualTo(30);
-    assertThat(outcome.failures()).hasSize(12);
-    assertThat(outcome.failuresOmitted()).isEqualTo(18);
-    assertThat(outcome.failures().get(0).error()).contains("source object missing");
   }
 
   /**
@@ -630,22 +637,8 @@ class SparkExporterTest {
         "0".repeat(32),
         "");
     emulator.commit(repo, "main", "grown");
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
     Path dest = out.resolve("grown");
-    Location root = Location.parse(dest.toUri().toString());
-    JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
-    LargeObjects.PartJob local = (jsc, s, tasks, slices) -> copyPartsHere(s, tasks);
-    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    PartitionOutcome outcome;
-    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "big/", false)) {
-      outcome =
-          largeObjects.copy(
-              jsc, spec, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 12);
-    } finally {
-      client.close();
-    }
+    PartitionOutcome outcome = copiedInPartsHere(repo, "big/", dest);
     assertThat(outcome.failed()).isEqualTo(1);
     // The local store's part writer reads to the end of what it is given and says so first;
     // stores whose clients read no more than a part's length leave it to the task's check.
