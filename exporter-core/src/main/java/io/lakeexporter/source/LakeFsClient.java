@@ -7,6 +7,7 @@ import io.lakeexporter.LakeFsAuthenticationException;
 import io.lakeexporter.LakeFsUnavailableException;
 import io.lakeexporter.RefNotFoundException;
 import io.lakeexporter.RepositoryNotFoundException;
+import io.lakeexporter.storage.NamedReadFailures;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakefs.clients.sdk.ApiClient;
 import io.lakefs.clients.sdk.ApiException;
@@ -17,7 +18,6 @@ import io.lakefs.clients.sdk.RefsApi;
 import io.lakefs.clients.sdk.RepositoriesApi;
 import io.lakefs.clients.sdk.TagsApi;
 import java.io.FileNotFoundException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -444,7 +444,19 @@ public final class LakeFsClient implements AutoCloseable {
         response.close();
         throw new IOException("lakeFS ignored the range request for '" + path + "'");
       }
-      return new BrokenOffSaid(response.body().byteStream(), path);
+      // OkHttp's own words ("unexpected end of stream") name neither the object nor how far.
+      return NamedReadFailures.of(
+          response.body().byteStream(),
+          -1,
+          (e, read) ->
+              NamedReadFailures.sameKind(
+                  e,
+                  "reading '"
+                      + path
+                      + "' through lakeFS broke off after "
+                      + read
+                      + " bytes: "
+                      + e.getMessage()));
     }
     String message = response.message();
     response.close();
@@ -817,51 +829,4 @@ public final class LakeFsClient implements AutoCloseable {
 
   /** What the exporter needs of a commit. */
   public record CommitInfo(String id, String message, Instant creationDate, List<String> parents) {}
-
-  /**
-   * An object's bytes read through lakeFS, whose failure part-way says which object and how far:
-   * OkHttp's own words ("unexpected end of stream") name neither.
-   */
-  private static final class BrokenOffSaid extends FilterInputStream {
-    private final String path;
-    private long read;
-
-    BrokenOffSaid(InputStream in, String path) {
-      super(in);
-      this.path = path;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        int b = super.read();
-        read += b < 0 ? 0 : 1;
-        return b;
-      } catch (IOException e) {
-        throw brokeOff(e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        int n = super.read(b, off, len);
-        read += Math.max(0, n);
-        return n;
-      } catch (IOException e) {
-        throw brokeOff(e);
-      }
-    }
-
-    private IOException brokeOff(IOException e) {
-      String said = "reading '" + path + "' through lakeFS broke off after " + read + " bytes: ";
-      // Of the same kind, which retries go by: a timeout is tried again, an interrupt is not.
-      if (e instanceof SocketTimeoutException) {
-        return new SocketTimeoutException(said + e.getMessage());
-      }
-      return e instanceof InterruptedIOException
-          ? new InterruptedIOException(said + e.getMessage())
-          : new IOException(said + e.getMessage(), e);
-    }
-  }
 }

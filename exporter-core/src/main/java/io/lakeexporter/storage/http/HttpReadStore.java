@@ -2,14 +2,15 @@ package io.lakeexporter.storage.http;
 
 import io.lakeexporter.storage.BoundedInputStream;
 import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.NamedReadFailures;
 import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StoreCapability;
 import io.lakeexporter.storage.UnsupportedStoreOperationException;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -152,7 +153,7 @@ public final class HttpReadStore implements ObjectStore {
   @Override
   public void close() {}
 
-  /** An answer's status, headers and body; the body reads as {@link Reading} words it. */
+  /** An answer's status, headers and body, whose failures say where it broke off. */
   private record Answer(int status, HttpURLConnection connection, InputStream body) {
     Optional<String> header(String name) {
       return Optional.ofNullable(connection.getHeaderField(name));
@@ -171,13 +172,14 @@ public final class HttpReadStore implements ObjectStore {
     try {
       int status = connection.getResponseCode();
       InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+      long announced = connection.getContentLengthLong();
       return new Answer(
           status,
           connection,
-          new Reading(
+          NamedReadFailures.of(
               body == null ? InputStream.nullInputStream() : body,
-              location,
-              connection.getContentLengthLong()));
+              announced,
+              (e, read) -> brokeOff(e, location, read, announced)));
     } catch (IOException e) {
       connection.disconnect();
       throw said(e, location, "cannot read " + location);
@@ -200,65 +202,20 @@ public final class HttpReadStore implements ObjectStore {
                   : ": nothing came for " + shown(readTimeout))
               + " (timed out)");
     }
-    if (e instanceof InterruptedIOException) {
-      return new InterruptedIOException(what + ": interrupted");
-    }
-    return new IOException(what + ": " + e.getClass().getSimpleName());
+    return NamedReadFailures.sameKind(
+        e,
+        what
+            + (e instanceof InterruptedIOException
+                ? ": interrupted"
+                : ": " + e.getClass().getSimpleName()));
   }
 
-  /**
-   * An answer's body whose failures say where it broke off, in the store's own words; one that ends
-   * before its {@code Content-Length} fails too ({@link HttpURLConnection} reports that end as any
-   * other).
-   */
-  private final class Reading extends FilterInputStream {
-    private final Location location;
-    private final long expected;
-    private long read;
-
-    Reading(InputStream in, Location location, long expected) {
-      super(in);
-      this.location = location;
-      this.expected = expected;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b;
-      try {
-        b = super.read();
-      } catch (IOException e) {
-        throw brokeOff(e);
-      }
-      return counted(b < 0 ? -1 : 1) < 0 ? -1 : b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n;
-      try {
-        n = super.read(b, off, len);
-      } catch (IOException e) {
-        throw brokeOff(e);
-      }
-      return counted(n);
-    }
-
-    private int counted(int n) throws IOException {
-      if (n < 0 && expected >= 0 && read < expected) {
-        throw new IOException(brokeOffAt() + " of the " + expected + " it announced");
-      }
-      read += Math.max(0, n);
-      return n;
-    }
-
-    private IOException brokeOff(IOException e) {
-      return said(e, location, brokeOffAt());
-    }
-
-    private String brokeOffAt() {
-      return "the answer from " + location + " broke off after " + read + " bytes";
-    }
+  /** A body's failure after {@code read} bytes, or its end before the {@code announced} length. */
+  private IOException brokeOff(IOException e, Location location, long read, long announced) {
+    String brokeOff = "the answer from " + location + " broke off after " + read + " bytes";
+    return e instanceof EOFException
+        ? new IOException(brokeOff + " of the " + announced + " it announced")
+        : said(e, location, brokeOff);
   }
 
   private static URI toUri(Location location) throws IOException {
