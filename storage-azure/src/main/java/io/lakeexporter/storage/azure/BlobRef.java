@@ -76,8 +76,9 @@ record BlobRef(String account, String container, String blob) {
   }
 
   /**
-   * Why {@code l}, written as an Azure location, names no blob or container: the form it lacks;
-   * empty when it names one, or is not written as an Azure location (any other https URL).
+   * Why {@code l}, written as an Azure location, names no blob or container: the form it lacks, or
+   * for a path-style URL ({@code http://host/<account>/<container>/...}) the account endpoint
+   * setting it would need; empty when it names one, or is not written as an Azure location.
    */
   static Optional<String> whyNot(Location l, StorageSettings settings) {
     if (of(l, settings).isPresent()) {
@@ -115,7 +116,21 @@ record BlobRef(String account, String container, String blob) {
                   + endpoint.get()
                   + "/<container>/<path>");
         }
-        return Optional.empty();
+        if (account.isEmpty() || path.length() <= account.length() + 1) {
+          return Optional.empty();
+        }
+        // A path-style URL (account, container, path) is how Azurite and private endpoints are
+        // written; without the account's endpoint setting it falls to the read-only HTTP store.
+        String here = l.scheme() + "://" + l.authority() + "/" + account;
+        return Optional.of(
+            endpoint
+                .map(e -> "azure.account." + account + ".endpoint is " + e + ", not " + here)
+                .orElse(
+                    "for an Azure account at an endpoint of its own (Azurite, a private"
+                        + " endpoint), set azure.account."
+                        + account
+                        + ".endpoint="
+                        + here));
       }
       default -> {
         return Optional.empty();

@@ -89,6 +89,30 @@ class BlobRefTest {
                 + " http://127.0.0.1:10000/devstoreaccount1/<container>/<path>");
   }
 
+  /**
+   * Azurite's path-style URL without its account's endpoint setting falls to the read-only HTTP
+   * store; the refusal says which setting would make it Azure's.
+   */
+  @Test
+  void aPathStyleUrlWithoutItsAccountEndpointIsDeclinedNamingTheSetting() {
+    var provider = new AzureStorageProvider();
+    var url = Location.parse("http://127.0.0.1:10000/devstoreaccount1/exports/daily");
+    assertThat(provider.supports(url, StorageSettings.EMPTY)).isFalse();
+    assertThat(provider.declines(url, StorageSettings.EMPTY))
+        .contains(
+            "for an Azure account at an endpoint of its own (Azurite, a private endpoint), set"
+                + " azure.account.devstoreaccount1.endpoint=http://127.0.0.1:10000/devstoreaccount1");
+    var elsewhere =
+        StorageSettings.of(
+            Map.of(
+                "azure.account.devstoreaccount1.endpoint",
+                "http://127.0.0.1:10001/devstoreaccount1"));
+    assertThat(provider.declines(url, elsewhere))
+        .contains(
+            "azure.account.devstoreaccount1.endpoint is http://127.0.0.1:10001/devstoreaccount1,"
+                + " not http://127.0.0.1:10000/devstoreaccount1");
+  }
+
   @Test
   void hadoopAccountKeysAreUnderstood() {
     var dfs = StorageSettings.of(Map.of("fs.azure.account.key.acct.dfs.core.windows.net", "a2V5"));
