@@ -15,6 +15,8 @@ import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.storage.StorageSettings;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -149,6 +151,18 @@ public final class Main {
   /** Failed operations printed after the summary; the status file lists them all. */
   private static final int FAILURES_SHOWN = 5;
 
+  private static final Set<String> VALUED_OPTIONS =
+      Set.of(
+          "--branch",
+          "--commit_id",
+          "--prev_commit_id",
+          "--concurrency",
+          "--rounds",
+          "--part-size",
+          "--multipart-threshold",
+          "--partitions",
+          "--source-mode");
+
   /**
    * The seed's rules: a repository, a root, exactly one of --branch and --commit_id, and
    * --prev_commit_id only with --branch; every option's value in its range.
@@ -168,7 +182,7 @@ public final class Main {
     SourceMode sourceMode = SourceMode.AUTO;
     boolean skipIdentical = false;
     var positional = new ArrayList<String>();
-    for (String arg : args) {
+    for (String arg : joined(args)) {
       if (arg.startsWith("--branch=")) {
         branch = value(arg);
       } else if (arg.startsWith("--commit_id=")) {
@@ -224,6 +238,25 @@ public final class Main {
         partitions,
         sourceMode,
         skipIdentical);
+  }
+
+  /**
+   * {@code args} with each option that takes a value written as {@code --name=value}: the command
+   * line takes {@code --branch main} as well, so a line moved between the two must mean the same.
+   */
+  private static List<String> joined(String[] args) {
+    var joined = new ArrayList<String>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!VALUED_OPTIONS.contains(arg)) {
+        joined.add(arg);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        joined.add(arg + "=" + args[++i]);
+      } else {
+        throw new IllegalArgumentException(arg + " needs a value");
+      }
+    }
+    return joined;
   }
 
   /**

@@ -91,6 +91,38 @@ class MainTest {
     assertThat(parsed.sourceMode()).isEqualTo(SourceMode.LAKEFS);
   }
 
+  /** The command line takes {@code --branch main}; a line moved from it means the same here. */
+  @Test
+  void optionsTakeTheirValueAfterASpaceAsWell() {
+    var spaced =
+        Main.parse(
+            new String[] {
+              "repo", "s3://b/x", "--branch", "main", "--prev_commit_id", "p", "--concurrency",
+              "4", "--rounds", ";**/_SUCCESS", "--part-size", "64MiB", "--source-mode", "lakefs"
+            });
+    // Each field, the filter's globs among them, in the record's words.
+    assertThat(spaced)
+        .hasToString(
+            Main.parse(
+                    new String[] {
+                      "repo",
+                      "s3://b/x",
+                      "--branch=main",
+                      "--prev_commit_id=p",
+                      "--concurrency=4",
+                      "--rounds=;**/_SUCCESS",
+                      "--part-size=64MiB",
+                      "--source-mode=lakefs"
+                    })
+                .toString());
+    assertThat(spaced.branch()).isEqualTo("main");
+    assertThat(spaced.concurrency()).isEqualTo(4);
+    assertThatThrownBy(() -> Main.parse(new String[] {"repo", "x", "--branch"}))
+        .hasMessage("--branch needs a value");
+    assertThatThrownBy(() -> Main.parse(new String[] {"repo", "x", "--branch", "--dry-run"}))
+        .hasMessage("--branch needs a value");
+  }
+
   @Test
   void badArgumentsSayWhatIsWrong() {
     assertThatThrownBy(
