@@ -246,12 +246,20 @@ public record LakeFsConfig(
     }
     try {
       JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-      if (root == null) {
+      if (root == null || root.isMissingNode() || root.isNull()) {
         return b;
       }
-      return b.apiUrl(text(root, "server", "endpoint_url"))
-          .accessKeyId(text(root, "credentials", "access_key_id"))
-          .secretAccessKey(text(root, "credentials", "secret_access_key"));
+      if (!root.isObject()) {
+        throw new InvalidExportException(
+            "cannot read lakectl file "
+                + file
+                + ": it holds "
+                + kind(root)
+                + ", not the mapping of server: and credentials: lakectl writes");
+      }
+      return b.apiUrl(text(file, root, "server", "endpoint_url"))
+          .accessKeyId(text(file, root, "credentials", "access_key_id"))
+          .secretAccessKey(text(file, root, "credentials", "secret_access_key"));
     } catch (JsonProcessingException e) {
       // The parser's message quotes the line it stopped at, which may hold the secret key.
       JsonLocation at = e.getLocation();
@@ -268,9 +276,53 @@ public record LakeFsConfig(
     }
   }
 
-  private static String text(JsonNode root, String section, String field) {
-    JsonNode node = root.path(section).path(field);
-    return node.isValueNode() ? node.asText() : null;
+  /**
+   * {@code section.field}'s value, or null when it is absent or empty. A value of another shape (a
+   * section written as a string, a key indented under another) is refused by name rather than read
+   * as missing, which would blame the wrong thing; the value itself is never quoted (it may be the
+   * secret key).
+   */
+  private static String text(Path file, JsonNode root, String section, String field) {
+    JsonNode sectionNode = root.path(section);
+    if (sectionNode.isMissingNode() || sectionNode.isNull()) {
+      return null;
+    }
+    if (!sectionNode.isObject()) {
+      throw new InvalidExportException(
+          "cannot read lakectl file "
+              + file
+              + ": '"
+              + section
+              + "' holds "
+              + kind(sectionNode)
+              + ", not a mapping of keys such as '"
+              + field
+              + "'");
+    }
+    JsonNode node = sectionNode.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    if (!node.isValueNode()) {
+      throw new InvalidExportException(
+          "cannot read lakectl file "
+              + file
+              + ": '"
+              + section
+              + "."
+              + field
+              + "' holds "
+              + kind(node)
+              + ", not a single value");
+    }
+    return node.asText();
+  }
+
+  private static String kind(JsonNode node) {
+    if (node.isObject()) {
+      return "a mapping";
+    }
+    return node.isArray() ? "a list" : "a single value";
   }
 
   @Override

@@ -62,6 +62,40 @@ class LakeFsConfigTest {
         .hasMessageNotContaining("SECRETSECRET123");
   }
 
+  /**
+   * A lakectl file of the wrong shape is refused naming the part that is wrong, not read as if the
+   * secret were missing; an empty value counts as unset, not as the word "null".
+   */
+  @Test
+  void aLakectlFileOfTheWrongShapeIsRefusedNamingWhereWithoutQuotingIt() throws IOException {
+    Path file = dir.resolve("lakectl.yaml");
+    var cases =
+        Map.of(
+            "credentials:\n  access_key_id: KEY\n  secret_access_key:\n    - SECRETSECRET123\n",
+            "'credentials.secret_access_key' holds a list, not a single value",
+            "credentials: SECRETSECRET123\n",
+            "'credentials' holds a single value, not a mapping of keys such as 'access_key_id'",
+            "server:\n  endpoint_url:\n    host: lakefs\n",
+            "'server.endpoint_url' holds a mapping, not a single value",
+            "- SECRETSECRET123\n",
+            "it holds a list, not the mapping of server: and credentials: lakectl writes");
+    for (var c : cases.entrySet()) {
+      Files.writeString(file, c.getKey());
+      assertThatThrownBy(
+              () -> LakeFsConfig.resolve(LakeFsConfig.builder(), Map.of(), Map.of(), file))
+          .as(c.getKey())
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessage("cannot read lakectl file " + file + ": " + c.getValue());
+    }
+    Files.writeString(
+        file,
+        "credentials:\n  access_key_id: KEY\n  secret_access_key:\n"
+            + "server:\n  endpoint_url: http://lakefs:8000\n");
+    assertThatThrownBy(() -> LakeFsConfig.resolve(LakeFsConfig.builder(), Map.of(), Map.of(), file))
+        .isInstanceOf(InvalidExportException.class)
+        .hasMessageContaining("lakeFS settings missing: secret access key");
+  }
+
   @Test
   void missingSettingsAreNamed() {
     assertThatThrownBy(
