@@ -20,13 +20,7 @@ import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageSettings;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +139,7 @@ final class ExportCommand implements Command {
     int verbosity = args.count("--verbose");
     Logging.configure(verbosity);
     Request request = Request.of(args);
-    Properties fileSettings = readConfigFile(args.path("--config"));
+    Properties fileSettings = ConfigFile.read(args.path("--config"));
     Exporter.Builder builder;
     LakeFsClient client;
     LakeFsConfig config;
@@ -337,30 +331,5 @@ final class ExportCommand implements Command {
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(option + " must be a size such as 8MiB or 1G, not '" + value + "'");
     }
-  }
-
-  private static Properties readConfigFile(Path configFile) {
-    var properties = new Properties();
-    if (configFile == null) {
-      return properties;
-    }
-    try (InputStream in = Files.newInputStream(configFile)) {
-      properties.load(in);
-    } catch (NoSuchFileException e) {
-      throw new UsageException("cannot read --config " + configFile + ": no such file");
-    } catch (AccessDeniedException e) {
-      throw new UsageException("cannot read --config " + configFile + ": permission denied");
-    } catch (IOException e) {
-      throw new UsageException("cannot read --config " + configFile + ": " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      // A malformed unicode escape: Properties says what, not in which file.
-      throw new UsageException(
-          "cannot read --config "
-              + configFile
-              + ": not a properties file ("
-              + e.getMessage()
-              + ")");
-    }
-    return properties;
   }
 }

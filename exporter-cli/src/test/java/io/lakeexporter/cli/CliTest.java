@@ -477,13 +477,25 @@ class CliTest {
         "cannot read --config /no/such/file: no such file");
     Path malformed = out.resolve("bad.properties");
     try {
-      Files.writeString(malformed, "lakefs.api.url=\\u00zz\n");
+      // A comment's escape is no escape; a continued line's is; the value is never quoted.
+      Files.writeString(
+          malformed,
+          "# C:\\users\\me\n"
+              + "s3.region=us-east-1\n"
+              + "lakefs.api.secret_key=SECRET\\\n"
+              + "  \\u00zzSECRET\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     assertUsage(
         run(Map.of(), "export", "--config=" + malformed, "r", "d", "--branch=x"),
         "cannot read --config " + malformed + ": not a properties file");
+    var escaped = run(Map.of(), "export", "--config=" + malformed, "r", "d", "--branch=x");
+    assertThat(escaped.stderr())
+        .contains(
+            "; line 4 has a \\u without four hex digits after it (a backslash of its own is"
+                + " written \\\\)")
+        .doesNotContain("SECRET");
     try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       assertUsage(
           run(Map.of(), "emulator", "--port=" + taken.getLocalPort()),
