@@ -636,14 +636,18 @@ public final class LakeFsClient implements AutoCloseable {
       return new LakeFsUnavailableException(
           "cannot reach lakeFS at " + endpoint + ": " + rootMessage(e), e);
     }
-    if (answeredWithWebPage(e)) {
-      // lakeFS's API answers errors in JSON; a page means another server, or lakeFS's web UI.
+    Optional<String> markup = markupAnswer(e);
+    if (markup.isPresent()) {
+      // lakeFS's API answers errors in JSON; markup means another server, lakeFS's web UI, or
+      // an S3 endpoint (lakeFS's own S3 gateway among them), whose 403 is no verdict on the keys.
       return new InvalidExportException(
           "lakeFS at "
               + endpoint
               + " answered "
               + code
-              + " with a web page, not lakeFS's API: give lakeFS's own address, such as"
+              + " with "
+              + markup.get()
+              + ", not lakeFS's API: give lakeFS's own address, such as"
               + " https://lakefs.example.com (/api/v1 is added to it)");
     }
     if (code == 401 && permissionDenied(e)) {
@@ -763,14 +767,20 @@ public final class LakeFsClient implements AutoCloseable {
     return false;
   }
 
-  private static boolean answeredWithWebPage(ApiException e) {
+  /** What kind of markup an error's answer is, "a web page" or "XML", if it is markup at all. */
+  private static Optional<String> markupAnswer(ApiException e) {
     String body = e.getResponseBody();
     if (body == null) {
-      return false;
+      return Optional.empty();
     }
     String start = body.stripLeading();
-    return start.regionMatches(true, 0, "<!doctype html", 0, 14)
-        || start.regionMatches(true, 0, "<html", 0, 5);
+    if (start.regionMatches(true, 0, "<!doctype html", 0, 14)
+        || start.regionMatches(true, 0, "<html", 0, 5)) {
+      return Optional.of("a web page");
+    }
+    return start.startsWith("<")
+        ? Optional.of("XML, as an S3 endpoint answers (lakeFS's S3 gateway among them)")
+        : Optional.empty();
   }
 
   /**

@@ -9,6 +9,8 @@ import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.source.LakeFsClient;
+import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
@@ -221,5 +223,29 @@ class S3ExportTest extends CloudExportTest {
       assertThat(again.bytes()).isEqualTo(2);
     }
     assertThat(read(Location.parse(root + "data/part-0.parquet"))).isEqualTo(bytes("p0"));
+  }
+
+  /**
+   * An S3 endpoint given as lakeFS's (a common slip: lakeFS's own S3 gateway) answers in XML; its
+   * 403 says nothing of the keys, so the endpoint is named as not lakeFS's API instead.
+   */
+  @Test
+  void anS3EndpointGivenForLakeFsIsNamedAsNotLakeFsApi() {
+    String endpoint = S3ProxyServer.shared().endpoint();
+    try (var notLakeFs =
+        LakeFsClient.create(
+            LakeFsConfig.builder()
+                .apiUrl(endpoint)
+                .accessKeyId("AKIAEXAMPLE")
+                .secretAccessKey("secret")
+                .build())) {
+      assertThatThrownBy(() -> notLakeFs.resolveBranch("repo", "main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageMatching(
+              "lakeFS at \\Q"
+                  + endpoint
+                  + "\\E/?api/v1 answered 4\\d\\d with XML, as an S3 endpoint answers \\(lakeFS's S3"
+                  + " gateway among them\\), not lakeFS's API: give lakeFS's own address.*");
+    }
   }
 }
