@@ -201,42 +201,74 @@ class CliJarIT {
   @Test
   void aSignalStopsAnExportWithItsStatusFileAndNothingHalfWritten() throws Exception {
     try (var emulator = emulator("cli-emulator-signal")) {
-      int objects = 1500;
-      String head = commitMany(emulator.endpoint(), objects);
-      Path tree = dir.resolve("stopped");
-      var export = new ArrayList<>(javaJar());
-      export.addAll(
-          List.of(
-              "export",
-              DemoCommand.REPOSITORY,
-              tree.toString(),
-              "--branch=many",
-              "--concurrency=1",
-              "--no-progress"));
-      // To a file: a pipe's last bytes can be lost to a reader when the process ends.
-      Path log = dir.resolve("stopped.log");
-      var builder = process(lakectl(emulator), export).redirectOutput(log.toFile());
-      Process p = builder.start();
-      // Signalled once the copies are under way: SIGTERM, as Ctrl-C's SIGINT ends the same way.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (files(tree) < 20 && p.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(p.isAlive()).as("still exporting when signalled").isTrue();
-      p.destroy();
-      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-      String said = Files.readString(log);
-      assertThat(p.exitValue()).as(said).isEqualTo(143);
-      assertThat(said)
-          .contains("stopping: aborting the copies in flight and writing the status file")
-          .contains("FAILED: repository demo-repo, branch many");
-      assertThat(tree.resolve("EXPORT_" + head + "_FAILURE")).exists();
-      try (Stream<Path> all = Files.walk(tree)) {
-        List<String> names = all.map(f -> f.getFileName().toString()).toList();
-        assertThat(names).noneMatch(n -> n.startsWith(".lakefs-export-"));
-      }
-      assertThat(files(tree)).isLessThan(objects);
+      // SIGTERM, as Ctrl-C's SIGINT ends the same way.
+      stopsOnSignal(emulator, javaJar(), "many", "TERM", 143);
     }
+  }
+
+  /**
+   * The launcher's first export records the class archive with the JVM as its child: a signal to
+   * the launcher stops the export all the same (Ctrl-C, which a child in the background does not
+   * get, as SIGTERM), and nothing recorded is kept or left behind.
+   */
+  @Test
+  void aSignalToTheLauncherRecordingItsArchiveStopsTheExportAsWell() throws Exception {
+    Path cache = dir.resolve("cache/lakefs-export");
+    var launcher = List.of(launcherPath().toString());
+    try (var emulator = emulator("cli-emulator-launcher-signal")) {
+      stopsOnSignal(emulator, launcher, "terminated", "TERM", 143);
+      stopsOnSignal(emulator, launcher, "interrupted", "INT", 130);
+    }
+    try (var left = Files.list(cache)) {
+      assertThat(left).as("no archive kept, no recording left").isEmpty();
+    }
+  }
+
+  /**
+   * Exports a new branch of 1,500 objects with {@code command}, sends {@code signal} once the
+   * copies are under way, and checks the export stopped as an interrupt stops it: the exit code,
+   * the FAILURE status file, no temporary file, not every object copied.
+   */
+  private void stopsOnSignal(
+      ServerProcess emulator, List<String> command, String branch, String signal, int exitCode)
+      throws Exception {
+    int objects = 1500;
+    String head = commitMany(emulator.endpoint(), branch, objects);
+    Path tree = dir.resolve("stopped-" + branch);
+    var export = new ArrayList<>(command);
+    export.addAll(
+        List.of(
+            "export",
+            DemoCommand.REPOSITORY,
+            tree.toString(),
+            "--branch=" + branch,
+            "--concurrency=1",
+            "--no-progress"));
+    // To a file: a pipe's last bytes can be lost to a reader when the process ends.
+    Path log = dir.resolve("stopped-" + branch + ".log");
+    var env = new HashMap<>(lakectl(emulator));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    Process p = process(env, export).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (files(tree) < 20 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(p.isAlive()).as("still exporting when signalled").isTrue();
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start();
+    assertThat(kill.waitFor()).isZero();
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    String said = Files.readString(log);
+    assertThat(p.exitValue()).as(said).isEqualTo(exitCode);
+    assertThat(said)
+        .contains("stopping: aborting the copies in flight and writing the status file")
+        .contains("FAILED: repository demo-repo, branch " + branch);
+    assertThat(tree.resolve("EXPORT_" + head + "_FAILURE")).exists();
+    try (Stream<Path> all = Files.walk(tree)) {
+      List<String> names = all.map(f -> f.getFileName().toString()).toList();
+      assertThat(names).noneMatch(n -> n.startsWith(".lakefs-export-"));
+    }
+    assertThat(files(tree)).isLessThan(objects);
   }
 
   /** Regular files under {@code tree}, none while it does not exist. */
@@ -251,18 +283,24 @@ class CliJarIT {
     }
   }
 
-  /** Branch {@code many} of the demo repository with {@code count} more objects; its head. */
-  private static String commitMany(String endpoint, int count) throws Exception {
+  /** Branch {@code branch} of the demo repository with {@code count} more objects; its head. */
+  private static String commitMany(String endpoint, String branch, int count) throws Exception {
     String repo = endpoint + "/api/v1/repositories/" + DemoCommand.REPOSITORY;
-    post(repo + "/branches", "application/json", "{\"name\":\"many\",\"source\":\"main\"}");
+    post(
+        repo + "/branches",
+        "application/json",
+        "{\"name\":\"" + branch + "\",\"source\":\"main\"}");
     for (int i = 0; i < count; i++) {
       post(
-          repo + "/branches/many/objects?path=bulk/p" + (i % 10) + "/obj-" + i + ".bin",
+          repo + "/branches/" + branch + "/objects?path=bulk/p" + (i % 10) + "/obj-" + i + ".bin",
           "application/octet-stream",
           "x".repeat(2000));
     }
     String commit =
-        post(repo + "/branches/many/commits", "application/json", "{\"message\":\"many\"}");
+        post(
+            repo + "/branches/" + branch + "/commits",
+            "application/json",
+            "{\"message\":\"" + branch + "\"}");
     var id = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(commit);
     assertThat(id.find()).as(commit).isTrue();
     return id.group(1);
