@@ -10,6 +10,7 @@ import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.PartLimits;
 import io.lakeexporter.storage.PartRetry;
+import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.ServerSideCopyable;
 import io.lakeexporter.storage.StoreCapability;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.io.InterruptedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +79,22 @@ public final class CopyEngine {
     return new ObjectMetadata(entry.contentType(), user);
   }
 
+  /**
+   * {@link #metadataOf} {@code entry}, once {@code destination} is known to keep it as it is.
+   *
+   * @throws RequestRefusedException saying what of it the destination would not keep
+   */
+  public static ObjectMetadata metadataFor(ObjectEntry entry, ObjectStore destination)
+      throws RequestRefusedException {
+    ObjectMetadata metadata = metadataOf(entry);
+    Optional<String> problem = destination.metadataProblem(metadata);
+    if (problem.isPresent()) {
+      throw new RequestRefusedException(
+          "not copied: the destination would not keep its metadata as it is: " + problem.get());
+    }
+    return metadata;
+  }
+
   /** Which way {@link #copy} will take for {@code source}. */
   public CopyStrategy strategyFor(CopySource source, Location target) {
     if (settings.serverSideCopy()
@@ -123,7 +141,7 @@ public final class CopyEngine {
         return new CopyResult(CopyStrategy.ALREADY_THERE, 0, there.attempts());
       }
     }
-    ObjectMetadata metadata = metadataOf(source.entry());
+    ObjectMetadata metadata = metadataFor(source.entry(), destination);
     CopyStrategy strategy = strategyFor(source, target);
     // A server-side copy answers for itself; a write is checked unless the store proves it.
     boolean verified = writesVerified;

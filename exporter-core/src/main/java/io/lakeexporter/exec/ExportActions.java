@@ -141,6 +141,7 @@ public final class ExportActions implements ActionHandler {
         }
       }
       if (!write) {
+        CopyEngine.metadataFor(entry, destination);
         var there = retry.run(() -> IdenticalObject.isAt(destination, target, entry, listed));
         return there.value()
             ? ActionOutcome.copied(action, CopyStrategy.ALREADY_THERE, 0, there.attempts(), source)

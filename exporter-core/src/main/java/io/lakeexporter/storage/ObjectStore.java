@@ -103,6 +103,17 @@ public interface ObjectStore extends Closeable {
   }
 
   /**
+   * Why this store would not keep {@code metadata} as it is given, or empty when it would: a
+   * service that does not tell metadata names apart by case keeps one of two such names, and one
+   * that carries metadata in HTTP headers trims or garbles some values (see {@link
+   * HeaderMetadata}). Copies ask before they write and fail the object by name rather than lose
+   * part of its metadata. The default finds nothing.
+   */
+  default Optional<String> metadataProblem(ObjectMetadata metadata) {
+    return Optional.empty();
+  }
+
+  /**
    * Fails with a {@link FileNotFoundException} (this project's stores: a {@link
    * BucketNotFoundException}) naming it when the bucket or container of {@code location} does not
    * exist; returns when it exists, and also when this call cannot tell (a key that may write but

@@ -168,7 +168,8 @@ final class LargeObjects {
       Location target = spec.keys().resolve(action.path(), destination);
       long part = multipart.partLimits().partSizeFor(entry.size(), partSize);
       MultipartUpload upload =
-          multipart.startMultipart(target, entry.size(), part, CopyEngine.metadataOf(entry));
+          multipart.startMultipart(
+              target, entry.size(), part, CopyEngine.metadataFor(entry, destination));
       int index = batch.started.size();
       batch.started.add(new Started(action, entry, target, upload));
       int number = 1;

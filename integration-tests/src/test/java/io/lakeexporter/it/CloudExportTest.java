@@ -733,6 +733,69 @@ abstract class CloudExportTest {
   /** Keys this store would not keep as named, each with words its refusal must hold. */
   abstract Map<String, String> keysRefusedByName();
 
+  /**
+   * Whether the store carries user metadata in HTTP headers (S3, Azure), which do not tell names
+   * apart by case and trim values; GCS takes it in JSON and keeps it as it is.
+   */
+  boolean metadataInHeaders() {
+    return true;
+  }
+
+  /**
+   * User metadata lakeFS keeps but a store would not (two names one apart in case only, a value
+   * with an edge space, a character outside ASCII): where the store would lose part of it, the
+   * object fails by name, at once, and is not written; where the store keeps it, it is copied as it
+   * is.
+   */
+  @Test
+  void metadataTheStoreWouldNotKeepAsItIsFailsItsObjectByName() throws IOException {
+    String repo = emptyRepository();
+    var odd =
+        Map.of(
+            "meta/case.txt",
+            Map.of("dup", "lower", "DUP", "upper"),
+            "meta/edge.txt",
+            Map.of("k", " lead"),
+            "meta/accent.txt",
+            Map.of("k", "donn\u00e9es"));
+    emulator.putObject(
+        repo, "main", "meta/fine.txt", bytes("fine"), "text/plain", Map.of("owner", "x"));
+    for (var e : odd.entrySet()) {
+      emulator.putObject(repo, "main", e.getKey(), bytes(e.getKey()), "text/plain", e.getValue());
+    }
+    String commit = emulator.commit(repo, "main", "odd metadata");
+    String root = destination("meta-" + repo);
+    ExportResult result;
+    try (Exporter exporter = exporter(repo, root).build()) {
+      result = exporter.exportAllFromCommit(commit);
+    }
+    if (!metadataInHeaders()) {
+      assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+      ObjectStore store = storage.storeFor(Location.parse(root + "/"));
+      for (var e : odd.entrySet()) {
+        assertThat(store.stat(Location.parse(root + "/" + e.getKey())).metadata().userMetadata())
+            .as(e.getKey())
+            .containsAllEntriesOf(e.getValue());
+      }
+      return;
+    }
+    assertThat(result.succeeded()).isFalse();
+    Map<String, String> errors = new LinkedHashMap<>();
+    result.failures().forEach(f -> errors.put(f.path(), f.error()));
+    assertThat(errors.keySet()).containsExactlyInAnyOrderElementsOf(odd.keySet());
+    assertThat(errors.get("meta/case.txt"))
+        .contains("would not keep its metadata as it is")
+        .contains("user metadata names 'DUP' and 'dup' differ only in case");
+    assertThat(errors.get("meta/edge.txt"))
+        .contains("the value of user metadata 'k' starts or ends with a space");
+    assertThat(errors.get("meta/accent.txt"))
+        .contains("the value of user metadata 'k' holds U+00E9")
+        .doesNotContain("credentials");
+    assertThat(result.failures()).allSatisfy(f -> assertThat(f.attempts()).isEqualTo(1));
+    assertThat(namesUnder(root))
+        .containsExactlyInAnyOrder("meta/fine.txt", StatusFile.failureName(commit));
+  }
+
   private static void assertRefusedByName(ExportResult result, Map<String, String> refused) {
     assertThat(result.succeeded()).isFalse();
     Map<String, String> errors = new LinkedHashMap<>();

@@ -43,6 +43,11 @@ class GcsExportTest extends CloudExportTest {
   }
 
   @Override
+  boolean metadataInHeaders() {
+    return false;
+  }
+
+  @Override
   String namespacePrefix() {
     return "gs://lake/";
   }

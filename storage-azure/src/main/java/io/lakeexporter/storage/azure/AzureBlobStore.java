@@ -22,6 +22,7 @@ import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.ExactLengthInputStream;
+import io.lakeexporter.storage.HeaderMetadata;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -146,6 +147,15 @@ public final class AzureBlobStore
   @Override
   public Optional<String> nameProblem(Location location) {
     return BlobRef.of(location, settings).flatMap(ref -> BlobNames.problem(ref.blob()));
+  }
+
+  /**
+   * Azure tells metadata names apart without their case and takes values as HTTP headers (see
+   * {@link HeaderMetadata}); names are encoded as identifiers first ({@link MetadataKeys}).
+   */
+  @Override
+  public Optional<String> metadataProblem(ObjectMetadata metadata) {
+    return HeaderMetadata.problem(metadata, "Azure Blob Storage", false);
   }
 
   @Override
@@ -680,6 +690,16 @@ public final class AzureBlobStore
   private IOException unexpected(RuntimeException e, String operation, BlobRef ref) {
     if (e instanceof ClientAuthenticationException) {
       return noCredential(e, operation, ref);
+    }
+    if (e instanceof IllegalArgumentException) {
+      // The SDK checks a request before it sends it: sending it again cannot change its answer.
+      return new RequestRefusedException(
+          "cannot "
+              + operation
+              + " blob "
+              + ref
+              + ": the Azure SDK refused the request: "
+              + redact(String.valueOf(e.getMessage())));
     }
     Throwable cause = e;
     while (cause.getCause() != null && !(cause instanceof IOException)) {

@@ -4,6 +4,7 @@ import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.ExactLengthInputStream;
+import io.lakeexporter.storage.HeaderMetadata;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -148,6 +149,14 @@ public final class S3ObjectStore
                 "S3 takes keys of up to 1,024 bytes in UTF-8, and this one has %,d",
                 bytes))
         : Optional.empty();
+  }
+
+  /**
+   * S3 keeps metadata names in lower case and values as HTTP headers: see {@link HeaderMetadata}.
+   */
+  @Override
+  public Optional<String> metadataProblem(ObjectMetadata metadata) {
+    return HeaderMetadata.problem(metadata, "S3", true);
   }
 
   @Override
