@@ -217,9 +217,17 @@ public final class Exporter implements AutoCloseable {
                 : " (dry run)"
             : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
     PlanTotals totals = null;
+    var dryRunFailures = new RoundTally.FailureLog();
+    // A dry run that looks nothing up still finds the copies a run would refuse unsent.
+    UnsentChecks unsent =
+        dryRun && !copySettings.skipIdentical()
+            ? new UnsentChecks(destination, keys, plan.rounds(), dryRunFailures)
+            : null;
     if (countFirst || dryRun) {
       try {
-        totals = ListingPass.count(plan.rounds(), plan.actions());
+        totals =
+            ListingPass.count(
+                plan.rounds(), unsent == null ? plan.actions() : plan.actions().peek(unsent));
       } catch (ExportInterruptedException e) {
         throw e; // nothing was done
       } catch (RuntimeException e) {
@@ -256,12 +264,12 @@ public final class Exporter implements AutoCloseable {
       if (!listenerError.isEmpty()) {
         throw new ExportException("dry run of commit " + plan.commitId() + ": " + listenerError);
       }
-      var failures = new RoundTally.FailureLog();
       List<RoundSummary> rounds =
-          copySettings.skipIdentical()
-              ? lookedAt(plan, totals, destination, keys, failures)
-              : totals.rounds().stream().map(RoundSummary::planned).toList();
-      return result(plan, ExportResult.Status.PLANNED, started, rounds, failures, "", null, totals);
+          unsent == null
+              ? lookedAt(plan, totals, destination, keys, dryRunFailures)
+              : unsent.rounds(totals);
+      return result(
+          plan, ExportResult.Status.PLANNED, started, rounds, dryRunFailures, "", null, totals);
     }
     var failures = new RoundTally.FailureLog();
     PlanTotals known = totals;

@@ -265,8 +265,7 @@ class CliTest {
   }
 
   @Test
-  void aDryRunWithSkipIdenticalThatFindsCopiesThatWouldFailSaysWhichAndExitsOne()
-      throws IOException {
+  void aDryRunThatFindsCopiesThatWouldFailSaysWhichAndExitsOne() throws IOException {
     String repo = "refused-" + UUID.randomUUID().toString().substring(0, 8);
     emulator.createRepository(repo, "local://" + repo, "main");
     emulator.putObject(repo, "main", "fine.txt", new byte[] {1}, "text/plain", Map.of());
@@ -286,6 +285,13 @@ class CliTest {
         .contains("round 1: 1 to copy (1 B), 0 there already, 0 to delete, 1 copies would fail")
         .contains("  would fail: copy up/../x: refused key 'up/../x': a '..' segment")
         .contains("Nothing was written.");
+    assertThat(files(out)).isEmpty();
+    // A dry run that only counts finds the keys a run would refuse unsent as well.
+    Run counted = run(lakectlEnv(), "export", repo, out.toString(), "--branch=main", "--dry-run");
+    assertThat(counted.code()).as(counted.stdout() + counted.stderr()).isEqualTo(Main.FAILED);
+    assertThat(counted.stdout())
+        .contains("round 1: 1 to copy (1 B), 0 to delete, 1 copies would fail")
+        .contains("  would fail: copy up/../x: refused key 'up/../x': a '..' segment");
     assertThat(files(out)).isEmpty();
   }
 

@@ -12,6 +12,7 @@ import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
+import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.StatusFile;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -684,6 +686,15 @@ abstract class CloudExportTest {
     }
     String first = emulator.commit(repo, "main", "odd names");
     String root = destination("names-" + repo);
+    // A dry run finds them too, with no request sent for them, and writes nothing.
+    try (Exporter dryRun = exporter(repo, root).dryRun(true).build()) {
+      ExportResult planned = dryRun.exportAllFromCommit(first);
+      assertThat(planned.status()).isEqualTo(ExportResult.Status.PLANNED);
+      assertRefusedByName(planned, refused);
+      assertThat(planned.copied()).isEqualTo(1);
+      assertThat(planned.failed()).isEqualTo(refused.size());
+    }
+    assertThat(namesUnder(root)).isEmpty();
     try (Exporter exporter = exporter(repo, root).build()) {
       ExportResult full = exporter.exportAllFromCommit(first);
       assertRefusedByName(full, refused);
@@ -765,6 +776,13 @@ abstract class CloudExportTest {
     }
     String commit = emulator.commit(repo, "main", "odd metadata");
     String root = destination("meta-" + repo);
+    try (Exporter dryRun = exporter(repo, root).dryRun(true).build()) {
+      ExportResult planned = dryRun.exportAllFromCommit(commit);
+      assertThat(planned.failed()).isEqualTo(metadataInHeaders() ? odd.size() : 0);
+      assertThat(planned.failures())
+          .extracting(ActionOutcome::path)
+          .containsExactlyInAnyOrderElementsOf(metadataInHeaders() ? odd.keySet() : Set.of());
+    }
     ExportResult result;
     try (Exporter exporter = exporter(repo, root).build()) {
       result = exporter.exportAllFromCommit(commit);
