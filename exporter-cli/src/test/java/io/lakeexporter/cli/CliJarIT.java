@@ -160,7 +160,7 @@ class CliJarIT {
               env,
               "export",
               DemoCommand.REPOSITORY,
-              azure + "/c/x/",
+              azure + "/cont/x/",
               "--branch=main",
               "--no-progress",
               "--retries=1",
@@ -184,7 +184,7 @@ class CliJarIT {
               env,
               "export",
               DemoCommand.REPOSITORY,
-              "https://nocredential.blob.core.windows.net/c/x/",
+              "https://nocredential.blob.core.windows.net/cont/x/",
               "--branch=main",
               "--no-progress");
       assertThat(noCredential.code()).as(noCredential.output()).isEqualTo(2);

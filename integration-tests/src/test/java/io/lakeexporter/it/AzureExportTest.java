@@ -118,6 +118,22 @@ class AzureExportTest extends CloudExportTest {
   }
 
   /**
+   * A container name Azure never gives (here too short) is refused before anything is listed,
+   * rather than failing every blob's write with a 400 and then the status file.
+   */
+  @Test
+  void aContainerNameAzureWouldNeverGiveIsRefusedFirst() throws IOException {
+    String repo = repository(namespacePrefix());
+    String root = azurite.accountEndpoint() + "/c1/x";
+    try (Exporter exporter = exporter(repo, root).build()) {
+      assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageStartingWith("cannot export to " + Location.parse(root))
+          .hasMessageContaining("'c1' is not an Azure container name");
+    }
+  }
+
+  /**
    * An Azure location without its container is said to be one the Azure module does not serve, with
    * the form it lacks; an https one, which the read-only HTTP store takes, too.
    */

@@ -146,7 +146,11 @@ public final class AzureBlobStore
   /** See {@link BlobNames}. */
   @Override
   public Optional<String> nameProblem(Location location) {
-    return BlobRef.of(location, settings).flatMap(ref -> BlobNames.problem(ref.blob()));
+    return BlobRef.of(location, settings)
+        .flatMap(
+            ref ->
+                BlobNames.containerProblem(ref.container())
+                    .or(() -> BlobNames.problem(ref.blob())));
   }
 
   /**

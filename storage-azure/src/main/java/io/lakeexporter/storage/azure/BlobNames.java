@@ -2,6 +2,7 @@ package io.lakeexporter.storage.azure;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What Azure Blob Storage does not keep as written in a blob's name. The name travels in the URL,
@@ -17,6 +18,29 @@ final class BlobNames {
   private static final int MAX_SEGMENTS = 254;
 
   private BlobNames() {}
+
+  /**
+   * Azure's container naming rules: 3 to 63 lowercase letters, digits and hyphens, beginning and
+   * ending with a letter or digit, no two hyphens in a row; and the service's own {@code $root},
+   * {@code $web} and {@code $logs}.
+   */
+  private static final Pattern CONTAINER =
+      Pattern.compile("(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*|\\$root|\\$web|\\$logs");
+
+  /**
+   * Why Azure has no container named {@code container}, or empty: a name it would never have given
+   * a container is refused before a request goes out, where every blob's write would be a 400.
+   */
+  static Optional<String> containerProblem(String container) {
+    if (CONTAINER.matcher(container).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "'"
+            + container
+            + "' is not an Azure container name: those hold 3 to 63 lowercase letters, digits and"
+            + " hyphens, begin and end with a letter or digit, and have no two hyphens in a row");
+  }
 
   /** Why the service would not keep a blob named {@code name} under that name, or empty. */
   static Optional<String> problem(String name) {

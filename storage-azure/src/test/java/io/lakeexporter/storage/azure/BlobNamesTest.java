@@ -2,6 +2,7 @@ package io.lakeexporter.storage.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +35,23 @@ class BlobNamesTest {
         .hasValueSatisfying(p -> assertThat(p).contains("('..' here)"));
     assertThat(BlobNames.problem("./b"))
         .hasValueSatisfying(p -> assertThat(p).contains("('.' here)"));
+  }
+
+  @Test
+  void containerNamesAzureWouldNeverGiveAreNamed() {
+    for (String fine : List.of("c12", "export", "a-b-c", "x".repeat(63), "$root", "$web")) {
+      assertThat(BlobNames.containerProblem(fine)).as(fine).isEmpty();
+    }
+    for (String bad : List.of("c1", "Export", "a--b", "-ab", "ab-", "a_b", "x".repeat(64), "$x")) {
+      assertThat(BlobNames.containerProblem(bad))
+          .as(bad)
+          .contains(
+              "'"
+                  + bad
+                  + "' is not an Azure container name: those hold 3 to 63 lowercase letters,"
+                  + " digits and hyphens, begin and end with a letter or digit, and have no two"
+                  + " hyphens in a row");
+    }
   }
 
   @Test
