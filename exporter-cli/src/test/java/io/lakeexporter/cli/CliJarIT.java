@@ -64,6 +64,11 @@ class CliJarIT {
 
   /** The jar's emulator with the demo repository, as its own process. */
   private ServerProcess emulator(String name) throws Exception {
+    return emulator(name, dir.resolve("blockstore"));
+  }
+
+  /** As {@link #emulator(String)}, its {@code local://} namespaces under {@code blockstore}. */
+  private ServerProcess emulator(String name, Path blockstore) throws Exception {
     int port = ServerProcess.freePort();
     var command = new ArrayList<>(javaJar());
     command.addAll(
@@ -72,7 +77,7 @@ class CliJarIT {
             "--port=" + port,
             "--access-key-id=AKIAJARTEST",
             "--secret-access-key=jar-test-secret",
-            "--blockstore-dir=" + dir.resolve("blockstore"),
+            "--blockstore-dir=" + blockstore,
             "--sample"));
     var emulator =
         ServerProcess.start(
@@ -195,6 +200,29 @@ class CliJarIT {
           .doesNotContain("msal4j")
           .doesNotContain("WARN");
       assertThat(emulator.isAlive()).isTrue();
+    }
+  }
+
+  /**
+   * lakeFS's default blockstore directory is {@code ~/lakefs/data/block} with {@code ~} as lakeFS
+   * reads it, {@code $HOME}: a direct read of {@code local://} objects finds them there without the
+   * setting, as {@code ~/.lakectl.yaml} is found.
+   */
+  @Test
+  void localObjectsAreReadUnderHomeAsLakeFsKeepsThemByDefault() throws Exception {
+    try (var emulator = emulator("cli-emulator-home", dir.resolve("lakefs/data/block"))) {
+      Path tree = dir.resolve("direct");
+      Result export =
+          java(
+              lakectl(emulator),
+              "export",
+              DemoCommand.REPOSITORY,
+              tree.toString(),
+              "--branch=main",
+              "--source-mode=direct",
+              "--no-progress");
+      assertThat(export.code()).as(export.output()).isZero();
+      CliTest.assertDemoHead(tree);
     }
   }
 

@@ -195,10 +195,16 @@ public record LakeFsConfig(
 
   /** The default lakectl file, {@code ~/.lakectl.yaml}. */
   public static Path defaultLakectlFile() {
-    // $HOME first, as lakectl looks: the JVM's user.home comes from the password database.
+    return homeDirectory().resolve(".lakectl.yaml");
+  }
+
+  /**
+   * {@code ~} as lakeFS and lakectl read it, for their files and default paths: {@code $HOME}
+   * first, then the JVM's {@code user.home}, which comes from the password database instead.
+   */
+  public static Path homeDirectory() {
     String home = System.getenv("HOME");
-    return Path.of(
-        home == null || home.isBlank() ? System.getProperty("user.home") : home, ".lakectl.yaml");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
   }
 
   /**

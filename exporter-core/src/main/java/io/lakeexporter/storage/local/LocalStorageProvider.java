@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.local;
 
+import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageSettings;
@@ -41,7 +42,7 @@ public final class LocalStorageProvider implements StorageProvider {
         settings
             .get(BLOCKSTORE_PATH_KEY)
             .map(Path::of)
-            .orElse(Path.of(System.getProperty("user.home"), "lakefs", "data", "block"));
+            .orElse(LakeFsConfig.homeDirectory().resolve(Path.of("lakefs", "data", "block")));
     return new LocalFileStore(root, settings.getBoolean(FSYNC_KEY, false));
   }
 }
