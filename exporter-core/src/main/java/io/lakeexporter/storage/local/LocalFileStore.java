@@ -515,9 +515,9 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
   }
 
   /**
-   * A missing object; a lakeFS {@code local://} address under a blockstore directory that does not
-   * exist says so, naming the setting: otherwise every object of a repository reads as merely
-   * missing, and nothing says where it was looked for.
+   * A missing object; a lakeFS {@code local://} address says under which blockstore directory it
+   * was looked for, and whether that directory exists, naming the setting: otherwise every object
+   * of a repository reads as merely missing, and nothing says where it was looked for.
    */
   private FileNotFoundException notFound(Location location) {
     if (location.scheme().equals("local") && !Files.isDirectory(localBlockstoreRoot)) {
@@ -529,6 +529,17 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
               + " does not exist (set "
               + LocalStorageProvider.BLOCKSTORE_PATH_KEY
               + " to lakeFS's blockstore.local.path)");
+    }
+    if (location.scheme().equals("local")) {
+      // The directory may be another lakeFS's, or a default nobody set: say where it looked.
+      return new FileNotFoundException(
+          "no object at "
+              + location
+              + " (looked for it under the lakeFS blockstore directory "
+              + localBlockstoreRoot
+              + "; "
+              + LocalStorageProvider.BLOCKSTORE_PATH_KEY
+              + " names another)");
     }
     return new FileNotFoundException("no object at " + location);
   }

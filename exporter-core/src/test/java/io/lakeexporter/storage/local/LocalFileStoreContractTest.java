@@ -82,6 +82,20 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Test
+  void aLakeFsAddressMissingFromAnExistingBlockstoreSaysWhereItWasLookedFor() throws IOException {
+    Path blockstore = Files.createDirectories(dir.resolve("block"));
+    var under = new LocalFileStore(blockstore);
+    Location address = Location.parseAddress("local://repo/data/gabc/xyz");
+    assertThatThrownBy(() -> under.read(address, 0, -1))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessage(
+            "no object at local://repo/data/gabc/xyz (looked for it under the lakeFS blockstore"
+                + " directory "
+                + blockstore
+                + "; lakefs.blockstore.local.path names another)");
+  }
+
+  @Test
   void everyWayOfWritingGivesTheModeTheUmaskGivesNewFiles() throws IOException {
     Path reference =
         Files.createFile(Files.createDirectories(root().toPath()).resolve("mode-reference"));
