@@ -54,6 +54,14 @@ public final class Main {
   static final int DEFAULT_CONCURRENCY = 16;
 
   public static void main(String[] args) {
+    if (asksForHelp(args)) {
+      System.out.println(USAGE);
+      System.out.println(
+          "The options are the command line's, with the same defaults and checks (README: On"
+              + " Spark); storage and lakeFS settings come from the Hadoop configuration.");
+      System.exit(0);
+      return;
+    }
     Arguments parsed;
     try {
       parsed = parse(args);
@@ -327,13 +335,20 @@ public final class Main {
     return v;
   }
 
+  private static final String USAGE =
+      "usage: spark-submit --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>"
+          + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]"
+          + " [--rounds=SPEC] [--part-size=SIZE] [--multipart-threshold=SIZE] [--partitions=N]"
+          + " [--source-mode=auto|direct|lakefs]"
+          + " [--dry-run] [--skip-identical]";
+
+  /** {@code --help} or {@code -h} anywhere: the usage, not an export, as the command line does. */
+  static boolean asksForHelp(String[] args) {
+    return List.of(args).contains("--help") || List.of(args).contains("-h");
+  }
+
   private static void usage(PrintStream out, String problem) {
     out.println("error: " + problem);
-    out.println(
-        "usage: spark-submit --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>"
-            + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]"
-            + " [--rounds=SPEC] [--part-size=SIZE] [--multipart-threshold=SIZE] [--partitions=N]"
-            + " [--source-mode=auto|direct|lakefs]"
-            + " [--dry-run] [--skip-identical]");
+    out.println(USAGE);
   }
 }

@@ -124,6 +124,13 @@ class MainTest {
   }
 
   @Test
+  void helpIsAskedForAnywhereOnTheLine() {
+    assertThat(Main.asksForHelp(new String[] {"--help"})).isTrue();
+    assertThat(Main.asksForHelp(new String[] {"repo", "s3://b/x", "-h"})).isTrue();
+    assertThat(Main.asksForHelp(new String[] {"repo", "s3://b/x", "--branch=help"})).isFalse();
+  }
+
+  @Test
   void badArgumentsSayWhatIsWrong() {
     assertThatThrownBy(
             () -> Main.parse(new String[] {"repo", "s3://b/x", "--branch=m", "--commit_id=c"}))
