@@ -148,6 +148,9 @@ public final class CopyEngine {
     int attempts;
     switch (strategy) {
       case SERVER_SIDE -> {
+        if (((ServerSideCopyable) destination).copiesInRanges(size)) {
+          requireEndAt(source, size);
+        }
         var result =
             settings
                 .retry()
@@ -182,6 +185,27 @@ public final class CopyEngine {
       verifySize(target, size);
     }
     return new CopyResult(strategy, size, attempts);
+  }
+
+  /**
+   * Fails when {@code source} holds bytes past {@code size}, the recorded size: a copy in ranges
+   * takes those it names, and a source rewritten longer where it lies (an imported object) would be
+   * cut short and counted copied. One read at the recorded end, before anything is copied.
+   */
+  private void requireEndAt(CopySource source, long size) throws IOException {
+    boolean longer =
+        settings
+            .retry()
+            .run(
+                () -> {
+                  try (InputStream rest = source.reader().open(size, -1)) {
+                    return rest.read() >= 0;
+                  }
+                })
+            .value();
+    if (longer) {
+      throw source.longerThanRecorded();
+    }
   }
 
   private int copyInParts(CopySource source, Location target, long size, ObjectMetadata metadata)

@@ -37,4 +37,14 @@ public interface ServerSideCopyable {
       throws IOException {
     return copyServerSide(source, destination, size, metadata);
   }
+
+  /**
+   * Whether a copy of {@code size} bytes goes in byte ranges of the source (S3's UploadPartCopy,
+   * Azure's Put Block From URL): ranges take the bytes lakeFS recorded, however many the source
+   * holds, so the caller must find the source's end where the ranges end. A store that copies the
+   * object whole, and compares sizes, says false (the default).
+   */
+  default boolean copiesInRanges(long size) {
+    return false;
+  }
 }

@@ -33,6 +33,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -743,6 +744,41 @@ abstract class CloudExportTest {
 
   /** Keys this store would not keep as named, each with words its refusal must hold. */
   abstract Map<String, String> keysRefusedByName();
+
+  /**
+   * A large object rewritten longer where it lies after lakeFS recorded it (an imported object)
+   * fails its server-side copy, which would otherwise take the recorded ranges and count the object
+   * copied, cut short; nothing is left at its destination.
+   */
+  @Test
+  void aSourceRewrittenLongerWhereItLiesFailsItsServerSideCopy() throws IOException {
+    String repo = repository(namespacePrefix());
+    String head = client.resolveBranch(repo, "main");
+    Location address =
+        Location.parseAddress(client.stat(repo, head, "big/large.bin", false).physicalAddress());
+    byte[] longer = Arrays.copyOf(large, large.length + 3);
+    storage
+        .storeFor(address)
+        .write(address, new ByteArrayInputStream(longer), longer.length, ObjectMetadata.EMPTY);
+    String root = destination("longer-" + repo);
+    ExportResult result;
+    try (Exporter exporter = exporter(repo, root).build()) {
+      result = exporter.exportAllFromCommit(head);
+    }
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo("big/large.bin");
+              // Found before the copy in ranges, or by the size check of a whole copy (GCS).
+              assertThat(f.error())
+                  .containsAnyOf(
+                      "the source holds more than the declared " + large.length + " bytes",
+                      "wrote " + longer.length + " bytes, expected " + large.length);
+            });
+    assertThat(namesUnder(root)).doesNotContain("big/large.bin");
+  }
 
   /**
    * Whether the store carries user metadata in HTTP headers (S3, Azure), which do not tell names

@@ -392,6 +392,12 @@ public final class AzureBlobStore
         && (source.scheme().equals("https") || source.scheme().equals("http"));
   }
 
+  /** Beyond {@code azure.copy.block-threshold}: Put Block From URL, range by range. */
+  @Override
+  public boolean copiesInRanges(long size) {
+    return size > copyBlockThreshold;
+  }
+
   @Override
   public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)

@@ -545,6 +545,12 @@ public final class S3ObjectStore
     return s3 && clients.sameSettings(bucket(source), bucket(destination));
   }
 
+  /** Beyond {@code s3.copy.multipart-threshold}: UploadPartCopy, range by range. */
+  @Override
+  public boolean copiesInRanges(long size) {
+    return size > copyThreshold;
+  }
+
   @Override
   public boolean copyServerSide(
       Location source, Location destination, long size, ObjectMetadata metadata)
