@@ -256,12 +256,8 @@ public record LakeFsConfig(
         return b;
       }
       if (!root.isObject()) {
-        throw new InvalidExportException(
-            "cannot read lakectl file "
-                + file
-                + ": it holds "
-                + kind(root)
-                + ", not the mapping of server: and credentials: lakectl writes");
+        throw wrongShape(
+            file, "it", root, "the mapping of server: and credentials: lakectl writes");
       }
       return b.apiUrl(text(file, root, "server", "endpoint_url"))
           .accessKeyId(text(file, root, "credentials", "access_key_id"))
@@ -294,41 +290,25 @@ public record LakeFsConfig(
       return null;
     }
     if (!sectionNode.isObject()) {
-      throw new InvalidExportException(
-          "cannot read lakectl file "
-              + file
-              + ": '"
-              + section
-              + "' holds "
-              + kind(sectionNode)
-              + ", not a mapping of keys such as '"
-              + field
-              + "'");
+      throw wrongShape(
+          file, "'" + section + "'", sectionNode, "a mapping of keys such as '" + field + "'");
     }
     JsonNode node = sectionNode.path(field);
     if (node.isMissingNode() || node.isNull()) {
       return null;
     }
     if (!node.isValueNode()) {
-      throw new InvalidExportException(
-          "cannot read lakectl file "
-              + file
-              + ": '"
-              + section
-              + "."
-              + field
-              + "' holds "
-              + kind(node)
-              + ", not a single value");
+      throw wrongShape(file, "'" + section + "." + field + "'", node, "a single value");
     }
     return node.asText();
   }
 
-  private static String kind(JsonNode node) {
-    if (node.isObject()) {
-      return "a mapping";
-    }
-    return node.isArray() ? "a list" : "a single value";
+  /** "cannot read lakectl file F: 'credentials' holds a list, not ...": never the value itself. */
+  private static InvalidExportException wrongShape(
+      Path file, String where, JsonNode node, String expected) {
+    String kind = node.isObject() ? "a mapping" : node.isArray() ? "a list" : "a single value";
+    return new InvalidExportException(
+        "cannot read lakectl file " + file + ": " + where + " holds " + kind + ", not " + expected);
   }
 
   @Override
