@@ -1,6 +1,6 @@
 package io.lakeexporter;
 
-import io.lakeexporter.copy.CopyEngine;
+import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.report.ActionOutcome;
@@ -8,7 +8,6 @@ import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
 import io.lakeexporter.storage.ObjectStore;
-import io.lakeexporter.storage.RequestRefusedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +41,14 @@ final class UnsentChecks implements Consumer<Action> {
     if (action.kind() != Action.Kind.COPY) {
       return;
     }
-    String source = action.source() == null ? "" : action.source().redactedAddress();
-    try {
-      keys.resolve(action.path(), destination);
-      if (action.source() != null) {
-        CopyEngine.metadataFor(action.source(), destination);
-      }
-    } catch (DestinationKeys.InvalidKeyException | RequestRefusedException e) {
-      refused[action.round() - 1]++;
-      refusedBytes[action.round() - 1] += action.size();
-      failures.add(ActionOutcome.failed(action, source, e.getMessage()));
-    }
+    ExportActions.unsentRefusal(action, destination, keys)
+        .ifPresent(
+            refusal -> {
+              refused[action.round() - 1]++;
+              refusedBytes[action.round() - 1] += action.size();
+              String source = action.source() == null ? "" : action.source().redactedAddress();
+              failures.add(ActionOutcome.failed(action, source, refusal));
+            });
   }
 
   /** The counted rounds, each with the copies that would be refused taken out as failed. */

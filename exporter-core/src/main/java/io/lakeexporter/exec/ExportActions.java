@@ -119,6 +119,25 @@ public final class ExportActions implements ActionHandler {
     };
   }
 
+  /**
+   * Why a run would refuse {@code copy} before it sends anything for it, or empty when it would try
+   * it: a key the destination would not keep as named or that lies in the storage namespace ({@link
+   * DestinationKeys#resolve(String, ObjectStore)}), metadata the destination would not keep as it
+   * is ({@link CopyEngine#metadataFor}). What a dry run that looks nothing up can tell.
+   */
+  public static Optional<String> unsentRefusal(
+      Action copy, ObjectStore destination, DestinationKeys keys) {
+    try {
+      keys.resolve(copy.path(), destination);
+      if (copy.source() != null) {
+        CopyEngine.metadataFor(copy.source(), destination);
+      }
+      return Optional.empty();
+    } catch (DestinationKeys.InvalidKeyException | RequestRefusedException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   private ActionOutcome carryOut(Action action, boolean write) {
     String source = action.source() == null ? "" : action.source().redactedAddress();
     // Taken first, whatever happens next: what is left untaken is kept.

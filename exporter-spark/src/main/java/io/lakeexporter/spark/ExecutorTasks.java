@@ -9,6 +9,7 @@ import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
+import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -26,6 +27,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -190,6 +193,40 @@ final class ExecutorTasks {
   static Iterator<PartitionOutcome> look(
       JobSpec spec, int round, Iterator<Action> copies, int failuresKept) {
     return carryOut(spec, round, copies, failuresKept, ProgressListener.NONE, true);
+  }
+
+  /**
+   * Checks one partition's copies for a dry run that looks nothing up, as the standalone dry run
+   * does while it counts ({@link ExportActions#unsentRefusal}): nothing is sent; the copies a run
+   * would refuse are failures, the others counted with their bytes.
+   */
+  static Iterator<PartitionOutcome> check(
+      JobSpec spec, int round, Iterator<Action> copies, int failuresKept) {
+    try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()))) {
+      DestinationKeys keys = spec.keys();
+      var destination = storage.storeFor(keys.root());
+      var failures = new RoundTally.FailureLog(failuresKept);
+      long copied = 0;
+      long failed = 0;
+      long bytes = 0;
+      while (copies.hasNext()) {
+        Action copy = copies.next();
+        Optional<String> refusal = ExportActions.unsentRefusal(copy, destination, keys);
+        if (refusal.isPresent()) {
+          failed++;
+          String source = copy.source() == null ? "" : copy.source().redactedAddress();
+          failures.add(ActionOutcome.failed(copy, source, refusal.get()));
+        } else {
+          copied++;
+          bytes += copy.size();
+        }
+      }
+      var checked =
+          new RoundSummary(round, RoundSummary.Status.PLANNED, copied, 0, failed, bytes, Map.of());
+      return List.of(PartitionOutcome.of(checked, failures.kept(), failures.omitted())).iterator();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Iterator<PartitionOutcome> carryOut(

@@ -383,20 +383,18 @@ public final class SparkExporter {
                     before.bytes() + found.bytes()));
       }
       if (dryRun) {
-        if (skipIdentical) {
-          // Looked up: the copies there already, those that would fail, the bytes of the rest.
-          RoundSummary looked = merge(r, pass.outcomes(), false);
-          omitted += keepFailures(pass.outcomes(), failures);
-          rounds.add(
-              new RoundSummary(
-                  r,
-                  RoundSummary.Status.PLANNED,
-                  looked.copied(),
-                  found.deletes(),
-                  looked.failed(),
-                  looked.bytes(),
-                  looked.copiedBy()));
-        }
+        // The copies there already (when looked up), those that would fail, the bytes of the rest.
+        RoundSummary looked = merge(r, pass.outcomes(), false);
+        omitted += keepFailures(pass.outcomes(), failures);
+        rounds.add(
+            new RoundSummary(
+                r,
+                RoundSummary.Status.PLANNED,
+                looked.copied(),
+                found.deletes(),
+                looked.failed(),
+                looked.bytes(),
+                looked.copiedBy()));
         continue;
       }
       Exception stopped = pass.stopped();
@@ -413,8 +411,6 @@ public final class SparkExporter {
     }
     var totals = new PlanTotals(planned);
     if (dryRun) {
-      List<RoundSummary> plannedRounds =
-          skipIdentical ? rounds : planned.stream().map(RoundSummary::planned).toList();
       return result(
           mode,
           branch,
@@ -422,7 +418,7 @@ public final class SparkExporter {
           commitId,
           started,
           ExportResult.Status.PLANNED,
-          plannedRounds,
+          rounds,
           failures,
           omitted,
           error,
@@ -566,14 +562,18 @@ public final class SparkExporter {
         throw new IllegalStateException(drift);
       }
       if (dryRun) {
-        if (skipIdentical) {
-          int failuresKept = ExecutorTasks.failuresPerPartition(actions.getNumPartitions());
-          outcomes.addAll(
-              actions
-                  .filter(a -> a.kind() == Action.Kind.COPY)
-                  .mapPartitions(it -> ExecutorTasks.look(spec, r, it, failuresKept))
-                  .collect());
-        }
+        // Looked up at the destination, or only checked for what a run would refuse unsent.
+        int failuresKept = ExecutorTasks.failuresPerPartition(actions.getNumPartitions());
+        boolean lookUp = skipIdentical;
+        outcomes.addAll(
+            actions
+                .filter(a -> a.kind() == Action.Kind.COPY)
+                .mapPartitions(
+                    it ->
+                        lookUp
+                            ? ExecutorTasks.look(spec, r, it, failuresKept)
+                            : ExecutorTasks.check(spec, r, it, failuresKept))
+                .collect());
         return new Pass(outcomes, null, planned);
       }
       long largeCount = split ? perPartition.stream().mapToLong(c -> c[4]).sum() : 0;

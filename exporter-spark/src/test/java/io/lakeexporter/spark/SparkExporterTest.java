@@ -1173,6 +1173,41 @@ class SparkExporterTest {
   }
 
   /**
+   * A dry run that looks nothing up still names the copies a run would refuse before sending
+   * anything (here a key a filesystem cannot hold as named), as the standalone dry run does, and
+   * spark-submit exits 1 for them.
+   */
+  @Test
+  void aDryRunNamesTheCopiesARunWouldRefuseUnsent() throws IOException {
+    String repo = "dry-refused";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    put(repo, "fine.txt", "fine");
+    put(repo, "up/../x", "refused");
+    emulator.commit(repo, "main", "a key a filesystem refuses");
+    Path dest = out.resolve("dry-refused");
+    ExportResult dry = exporter(repo, dest).dryRun(true).build().exportAllFromBranch("main");
+    assertThat(dry.status()).isEqualTo(ExportResult.Status.PLANNED);
+    assertThat(dry.copied()).isEqualTo(1);
+    assertThat(dry.bytes()).isEqualTo("fine".length());
+    assertThat(dry.failed()).isEqualTo(1);
+    assertThat(dry.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo("up/../x");
+              assertThat(f.error()).startsWith("refused key 'up/../x': a '..' segment");
+            });
+    var stdout = new ByteArrayOutputStream();
+    var stderr = new ByteArrayOutputStream();
+    int code = submitMain(stdout, stderr, repo, dest, "--dry-run");
+    assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .contains("1 copies would fail")
+        .contains("would fail: copy up/../x: refused key 'up/../x'");
+    assertThat(dest).doesNotExist();
+  }
+
+  /**
    * {@link #submit} of the HEAD of {@code repo}'s main branch to {@code dest}, in the partitions
    * and parts {@link #exporter} gives, with {@code options} besides.
    */
