@@ -289,7 +289,11 @@ public final class Exporter implements AutoCloseable {
       boolean deletesFirst = plan.mode() == ExportMode.DIFF;
       var earlyDeletes = new RoundSummary[plan.rounds() + 1];
       for (int round = plan.rounds(); deletesFirst && round >= 1 && !failed; round--) {
-        if (known != null && known.rounds().get(round - 1).deletes() == 0) {
+        // A later round's key the diff rewrites (a changed _SUCCESS marker) goes down here too:
+        // left up, it would stand over the data round 1 is rewriting under it.
+        boolean takesDown =
+            round > 1 && (known == null || known.rounds().get(round - 1).copies() > 0);
+        if (known != null && known.rounds().get(round - 1).deletes() == 0 && !takesDown) {
           continue;
         }
         int later = round;
@@ -300,14 +304,41 @@ public final class Exporter implements AutoCloseable {
           break;
         }
         LOG.info("round {} of {}: deletes first", round, plan.rounds());
-        Step step = runStep(plan, round, executor, actions, failures, () -> deletesOf(plan, later));
+        Step deleted =
+            runStep(
+                plan, round, executor, actions, failures, () -> deletesOf(plan, later), listener);
+        Step step = deleted;
+        if (takesDown && !deleted.stopped()) {
+          // Not counted as deletes, nor shown as progress: round N writes each key again. Only a
+          // takedown that failed is told, as a failure of the round.
+          Step down =
+              runStep(
+                  plan,
+                  round,
+                  executor,
+                  actions,
+                  failures,
+                  () -> rewrittenLater(plan, later),
+                  ProgressListener.NONE);
+          RoundSummary downed = down.summary();
+          step =
+              new Step(
+                  deleted
+                      .summary()
+                      .plus(
+                          new RoundSummary(
+                              round, downed.status(), 0, 0, downed.failed(), 0, Map.of())),
+                  down.stopped(),
+                  down.error());
+        }
         earlyDeletes[round] = step.summary();
         // Round 1's keys that failed to go fail on their own: its copies still run, as they would
         // beside them, and the failures stop the later rounds when round 1 ends.
         if (step.stopped() || step.failed() && round > 1) {
           failed = true;
           error = step.error();
-          tell(() -> listener.roundFinished(step.summary()));
+          RoundSummary stopped = step.summary();
+          tell(() -> listener.roundFinished(stopped));
         }
       }
       // How many actions each round holds, once a pass over the whole listing has told: the
@@ -515,8 +546,23 @@ public final class Exporter implements AutoCloseable {
       ExportActions actions,
       RoundTally.FailureLog failures,
       Supplier<Stream<Action>> listing) {
+    return runStep(plan, round, executor, actions, failures, listing, listener);
+  }
+
+  /**
+   * As {@link #runStep(ExportPlan, int, LocalExecutor, ExportActions, RoundTally.FailureLog,
+   * Supplier)}, each action's end told to {@code told}.
+   */
+  private Step runStep(
+      ExportPlan plan,
+      int round,
+      LocalExecutor executor,
+      ExportActions actions,
+      RoundTally.FailureLog failures,
+      Supplier<Stream<Action>> listing,
+      ProgressListener told) {
     try {
-      RoundSummary summary = executor.runRound(round, listing.get(), actions, failures, listener);
+      RoundSummary summary = executor.runRound(round, listing.get(), actions, failures, told);
       return new Step(summary, false, "");
     } catch (LocalExecutor.RoundStoppedException e) {
       // What the round did before it stopped is at the destination: the report says so.
@@ -549,6 +595,16 @@ public final class Exporter implements AutoCloseable {
   /** The deletes of {@code round}, freshly listed. */
   private static Stream<Action> deletesOf(ExportPlan plan, int round) {
     return plan.actionsOfRound(round).filter(a -> a.kind() == Action.Kind.DELETE);
+  }
+
+  /**
+   * The keys {@code round}'s copies write again (held in the previous commit, changed since), as
+   * deletes: taken down before round 1, and written back in their own round.
+   */
+  private static Stream<Action> rewrittenLater(ExportPlan plan, int round) {
+    return plan.actionsOfRound(round)
+        .filter(a -> a.kind() == Action.Kind.COPY && a.inPreviousCommit())
+        .map(a -> Action.delete(a.path(), round));
   }
 
   /**

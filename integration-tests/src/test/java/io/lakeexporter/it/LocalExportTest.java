@@ -267,6 +267,59 @@ class LocalExportTest {
    * anything else, the last round's first, so that a reader never finds a marker (or a manifest)
    * over data that is being deleted; the new table's marker still comes last.
    */
+  /**
+   * A marker the diff rewrites goes down before round 1 rewrites the data under it, and comes back
+   * in its own round: a reader waiting for it never finds the previous commit's marker over a
+   * half-rewritten table. The takedown is neither counted as a delete nor shown as progress.
+   */
+  @Test
+  void aDiffTakesDownAMarkerItRewritesBeforeTheDataUnderIt() throws IOException {
+    for (boolean countFirst : new boolean[] {true, false}) {
+      String repo = lakeFs.newRepository();
+      lakeFs.put(repo, "t/part-0.parquet", "a0");
+      lakeFs.put(repo, "t/part-1.parquet", "a1");
+      lakeFs.put(repo, "t/_SUCCESS", "");
+      String first = lakeFs.emulator.commit(repo, "main", "table a");
+      lakeFs.put(repo, "t/part-0.parquet", "b0");
+      lakeFs.put(repo, "t/part-1.parquet", "b1");
+      lakeFs.put(repo, "t/_SUCCESS", "{\"v\":2}");
+      lakeFs.emulator.commit(repo, "main", "table b");
+      Path dest = out.resolve("takedown-" + countFirst);
+      Path marker = dest.resolve("t/_SUCCESS");
+      try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
+        assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      }
+      assertThat(marker).exists();
+      List<String> seen = Collections.synchronizedList(new ArrayList<>());
+      ProgressListener recorder =
+          new ProgressListener() {
+            @Override
+            public void actionFinished(ActionOutcome outcome) {
+              seen.add(
+                  outcome.kind().label()
+                      + " "
+                      + outcome.path()
+                      + (outcome.path().endsWith(".parquet") && Files.exists(marker)
+                          ? " under the old marker"
+                          : ""));
+            }
+          };
+      ExportResult diff;
+      try (Exporter exporter =
+          lakeFs.exporter(repo, dest).countFirst(countFirst).listener(recorder).build()) {
+        diff = exporter.exportFrom("main", first);
+      }
+      assertThat(diff.succeeded()).as(diff.failures().toString()).isTrue();
+      assertThat(seen)
+          .as("countFirst %s", countFirst)
+          .containsExactlyInAnyOrder(
+              "copy t/part-0.parquet", "copy t/part-1.parquet", "copy t/_SUCCESS");
+      assertThat(diff.copied()).isEqualTo(3);
+      assertThat(diff.deleted()).isZero();
+      assertThat(marker).hasContent("{\"v\":2}");
+    }
+  }
+
   @Test
   void aDiffDeletesTheRemovedMarkersBeforeTheDataUnderThem() throws IOException {
     for (boolean countFirst : new boolean[] {true, false}) {
