@@ -22,6 +22,7 @@ import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
 import io.lakeexporter.report.StatusFile;
@@ -37,6 +38,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -351,13 +353,26 @@ public final class SparkExporter {
       earlyPlanned[r] = pass.planned();
       RoundSummary summary = merge(r, pass.outcomes(), pass.stopped() != null);
       omitted += keepFailures(pass.outcomes(), failures);
-      earlyDeletes[r] = summary;
       // Round 1's keys that failed to go fail on their own: its copies still run, and the failures
       // stop the later rounds when round 1 ends.
       failed = pass.stopped() != null || summary.failed() > 0 && r > 1;
       if (pass.stopped() != null) {
         error = stopError(r, pass.stopped());
       }
+      if (r > 1 && !failed) {
+        // A later round's key the diff rewrites (a changed _SUCCESS marker) goes down too, not
+        // counted as a delete: left up, it would stand over the data round 1 is rewriting.
+        Pass down = takeDown(r, context);
+        RoundSummary downed = merge(r, down.outcomes(), down.stopped() != null);
+        omitted += keepFailures(down.outcomes(), failures);
+        summary =
+            summary.plus(new RoundSummary(r, downed.status(), 0, 0, downed.failed(), 0, Map.of()));
+        failed = down.stopped() != null || downed.failed() > 0;
+        if (down.stopped() != null) {
+          error = stopError(r, down.stopped());
+        }
+      }
+      earlyDeletes[r] = summary;
     }
     for (int round = 1; round <= filter.rounds(); round++) {
       RoundSummary early = earlyDeletes[round];
@@ -485,6 +500,40 @@ public final class SparkExporter {
   /** What one Spark pass over (part of) a round's actions did, and what it found to do. */
   private record Pass(
       List<PartitionOutcome> outcomes, Exception stopped, PlanTotals.RoundTotals planned) {}
+
+  /** Progress not shown: a takedown's deletes are not the export's (Spark's UI counts those). */
+  private static final class Untold implements ProgressListener, Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * Deletes the keys round {@code r}'s copies write again (held in the previous commit, changed
+   * since), before round 1 runs: the pass of a diff's takedowns. A Spark job that fails stops it.
+   */
+  private Pass takeDown(int r, PassContext context) {
+    JobSpec spec = context.spec();
+    List<ListingSplit> splitList = context.splits();
+    JavaSparkContext jsc = context.jsc();
+    jsc.setJobGroup(context.group(), "lakeFS export of " + repository + " round " + r, true);
+    var outcomes = new ArrayList<PartitionOutcome>();
+    try {
+      int failuresKept = ExecutorTasks.failuresPerPartition(splitList.size());
+      outcomes.addAll(
+          jsc.parallelize(splitList, splitList.size())
+              .flatMap(split -> ExecutorTasks.list(spec, split, r))
+              .filter(a -> a.round() == r && a.kind() == Action.Kind.COPY && a.inPreviousCommit())
+              .map(a -> Action.delete(a.path(), r))
+              .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, new Untold()))
+              .collect());
+    } catch (Exception e) {
+      if (interruptedBy(e)) {
+        jsc.cancelJobGroup(context.group());
+        Thread.currentThread().interrupt();
+      }
+      return new Pass(outcomes, e, null);
+    }
+    return new Pass(outcomes, null, null);
+  }
 
   /**
    * Lists and runs the actions of round {@code r}, only those of kind {@code only} when it is not

@@ -1173,6 +1173,34 @@ class SparkExporterTest {
   }
 
   /**
+   * A diff takes down a marker it rewrites before round 1 changes the data under it: when round 1
+   * then fails (a key a filesystem refuses), round 2 is skipped and no marker stands over the
+   * half-rewritten table, the previous commit's least of all.
+   */
+  @Test
+  void aDiffTakesDownAMarkerItRewritesBeforeRoundOne() throws IOException {
+    String repo = "takedown";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    put(repo, "t/part-0.parquet", "a0");
+    put(repo, "t/_SUCCESS", "");
+    String first = emulator.commit(repo, "main", "table a");
+    put(repo, "t/part-0.parquet", "b0");
+    put(repo, "t/up/../x", "refused");
+    put(repo, "t/_SUCCESS", "{\"v\":2}");
+    emulator.commit(repo, "main", "table b, and a key a filesystem refuses");
+    Path dest = out.resolve("takedown");
+    assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
+    assertThat(dest.resolve("t/_SUCCESS")).exists();
+    ExportResult diff = exporter(repo, dest).build().exportFrom("main", first);
+    assertThat(diff.succeeded()).isFalse();
+    assertThat(diff.failures()).extracting(ActionOutcome::path).containsExactly("t/up/../x");
+    assertThat(diff.deleted()).as("a takedown is no delete").isZero();
+    assertThat(diff.rounds().get(1).status()).isEqualTo(RoundSummary.Status.SKIPPED);
+    assertThat(dest.resolve("t/part-0.parquet")).hasContent("b0");
+    assertThat(dest.resolve("t/_SUCCESS")).doesNotExist();
+  }
+
+  /**
    * A dry run that looks nothing up still names the copies a run would refuse before sending
    * anything (here a key a filesystem cannot hold as named), as the standalone dry run does, and
    * spark-submit exits 1 for them.
