@@ -3,7 +3,6 @@ package io.lakeexporter;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
-import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -41,13 +40,12 @@ final class UnsentChecks implements Consumer<Action> {
     if (action.kind() != Action.Kind.COPY) {
       return;
     }
-    ExportActions.unsentRefusal(action, destination, keys)
+    ExportActions.unsentFailure(action, destination, keys)
         .ifPresent(
-            refusal -> {
+            failure -> {
               refused[action.round() - 1]++;
               refusedBytes[action.round() - 1] += action.size();
-              String source = action.source() == null ? "" : action.source().redactedAddress();
-              failures.add(ActionOutcome.failed(action, source, refusal));
+              failures.add(failure);
             });
   }
 

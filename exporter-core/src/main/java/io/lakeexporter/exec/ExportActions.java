@@ -120,12 +120,13 @@ public final class ExportActions implements ActionHandler {
   }
 
   /**
-   * Why a run would refuse {@code copy} before it sends anything for it, or empty when it would try
-   * it: a key the destination would not keep as named or that lies in the storage namespace ({@link
-   * DestinationKeys#resolve(String, ObjectStore)}), metadata the destination would not keep as it
-   * is ({@link CopyEngine#metadataFor}). What a dry run that looks nothing up can tell.
+   * The failure a run would give {@code copy} before it sends anything for it, or empty when it
+   * would try it: a key the destination would not keep as named or that lies in the storage
+   * namespace ({@link DestinationKeys#resolve(String, ObjectStore)}), metadata the destination
+   * would not keep as it is ({@link CopyEngine#metadataFor}). What a dry run that looks nothing up
+   * can tell.
    */
-  public static Optional<String> unsentRefusal(
+  public static Optional<ActionOutcome> unsentFailure(
       Action copy, ObjectStore destination, DestinationKeys keys) {
     try {
       keys.resolve(copy.path(), destination);
@@ -134,7 +135,8 @@ public final class ExportActions implements ActionHandler {
       }
       return Optional.empty();
     } catch (DestinationKeys.InvalidKeyException | RequestRefusedException e) {
-      return Optional.of(e.getMessage());
+      String source = copy.source() == null ? "" : copy.source().redactedAddress();
+      return Optional.of(ActionOutcome.failed(copy, source, e.getMessage()));
     }
   }
 

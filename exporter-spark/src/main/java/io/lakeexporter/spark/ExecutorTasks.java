@@ -197,7 +197,7 @@ final class ExecutorTasks {
 
   /**
    * Checks one partition's copies for a dry run that looks nothing up, as the standalone dry run
-   * does while it counts ({@link ExportActions#unsentRefusal}): nothing is sent; the copies a run
+   * does while it counts ({@link ExportActions#unsentFailure}): nothing is sent; the copies a run
    * would refuse are failures, the others counted with their bytes.
    */
   static Iterator<PartitionOutcome> check(
@@ -211,11 +211,10 @@ final class ExecutorTasks {
       long bytes = 0;
       while (copies.hasNext()) {
         Action copy = copies.next();
-        Optional<String> refusal = ExportActions.unsentRefusal(copy, destination, keys);
-        if (refusal.isPresent()) {
+        Optional<ActionOutcome> failure = ExportActions.unsentFailure(copy, destination, keys);
+        if (failure.isPresent()) {
           failed++;
-          String source = copy.source() == null ? "" : copy.source().redactedAddress();
-          failures.add(ActionOutcome.failed(copy, source, refusal.get()));
+          failures.add(failure.get());
         } else {
           copied++;
           bytes += copy.size();
