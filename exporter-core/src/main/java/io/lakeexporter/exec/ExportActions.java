@@ -14,6 +14,7 @@ import io.lakeexporter.report.Printable;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.ObjectEntry;
 import io.lakeexporter.storage.BucketNotFoundException;
+import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.RequestRefusedException;
@@ -184,8 +185,29 @@ public final class ExportActions implements ActionHandler {
     } catch (FileNotFoundException e) {
       return failed(action, source, "source object missing: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
-      return failed(action, source, describe(e), RetryPolicy.attemptsOf(e));
+      ActionOutcome outcome = failed(action, source, describe(e), RetryPolicy.attemptsOf(e));
+      if (ConnectionFailures.unreachable(e)) {
+        throw stoppingTheRound(List.of(outcome));
+      }
+      return outcome;
     }
+  }
+
+  /**
+   * Failed actions whose server (lakeFS, the source's store, the destination) could not be reached
+   * at all, after the attempts the retry policy allows: every action after them would wait out the
+   * same attempts to fail the same way, so the round stops on them.
+   */
+  private static RoundStoppingFailure stoppingTheRound(List<ActionOutcome> failed) {
+    ActionOutcome first = failed.get(0);
+    return new RoundStoppingFailure(
+        failed,
+        "the "
+            + first.kind().label()
+            + " of '"
+            + Printable.line(first.path())
+            + "' could not reach a server the export needs, so the round took no more objects: "
+            + first.error());
   }
 
   private static ActionOutcome failed(Action action, String source, String error) {
@@ -206,7 +228,11 @@ public final class ExportActions implements ActionHandler {
   public List<ActionOutcome> delete(List<Action> batch) {
     var outcomes = new ArrayList<ActionOutcome>(batch.size());
     Map<Location, Action> byLocation = new HashMap<>();
+    boolean unreachable = false;
     for (Action action : batch) {
+      if (unreachable) {
+        break;
+      }
       try {
         Location target = keys.resolve(action.path(), destination);
         Optional<String> refusal =
@@ -222,7 +248,13 @@ public final class ExportActions implements ActionHandler {
         outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
       } catch (IOException | RuntimeException e) {
         outcomes.add(ActionOutcome.failed(action, "", describe(e), RetryPolicy.attemptsOf(e)));
+        unreachable = unreachable || ConnectionFailures.unreachable(e);
       }
+    }
+    if (unreachable) {
+      // The keys of the batch not asked about yet, or found free to go, are left with the rest of
+      // the round: not tried.
+      throw stoppingTheRound(outcomes);
     }
     if (byLocation.isEmpty()) {
       return outcomes;
@@ -243,6 +275,9 @@ public final class ExportActions implements ActionHandler {
       byLocation
           .values()
           .forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e), attempts)));
+      if (ConnectionFailures.unreachable(e)) {
+        throw stoppingTheRound(outcomes);
+      }
       return outcomes;
     }
     try {

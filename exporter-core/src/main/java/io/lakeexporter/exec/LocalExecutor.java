@@ -52,7 +52,8 @@ public final class LocalExecutor implements AutoCloseable {
    * Runs every action of {@code actions} and waits for all of them.
    *
    * @throws RoundStoppedException when the round stopped before its end: the listing broke off
-   *     (lakeFS failing mid-way), this thread was interrupted, or a worker failed. Actions already
+   *     (lakeFS failing mid-way), an action failed as the rest would ({@link
+   *     RoundStoppingFailure}), this thread was interrupted, or a worker failed. Actions already
    *     started are finished and counted first, and the exception carries those counts.
    */
   public RoundSummary runRound(
@@ -79,7 +80,7 @@ public final class LocalExecutor implements AutoCloseable {
                 }));
       }
       awaitAll(workers, work, handler);
-      work.rethrowListingFailure();
+      work.rethrowStop();
     } catch (RuntimeException e) {
       throw new RoundStoppedException(round, tally.stoppedSummary(), e);
     }
@@ -95,6 +96,9 @@ public final class LocalExecutor implements AutoCloseable {
             batch.get(0).kind() == Action.Kind.DELETE
                 ? handler.delete(batch)
                 : List.of(handler.copy(batch.get(0)));
+      } catch (RoundStoppingFailure e) {
+        outcomes = e.outcomes();
+        work.stopFor(e);
       } catch (RuntimeException | Error e) {
         outcomes = new ArrayList<>(batch.size());
         for (Action a : batch) {
@@ -161,7 +165,8 @@ public final class LocalExecutor implements AutoCloseable {
 
   /**
    * A round that stopped before its end, with what it did until then. The cause says why: the
-   * listing's failure, an interrupt ({@link #interrupted()}), or a worker's failure.
+   * listing's failure, an action's {@link RoundStoppingFailure}, an interrupt ({@link
+   * #interrupted()}), or a worker's failure.
    */
   public static final class RoundStoppedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -189,7 +194,7 @@ public final class LocalExecutor implements AutoCloseable {
     private final Iterator<Action> listing;
     private final int deleteBatchSize;
     private final List<Action> deletes = new ArrayList<>();
-    private RuntimeException listingFailure;
+    private RuntimeException stopReason;
     private boolean done;
 
     Work(Iterator<Action> listing, int deleteBatchSize) {
@@ -211,7 +216,7 @@ public final class LocalExecutor implements AutoCloseable {
           }
         }
       } catch (RuntimeException e) {
-        listingFailure = e;
+        stopReason = e;
       }
       done = true;
       // Deletes gathered before the listing ended, or broke off, are still done.
@@ -234,9 +239,21 @@ public final class LocalExecutor implements AutoCloseable {
       deletes.clear();
     }
 
-    synchronized void rethrowListingFailure() {
-      if (listingFailure != null) {
-        throw listingFailure;
+    /**
+     * Stops the round for an action's failure the rest would meet too: no new action, not even the
+     * deletes gathered so far, and the round ends stopped for the first such failure.
+     */
+    synchronized void stopFor(RoundStoppingFailure failure) {
+      cancel();
+      if (stopReason == null) {
+        stopReason = failure;
+      }
+    }
+
+    /** Throws what stopped the round before its end: the listing's failure, or an action's. */
+    synchronized void rethrowStop() {
+      if (stopReason != null) {
+        throw stopReason;
       }
     }
   }

@@ -7,6 +7,7 @@ import io.lakeexporter.LakeFsAuthenticationException;
 import io.lakeexporter.LakeFsUnavailableException;
 import io.lakeexporter.RefNotFoundException;
 import io.lakeexporter.RepositoryNotFoundException;
+import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.NamedReadFailures;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakefs.clients.sdk.ApiClient;
@@ -437,6 +438,20 @@ public final class LakeFsClient implements AutoCloseable {
       response = call.execute();
     } catch (ApiException e) {
       throw new IOException("cannot read '" + path + "' through lakeFS: " + e.getMessage(), e);
+    } catch (IOException e) {
+      if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+        throw e; // this thread was interrupted: lakeFS may be fine
+      }
+      // OkHttp's own words ("Failed to connect to /127.0.0.1:8000") name neither lakeFS nor the
+      // object; the cause stays, for the retries and for a round that stops on a lakeFS gone.
+      throw new IOException(
+          "cannot read '"
+              + path
+              + "' through lakeFS at "
+              + config.apiUrl()
+              + ": "
+              + ConnectionFailures.describe(e).orElse(String.valueOf(e.getMessage())),
+          e);
     }
     int code = response.code();
     if (code == 200 || code == 206) {

@@ -44,6 +44,10 @@ class LocalExecutorTest {
       if (action.path().startsWith("throw")) {
         throw new IllegalStateException("a bug");
       }
+      if (action.path().startsWith("unreachable")) {
+        throw new RoundStoppingFailure(
+            List.of(ActionOutcome.failed(action, "", "the server is gone")), "the server is gone");
+      }
       return ActionOutcome.copied(action, CopyStrategy.STREAM, action.size(), 1, "");
     }
 
@@ -143,6 +147,40 @@ class LocalExecutorTest {
           .hasRootCauseMessage("lakeFS went away");
     }
     assertThat(tally).hasValue(50);
+  }
+
+  @Test
+  void anActionThatFailsAsTheRestWouldStopsTheRoundCountedAndTakesNoMore() {
+    var handler = new Recorder();
+    var failures = new RoundTally.FailureLog();
+    var asked = new AtomicInteger();
+    Stream<Action> actions =
+        Stream.concat(
+                IntStream.range(0, 10).mapToObj(i -> Action.copyOf("k" + i, 1, 1)),
+                Stream.of(Action.copyOf("unreachable", 1, 1)))
+            .peek(a -> asked.incrementAndGet());
+    Stream<Action> rest = IntStream.range(0, 1_000).mapToObj(i -> Action.copyOf("later" + i, 1, 1));
+
+    try (var executor = new LocalExecutor(1)) {
+      assertThatThrownBy(
+              () ->
+                  executor.runRound(
+                      1,
+                      Stream.concat(actions, rest.peek(a -> asked.incrementAndGet())),
+                      handler,
+                      failures,
+                      ProgressListener.NONE))
+          .isInstanceOfSatisfying(
+              LocalExecutor.RoundStoppedException.class,
+              e -> {
+                assertThat(e.interrupted()).isFalse();
+                assertThat(e.summary().copied()).isEqualTo(10);
+                assertThat(e.summary().failed()).isEqualTo(1);
+              })
+          .hasMessage("round 1 stopped: the server is gone");
+    }
+    assertThat(failures.kept()).extracting(ActionOutcome::path).containsExactly("unreachable");
+    assertThat(asked).as("no action taken after the one that stopped the round").hasValue(11);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.copy.IdenticalObject;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.ExportActions;
+import io.lakeexporter.exec.LocalExecutor;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.filter.SparkFilter;
@@ -938,7 +939,9 @@ public final class SparkExporter {
    */
   static String describe(Throwable e) {
     Throwable cause = e;
-    while (cause instanceof SparkException && cause.getCause() != null) {
+    // An executor's round that stopped is this round, which the caller names already.
+    while ((cause instanceof SparkException || cause instanceof LocalExecutor.RoundStoppedException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     String message = cause.getMessage();

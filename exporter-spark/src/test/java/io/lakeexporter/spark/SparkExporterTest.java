@@ -26,10 +26,12 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
 import io.lakeexporter.storage.local.LocalStorageProvider;
+import io.lakeexporter.testing.FaultProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -443,6 +445,71 @@ class SparkExporterTest {
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
     assertThat(status.get("error").asText()).isEqualTo(result.error());
     assertThat(status.get("rounds").get(1).get("status").asText()).isEqualToIgnoringCase("skipped");
+  }
+
+  /**
+   * lakeFS gone in the middle of a round, objects read through it: each executor's copies failed
+   * one by one after their attempts, and the job ended as if they were ordinary failures. The first
+   * copy that cannot reach lakeFS now stops its task, and with it the round.
+   */
+  @Test
+  void lakeFsGoneMidRoundStopsTheRound() throws IOException {
+    String repo = "lakefs-gone";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    int objects = 120;
+    for (int i = 0; i < objects; i++) {
+      put(repo, String.format("data/%03d.csv", i), "row " + i);
+    }
+    String head = emulator.commit(repo, "main", "many");
+    Path dest = out.resolve("gone");
+    ExportResult result;
+    try (FaultProxy doomed = FaultProxy.to(emulator.apiUrl())) {
+      var reads = new AtomicInteger();
+      doomed.on(
+          r -> {
+            if (r.target().contains("/objects?") && reads.incrementAndGet() == 5) {
+              // Closed beside the request, which the proxy is serving on one of its threads.
+              new Thread(() -> closeQuietly(doomed)).start();
+            }
+            return false;
+          },
+          1,
+          FaultProxy.lakeFsUnavailable());
+      LakeFsConfig throughProxy =
+          LakeFsConfig.builder()
+              .apiUrl(doomed.url() + "/api/v1")
+              .accessKeyId(config.accessKeyId())
+              .secretAccessKey(config.secretAccessKey())
+              .build();
+      // Without the blockstore path every object is read through lakeFS.
+      result =
+          exporter(repo, dest)
+              .lakeFs(throughProxy)
+              .storageSettings(Map.of())
+              .concurrency(2)
+              .partitions(2)
+              .build()
+              .exportAllFromBranch("main");
+      assertThat(result.error()).contains("through lakeFS at " + doomed.url() + "/api/v1");
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .startsWith("round 1 stopped: the copy of 'data/")
+        .contains("could not reach a server the export needs, so the round took no more objects")
+        .contains("the connection was refused");
+    assertThat(result.failures().size()).isLessThan(objects - 5);
+    JsonNode status =
+        new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+  }
+
+  private static void closeQuietly(FaultProxy proxy) {
+    try {
+      proxy.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

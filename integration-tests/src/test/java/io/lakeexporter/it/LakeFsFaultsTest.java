@@ -7,12 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.exec.SourceMode;
+import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.testing.FaultProxy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -132,6 +138,68 @@ class LakeFsFaultsTest {
     assertThat(status.get("status").asText()).isEqualTo("FAILURE");
     assertThat(status.get("error").asText()).isEqualTo(result.error());
     assertThat(status.get("totals").get("copied").asLong()).isEqualTo(1_000);
+  }
+
+  /**
+   * lakeFS gone in the middle of a round: each copy read through it failed on its own after its
+   * attempts (minutes for a round of thousands at a low concurrency) before a listing page found it
+   * gone. The first copy that cannot reach it now stops the round; what was copied is counted.
+   */
+  @Test
+  void lakeFsGoneMidRoundStopsTheRoundAtTheFirstCopyThatCannotReachIt() throws IOException {
+    int concurrency = 4;
+    var copied = new AtomicInteger();
+    ExportResult result;
+    String gone;
+    try (FaultProxy doomed = FaultProxy.to("http://127.0.0.1:" + lakeFs.emulator.port());
+        LakeFsClient client =
+            LakeFsClient.create(
+                LakeFsConfig.builder()
+                    .apiUrl(doomed.url() + "/api/v1")
+                    .accessKeyId(lakeFs.emulator.accessKeyId())
+                    .secretAccessKey(lakeFs.emulator.secretAccessKey())
+                    .build());
+        Exporter exporter =
+            Exporter.builder()
+                .lakeFs(client)
+                .repository(repo)
+                .destination(out.toUri().toString())
+                .storage(lakeFs.storage)
+                .sourceMode(SourceMode.LAKEFS)
+                .concurrency(concurrency)
+                .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)))
+                .listener(
+                    new ProgressListener() {
+                      @Override
+                      public void actionFinished(ActionOutcome outcome) {
+                        if (outcome.succeeded() && copied.incrementAndGet() == 3) {
+                          try {
+                            doomed.close(); // connections refused from here on
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                        }
+                      }
+                    })
+                .build()) {
+      gone = doomed.url() + "/api/v1";
+      result = exporter.exportAllFromBranch("main");
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .startsWith("round 1 stopped: the copy of '")
+        .contains("could not reach a server the export needs, so the round took no more objects")
+        .contains("through lakeFS at " + gone + ": the connection was refused");
+    // Only the copies under way when lakeFS went: none was taken after the first failed.
+    assertThat(result.failures()).isNotEmpty().hasSizeLessThanOrEqualTo(concurrency);
+    assertThat(result.failures())
+        .allSatisfy(f -> assertThat(f.error()).contains("the connection was refused"));
+    assertThat(result.copied()).isGreaterThanOrEqualTo(3);
+    assertThat(result.copied() + result.failures().size()).isLessThan(1_100);
+    JsonNode status = LocalLakeFs.status(out, head, false);
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+    assertThat(status.get("totals").get("copied").asLong()).isEqualTo(result.copied());
   }
 
   /**
