@@ -140,6 +140,30 @@ public record ExportResult(
         exporterVersion);
   }
 
+  /**
+   * This result as {@code FAILED} for {@code why}, a reason found once its rounds had ended (the
+   * destination taken over by another export), after the error it had, if any.
+   */
+  public ExportResult failedFor(String why) {
+    return new ExportResult(
+        Status.FAILED,
+        repository,
+        mode,
+        branch,
+        previousCommitId,
+        commitId,
+        destination,
+        startedAt,
+        finishedAt,
+        rounds,
+        failures,
+        failuresOmitted,
+        error.isEmpty() ? why : error + "; " + why,
+        statusFile,
+        plan,
+        exporterVersion);
+  }
+
   /** How an export ended. */
   public enum Status {
     SUCCEEDED,

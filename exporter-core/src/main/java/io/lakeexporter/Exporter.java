@@ -17,6 +17,7 @@ import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.DestinationLease;
 import io.lakeexporter.report.GuardedListener;
 import io.lakeexporter.report.GuardedListener.ListenerFailedException;
 import io.lakeexporter.report.PlanTotals;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -216,6 +218,27 @@ public final class Exporter implements AutoCloseable {
                 ? " (dry run, looking for identical objects)"
                 : " (dry run)"
             : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
+    DestinationLease lease =
+        dryRun
+            ? null
+            : DestinationLease.take(
+                destination, root, repository, plan.commitId(), copySettings.retry());
+    try {
+      return runHolding(plan, started, keys, destination, lease);
+    } finally {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+  }
+
+  /** The export {@link #run} starts, {@code lease} held ({@code null} for a dry run). */
+  private ExportResult runHolding(
+      ExportPlan plan,
+      Instant started,
+      DestinationKeys keys,
+      ObjectStore destination,
+      DestinationLease lease) {
     PlanTotals totals = null;
     var dryRunFailures = new RoundTally.FailureLog();
     // A dry run that looks nothing up still finds the copies a run would refuse unsent.
@@ -247,6 +270,7 @@ public final class Exporter implements AutoCloseable {
         }
         return writeStatus(
             destination,
+            lease,
             result(
                 plan,
                 ExportResult.Status.FAILED,
@@ -289,6 +313,11 @@ public final class Exporter implements AutoCloseable {
       boolean deletesFirst = plan.mode() == ExportMode.DIFF;
       var earlyDeletes = new RoundSummary[plan.rounds() + 1];
       for (int round = plan.rounds(); deletesFirst && round >= 1 && !failed; round--) {
+        if (lease.check().isPresent()) {
+          failed = true;
+          error = "round " + round + "'s deletes not started: " + lease.lost().orElseThrow();
+          break;
+        }
         // A later round's key the diff rewrites (a changed _SUCCESS marker) goes down here too:
         // left up, it would stand over the data round 1 is rewriting under it.
         boolean takesDown =
@@ -347,6 +376,11 @@ public final class Exporter implements AutoCloseable {
       ListingPass firstPass = null;
       for (int round = 1; round <= plan.rounds(); round++) {
         RoundSummary early = earlyDeletes[round];
+        if (!failed && lease.check().isPresent()) {
+          // Another export writes here now: this one's next round would write over its work.
+          failed = true;
+          error = "round " + round + " not started: " + lease.lost().orElseThrow();
+        }
         if (failed) {
           rounds.add(RoundSummary.skipped(round, early));
           continue;
@@ -439,7 +473,7 @@ public final class Exporter implements AutoCloseable {
     ExportResult.Status status =
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
     return writeStatus(
-        destination, result(plan, status, started, rounds, failures, error, "", known));
+        destination, lease, result(plan, status, started, rounds, failures, error, "", known));
   }
 
   private ExportActions actionsOf(
@@ -689,7 +723,17 @@ public final class Exporter implements AutoCloseable {
     return r.copies() + (copiesOnly ? 0 : r.deletes()) == 0;
   }
 
-  private ExportResult writeStatus(ObjectStore destination, ExportResult result) {
+  /**
+   * Writes the status file of {@code result}, unless another export has taken the destination over
+   * from {@code lease}: its own status file, of the same commit perhaps, would be overwritten or
+   * removed as stale. The result then fails, saying so.
+   */
+  private ExportResult writeStatus(
+      ObjectStore destination, DestinationLease lease, ExportResult result) {
+    Optional<String> lost = lease.check();
+    if (lost.isPresent()) {
+      return result.failedFor(lost.get() + "; no status file written, as it could be the other's");
+    }
     return StatusFile.record(destination, root, result, copySettings.retry());
   }
 

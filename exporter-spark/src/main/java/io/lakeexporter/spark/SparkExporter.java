@@ -22,6 +22,7 @@ import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.DestinationLease;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
@@ -210,95 +211,107 @@ public final class SparkExporter {
       DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, driverStorage, root);
       ObjectStore destinationStore =
           DestinationCheck.usableStore(driverStorage, root, dryRun, RetryPolicy.DEFAULT);
-      var spec =
-          new JobSpec(
-              lakeFsConfig,
-              repository,
-              mode,
-              commitId,
-              previous,
-              filter,
-              settings,
-              forExecutors(root, destination),
-              keys.reservedPrefix(),
-              keys.reservedFor(),
-              keys.mayHoldLakeFsData(),
-              concurrency,
-              partSize,
-              multipartThreshold,
-              sourceMode,
-              skipIdentical);
-      // The driver lists the first levels only; executors list the rest, one split each.
-      List<ListingSplit> splitList;
+      DestinationLease lease =
+          dryRun
+              ? null
+              : DestinationLease.take(
+                  destinationStore, root, repository, commitId, RetryPolicy.DEFAULT);
       try {
-        splitList =
-            previous != null
-                ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
-                : ListingSplit.of(
-                    lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
-      } catch (ExportInterruptedException e) {
-        throw e; // nothing was done
-      } catch (RuntimeException e) {
-        if (dryRun || Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        // Round 1's listing, begun on the driver: its failure ends the export as round 1's
-        // would on an executor, with a status file that says so (and a stale one removed).
-        var rounds = new ArrayList<RoundSummary>();
-        rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()));
-        for (int r = 2; r <= filter.rounds(); r++) {
-          rounds.add(RoundSummary.skipped(r));
-        }
-        ExportResult stopped =
-            result(
+        var spec =
+            new JobSpec(
+                lakeFsConfig,
+                repository,
                 mode,
-                branch,
-                previous,
                 commitId,
-                started,
-                ExportResult.Status.FAILED,
-                rounds,
-                List.of(),
-                0,
-                stopError(1, e),
-                null,
-                null);
-        return writeStatus(destinationStore, root, stopped);
-      }
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
-      // job whose caller was interrupted only when asked to.
-      String group = "lakefs-export-" + UUID.randomUUID();
-      // The caller's own job group and description, if any, are theirs again afterwards.
-      var callers = new LinkedHashMap<String, String>();
-      for (String key : JOB_PROPERTIES) {
-        callers.put(key, jsc.getLocalProperty(key));
-      }
-      try {
-        return runRounds(
-            lakeFs,
-            mode,
-            branch,
-            previous,
-            commitId,
-            started,
-            spec,
-            splitList,
-            root,
-            destinationStore,
-            // Read through lakeFS, a source is never the destination store's to copy. An object
-            // whose bytes are at its destination, or whose key held bytes lakeFS may read there,
-            // goes whole to an executor too, whose copy finds it in place or refuses it.
-            a ->
-                (sourceMode != SourceMode.LAKEFS
-                        && copiesServerSide(driverStorage, destinationStore, keys, a))
-                    || (keys.mayHoldLakeFsData() && a.inPreviousCommit())
-                    || ExportActions.inPlace(driverStorage, destinationStore, keys, a)
-                    || (skipIdentical && identicalThere(destinationStore, keys, a)),
-            jsc,
-            group);
+                previous,
+                filter,
+                settings,
+                forExecutors(root, destination),
+                keys.reservedPrefix(),
+                keys.reservedFor(),
+                keys.mayHoldLakeFsData(),
+                concurrency,
+                partSize,
+                multipartThreshold,
+                sourceMode,
+                skipIdentical);
+        // The driver lists the first levels only; executors list the rest, one split each.
+        List<ListingSplit> splitList;
+        try {
+          splitList =
+              previous != null
+                  ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
+                  : ListingSplit.of(
+                      lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
+        } catch (ExportInterruptedException e) {
+          throw e; // nothing was done
+        } catch (RuntimeException e) {
+          if (dryRun || Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+          // Round 1's listing, begun on the driver: its failure ends the export as round 1's
+          // would on an executor, with a status file that says so (and a stale one removed).
+          var rounds = new ArrayList<RoundSummary>();
+          rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()));
+          for (int r = 2; r <= filter.rounds(); r++) {
+            rounds.add(RoundSummary.skipped(r));
+          }
+          ExportResult stopped =
+              result(
+                  mode,
+                  branch,
+                  previous,
+                  commitId,
+                  started,
+                  ExportResult.Status.FAILED,
+                  rounds,
+                  List.of(),
+                  0,
+                  stopError(1, e),
+                  null,
+                  null);
+          return writeStatus(destinationStore, root, lease, stopped);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
+        // job whose caller was interrupted only when asked to.
+        String group = "lakefs-export-" + UUID.randomUUID();
+        // The caller's own job group and description, if any, are theirs again afterwards.
+        var callers = new LinkedHashMap<String, String>();
+        for (String key : JOB_PROPERTIES) {
+          callers.put(key, jsc.getLocalProperty(key));
+        }
+        try {
+          return runRounds(
+              lakeFs,
+              mode,
+              branch,
+              previous,
+              commitId,
+              started,
+              spec,
+              splitList,
+              root,
+              destinationStore,
+              // Read through lakeFS, a source is never the destination store's to copy. An object
+              // whose bytes are at its destination, or whose key held bytes lakeFS may read there,
+              // goes whole to an executor too, whose copy finds it in place or refuses it.
+              a ->
+                  (sourceMode != SourceMode.LAKEFS
+                          && copiesServerSide(driverStorage, destinationStore, keys, a))
+                      || (keys.mayHoldLakeFsData() && a.inPreviousCommit())
+                      || ExportActions.inPlace(driverStorage, destinationStore, keys, a)
+                      || (skipIdentical && identicalThere(destinationStore, keys, a)),
+              jsc,
+              group,
+              lease);
+        } finally {
+          callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
+        }
       } finally {
-        callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
+        if (lease != null) {
+          lease.close();
+        }
       }
     } finally {
       closeQuietly(driverStorage);
@@ -318,7 +331,8 @@ public final class SparkExporter {
       ObjectStore destinationStore,
       Predicate<Action> copiedWhole,
       JavaSparkContext jsc,
-      String group) {
+      String group,
+      DestinationLease lease) {
     var largeObjects = new LargeObjects(destinationStore, partSize, partitions);
     // On the Spark UI as tasks end; a task run again (a retry, a lost executor) counts again.
     var progress = ExportAccumulators.register(jsc.sc(), repository);
@@ -350,6 +364,11 @@ public final class SparkExporter {
     var earlyDeletes = new RoundSummary[filter.rounds() + 1];
     var earlyPlanned = new PlanTotals.RoundTotals[filter.rounds() + 1];
     for (int r = filter.rounds(); deletesFirst && r >= 1 && !failed; r--) {
+      if (lease.check().isPresent()) {
+        failed = true;
+        error = "round " + r + "'s deletes not started: " + lease.lost().orElseThrow();
+        break;
+      }
       Pass pass = runPass(r, Action.Kind.DELETE, context);
       earlyPlanned[r] = pass.planned();
       RoundSummary summary = merge(r, pass.outcomes(), pass.stopped() != null);
@@ -377,6 +396,11 @@ public final class SparkExporter {
     }
     for (int round = 1; round <= filter.rounds(); round++) {
       RoundSummary early = earlyDeletes[round];
+      if (!failed && lease != null && lease.check().isPresent()) {
+        // Another export writes here now: this one's next round would write over its work.
+        failed = true;
+        error = "round " + round + " not started: " + lease.lost().orElseThrow();
+      }
       if (failed) {
         if (earlyPlanned[round] != null) {
           planned.add(earlyPlanned[round]);
@@ -455,7 +479,7 @@ public final class SparkExporter {
             error,
             null,
             totals);
-    return writeStatus(destinationStore, root, result);
+    return writeStatus(destinationStore, root, lease, result);
   }
 
   /** What every Spark pass of one export works with. */
@@ -821,7 +845,17 @@ public final class SparkExporter {
         + (interruptedBy(stopped) ? "the export was interrupted" : describe(stopped));
   }
 
-  private ExportResult writeStatus(ObjectStore destination, Location root, ExportResult result) {
+  /**
+   * Writes the status file of {@code result}, unless another export has taken the destination over
+   * from {@code lease}: its own status file, of the same commit perhaps, would be overwritten or
+   * removed as stale. The result then fails, saying so.
+   */
+  private ExportResult writeStatus(
+      ObjectStore destination, Location root, DestinationLease lease, ExportResult result) {
+    Optional<String> lost = lease.check();
+    if (lost.isPresent()) {
+      return result.failedFor(lost.get() + "; no status file written, as it could be the other's");
+    }
     return StatusFile.record(destination, root, result, RetryPolicy.DEFAULT);
   }
 

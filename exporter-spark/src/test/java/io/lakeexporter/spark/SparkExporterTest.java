@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
@@ -17,6 +18,7 @@ import io.lakeexporter.filter.SparkFilter;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.DestinationLease;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
@@ -502,6 +504,29 @@ class SparkExporterTest {
     JsonNode status =
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
     assertThat(status.get("error").asText()).isEqualTo(result.error());
+  }
+
+  /** Another export's lease at the root, unexpired: refused before anything is written there. */
+  @Test
+  void aRootAnotherExportHoldsIsRefusedBeforeAnythingIsWritten() throws IOException {
+    String repo = repository("in-use");
+    Path dest = out.resolve("in-use");
+    Files.createDirectories(dest);
+    String others =
+        "{\"run\": \"other-run\", \"repository\": \"other\", \"commit_id\": \"c0ffee\","
+            + " \"host\": \"elsewhere\", \"pid\": 4242, \"started_at\":"
+            + " \"2026-01-01T00:00:00Z\", \"expires_at\": \"2999-01-01T00:00:00Z\","
+            + " \"exporter_version\": \"0.9\"}";
+    Files.writeString(dest.resolve(DestinationLease.NAME), others);
+
+    assertThatThrownBy(() -> exporter(repo, dest).build().exportAllFromBranch("main"))
+        .isInstanceOf(DestinationInUseException.class)
+        .hasMessageStartingWith(
+            "the destination is in use: an export of commit c0ffee of repository 'other'");
+    try (Stream<Path> left = Files.list(dest)) {
+      assertThat(left).containsExactly(dest.resolve(DestinationLease.NAME));
+    }
+    assertThat(dest.resolve(DestinationLease.NAME)).hasContent(others);
   }
 
   private static void closeQuietly(FaultProxy proxy) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportInterruptedException;
 import io.lakeexporter.ExportResult;
@@ -20,6 +21,7 @@ import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.DestinationLease;
 import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
@@ -30,6 +32,7 @@ import io.lakeexporter.storage.http.HttpStorageProvider;
 import io.lakeexporter.testing.InterruptAfter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,6 +44,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +116,122 @@ class LocalExportTest {
     assertThat(status.get("rounds").get(1).get("copied").asLong()).isEqualTo(2);
     assertThat(status.get("totals").get("copied").asLong()).isEqualTo(7);
     assertThat(result.bytes()).isEqualTo(5 + 2 + 2 + 2 + 3);
+  }
+
+  /**
+   * Two exports to one root at once each wrote over the other's unfinished work, and each could end
+   * with SUCCESS over objects of the other's commit. The second is now refused before it writes
+   * anything, naming the first; the first ends as it would have alone and gives the root up.
+   */
+  @Test
+  void aSecondExportToARootInUseIsRefusedBeforeItWritesAnything() throws Exception {
+    String repo = sparkRepository();
+    String first = lakeFs.client.resolveBranch(repo, "main");
+    lakeFs.put(repo, "README.txt", "changed");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    var inRound2 = new CountDownLatch(1);
+    var goOn = new CountDownLatch(1);
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try {
+      Future<ExportResult> running =
+          background.submit(
+              () -> {
+                try (Exporter exporter =
+                    lakeFs
+                        .exporter(repo, out)
+                        .listener(
+                            new ProgressListener() {
+                              @Override
+                              public void roundStarted(int round) {
+                                if (round == 2) {
+                                  inRound2.countDown();
+                                  awaitQuietly(goOn);
+                                }
+                              }
+                            })
+                        .build()) {
+                  return exporter.exportAllFromCommit(first);
+                }
+              });
+      assertThat(inRound2.await(60, TimeUnit.SECONDS)).isTrue();
+      try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+        assertThatThrownBy(() -> exporter.exportAllFromBranch("main"))
+            .isInstanceOf(DestinationInUseException.class)
+            .hasMessageContaining("an export of commit " + first + " of repository '" + repo)
+            .hasMessageContaining("holds " + out.toUri().toString() + DestinationLease.NAME);
+      }
+      assertThat(out.resolve("README.txt")).as("the second wrote nothing").hasContent("hello");
+      assertThat(out.resolve("EXPORT_" + second + "_FAILURE")).doesNotExist();
+      goOn.countDown();
+      assertThat(running.get(60, TimeUnit.SECONDS).succeeded()).isTrue();
+    } finally {
+      goOn.countDown();
+      background.shutdownNow();
+    }
+    assertThat(out.resolve(DestinationLease.NAME)).as("given up at the end").doesNotExist();
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThat(exporter.exportAllFromBranch("main").succeeded()).isTrue();
+    }
+    assertThat(out.resolve("README.txt")).hasContent("changed");
+  }
+
+  /**
+   * An export whose root another took over (its lease expired while it stalled) stops before its
+   * next round and writes no status file: the other's, of the same commit perhaps, would be
+   * overwritten or removed as stale.
+   */
+  @Test
+  void anExportWhoseRootWasTakenOverStopsAndWritesNoStatusFile() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    String others =
+        "{\"run\": \"other-run\", \"repository\": \"other\", \"commit_id\": \"c0ffee\","
+            + " \"host\": \"elsewhere\", \"pid\": 4242, \"started_at\":"
+            + " \"2026-01-01T00:00:00Z\", \"expires_at\": \"2999-01-01T00:00:00Z\","
+            + " \"exporter_version\": \"0.9\"}";
+    ExportResult result;
+    try (Exporter exporter =
+        lakeFs
+            .exporter(repo, out)
+            .listener(
+                new ProgressListener() {
+                  @Override
+                  public void roundFinished(RoundSummary summary) {
+                    if (summary.round() == 1) {
+                      try {
+                        Files.writeString(out.resolve(DestinationLease.NAME), others);
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                    }
+                  }
+                })
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .startsWith(
+            "round 2 not started: another export took the destination over: an export of commit"
+                + " c0ffee of repository 'other' (run other-run")
+        .endsWith("; no status file written, as it could be the other's");
+    assertThat(result.statusFile()).isNull();
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.SUCCEEDED, RoundSummary.Status.SKIPPED);
+    assertThat(out.resolve("tables/users/_SUCCESS")).as("round 2 never ran").doesNotExist();
+    assertThat(out.resolve("EXPORT_" + head + "_SUCCESS")).doesNotExist();
+    assertThat(out.resolve("EXPORT_" + head + "_FAILURE")).doesNotExist();
+    assertThat(out.resolve(DestinationLease.NAME)).as("the other's, left").hasContent(others);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

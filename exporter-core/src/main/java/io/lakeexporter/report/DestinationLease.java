@@ -1,0 +1,393 @@
+package io.lakeexporter.report;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonWriter;
+import io.lakeexporter.DestinationInUseException;
+import io.lakeexporter.ExportException;
+import io.lakeexporter.Version;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.ObjectMetadata;
+import io.lakeexporter.storage.ObjectStore;
+import io.lakeexporter.storage.Parallel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lease an export holds on its destination root while it runs: {@code EXPORT_RUNNING}, a small
+ * JSON file naming the run, its repository and commit, its host and process, and until when it
+ * holds. Taken before anything is written there, renewed while the export runs, removed when it
+ * ends, after its status file. An export that finds another's lease unexpired refuses to start
+ * ({@link DestinationInUseException}); one that finds it expired (its export was killed, or could
+ * not reach the destination for longer than the term) takes it over and says so. A reader that
+ * finds the file knows an export is under way, or was cut off when its expiry has passed.
+ *
+ * <p>No write-if-absent is kept by every store the exporter writes to (S3-compatible servers
+ * differ), so the lease is read back once written: of two exports that found the root free at the
+ * same moment, the one whose lease was overwritten gives way then, or, when the other's write came
+ * later still, at its next renewal, and its export stops before its next round and writes no status
+ * file. Expiry is read against this machine's clock: hosts whose clocks differ by more than the
+ * term could take over a lease still held.
+ */
+public final class DestinationLease implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DestinationLease.class);
+
+  /** The lease's name at the destination root. */
+  public static final String NAME = "EXPORT_RUNNING";
+
+  /** How long a lease holds unrenewed: a killed export's keeps its root for at most this long. */
+  public static final Duration TERM = Duration.ofSeconds(60);
+
+  private final ObjectStore store;
+  private final Location file;
+  private final RetryPolicy retry;
+  private final Holder ours;
+  private final Duration term;
+  private final ScheduledExecutorService renewals;
+  private volatile String lost = "";
+  private volatile boolean unheld;
+  private boolean closed;
+
+  /** Who holds a lease, as its file says. */
+  record Holder(
+      String run,
+      String repository,
+      String commitId,
+      String host,
+      long pid,
+      Instant startedAt,
+      Instant expiresAt,
+      String exporterVersion) {
+
+    Holder renewed(Instant until) {
+      return new Holder(run, repository, commitId, host, pid, startedAt, until, exporterVersion);
+    }
+
+    /** The holder in words, for a refusal or a warning. */
+    String said() {
+      return "an export of commit "
+          + commitId
+          + " of repository '"
+          + repository
+          + "' (run "
+          + run
+          + ", exporter "
+          + exporterVersion
+          + ", process "
+          + pid
+          + " on "
+          + host
+          + ") started at "
+          + startedAt;
+    }
+  }
+
+  private DestinationLease(
+      ObjectStore store, Location file, RetryPolicy retry, Holder ours, Duration term) {
+    this.store = store;
+    this.file = file;
+    this.retry = retry;
+    this.ours = ours;
+    this.term = term;
+    this.renewals = Executors.newSingleThreadScheduledExecutor(Parallel.daemonThreads("lease"));
+  }
+
+  /**
+   * Takes the lease of {@code root} for an export of {@code commitId}, renewed every quarter of
+   * {@link #TERM} until {@link #close closed}.
+   *
+   * <p>A store that will not read or write the lease (credentials that may only write objects, or
+   * none it takes) leaves the export without one, as a warning says: it goes on, unguarded.
+   *
+   * @throws DestinationInUseException when another export holds it, or a file there under its name
+   *     is not a lease
+   */
+  public static DestinationLease take(
+      ObjectStore store, Location root, String repository, String commitId, RetryPolicy retry) {
+    return take(store, root, repository, commitId, retry, TERM, TERM.dividedBy(4));
+  }
+
+  static DestinationLease take(
+      ObjectStore store,
+      Location root,
+      String repository,
+      String commitId,
+      RetryPolicy retry,
+      Duration term,
+      Duration renewEvery) {
+    Objects.requireNonNull(store, "store is null");
+    Location file = root.child(NAME);
+    Instant now = Instant.now();
+    var ours =
+        new Holder(
+            UUID.randomUUID().toString(),
+            repository,
+            commitId,
+            hostName(),
+            ProcessHandle.current().pid(),
+            now,
+            now.plus(term),
+            Version.get());
+    var lease = new DestinationLease(store, file, retry, ours, term);
+    try {
+      Optional<Holder> held = lease.read();
+      if (held.isPresent() && held.get().expiresAt().isAfter(now)) {
+        throw new DestinationInUseException(inUse(file, held.get()));
+      }
+      held.ifPresent(
+          h ->
+              LOG.warn(
+                  "{} ended without giving up {} (its lease expired at {}): killed, or cut off"
+                      + " from the destination; this export takes it over and writes over what"
+                      + " that one left",
+                  h.said(),
+                  file,
+                  h.expiresAt()));
+      lease.write(ours);
+      Optional<Holder> back = lease.read();
+      if (back.isEmpty() || !back.get().run().equals(ours.run())) {
+        throw new DestinationInUseException(
+            back.map(h -> inUse(file, h) + " (it took the lease at the same moment as this one)")
+                .orElse("the lease " + file + " was removed as soon as this export wrote it"));
+      }
+    } catch (IOException | RuntimeException e) {
+      lease.renewals.shutdownNow();
+      if (e instanceof ExportException refused) {
+        throw refused;
+      }
+      // A store that lets this export write objects but not read them (a drop bucket), or
+      // refuses it everything, which its copies will then report: the export goes on as it did
+      // before leases were kept.
+      LOG.warn(
+          "could not take the lease {} ({}): this export goes on without it, and does not keep"
+              + " another export to this root out",
+          file,
+          Printable.said(e));
+      lease.unheld = true;
+      return lease;
+    }
+    long every = Math.max(1, renewEvery.toMillis());
+    lease.renewals.scheduleWithFixedDelay(lease::renew, every, every, TimeUnit.MILLISECONDS);
+    return lease;
+  }
+
+  private static String inUse(Location file, Holder holder) {
+    return "the destination is in use: "
+        + holder.said()
+        + " holds "
+        + file
+        + " until "
+        + holder.expiresAt()
+        + "; wait for it to end, or remove that file if that export is gone";
+  }
+
+  /**
+   * Why this export no longer holds the destination (another export took it over, or the lease was
+   * removed), as far as the last renewal or {@link #check} saw; empty while it holds it.
+   */
+  public Optional<String> lost() {
+    String why = lost;
+    return why.isEmpty() ? Optional.empty() : Optional.of(why);
+  }
+
+  /**
+   * Reads the lease now, before a status file is written: {@link #lost()} as it then stands. A
+   * lease that cannot be read counts as held (the status file's write will say what the store
+   * does).
+   */
+  public Optional<String> check() {
+    // An interrupted export still checks (store clients such as the AWS SDK's refuse requests on
+    // an interrupted thread); the interrupt is set again for the caller.
+    if (unheld) {
+      return Optional.empty();
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (lost.isEmpty()) {
+        see(read());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not read the lease {}: {}", file, Printable.said(e));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return lost();
+  }
+
+  /** Renews the lease while it is this export's; under the lock, so that none follows close. */
+  private synchronized void renew() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (see(read())) {
+        write(ours.renewed(Instant.now().plus(term)));
+      }
+    } catch (IOException | RuntimeException e) {
+      // Tried again at the next renewal; the lease holds until its term ends meanwhile.
+      LOG.warn("could not renew the lease {}: {}", file, Printable.said(e));
+    }
+  }
+
+  /** Whether {@code held} is still this export's lease; if not, it is lost, for good. */
+  private synchronized boolean see(Optional<Holder> held) {
+    if (!lost.isEmpty()) {
+      return false;
+    }
+    if (held.isPresent() && held.get().run().equals(ours.run())) {
+      return true;
+    }
+    lost =
+        held.map(h -> "another export took the destination over: " + h.said())
+            .orElse("the lease " + file + " was removed while the export ran");
+    LOG.error("{}", lost);
+    renewals.shutdown();
+    return false;
+  }
+
+  /**
+   * Stops renewing and removes the lease, if it is still this export's. An interrupted export gives
+   * it up too, so that it can be run again at once: the interrupt is set aside meanwhile.
+   */
+  @Override
+  public void close() {
+    if (unheld) {
+      return;
+    }
+    synchronized (this) {
+      closed = true; // a renewal under way ends first: none writes the lease after this
+    }
+    renewals.shutdown();
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (see(read())) {
+        List<ObjectStore.DeleteFailure> left = retry.run(() -> store.delete(List.of(file))).value();
+        if (!left.isEmpty()) {
+          throw new IOException(left.get(0).reason());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "the lease {} stays until it expires, within {} s: {}",
+          file,
+          term.toSeconds(),
+          Printable.said(e));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The lease at the root, or empty when there is none. */
+  private Optional<Holder> read() throws IOException {
+    byte[] json;
+    try {
+      json =
+          retry
+              .run(
+                  () -> {
+                    try (InputStream in = store.read(file, 0, -1)) {
+                      return in.readNBytes(64 << 10);
+                    }
+                  })
+              .value();
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject o =
+          JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+      return Optional.of(
+          new Holder(
+              o.get("run").getAsString(),
+              o.get("repository").getAsString(),
+              o.get("commit_id").getAsString(),
+              o.get("host").getAsString(),
+              o.get("pid").getAsLong(),
+              Instant.parse(o.get("started_at").getAsString()),
+              Instant.parse(o.get("expires_at").getAsString()),
+              o.get("exporter_version").getAsString()));
+    } catch (JsonParseException
+        | IllegalStateException
+        | NullPointerException
+        | UnsupportedOperationException
+        | NumberFormatException
+        | DateTimeParseException e) {
+      throw new DestinationInUseException(
+          "the destination holds a file "
+              + file
+              + " that is not an export's lease: remove it, or export to another root");
+    }
+  }
+
+  private void write(Holder holder) throws IOException {
+    byte[] json = render(holder);
+    retry.run(
+        () -> {
+          store.write(
+              file,
+              new ByteArrayInputStream(json),
+              json.length,
+              new ObjectMetadata("application/json", Map.of()));
+          return null;
+        });
+  }
+
+  static byte[] render(Holder holder) {
+    var out = new ByteArrayOutputStream();
+    try (var json = new JsonWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+      json.setIndent("  ");
+      json.beginObject();
+      json.name("run").value(holder.run());
+      json.name("repository").value(holder.repository());
+      json.name("commit_id").value(holder.commitId());
+      json.name("host").value(holder.host());
+      json.name("pid").value(holder.pid());
+      json.name("started_at").value(holder.startedAt().toString());
+      json.name("expires_at").value(holder.expiresAt().toString());
+      json.name("exporter_version").value(holder.exporterVersion());
+      json.endObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing into memory
+    }
+    return out.toByteArray();
+  }
+
+  private static String hostName() {
+    // Containers name themselves in HOSTNAME; a resolver's look-up of this host can be slow.
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "an unknown host";
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.lakeexporter.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeexporter.DestinationInUseException;
+import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.storage.Location;
+import io.lakeexporter.storage.local.LocalFileStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lease on a destination root, on the local filesystem. */
+class DestinationLeaseTest {
+
+  @TempDir Path root;
+
+  private final LocalFileStore store = new LocalFileStore(Path.of("/nonexistent-blockstore"));
+
+  private Location rootLocation() {
+    return Location.parse(root.toUri().toString());
+  }
+
+  private Path leaseFile() {
+    return root.resolve(DestinationLease.NAME);
+  }
+
+  private JsonNode leaseJson() throws IOException {
+    return new ObjectMapper().readTree(leaseFile().toFile());
+  }
+
+  private DestinationLease take(String commitId, Duration term, Duration renewEvery) {
+    return DestinationLease.take(
+        store, rootLocation(), "repo", commitId, RetryPolicy.NONE, term, renewEvery);
+  }
+
+  /** A lease of another run, as its export wrote it. */
+  private void writeOthers(Instant expiresAt) throws IOException {
+    var holder =
+        new DestinationLease.Holder(
+            "other-run",
+            "repo",
+            "c0ffee",
+            "elsewhere",
+            4242,
+            expiresAt.minusSeconds(60),
+            expiresAt,
+            "0.9");
+    Files.write(leaseFile(), DestinationLease.render(holder));
+  }
+
+  @Test
+  void aLeaseNamesItsExportWhileItRunsAndIsGoneWhenItEnds() throws IOException {
+    Instant before = Instant.now();
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      JsonNode json = leaseJson();
+      assertThat(json.get("repository").asText()).isEqualTo("repo");
+      assertThat(json.get("commit_id").asText()).isEqualTo("abc123");
+      assertThat(json.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+      assertThat(json.get("run").asText()).isNotBlank();
+      assertThat(Instant.parse(json.get("expires_at").asText()))
+          .isAfterOrEqualTo(before.plus(Duration.ofMinutes(1)));
+      assertThat(lease.check()).isEmpty();
+    }
+    assertThat(leaseFile()).doesNotExist();
+  }
+
+  @Test
+  void anExportFindingAnotherHoldingTheRootIsRefusedNamingIt() throws IOException {
+    try (var first = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      String run = leaseJson().get("run").asText();
+      assertThatThrownBy(() -> take("def456", Duration.ofMinutes(1), Duration.ofMinutes(1)))
+          .isInstanceOf(DestinationInUseException.class)
+          .hasMessageStartingWith("the destination is in use: an export of commit abc123")
+          .hasMessageContaining("run " + run)
+          .hasMessageContaining("holds " + rootLocation().child(DestinationLease.NAME))
+          .hasMessageEndingWith("wait for it to end, or remove that file if that export is gone");
+      assertThat(leaseJson().get("run").asText()).as("the first's lease is left").isEqualTo(run);
+      assertThat(first.check()).isEmpty();
+    }
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOver() throws IOException {
+    writeOthers(Instant.now().minusSeconds(5));
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      assertThat(leaseJson().get("commit_id").asText()).isEqualTo("abc123");
+      assertThat(lease.check()).isEmpty();
+    }
+    assertThat(leaseFile()).doesNotExist();
+  }
+
+  @Test
+  void aLeaseIsRenewedWhileHeldAndLostWhenAnotherTakesItOver() throws Exception {
+    try (var lease = take("abc123", Duration.ofMillis(400), Duration.ofMillis(50))) {
+      Instant first = Instant.parse(leaseJson().get("expires_at").asText());
+      Instant renewed = first;
+      for (int i = 0; i < 200 && !renewed.isAfter(first); i++) {
+        Thread.sleep(10);
+        renewed = Instant.parse(leaseJson().get("expires_at").asText());
+      }
+      assertThat(renewed).as("renewed before its term ran out").isAfter(first);
+      assertThat(lease.lost()).isEmpty();
+
+      writeOthers(Instant.now().plusSeconds(60));
+      for (int i = 0; i < 200 && lease.lost().isEmpty(); i++) {
+        Thread.sleep(10);
+      }
+      assertThat(lease.lost())
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .startsWith("another export took the destination over")
+                      .contains("commit c0ffee")
+                      .contains("run other-run"));
+    }
+    assertThat(leaseJson().get("run").asText())
+        .as("the other's lease is not removed")
+        .isEqualTo("other-run");
+  }
+
+  @Test
+  void aLeaseRemovedWhileHeldIsLost() throws IOException {
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      Files.delete(leaseFile());
+      assertThat(lease.check())
+          .hasValueSatisfying(why -> assertThat(why).contains("was removed while the export ran"));
+    }
+  }
+
+  @Test
+  void aFileUnderTheLeasesNameThatIsNotALeaseIsRefused() throws IOException {
+    Files.writeString(leaseFile(), "a table's own file");
+    assertThatThrownBy(() -> take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1)))
+        .isInstanceOf(DestinationInUseException.class)
+        .hasMessageContaining("that is not an export's lease");
+    assertThat(leaseFile()).hasContent("a table's own file");
+  }
+}
