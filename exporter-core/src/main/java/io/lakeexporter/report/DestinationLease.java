@@ -8,6 +8,7 @@ import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.storage.LeftoverRemovable;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
@@ -172,6 +173,9 @@ public final class DestinationLease implements AutoCloseable {
             back.map(h -> inUse(file, h) + " (it took the lease at the same moment as this one)")
                 .orElse("the lease " + file + " was removed as soon as this export wrote it"));
       }
+      if (held.isPresent()) {
+        lease.removeLeftovers(root, held.get());
+      }
     } catch (IOException | RuntimeException e) {
       lease.renewals.shutdownNow();
       if (e instanceof ExportException refused) {
@@ -191,6 +195,37 @@ public final class DestinationLease implements AutoCloseable {
     long every = Math.max(1, renewEvery.toMillis());
     lease.renewals.scheduleWithFixedDelay(lease::renew, every, every, TimeUnit.MILLISECONDS);
     return lease;
+  }
+
+  /** How far apart the clocks of an export's host and its store may be, for a leftover's start. */
+  private static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+
+  /**
+   * Removes what the export {@code cutOff} left unfinished under {@code root}, where the store can
+   * find it: now, holding the lease, no export's work under way can be taken for it. What cannot be
+   * removed stays, with a warning: the export goes on.
+   */
+  private void removeLeftovers(Location root, Holder cutOff) {
+    if (!(store instanceof LeftoverRemovable removable)) {
+      return;
+    }
+    try {
+      long removed =
+          removable.removeLeftovers(
+              root, cutOff.startedAt().minus(CLOCK_MARGIN), cutOff.expiresAt().plus(CLOCK_MARGIN));
+      if (removed > 0) {
+        LOG.warn(
+            "removed {} unfinished copies (temporary files, open multipart uploads) that export"
+                + " left under {}",
+            removed,
+            root);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "could not remove the unfinished copies that export left under {}: {}",
+          root,
+          Printable.said(e));
+    }
   }
 
   private static String inUse(Location file, Holder holder) {

@@ -97,6 +97,33 @@ class DestinationLeaseTest {
     assertThat(leaseFile()).doesNotExist();
   }
 
+  /**
+   * An export cut off leaves its temporary files beside their targets, which no run removed: the
+   * export that takes its expired lease over removes them, and nothing else.
+   */
+  @Test
+  void takingOverAnExpiredLeaseRemovesTheTemporaryFilesItsExportLeft() throws IOException {
+    Path table = Files.createDirectories(root.resolve("t"));
+    Path whole = Files.writeString(table.resolve(".lakefs-export-1b2c.tmp"), "half a copy");
+    Path parts = Files.writeString(root.resolve(".lakefs-export-3d4e-100-10"), "parts");
+    Path data = Files.writeString(table.resolve("part-0.parquet"), "data");
+    writeOthers(Instant.now().minusSeconds(5));
+
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      assertThat(whole).doesNotExist();
+      assertThat(parts).doesNotExist();
+      assertThat(data).hasContent("data");
+    }
+  }
+
+  @Test
+  void aRootFoundFreeIsNotSearchedForLeftovers() throws IOException {
+    Path whole = Files.writeString(root.resolve(".lakefs-export-1b2c.tmp"), "half a copy");
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      assertThat(whole).exists();
+    }
+  }
+
   @Test
   void aLeaseIsRenewedWhileHeldAndLostWhenAnotherTakesItOver() throws Exception {
     try (var lease = take("abc123", Duration.ofMillis(400), Duration.ofMillis(50))) {

@@ -2,6 +2,7 @@ package io.lakeexporter.storage.local;
 
 import io.lakeexporter.storage.BoundedInputStream;
 import io.lakeexporter.storage.KeyOrder;
+import io.lakeexporter.storage.LeftoverRemovable;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,7 +72,8 @@ import java.util.stream.StreamSupport;
  * choice ({@value LocalStorageProvider#FSYNC_KEY}), off by default as in {@code cp}, rsync and
  * rclone.
  */
-public final class LocalFileStore implements ObjectStore, MultipartWritable, ServerSideCopyable {
+public final class LocalFileStore
+    implements ObjectStore, MultipartWritable, ServerSideCopyable, LeftoverRemovable {
 
   /** Temporary files start with this; listings skip them. */
   static final String TEMP_PREFIX = ".lakefs-export-";
@@ -136,6 +139,31 @@ public final class LocalFileStore implements ObjectStore, MultipartWritable, Ser
         StoreCapability.LIST,
         StoreCapability.SORTED_LISTING,
         StoreCapability.VERIFIED_WRITES);
+  }
+
+  /**
+   * Removes the temporary files under {@code root}: a whole copy's, or a copy in parts', named for
+   * the exporter, which only an export makes. A file cannot tell which export started it, so every
+   * one under the root goes, {@code from} and {@code to} aside.
+   */
+  @Override
+  public long removeLeftovers(Location root, Instant from, Instant to) throws IOException {
+    Path dir = pathOf(root);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long removed = 0;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+        Path p = it.next();
+        if (p.getFileName().toString().startsWith(TEMP_PREFIX) && Files.isRegularFile(p)) {
+          removed += Files.deleteIfExists(p) ? 1 : 0;
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return removed;
   }
 
   /**

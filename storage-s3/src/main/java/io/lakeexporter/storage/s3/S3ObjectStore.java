@@ -5,6 +5,7 @@ import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.EveryRequestRefusedException;
 import io.lakeexporter.storage.ExactLengthInputStream;
 import io.lakeexporter.storage.HeaderMetadata;
+import io.lakeexporter.storage.LeftoverRemovable;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -79,7 +80,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * up to {@code s3.copy.multipart-threshold}, parallel UploadPartCopy beyond it.
  */
 public final class S3ObjectStore
-    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable {
+    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable, LeftoverRemovable {
 
   /** S3's own limits: 5 MiB to 5 GiB parts (the last may be smaller), 10,000 parts. */
   static final PartLimits S3_LIMITS = new PartLimits(5L << 20, 5L << 30, 10_000);
@@ -478,6 +479,40 @@ public final class S3ObjectStore
    * prefix may read); that it exists or not tells nothing.
    */
   private static final String BUCKET_PROBE = ".lakefs-export-bucket-probe";
+
+  /**
+   * Aborts the multipart uploads under {@code root} started from {@code from} to {@code to}: an
+   * upload's key is its target's, so only its start tells an export's from a stranger's.
+   */
+  @Override
+  public long removeLeftovers(Location root, Instant from, Instant to) throws IOException {
+    String path = root.path();
+    String prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
+    long removed = 0;
+    try {
+      var uploads =
+          client(root)
+              .listMultipartUploadsPaginator(b -> b.bucket(bucket(root)).prefix(prefix))
+              .uploads();
+      for (var upload : uploads) {
+        Instant started = upload.initiated();
+        if (started == null || started.isBefore(from) || started.isAfter(to)) {
+          continue;
+        }
+        try {
+          client(root)
+              .abortMultipartUpload(
+                  b -> b.bucket(bucket(root)).key(upload.key()).uploadId(upload.uploadId()));
+          removed++;
+        } catch (NoSuchUploadException gone) {
+          // completed or aborted since it was listed
+        }
+      }
+    } catch (SdkException | UncheckedIOException e) {
+      throw translate(e, "abort the open uploads under", root);
+    }
+    return removed;
+  }
 
   @Override
   public Stream<ObjectInfo> list(Location prefix) throws IOException {

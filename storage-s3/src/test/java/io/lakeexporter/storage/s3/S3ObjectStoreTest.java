@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -126,6 +127,34 @@ class S3ObjectStoreTest {
     assertThatThrownBy(
             () -> store.write(l, new ByteArrayInputStream(new byte[100]), 50, ObjectMetadata.EMPTY))
         .hasMessageContaining("more than");
+  }
+
+  /**
+   * An export cut off leaves its multipart uploads open (billed until a lifecycle rule ends them):
+   * those under the root started while its lease held are aborted; one started outside that time,
+   * or outside the root, stays.
+   */
+  @Test
+  void leftoverUploadsUnderARootStartedInTheTimeGivenAreAborted() throws IOException {
+    Location base = at("");
+    Location root = base.child("leftovers");
+    Location inside = base.child("leftovers/t/part-0.parquet");
+    Location beside = base.child("leftovers-not/part-0.parquet");
+    var a = store.startMultipart(inside, 12L * MIB, 6L * MIB, ObjectMetadata.EMPTY);
+    var b = store.startMultipart(beside, 12L * MIB, 6L * MIB, ObjectMetadata.EMPTY);
+    Instant now = Instant.now();
+
+    assertThat(store.removeLeftovers(root, now.plusSeconds(3_600), now.plusSeconds(7_200)))
+        .as("started before that time")
+        .isZero();
+    assertThat(uploadsAt(inside)).hasSize(1);
+
+    assertThat(store.removeLeftovers(root, now.minusSeconds(3_600), now.plusSeconds(3_600)))
+        .isEqualTo(1);
+    assertThat(uploadsAt(inside)).isEmpty();
+    assertThat(uploadsAt(beside)).hasSize(1);
+    b.abort();
+    a.abort(); // gone already: harmless
   }
 
   private static List<MultipartUpload> uploadsAt(Location l) {
