@@ -22,9 +22,14 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,13 +82,33 @@ public final class DestinationLease implements AutoCloseable {
       String repository,
       String commitId,
       String host,
+      String machine,
       long pid,
       Instant startedAt,
       Instant expiresAt,
       String exporterVersion) {
 
     Holder renewed(Instant until) {
-      return new Holder(run, repository, commitId, host, pid, startedAt, until, exporterVersion);
+      return new Holder(
+          run, repository, commitId, host, machine, pid, startedAt, until, exporterVersion);
+    }
+
+    /**
+     * Whether this holder's process is known to be gone: it ran on this machine (the same host name
+     * and machine id, which a container of the same image may share only under its own host name)
+     * and no process of its id runs here now, or one started after the lease did. A lease kept by
+     * an export killed outright is then taken over at once rather than after its term.
+     */
+    boolean goneFromThisMachine() {
+      if (machine.isEmpty() || !machine.equals(MACHINE) || !host.equals(HOST)) {
+        return false;
+      }
+      Optional<ProcessHandle> process = ProcessHandle.of(pid);
+      if (process.isEmpty() || !process.get().isAlive()) {
+        return true;
+      }
+      Optional<Instant> since = process.get().info().startInstant();
+      return since.isPresent() && since.get().isAfter(startedAt.plusSeconds(1));
     }
 
     /** The holder in words, for a refusal or a warning. */
@@ -146,7 +171,8 @@ public final class DestinationLease implements AutoCloseable {
             UUID.randomUUID().toString(),
             repository,
             commitId,
-            hostName(),
+            HOST,
+            MACHINE,
             ProcessHandle.current().pid(),
             now,
             now.plus(term),
@@ -154,23 +180,28 @@ public final class DestinationLease implements AutoCloseable {
     var lease = new DestinationLease(store, file, retry, ours, term);
     try {
       Optional<Holder> held = lease.read();
-      if (held.isPresent() && held.get().expiresAt().isAfter(now)) {
-        throw new DestinationInUseException(inUse(file, held.get()));
+      if (held.isPresent()) {
+        Holder h = held.get();
+        boolean gone = h.goneFromThisMachine();
+        if (h.expiresAt().isAfter(now) && !gone) {
+          throw new DestinationInUseException(inUse(file, h, now));
+        }
+        LOG.warn(
+            "{} ended without giving up {} ({}): killed, or cut off from the destination; this"
+                + " export takes it over and writes over what that one left",
+            h.said(),
+            file,
+            gone
+                ? "its process is no longer running on this machine"
+                : "its lease expired at " + h.expiresAt());
       }
-      held.ifPresent(
-          h ->
-              LOG.warn(
-                  "{} ended without giving up {} (its lease expired at {}): killed, or cut off"
-                      + " from the destination; this export takes it over and writes over what"
-                      + " that one left",
-                  h.said(),
-                  file,
-                  h.expiresAt()));
       lease.write(ours);
       Optional<Holder> back = lease.read();
       if (back.isEmpty() || !back.get().run().equals(ours.run())) {
         throw new DestinationInUseException(
-            back.map(h -> inUse(file, h) + " (it took the lease at the same moment as this one)")
+            back.map(
+                    h ->
+                        inUse(file, h, now) + " (it took the lease at the same moment as this one)")
                 .orElse("the lease " + file + " was removed as soon as this export wrote it"));
       }
       if (held.isPresent()) {
@@ -228,14 +259,17 @@ public final class DestinationLease implements AutoCloseable {
     }
   }
 
-  private static String inUse(Location file, Holder holder) {
+  private static String inUse(Location file, Holder holder, Instant now) {
+    long seconds = Math.max(1, Duration.between(now, holder.expiresAt()).toSeconds());
     return "the destination is in use: "
         + holder.said()
         + " holds "
         + file
         + " until "
         + holder.expiresAt()
-        + "; wait for it to end, or remove that file if that export is gone";
+        + " (in "
+        + seconds
+        + " s, unless renewed); wait for it to end, or remove that file if that export is gone";
   }
 
   /**
@@ -363,6 +397,7 @@ public final class DestinationLease implements AutoCloseable {
               o.get("repository").getAsString(),
               o.get("commit_id").getAsString(),
               o.get("host").getAsString(),
+              o.has("machine") ? o.get("machine").getAsString() : "",
               o.get("pid").getAsLong(),
               Instant.parse(o.get("started_at").getAsString()),
               Instant.parse(o.get("expires_at").getAsString()),
@@ -402,6 +437,7 @@ public final class DestinationLease implements AutoCloseable {
       json.name("repository").value(holder.repository());
       json.name("commit_id").value(holder.commitId());
       json.name("host").value(holder.host());
+      json.name("machine").value(holder.machine());
       json.name("pid").value(holder.pid());
       json.name("started_at").value(holder.startedAt().toString());
       json.name("expires_at").value(holder.expiresAt().toString());
@@ -411,6 +447,28 @@ public final class DestinationLease implements AutoCloseable {
       throw new UncheckedIOException(e); // writing into memory
     }
     return out.toByteArray();
+  }
+
+  /** This host's name, in leases. */
+  private static final String HOST = hostName();
+
+  /**
+   * This machine's id (systemd's {@code /etc/machine-id}), hashed: it tells two hosts of the same
+   * name apart without publishing the id itself. Empty where there is none.
+   */
+  private static final String MACHINE = machineId();
+
+  private static String machineId() {
+    try {
+      byte[] id = Files.readAllBytes(Path.of("/etc/machine-id"));
+      if (new String(id, StandardCharsets.US_ASCII).isBlank()) {
+        return "";
+      }
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id);
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+      return "";
+    }
   }
 
   private static String hostName() {

@@ -49,6 +49,7 @@ class DestinationLeaseTest {
             "repo",
             "c0ffee",
             "elsewhere",
+            "",
             4242,
             expiresAt.minusSeconds(60),
             expiresAt,
@@ -85,6 +86,54 @@ class DestinationLeaseTest {
       assertThat(leaseJson().get("run").asText()).as("the first's lease is left").isEqualTo(run);
       assertThat(first.check()).isEmpty();
     }
+  }
+
+  /**
+   * An export killed outright on this machine keeps its lease until the term ends: a run again at
+   * once was refused for up to a minute. Its process gone, the lease is taken over at once.
+   */
+  @Test
+  void anUnexpiredLeaseOfAProcessGoneFromThisMachineIsTakenOverAtOnce() throws Exception {
+    JsonNode mine;
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      mine = leaseJson();
+    }
+    Process finished = new ProcessBuilder("true").start();
+    finished.waitFor();
+    Instant now = Instant.now();
+    var killed =
+        new DestinationLease.Holder(
+            "killed-run",
+            "repo",
+            "c0ffee",
+            mine.get("host").asText(),
+            mine.get("machine").asText(),
+            finished.pid(),
+            now.minusSeconds(5),
+            now.plusSeconds(55),
+            "0.9");
+    Files.write(leaseFile(), DestinationLease.render(killed));
+
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      assertThat(leaseJson().get("commit_id").asText()).isEqualTo("abc123");
+    }
+
+    // The same lease of a process still running here (this one) holds.
+    var running =
+        new DestinationLease.Holder(
+            "running-run",
+            "repo",
+            "c0ffee",
+            mine.get("host").asText(),
+            mine.get("machine").asText(),
+            ProcessHandle.current().pid(),
+            now, // after this process started, as its lease would be
+            now.plusSeconds(55),
+            "0.9");
+    Files.write(leaseFile(), DestinationLease.render(running));
+    assertThatThrownBy(() -> take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1)))
+        .isInstanceOf(DestinationInUseException.class)
+        .hasMessageContaining("run running-run");
   }
 
   @Test
