@@ -299,6 +299,58 @@ class CliJarIT {
     assertThat(files(tree)).isLessThan(objects);
   }
 
+  /**
+   * An export killed outright (SIGKILL) keeps its lease and can leave temporary files: run again at
+   * once on the same machine, the export takes the lease over without waiting for its term, removes
+   * what the killed one left unfinished, and ends with SUCCESS and nothing of its own left behind.
+   */
+  @Test
+  void anExportKilledOutrightIsRunAgainAtOnceAndItsLeftoversRemoved() throws Exception {
+    try (var emulator = emulator("cli-emulator-killed")) {
+      int objects = 1500;
+      String head = commitMany(emulator.endpoint(), "killed", objects);
+      Path tree = dir.resolve("killed");
+      var export = new ArrayList<>(javaJar());
+      export.addAll(
+          List.of(
+              "export",
+              DemoCommand.REPOSITORY,
+              tree.toString(),
+              "--branch=killed",
+              "--concurrency=1",
+              "--no-progress"));
+      var env = lakectl(emulator);
+      Process p = process(env, export).redirectOutput(dir.resolve("killed-1.log").toFile()).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (files(tree) < 20 && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(p.isAlive()).as("still exporting when killed").isTrue();
+      p.destroyForcibly();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(tree.resolve("EXPORT_RUNNING")).as("the killed export's lease").exists();
+      // What a kill in the middle of a copy leaves beside its target.
+      Path leftover = tree.resolve("bulk/p0/.lakefs-export-killed-copy.tmp");
+      Files.createDirectories(leftover.getParent());
+      Files.writeString(leftover, "half a copy");
+
+      Path log = dir.resolve("killed-2.log");
+      Process again = process(env, export).redirectOutput(log.toFile()).start();
+      assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String said = Files.readString(log);
+      assertThat(again.exitValue()).as(said).isZero();
+      assertThat(said)
+          .contains("its process is no longer running on this machine")
+          .containsPattern("removed [1-9][0-9]* unfinished copies");
+      assertThat(tree.resolve("EXPORT_" + head + "_SUCCESS")).exists();
+      assertThat(tree.resolve("EXPORT_RUNNING")).doesNotExist();
+      try (Stream<Path> all = Files.walk(tree)) {
+        assertThat(all.map(f -> f.getFileName().toString()))
+            .noneMatch(n -> n.startsWith(".lakefs-export-"));
+      }
+    }
+  }
+
   /** Regular files under {@code tree}, none while it does not exist. */
   private static long files(Path tree) throws IOException {
     if (!Files.isDirectory(tree)) {

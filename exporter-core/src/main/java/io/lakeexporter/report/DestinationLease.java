@@ -8,6 +8,7 @@ import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.LeftoverRemovable;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectMetadata;
@@ -273,8 +274,8 @@ public final class DestinationLease implements AutoCloseable {
   }
 
   /**
-   * Why this export no longer holds the destination (another export took it over, or the lease was
-   * removed), as far as the last renewal or {@link #check} saw; empty while it holds it.
+   * Why this export no longer holds the destination (another export took it over), as far as the
+   * last renewal or {@link #check} saw; empty while it holds it.
    */
   public Optional<String> lost() {
     String why = lost;
@@ -295,7 +296,7 @@ public final class DestinationLease implements AutoCloseable {
     boolean interrupted = Thread.interrupted();
     try {
       if (lost.isEmpty()) {
-        see(read());
+        see(read(), true);
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not read the lease {}: {}", file, Printable.said(e));
@@ -313,7 +314,7 @@ public final class DestinationLease implements AutoCloseable {
       return;
     }
     try {
-      if (see(read())) {
+      if (see(read(), true)) {
         write(ours.renewed(Instant.now().plus(term)));
       }
     } catch (IOException | RuntimeException e) {
@@ -322,17 +323,27 @@ public final class DestinationLease implements AutoCloseable {
     }
   }
 
-  /** Whether {@code held} is still this export's lease; if not, it is lost, for good. */
-  private synchronized boolean see(Optional<Holder> held) {
+  /**
+   * Whether {@code held} is still this export's lease. Another export's means it is lost, for good.
+   * None at all (removed by hand, taken for a stale one) is written again when {@code rewrite}:
+   * another export that found the root free since would have written its own.
+   */
+  private synchronized boolean see(Optional<Holder> held, boolean rewrite) throws IOException {
     if (!lost.isEmpty()) {
       return false;
     }
     if (held.isPresent() && held.get().run().equals(ours.run())) {
       return true;
     }
-    lost =
-        held.map(h -> "another export took the destination over: " + h.said())
-            .orElse("the lease " + file + " was removed while the export ran");
+    if (held.isEmpty()) {
+      if (!rewrite) {
+        return false;
+      }
+      LOG.warn("the lease {} was removed while the export ran: it is written again", file);
+      write(ours.renewed(Instant.now().plus(term)));
+      return false;
+    }
+    lost = "another export took the destination over: " + held.get().said();
     LOG.error("{}", lost);
     renewals.shutdown();
     return false;
@@ -353,7 +364,7 @@ public final class DestinationLease implements AutoCloseable {
     renewals.shutdown();
     boolean interrupted = Thread.interrupted();
     try {
-      if (see(read())) {
+      if (see(read(), false)) {
         List<ObjectStore.DeleteFailure> left = retry.run(() -> store.delete(List.of(file))).value();
         if (!left.isEmpty()) {
           throw new IOException(left.get(0).reason());
@@ -385,6 +396,8 @@ public final class DestinationLease implements AutoCloseable {
                     }
                   })
               .value();
+    } catch (BucketNotFoundException e) {
+      throw e; // not a root without a lease: a destination gone, which the export's writes name
     } catch (FileNotFoundException e) {
       return Optional.empty();
     }

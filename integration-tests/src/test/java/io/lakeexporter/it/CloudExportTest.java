@@ -13,6 +13,7 @@ import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.GlobRoundFilter;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.DestinationLease;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.StatusFile;
@@ -30,6 +31,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,6 +215,14 @@ abstract class CloudExportTest {
           @Override
           public void roundFinished(RoundSummary summary) {
             if (summary.round() == 1) {
+              // Emptied first, as S3 and GCS delete only an empty bucket: the export's lease is
+              // all it holds.
+              Location lease = Location.parse(destination).child(DestinationLease.NAME);
+              try {
+                assertThat(storage.storeFor(lease).delete(List.of(lease))).isEmpty();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
               deleteBucket(bucket);
             }
           }

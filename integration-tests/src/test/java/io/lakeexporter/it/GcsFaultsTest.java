@@ -248,8 +248,9 @@ class GcsFaultsTest {
       result = exporter.exportFrom("main", previous);
     }
 
-    // Four for the removed key, four for the stale SUCCESS file the failure file replaces.
-    assertThat(proxy.count(targetContains("/batch/"))).isEqualTo(8);
+    // Four for the removed key, four for the stale SUCCESS file the failure file replaces, four
+    // for the export's lease, given up at its end.
+    assertThat(proxy.count(targetContains("/batch/"))).isEqualTo(12);
     assertThat(result.failures())
         .singleElement()
         .satisfies(f -> assertThat(f.path()).isEqualTo("data/gone.csv"))
