@@ -3,6 +3,7 @@ package io.lakeexporter.cli;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.PlanTotals;
+import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import java.io.PrintWriter;
@@ -124,12 +125,12 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     if (totalObjects >= 0) {
       sb.append(String.format(Locale.ROOT, "/%,d", totalObjects));
     }
-    sb.append(" objects | ").append(bytes(doneBytes));
+    sb.append(" objects | ").append(Printable.bytes(doneBytes));
     if (t != null) {
-      sb.append(" / ").append(bytes(t.bytes()));
+      sb.append(" / ").append(Printable.bytes(t.bytes()));
     }
     double rate = doneBytes / seconds;
-    sb.append(" | ").append(bytes((long) rate)).append("/s");
+    sb.append(" | ").append(Printable.bytes((long) rate)).append("/s");
     sb.append(String.format(Locale.ROOT, " | %.0f obj/s", doneObjects / seconds));
     if (t != null && doneObjects > 0) {
       double objectShare = totalObjects == 0 ? 1 : (double) doneObjects / totalObjects;
@@ -145,31 +146,6 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
       sb.append(" | ").append(failed.get()).append(" failed");
     }
     return sb.toString();
-  }
-
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return tenths(v) + " " + units[u];
-  }
-
-  /**
-   * {@code value} with one decimal, rounded half up, whatever the locale: what {@code "%.1f"} gives
-   * under {@link Locale#ROOT}, without {@link java.util.Formatter}, whose first use (it parses its
-   * patterns with a regular expression) cost the end of an export 7-9 ms, in the summary after the
-   * last object was in place.
-   */
-  static String tenths(double value) {
-    long tenths = Math.round(Math.abs(value) * 10);
-    return (value < 0 && tenths > 0 ? "-" : "") + tenths / 10 + "." + tenths % 10;
   }
 
   static String duration(long seconds) {

@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * The few lines an export ends with. Built by concatenation rather than {@code printf}: they are
  * printed after the last object is in place, where {@link java.util.Formatter}'s first use cost 7-9
- * ms of every export's wall time (see {@link ProgressBar#tenths}).
+ * ms of every export's wall time (see {@link Printable#tenths}).
  */
 final class Summary {
 
@@ -62,7 +62,7 @@ final class Summary {
             + " -> "
             + r.destination()
             + " in "
-            + ProgressBar.tenths(took.toMillis() / 1000.0)
+            + Printable.tenths(took.toMillis() / 1000.0)
             + " s");
     out.println("  lakeFS: " + source(lakeFs));
     for (RoundSummary s : r.rounds()) {
@@ -74,7 +74,7 @@ final class Summary {
               + ": "
               + s.copied()
               + " copied ("
-              + ProgressBar.bytes(s.bytes())
+              + Printable.bytes(s.bytes())
               + "), "
               + s.deleted()
               + " deleted, "
@@ -106,7 +106,7 @@ final class Summary {
             + r.destination()
             + (lookedUp ? ", skipping identical objects" : ""));
     for (RoundSummary s : r.rounds()) {
-      out.println("  " + s.plannedLine(ProgressBar.bytes(s.bytes()), lookedUp));
+      out.println("  " + s.plannedLine(Printable.bytes(s.bytes()), lookedUp));
     }
     r.failureLines(FAILURES_SHOWN, "would fail: ").forEach(line -> out.println("  " + line));
     out.println("  lakeFS: " + source(lakeFs));

@@ -130,7 +130,7 @@ public final class Main {
     if (result.status() == ExportResult.Status.PLANNED) {
       out.println("dry run of commit " + result.commitId() + " -> " + result.destination());
       for (RoundSummary s : result.rounds()) {
-        out.println("  " + s.plannedLine(s.bytes() + " bytes", lookedUp));
+        out.println("  " + s.plannedLine(Printable.bytes(s.bytes()), lookedUp));
       }
       result.failureLines(FAILURES_SHOWN, "would fail: ").forEach(l -> out.println("  " + l));
       out.println("nothing was written");

@@ -1412,6 +1412,9 @@ class SparkExporterTest {
     assertThat(code).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8))
         .contains("  round 1: 6 to copy (", "  round 2: 12 to copy (", "nothing was written");
+    // Bytes in units, as the command line prints them: the 3 MiB blob, and 12 parts of 14 B.
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .contains("  round 1: 6 to copy (3.0 MiB)", "  round 2: 12 to copy (168 B)");
     assertThat(dest).doesNotExist();
   }
 
