@@ -335,7 +335,13 @@ public final class Exporter implements AutoCloseable {
         LOG.info("round {} of {}: deletes first", round, plan.rounds());
         Step deleted =
             runStep(
-                plan, round, executor, actions, failures, () -> deletesOf(plan, later), listener);
+                plan,
+                round,
+                executor,
+                actions,
+                failures,
+                lease.whileHeld(() -> deletesOf(plan, later)),
+                listener);
         Step step = deleted;
         if (takesDown && !deleted.stopped()) {
           // Not counted as deletes, nor shown as progress: round N writes each key again. Only a
@@ -347,7 +353,7 @@ public final class Exporter implements AutoCloseable {
                   executor,
                   actions,
                   failures,
-                  () -> rewrittenLater(plan, later),
+                  lease.whileHeld(() -> rewrittenLater(plan, later)),
                   ProgressListener.NONE);
           RoundSummary downed = down.summary();
           step =
@@ -412,30 +418,31 @@ public final class Exporter implements AutoCloseable {
                 executor,
                 actions,
                 failures,
-                () -> {
-                  Stream<Action> all;
-                  if (counted == null) {
-                    // Every action is counted, those of the deletes that ran first too.
-                    return besideTheDestination(
-                        listing,
-                        null,
-                        plan.actions()
-                            .peek(pass)
-                            .filter(a -> a.round() == current)
-                            .filter(a -> !copiesOnly || a.kind() == Action.Kind.COPY));
-                  } else if (isEmpty(counted, current, copiesOnly)) {
-                    return Stream.empty();
-                  } else if (pass != null && pass.keptLaterRounds()) {
-                    all = pass.keptActionsOfRound(current);
-                  } else {
-                    all = plan.actionsOfRound(current);
-                  }
-                  return besideTheDestination(
-                      listing,
-                      counted.rounds().get(current - 1),
-                      (copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all)
-                          .peek(a -> listed.incrementAndGet()));
-                });
+                lease.whileHeld(
+                    () -> {
+                      Stream<Action> all;
+                      if (counted == null) {
+                        // Every action is counted, those of the deletes that ran first too.
+                        return besideTheDestination(
+                            listing,
+                            null,
+                            plan.actions()
+                                .peek(pass)
+                                .filter(a -> a.round() == current)
+                                .filter(a -> !copiesOnly || a.kind() == Action.Kind.COPY));
+                      } else if (isEmpty(counted, current, copiesOnly)) {
+                        return Stream.empty();
+                      } else if (pass != null && pass.keptLaterRounds()) {
+                        all = pass.keptActionsOfRound(current);
+                      } else {
+                        all = plan.actionsOfRound(current);
+                      }
+                      return besideTheDestination(
+                          listing,
+                          counted.rounds().get(current - 1),
+                          (copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all)
+                              .peek(a -> listed.incrementAndGet()));
+                    }));
         if (known == null && !step.stopped()) {
           known = firstPass.totals();
         }

@@ -39,6 +39,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,7 @@ public final class DestinationLease implements AutoCloseable {
   private final ScheduledExecutorService renewals;
   private volatile String lost = "";
   private volatile boolean unheld;
+  private volatile Runnable whenLost = () -> {};
   private boolean closed;
 
   /** Who holds a lease, as its file says. */
@@ -283,6 +286,32 @@ public final class DestinationLease implements AutoCloseable {
   }
 
   /**
+   * Runs {@code stop} once when this export loses the lease to another (a Spark driver cancels its
+   * jobs), from the thread that finds it lost.
+   */
+  public void whenLost(Runnable stop) {
+    this.whenLost = Objects.requireNonNull(stop, "stop is null");
+  }
+
+  /**
+   * {@code listing}'s actions while this export holds the lease: once a renewal finds another
+   * export holding it, the listing breaks off, which stops the round as a listing that failed does,
+   * and no further action is taken.
+   */
+  public <T> Supplier<Stream<T>> whileHeld(Supplier<Stream<T>> listing) {
+    return () ->
+        listing
+            .get()
+            .peek(
+                action -> {
+                  String why = lost;
+                  if (!why.isEmpty()) {
+                    throw new IllegalStateException(why);
+                  }
+                });
+  }
+
+  /**
    * Reads the lease now, before a status file is written: {@link #lost()} as it then stands. A
    * lease that cannot be read counts as held (the status file's write will say what the store
    * does).
@@ -346,6 +375,11 @@ public final class DestinationLease implements AutoCloseable {
     lost = "another export took the destination over: " + held.get().said();
     LOG.error("{}", lost);
     renewals.shutdown();
+    try {
+      whenLost.run();
+    } catch (RuntimeException e) {
+      LOG.warn("could not stop the export's work under way: {}", Printable.said(e));
+    }
     return false;
   }
 

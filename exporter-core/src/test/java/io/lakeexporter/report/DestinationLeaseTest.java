@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,7 +186,10 @@ class DestinationLeaseTest {
       }
       assertThat(renewed).as("renewed before its term ran out").isAfter(first);
       assertThat(lease.lost()).isEmpty();
+      assertThat(lease.whileHeld(() -> Stream.of(1, 2, 3)).get()).containsExactly(1, 2, 3);
 
+      var told = new AtomicBoolean();
+      lease.whenLost(() -> told.set(true));
       writeOthers(Instant.now().plusSeconds(60));
       for (int i = 0; i < 200 && lease.lost().isEmpty(); i++) {
         Thread.sleep(10);
@@ -196,6 +201,10 @@ class DestinationLeaseTest {
                       .startsWith("another export took the destination over")
                       .contains("commit c0ffee")
                       .contains("run other-run"));
+      assertThat(told).as("the work under way told to stop (a Spark driver's jobs)").isTrue();
+      // A round's listing breaks off at its next action, which stops the round.
+      assertThatThrownBy(() -> lease.whileHeld(() -> Stream.of(1, 2, 3)).get().toList())
+          .hasMessageStartingWith("another export took the destination over");
     }
     assertThat(leaseJson().get("run").asText())
         .as("the other's lease is not removed")

@@ -281,6 +281,10 @@ public final class SparkExporter {
         for (String key : JOB_PROPERTIES) {
           callers.put(key, jsc.getLocalProperty(key));
         }
+        if (lease != null) {
+          // Another export writes here now: the round under way stops, as a standalone one does.
+          lease.whenLost(() -> jsc.cancelJobGroup(group));
+        }
         try {
           return runRounds(
               lakeFs,
@@ -377,7 +381,7 @@ public final class SparkExporter {
       // stop the later rounds when round 1 ends.
       failed = pass.stopped() != null || summary.failed() > 0 && r > 1;
       if (pass.stopped() != null) {
-        error = stopError(r, pass.stopped());
+        error = stopError(r, pass.stopped(), lease);
       }
       if (r > 1 && !failed) {
         // A later round's key the diff rewrites (a changed _SUCCESS marker) goes down too, not
@@ -389,7 +393,7 @@ public final class SparkExporter {
             summary.plus(new RoundSummary(r, downed.status(), 0, 0, downed.failed(), 0, Map.of()));
         failed = down.stopped() != null || downed.failed() > 0;
         if (down.stopped() != null) {
-          error = stopError(r, down.stopped());
+          error = stopError(r, down.stopped(), lease);
         }
       }
       earlyDeletes[r] = summary;
@@ -446,7 +450,7 @@ public final class SparkExporter {
       rounds.add(summary);
       failed = stopped != null || summary.failed() > 0;
       if (stopped != null) {
-        error = stopError(r, stopped);
+        error = stopError(r, stopped, lease);
       }
     }
     var totals = new PlanTotals(planned);
@@ -836,6 +840,16 @@ public final class SparkExporter {
    */
   static String forExecutors(Location root, String destination) {
     return root.scheme().equals("file") ? root.toPath().toString() : destination;
+  }
+
+  /**
+   * Why round {@code round} stopped: another export took the destination over from {@code lease}
+   * (whose loss cancelled the job), or what stopped the job.
+   */
+  private static String stopError(int round, Exception stopped, DestinationLease lease) {
+    Optional<String> lost = lease == null ? Optional.empty() : lease.lost();
+    return lost.map(why -> "round " + round + " stopped: " + why)
+        .orElseGet(() -> stopError(round, stopped));
   }
 
   private static String stopError(int round, Exception stopped) {
