@@ -1,5 +1,6 @@
 package io.lakeexporter.cli;
 
+import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
@@ -110,6 +111,11 @@ final class DemoCommand implements Command {
           printTree(out, dest);
           out.flush();
           return full.succeeded() && diff.succeeded() ? Main.OK : Main.FAILED;
+        } catch (ExportException e) {
+          // As the export command says it: a destination another export holds, say.
+          out.flush();
+          err.println("export failed: " + e.getMessage());
+          return Main.FAILED;
         } finally {
           client.close();
         }

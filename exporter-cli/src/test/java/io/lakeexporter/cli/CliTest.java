@@ -164,6 +164,42 @@ class CliTest {
     assertThat(file).hasContent("x");
   }
 
+  /**
+   * A root another export holds: the export command and the demo both say so in one line and exit
+   * 1, the demo as the export command does rather than with the exception's class name.
+   */
+  @Test
+  void aRootAnotherExportHoldsIsRefusedInOneLineByExportAndDemo() throws IOException {
+    Path held = Files.createDirectories(out.resolve("held"));
+    Files.writeString(
+        held.resolve("EXPORT_RUNNING"),
+        "{\"run\": \"5b0c9a1e\", \"repository\": \"analytics\", \"commit_id\": \"9a8b7c6d\","
+            + " \"host\": \"worker-3\", \"machine\": \"\", \"pid\": 41872, \"started_at\":"
+            + " \"2026-11-28T21:00:00Z\", \"expires_at\": \"2999-01-01T00:00:00Z\","
+            + " \"exporter_version\": \"0.9\"}");
+    String refusal =
+        "export failed: the destination is in use: an export of commit 9a8b7c6d of repository"
+            + " 'analytics' (run 5b0c9a1e, exporter 0.9, process 41872 on worker-3)";
+
+    Run export =
+        run(
+            lakectlEnv(),
+            "export",
+            DemoCommand.REPOSITORY,
+            held.toString(),
+            "--branch=main",
+            "--no-progress");
+    assertThat(export.code()).as(export.stderr()).isEqualTo(1);
+    assertThat(export.stderr()).startsWith(refusal);
+
+    Run demo = run(Map.of(), "demo", "--to", held.toString());
+    assertThat(demo.code()).as(demo.stderr()).isEqualTo(1);
+    assertThat(demo.stderr()).startsWith(refusal).doesNotContain("Exception");
+    try (var left = Files.list(held)) {
+      assertThat(left).containsExactly(held.resolve("EXPORT_RUNNING"));
+    }
+  }
+
   @Test
   void demoLeavesTheExpectedTreeAndStatusFiles() throws IOException {
     Path dest = out.resolve("demo out");
