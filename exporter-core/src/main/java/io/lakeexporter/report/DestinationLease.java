@@ -56,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>No write-if-absent is kept by every store the exporter writes to (S3-compatible servers
  * differ), so the lease is read back once written: of two exports that found the root free at the
  * same moment, the one whose lease was overwritten gives way then, or, when the other's write came
- * later still, at its next renewal, and its export stops before its next round and writes no status
- * file. Expiry is read against this machine's clock: hosts whose clocks differ by more than the
- * term could take over a lease still held.
+ * later still, at its next renewal: its export takes no more objects and writes no status file.
+ * Expiry is read against this machine's clock: hosts whose clocks differ by more than the term
+ * could take over a lease still held.
  */
 public final class DestinationLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DestinationLease.class);
