@@ -24,6 +24,9 @@ import java.util.Optional;
 public record DestinationKeys(
     Location root, String reservedPrefix, String reservedFor, boolean mayHoldLakeFsData) {
 
+  /** The name, at the root, of the lease an export holds while it runs; no key may take it. */
+  public static final String LEASE_NAME = "EXPORT_RUNNING";
+
   public DestinationKeys {
     Objects.requireNonNull(root, "root is null");
     Objects.requireNonNull(reservedPrefix, "reservedPrefix is null");
@@ -80,6 +83,12 @@ public record DestinationKeys(
     }
     if (path.indexOf('\0') >= 0) {
       throw new InvalidKeyException(path, "the key holds a NUL character");
+    }
+    if (path.equals(LEASE_NAME)) {
+      throw new InvalidKeyException(
+          path,
+          "the name of the lease an export holds at the destination root while it runs: the object"
+              + " would overwrite it, and the next export would find no lease it can read there");
     }
     if (isFilesystem(root)) {
       if (path.startsWith("/")) {

@@ -8,6 +8,7 @@ import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportException;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.LeftoverRemovable;
 import io.lakeexporter.storage.Location;
@@ -64,7 +65,7 @@ public final class DestinationLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DestinationLease.class);
 
   /** The lease's name at the destination root. */
-  public static final String NAME = "EXPORT_RUNNING";
+  public static final String NAME = DestinationKeys.LEASE_NAME;
 
   /** How long a lease holds unrenewed: a killed export's keeps its root for at most this long. */
   public static final Duration TERM = Duration.ofSeconds(60);

@@ -41,6 +41,15 @@ class DestinationKeysTest {
                 + " under another key");
   }
 
+  /** A commit's own EXPORT_RUNNING at its root would overwrite the lease of the export itself. */
+  @Test
+  void theLeasesNameAtTheRootIsRefusedAndBelowItKept() throws Exception {
+    assertThatThrownBy(() -> DestinationKeys.resolve(s3Root, "EXPORT_RUNNING"))
+        .hasMessageContaining("the name of the lease an export holds at the destination root");
+    assertThat(DestinationKeys.resolve(s3Root, "t/EXPORT_RUNNING").path())
+        .isEqualTo("export/t/EXPORT_RUNNING");
+  }
+
   @Test
   void objectStoreKeysAreLiteral() throws Exception {
     assertThat(DestinationKeys.resolve(s3Root, "a/../b").path()).isEqualTo("export/a/../b");
