@@ -121,6 +121,18 @@ public record ExportResult(
 
   /** This result, naming the status file written for it. */
   public ExportResult withStatusFile(String file) {
+    return copy(status, error, file);
+  }
+
+  /**
+   * This result as {@code FAILED} for {@code why}, a reason found once its rounds had ended (the
+   * destination taken over by another export), after the error it had, if any.
+   */
+  public ExportResult failedFor(String why) {
+    return copy(Status.FAILED, error.isEmpty() ? why : error + "; " + why, statusFile);
+  }
+
+  private ExportResult copy(Status status, String error, String statusFile) {
     return new ExportResult(
         status,
         repository,
@@ -135,30 +147,6 @@ public record ExportResult(
         failures,
         failuresOmitted,
         error,
-        file,
-        plan,
-        exporterVersion);
-  }
-
-  /**
-   * This result as {@code FAILED} for {@code why}, a reason found once its rounds had ended (the
-   * destination taken over by another export), after the error it had, if any.
-   */
-  public ExportResult failedFor(String why) {
-    return new ExportResult(
-        Status.FAILED,
-        repository,
-        mode,
-        branch,
-        previousCommitId,
-        commitId,
-        destination,
-        startedAt,
-        finishedAt,
-        rounds,
-        failures,
-        failuresOmitted,
-        error.isEmpty() ? why : error + "; " + why,
         statusFile,
         plan,
         exporterVersion);

@@ -43,20 +43,19 @@ class DestinationLeaseTest {
         store, rootLocation(), "repo", commitId, RetryPolicy.NONE, term, renewEvery);
   }
 
-  /** A lease of another run, as its export wrote it. */
-  private void writeOthers(Instant expiresAt) throws IOException {
+  /** A lease of another run of commit c0ffee, as its export wrote it. */
+  private void writeLease(
+      String run, String host, String machine, long pid, Instant startedAt, Instant expiresAt)
+      throws IOException {
     var holder =
         new DestinationLease.Holder(
-            "other-run",
-            "repo",
-            "c0ffee",
-            "elsewhere",
-            "",
-            4242,
-            expiresAt.minusSeconds(60),
-            expiresAt,
-            "0.9");
+            run, "repo", "c0ffee", host, machine, pid, startedAt, expiresAt, "0.9");
     Files.write(leaseFile(), DestinationLease.render(holder));
+  }
+
+  /** Another machine's lease, until {@code expiresAt}. */
+  private void writeOthers(Instant expiresAt) throws IOException {
+    writeLease("other-run", "elsewhere", "", 4242, expiresAt.minusSeconds(60), expiresAt);
   }
 
   @Test
@@ -103,36 +102,19 @@ class DestinationLeaseTest {
     Process finished = new ProcessBuilder("true").start();
     finished.waitFor();
     Instant now = Instant.now();
-    var killed =
-        new DestinationLease.Holder(
-            "killed-run",
-            "repo",
-            "c0ffee",
-            mine.get("host").asText(),
-            mine.get("machine").asText(),
-            finished.pid(),
-            now.minusSeconds(5),
-            now.plusSeconds(55),
-            "0.9");
-    Files.write(leaseFile(), DestinationLease.render(killed));
+    String host = mine.get("host").asText();
+    String machine = mine.get("machine").asText();
+    writeLease(
+        "killed-run", host, machine, finished.pid(), now.minusSeconds(5), now.plusSeconds(55));
 
     try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
       assertThat(leaseJson().get("commit_id").asText()).isEqualTo("abc123");
     }
 
     // The same lease of a process still running here (this one) holds.
-    var running =
-        new DestinationLease.Holder(
-            "running-run",
-            "repo",
-            "c0ffee",
-            mine.get("host").asText(),
-            mine.get("machine").asText(),
-            ProcessHandle.current().pid(),
-            now, // after this process started, as its lease would be
-            now.plusSeconds(55),
-            "0.9");
-    Files.write(leaseFile(), DestinationLease.render(running));
+    // Started after this process did, as its lease would be.
+    writeLease(
+        "running-run", host, machine, ProcessHandle.current().pid(), now, now.plusSeconds(55));
     assertThatThrownBy(() -> take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1)))
         .isInstanceOf(DestinationInUseException.class)
         .hasMessageContaining("run running-run");
