@@ -1219,7 +1219,7 @@ class SparkExporterTest {
     int code = submitMain(stdout, stderr, repo, dest, "--skip-identical", "--dry-run");
     assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8))
-        .containsPattern("round \\d: 1 to copy \\(11 bytes\\), \\d+ there already")
+        .containsPattern("round \\d: 1 to copy \\(11 B\\), \\d+ there already")
         .contains("nothing was written");
     assertThat(dest.resolve("top.txt")).hasContent("at the ROOT");
   }
