@@ -739,7 +739,9 @@ public final class Exporter implements AutoCloseable {
       ObjectStore destination, DestinationLease lease, ExportResult result) {
     Optional<String> lost = lease.check();
     if (lost.isPresent()) {
-      return result.failedFor(lost.get() + "; no status file written, as it could be the other's");
+      // Said once: a round that stopped for it says it already.
+      String why = "no status file written, as it could be the other's";
+      return result.failedFor(result.error().contains(lost.get()) ? why : lost.get() + "; " + why);
     }
     return StatusFile.record(destination, root, result, copySettings.retry());
   }

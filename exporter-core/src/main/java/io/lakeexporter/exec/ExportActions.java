@@ -186,7 +186,7 @@ public final class ExportActions implements ActionHandler {
       return failed(action, source, "source object missing: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       ActionOutcome outcome = failed(action, source, describe(e), RetryPolicy.attemptsOf(e));
-      if (ConnectionFailures.unreachable(e)) {
+      if (ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e)) {
         throw stoppingTheRound(List.of(outcome));
       }
       return outcome;
@@ -195,8 +195,8 @@ public final class ExportActions implements ActionHandler {
 
   /**
    * Failed actions whose server (lakeFS, the source's store, the destination) could not be reached
-   * at all, after the attempts the retry policy allows: every action after them would wait out the
-   * same attempts to fail the same way, so the round stops on them.
+   * at all, or did not answer in time, after the attempts the retry policy allows: every action
+   * after them would wait out the same attempts to fail the same way, so the round stops on them.
    */
   private static RoundStoppingFailure stoppingTheRound(List<ActionOutcome> failed) {
     ActionOutcome first = failed.get(0);
@@ -206,7 +206,7 @@ public final class ExportActions implements ActionHandler {
             + first.kind().label()
             + " of '"
             + Printable.line(first.path())
-            + "' could not reach a server the export needs, so the round took no more objects: "
+            + "' could not reach a server the export needs, or had no answer from it, so the round took no more objects: "
             + first.error());
   }
 

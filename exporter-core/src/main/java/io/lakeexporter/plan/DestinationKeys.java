@@ -84,11 +84,12 @@ public record DestinationKeys(
     if (path.indexOf('\0') >= 0) {
       throw new InvalidKeyException(path, "the key holds a NUL character");
     }
-    if (path.equals(LEASE_NAME)) {
+    if (path.equals(LEASE_NAME) || path.startsWith(LEASE_NAME + "/")) {
       throw new InvalidKeyException(
           path,
           "the name of the lease an export holds at the destination root while it runs: the object"
-              + " would overwrite it, and the next export would find no lease it can read there");
+              + " would overwrite it, or on a filesystem put a directory in its way, and the next"
+              + " export could take no lease there");
     }
     if (isFilesystem(root)) {
       if (path.startsWith("/")) {

@@ -31,6 +31,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -79,6 +81,10 @@ public final class DestinationLease implements AutoCloseable {
   private volatile String lost = "";
   private volatile boolean unheld;
   private volatile Runnable whenLost = () -> {};
+
+  /** Until when the lease this export last wrote holds: past it, another may have taken it. */
+  private volatile Instant heldUntil;
+
   private boolean closed;
 
   /** Who holds a lease, as its file says. */
@@ -149,11 +155,13 @@ public final class DestinationLease implements AutoCloseable {
    * Takes the lease of {@code root} for an export of {@code commitId}, renewed every quarter of
    * {@link #TERM} until {@link #close closed}.
    *
-   * <p>A store that will not read or write the lease (credentials that may only write objects, or
+   * <p>A store that refuses to read or write the lease (credentials that may only write objects, or
    * none it takes) leaves the export without one, as a warning says: it goes on, unguarded.
    *
    * @throws DestinationInUseException when another export holds it, or a file there under its name
    *     is not a lease
+   * @throws ExportException when the lease could not be taken otherwise (a directory of its name in
+   *     the way, a store failing)
    */
   public static DestinationLease take(
       ObjectStore store, Location root, String repository, String commitId, RetryPolicy retry) {
@@ -183,8 +191,10 @@ public final class DestinationLease implements AutoCloseable {
             now.plus(term),
             Version.get());
     var lease = new DestinationLease(store, file, retry, ours, term);
+    boolean looked = false;
     try {
       Optional<Holder> held = lease.read();
+      looked = true;
       if (held.isPresent()) {
         Holder h = held.get();
         boolean gone = h.goneFromThisMachine();
@@ -217,9 +227,15 @@ public final class DestinationLease implements AutoCloseable {
       if (e instanceof ExportException refused) {
         throw refused;
       }
-      // A store that lets this export write objects but not read them (a drop bucket), or
-      // refuses it everything, which its copies will then report: the export goes on as it did
-      // before leases were kept.
+      if (looked) {
+        // A lease that could not be written (a directory in the way), a store failing: unguarded,
+        // two exports could each end with SUCCESS over the other's objects.
+        throw new ExportException(
+            "could not take the lease " + file + " for the export: " + Printable.said(e), e);
+      }
+      // A store that would not let this export read (a drop bucket it may only write objects
+      // into, credentials it refuses, a request it does not serve: what its copies will then
+      // report): the export goes on as it did before leases were kept.
       LOG.warn(
           "could not take the lease {} ({}): this export goes on without it, and does not keep"
               + " another export to this root out",
@@ -248,7 +264,10 @@ public final class DestinationLease implements AutoCloseable {
     try {
       long removed =
           removable.removeLeftovers(
-              root, cutOff.startedAt().minus(CLOCK_MARGIN), cutOff.expiresAt().plus(CLOCK_MARGIN));
+              root,
+              cutOff.startedAt().minus(CLOCK_MARGIN),
+              cutOff.expiresAt().plus(CLOCK_MARGIN),
+              underANestedLease(root));
       if (removed > 0) {
         LOG.warn(
             "removed {} unfinished copies (temporary files, open multipart uploads) that export"
@@ -262,6 +281,45 @@ public final class DestinationLease implements AutoCloseable {
           root,
           Printable.said(e));
     }
+  }
+
+  /**
+   * Whether a leftover lies under a root nested in {@code root} that holds a lease of its own: an
+   * export to it may be at work there, its temporary files and uploads its own. Each directory is
+   * asked once.
+   */
+  private Predicate<Location> underANestedLease(Location root) {
+    String base =
+        root.path().isEmpty() || root.path().endsWith("/") ? root.path() : root.path() + "/";
+    Map<String, Boolean> leased = new HashMap<>();
+    return leftover -> {
+      String path = leftover.path();
+      if (!path.startsWith(base)) {
+        return false;
+      }
+      int slash = path.indexOf('/', base.length());
+      while (slash > 0) {
+        String dir = path.substring(0, slash + 1);
+        boolean hasLease =
+            leased.computeIfAbsent(
+                dir,
+                d -> {
+                  try {
+                    store.stat(new Location(root.scheme(), root.authority(), d + NAME));
+                    return true;
+                  } catch (FileNotFoundException e) {
+                    return false;
+                  } catch (IOException | RuntimeException e) {
+                    return true; // cannot tell: spared
+                  }
+                });
+        if (hasLease) {
+          return true;
+        }
+        slash = path.indexOf('/', slash + 1);
+      }
+      return false;
+    };
   }
 
   private static String inUse(Location file, Holder holder, Instant now) {
@@ -365,15 +423,24 @@ public final class DestinationLease implements AutoCloseable {
     if (held.isPresent() && held.get().run().equals(ours.run())) {
       return true;
     }
-    if (held.isEmpty()) {
-      if (!rewrite) {
-        return false;
-      }
+    if (held.isEmpty() && !rewrite) {
+      return false;
+    }
+    Instant until = heldUntil;
+    if (held.isEmpty() && until != null && Instant.now().isBefore(until)) {
       LOG.warn("the lease {} was removed while the export ran: it is written again", file);
       write(ours.renewed(Instant.now().plus(term)));
       return false;
     }
-    lost = "another export took the destination over: " + held.get().said();
+    // Gone after this export's own lease expired (it stalled past its term), another export may
+    // have taken the root over and ended since, its status file written over what this one copied.
+    lost =
+        held.map(h -> "another export took the destination over: " + h.said())
+            .orElse(
+                "this export's lease expired at "
+                    + until
+                    + " while it stalled, and is gone: another export may have taken the"
+                    + " destination over and ended since");
     LOG.error("{}", lost);
     renewals.shutdown();
     try {
@@ -474,6 +541,7 @@ public final class DestinationLease implements AutoCloseable {
               new ObjectMetadata("application/json", Map.of()));
           return null;
         });
+    heldUntil = holder.expiresAt();
   }
 
   static byte[] render(Holder holder) {

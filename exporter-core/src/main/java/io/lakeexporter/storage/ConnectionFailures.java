@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
@@ -30,6 +31,20 @@ public final class ConnectionFailures {
           || t instanceof NoRouteToHostException
           || t instanceof ConnectException
           || t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code failure} or one of its causes says the server took the request and did not
+   * answer in time (a socket's or an HTTP client's timeout): after a copy's attempts, a server that
+   * has gone silent, which the next requests would wait out as well.
+   */
+  public static boolean timedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
         return true;
       }
     }

@@ -46,6 +46,8 @@ class DestinationKeysTest {
   void theLeasesNameAtTheRootIsRefusedAndBelowItKept() throws Exception {
     assertThatThrownBy(() -> DestinationKeys.resolve(s3Root, "EXPORT_RUNNING"))
         .hasMessageContaining("the name of the lease an export holds at the destination root");
+    assertThatThrownBy(() -> DestinationKeys.resolve(fileRoot, "EXPORT_RUNNING/part-0"))
+        .hasMessageContaining("put a directory in its way");
     assertThat(DestinationKeys.resolve(s3Root, "t/EXPORT_RUNNING").path())
         .isEqualTo("export/t/EXPORT_RUNNING");
   }

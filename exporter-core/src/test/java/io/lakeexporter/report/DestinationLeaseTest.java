@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeexporter.DestinationInUseException;
+import io.lakeexporter.ExportException;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.local.LocalFileStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -140,12 +142,21 @@ class DestinationLeaseTest {
     Path whole = Files.writeString(table.resolve(".lakefs-export-1b2c.tmp"), "half a copy");
     Path parts = Files.writeString(root.resolve(".lakefs-export-3d4e-100-10"), "parts");
     Path data = Files.writeString(table.resolve("part-0.parquet"), "data");
+    // Older than the cut-off export: not its own.
+    Path older = Files.writeString(table.resolve(".lakefs-export-5f6a.tmp"), "older");
+    Files.setLastModifiedTime(older, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+    // Under a nested root with its lease: another export's, perhaps at work.
+    Path nested = Files.createDirectories(root.resolve("nested/t"));
+    Files.writeString(root.resolve("nested/" + DestinationLease.NAME), "its lease");
+    Path live = Files.writeString(nested.resolve(".lakefs-export-7a8b.tmp"), "live");
     writeOthers(Instant.now().minusSeconds(5));
 
     try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
       assertThat(whole).doesNotExist();
       assertThat(parts).doesNotExist();
       assertThat(data).hasContent("data");
+      assertThat(older).exists();
+      assertThat(live).exists();
     }
   }
 
@@ -203,6 +214,36 @@ class DestinationLeaseTest {
       assertThat(leaseJson().get("run").asText()).isEqualTo(run);
     }
     assertThat(leaseFile()).doesNotExist();
+  }
+
+  /**
+   * An export stalled past its term (kill -STOP) whose lease another export took over, finished and
+   * removed: gone, it was written again and the stalled export ran on to SUCCESS over the other's
+   * objects. Gone after its own term, the lease is lost.
+   */
+  @Test
+  void aLeaseGoneAfterItsTermRanOutIsLostNotWrittenAgain() throws Exception {
+    try (var lease = take("abc123", Duration.ofMillis(200), Duration.ofMinutes(1))) {
+      Thread.sleep(400);
+      Files.delete(leaseFile());
+      assertThat(lease.check())
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .startsWith("this export's lease expired at ")
+                      .contains("another export may have taken the destination over"));
+      assertThat(leaseFile()).as("not written again").doesNotExist();
+    }
+  }
+
+  /** Unguarded, two exports at once could each end with SUCCESS: a directory in the way refuses. */
+  @Test
+  void aDirectoryUnderTheLeasesNameRefusesTheExport() throws IOException {
+    Files.createDirectories(leaseFile());
+    assertThatThrownBy(() -> take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1)))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith(
+            "could not take the lease " + rootLocation().child(DestinationLease.NAME));
   }
 
   @Test

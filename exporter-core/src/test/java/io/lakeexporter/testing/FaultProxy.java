@@ -172,6 +172,10 @@ public final class FaultProxy implements AutoCloseable {
       try {
         Socket client = server.accept();
         open.add(client);
+        if (closed) {
+          closeQuietly(client); // accepted as close() went by: it would be left waiting
+          return;
+        }
         threads.execute(() -> serve(client));
       } catch (IOException e) {
         return; // closed
@@ -211,6 +215,9 @@ public final class FaultProxy implements AutoCloseable {
           upstream = new Socket(upstreamHost, upstreamPort);
           upstream.setTcpNoDelay(true);
           open.add(upstream);
+          if (closed) {
+            return; // opened as close() went by: closed below
+          }
         }
         OutputStream toUpstream = upstream.getOutputStream();
         toUpstream.write(head.bytesWithout("expect"));

@@ -498,7 +498,8 @@ class SparkExporterTest {
     assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
     assertThat(result.error())
         .startsWith("round 1 stopped: the copy of 'data/")
-        .contains("could not reach a server the export needs, so the round took no more objects")
+        .contains(
+            "could not reach a server the export needs, or had no answer from it, so the round took no more objects")
         .contains("the connection was refused");
     assertThat(result.failures().size()).isLessThan(objects - 5);
     JsonNode status =

@@ -216,6 +216,7 @@ class LocalExportTest {
             "round 2 not started: another export took the destination over: an export of commit"
                 + " c0ffee of repository 'other' (run other-run")
         .endsWith("; no status file written, as it could be the other's");
+    assertThat(result.error().split("another export took", -1)).as("said once").hasSize(2);
     assertThat(result.statusFile()).isNull();
     assertThat(result.rounds())
         .extracting(RoundSummary::status)

@@ -155,6 +155,48 @@ class StallsTest {
         .satisfies(f -> assertThat(f.error()).contains(s3Proxy.url().substring(7)));
   }
 
+  /**
+   * A store gone silent for good: each object waited out its four timeouts, one after another
+   * (days, for a commit of thousands at a low concurrency). The first copy that times out its
+   * attempts now stops the round; the others are not tried.
+   */
+  @Test
+  @Timeout(60)
+  void aStoreGoneSilentStopsTheRoundAtItsFirstCopyThatTimesOut() throws IOException {
+    String repo = "s" + UUID.randomUUID().toString().substring(0, 8);
+    emulator.createRepository(repo, "s3://stalls-lake/" + repo, "main");
+    for (int i = 0; i < 20; i++) {
+      emulator.putObject(
+          repo, "main", "data/" + i + ".bin", content, "application/octet-stream", Map.of());
+    }
+    emulator.commit(repo, "main", "load");
+    s3Proxy.reset();
+    s3Proxy.on(sourceReads(), 1_000, SILENCE);
+
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(client)
+            .repository(repo)
+            .destination(out.toUri().toString())
+            .storage(throughProxy)
+            .retry(QUICK)
+            .concurrency(1)
+            .countFirst(false)
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .startsWith("round 1 stopped: the copy of 'data/")
+        .contains("could not reach a server the export needs");
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.attempts()).isEqualTo(4));
+    assertThat(s3Proxy.count(sourceReads())).as("one object's four attempts").isEqualTo(4);
+  }
+
   @Test
   @Timeout(60)
   void aLakeFsThatNeverAnswersEndsTheExportAfterFourTimeoutsNamingTheEndpoint() {

@@ -54,6 +54,7 @@ import java.util.Spliterators;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -142,12 +143,12 @@ public final class LocalFileStore
   }
 
   /**
-   * Removes the temporary files under {@code root}: a whole copy's, or a copy in parts', named for
-   * the exporter, which only an export makes. A file cannot tell which export started it, so every
-   * one under the root goes, {@code from} and {@code to} aside.
+   * Removes the temporary files under {@code root} (a whole copy's, or a copy in parts', named for
+   * the exporter) last written from {@code from} to {@code to}.
    */
   @Override
-  public long removeLeftovers(Location root, Instant from, Instant to) throws IOException {
+  public long removeLeftovers(Location root, Instant from, Instant to, Predicate<Location> spared)
+      throws IOException {
     Path dir = pathOf(root);
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -156,9 +157,14 @@ public final class LocalFileStore
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
         Path p = it.next();
-        if (p.getFileName().toString().startsWith(TEMP_PREFIX) && Files.isRegularFile(p)) {
-          removed += Files.deleteIfExists(p) ? 1 : 0;
+        if (!p.getFileName().toString().startsWith(TEMP_PREFIX) || !Files.isRegularFile(p)) {
+          continue;
         }
+        Instant written = Files.getLastModifiedTime(p).toInstant();
+        if (written.isBefore(from) || written.isAfter(to) || spared.test(Location.ofPath(p))) {
+          continue;
+        }
+        removed += Files.deleteIfExists(p) ? 1 : 0;
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();

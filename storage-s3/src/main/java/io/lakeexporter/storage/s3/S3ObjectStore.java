@@ -52,6 +52,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -485,7 +486,8 @@ public final class S3ObjectStore
    * upload's key is its target's, so only its start tells an export's from a stranger's.
    */
   @Override
-  public long removeLeftovers(Location root, Instant from, Instant to) throws IOException {
+  public long removeLeftovers(Location root, Instant from, Instant to, Predicate<Location> spared)
+      throws IOException {
     String path = root.path();
     String prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
     long removed = 0;
@@ -496,7 +498,10 @@ public final class S3ObjectStore
               .uploads();
       for (var upload : uploads) {
         Instant started = upload.initiated();
-        if (started == null || started.isBefore(from) || started.isAfter(to)) {
+        if (started == null
+            || started.isBefore(from)
+            || started.isAfter(to)
+            || spared.test(new Location(root.scheme(), root.authority(), upload.key()))) {
           continue;
         }
         try {

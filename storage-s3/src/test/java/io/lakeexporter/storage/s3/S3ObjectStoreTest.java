@@ -144,12 +144,20 @@ class S3ObjectStoreTest {
     var b = store.startMultipart(beside, 12L * MIB, 6L * MIB, ObjectMetadata.EMPTY);
     Instant now = Instant.now();
 
-    assertThat(store.removeLeftovers(root, now.plusSeconds(3_600), now.plusSeconds(7_200)))
+    assertThat(
+            store.removeLeftovers(root, now.plusSeconds(3_600), now.plusSeconds(7_200), l -> false))
         .as("started before that time")
+        .isZero();
+    assertThat(
+            store.removeLeftovers(
+                root, now.minusSeconds(3_600), now.plusSeconds(3_600), inside::equals))
+        .as("spared")
         .isZero();
     assertThat(uploadsAt(inside)).hasSize(1);
 
-    assertThat(store.removeLeftovers(root, now.minusSeconds(3_600), now.plusSeconds(3_600)))
+    assertThat(
+            store.removeLeftovers(
+                root, now.minusSeconds(3_600), now.plusSeconds(3_600), l -> false))
         .isEqualTo(1);
     assertThat(uploadsAt(inside)).isEmpty();
     assertThat(uploadsAt(beside)).hasSize(1);
