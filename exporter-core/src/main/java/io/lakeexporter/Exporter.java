@@ -288,6 +288,8 @@ public final class Exporter implements AutoCloseable {
       if (!listenerError.isEmpty()) {
         throw new ExportException("dry run of commit " + plan.commitId() + ": " + listenerError);
       }
+      DestinationLease.heldByAnother(destination, root)
+          .ifPresent(why -> LOG.warn("a run now would be refused: {}", why));
       List<RoundSummary> rounds =
           unsent == null
               ? lookedAt(plan, totals, destination, keys, dryRunFailures)

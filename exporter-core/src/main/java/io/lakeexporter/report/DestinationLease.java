@@ -322,6 +322,24 @@ public final class DestinationLease implements AutoCloseable {
     };
   }
 
+  /**
+   * Why an export to {@code root} would be refused now, another export holding its lease, or empty:
+   * for a dry run, which takes no lease, to say so. A lease it cannot read says nothing.
+   */
+  public static Optional<String> heldByAnother(ObjectStore store, Location root) {
+    Instant now = Instant.now();
+    var look = new DestinationLease(store, root.child(NAME), RetryPolicy.NONE, null, TERM);
+    try {
+      return look.read()
+          .filter(h -> h.expiresAt().isAfter(now) && !h.goneFromThisMachine())
+          .map(h -> inUse(look.file, h, now));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } finally {
+      look.renewals.shutdownNow();
+    }
+  }
+
   private static String inUse(Location file, Holder holder, Instant now) {
     long seconds = Math.max(1, Duration.between(now, holder.expiresAt()).toSeconds());
     return "the destination is in use: "

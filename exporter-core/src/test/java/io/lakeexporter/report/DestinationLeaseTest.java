@@ -122,6 +122,20 @@ class DestinationLeaseTest {
         .hasMessageContaining("run running-run");
   }
 
+  /** A dry run takes no lease: it says whether a run now would be refused. */
+  @Test
+  void aDryRunIsToldWhetherAnotherExportHoldsTheRoot() throws IOException {
+    assertThat(DestinationLease.heldByAnother(store, rootLocation())).isEmpty();
+    writeOthers(Instant.now().minusSeconds(5));
+    assertThat(DestinationLease.heldByAnother(store, rootLocation())).as("expired").isEmpty();
+    writeOthers(Instant.now().plusSeconds(55));
+    assertThat(DestinationLease.heldByAnother(store, rootLocation()))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .startsWith("the destination is in use: an export of commit c0ffee"));
+  }
+
   @Test
   void anExpiredLeaseIsTakenOver() throws IOException {
     writeOthers(Instant.now().minusSeconds(5));

@@ -216,6 +216,10 @@ public final class SparkExporter {
               ? null
               : DestinationLease.take(
                   destinationStore, root, repository, commitId, RetryPolicy.DEFAULT);
+      if (dryRun) {
+        DestinationLease.heldByAnother(destinationStore, root)
+            .ifPresent(why -> LOG.warn("a run now would be refused: {}", why));
+      }
       try {
         var spec =
             new JobSpec(
