@@ -221,101 +221,18 @@ public final class SparkExporter {
             .ifPresent(why -> LOG.warn("a run now would be refused: {}", why));
       }
       try {
-        var spec =
-            new JobSpec(
-                lakeFsConfig,
-                repository,
-                mode,
-                commitId,
-                previous,
-                filter,
-                settings,
-                forExecutors(root, destination),
-                keys.reservedPrefix(),
-                keys.reservedFor(),
-                keys.mayHoldLakeFsData(),
-                concurrency,
-                partSize,
-                multipartThreshold,
-                sourceMode,
-                skipIdentical);
-        // The driver lists the first levels only; executors list the rest, one split each.
-        List<ListingSplit> splitList;
-        try {
-          splitList =
-              previous != null
-                  ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
-                  : ListingSplit.of(
-                      lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
-        } catch (ExportInterruptedException e) {
-          throw e; // nothing was done
-        } catch (RuntimeException e) {
-          if (dryRun || Thread.currentThread().isInterrupted()) {
-            throw e;
-          }
-          // Round 1's listing, begun on the driver: its failure ends the export as round 1's
-          // would on an executor, with a status file that says so (and a stale one removed).
-          var rounds = new ArrayList<RoundSummary>();
-          rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()));
-          for (int r = 2; r <= filter.rounds(); r++) {
-            rounds.add(RoundSummary.skipped(r));
-          }
-          ExportResult stopped =
-              result(
-                  mode,
-                  branch,
-                  previous,
-                  commitId,
-                  started,
-                  ExportResult.Status.FAILED,
-                  rounds,
-                  List.of(),
-                  0,
-                  stopError(1, e),
-                  null,
-                  null);
-          return writeStatus(destinationStore, root, lease, stopped);
-        }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
-        // job whose caller was interrupted only when asked to.
-        String group = "lakefs-export-" + UUID.randomUUID();
-        // The caller's own job group and description, if any, are theirs again afterwards.
-        var callers = new LinkedHashMap<String, String>();
-        for (String key : JOB_PROPERTIES) {
-          callers.put(key, jsc.getLocalProperty(key));
-        }
-        if (lease != null) {
-          // Another export writes here now: the round under way stops, as a standalone one does.
-          lease.whenLost(() -> jsc.cancelJobGroup(group));
-        }
-        try {
-          return runRounds(
-              lakeFs,
-              mode,
-              branch,
-              previous,
-              commitId,
-              started,
-              spec,
-              splitList,
-              root,
-              destinationStore,
-              // Read through lakeFS, a source is never the destination store's to copy. An object
-              // whose bytes are at its destination, or whose key held bytes lakeFS may read there,
-              // goes whole to an executor too, whose copy finds it in place or refuses it.
-              a ->
-                  (sourceMode != SourceMode.LAKEFS
-                          && copiesServerSide(driverStorage, destinationStore, keys, a))
-                      || (keys.mayHoldLakeFsData() && a.inPreviousCommit())
-                      || ExportActions.inPlace(driverStorage, destinationStore, keys, a)
-                      || (skipIdentical && identicalThere(destinationStore, keys, a)),
-              jsc,
-              group,
-              lease);
-        } finally {
-          callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
-        }
+        return runHolding(
+            lakeFs,
+            mode,
+            branch,
+            previous,
+            commitId,
+            started,
+            root,
+            driverStorage,
+            keys,
+            destinationStore,
+            lease);
       } finally {
         if (lease != null) {
           lease.close();
@@ -323,6 +240,116 @@ public final class SparkExporter {
       }
     } finally {
       closeQuietly(driverStorage);
+    }
+  }
+
+  /** The export {@link #run} starts, {@code lease} held ({@code null} for a dry run). */
+  private ExportResult runHolding(
+      LakeFsClient lakeFs,
+      ExportMode mode,
+      String branch,
+      String previous,
+      String commitId,
+      Instant started,
+      Location root,
+      StorageRegistry driverStorage,
+      DestinationKeys keys,
+      ObjectStore destinationStore,
+      DestinationLease lease) {
+    var spec =
+        new JobSpec(
+            lakeFsConfig,
+            repository,
+            mode,
+            commitId,
+            previous,
+            filter,
+            settings,
+            forExecutors(root, destination),
+            keys.reservedPrefix(),
+            keys.reservedFor(),
+            keys.mayHoldLakeFsData(),
+            concurrency,
+            partSize,
+            multipartThreshold,
+            sourceMode,
+            skipIdentical);
+    // The driver lists the first levels only; executors list the rest, one split each.
+    List<ListingSplit> splitList;
+    try {
+      splitList =
+          previous != null
+              ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
+              : ListingSplit.of(
+                  lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
+    } catch (ExportInterruptedException e) {
+      throw e; // nothing was done
+    } catch (RuntimeException e) {
+      if (dryRun || Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      // Round 1's listing, begun on the driver: its failure ends the export as round 1's
+      // would on an executor, with a status file that says so (and a stale one removed).
+      var rounds = new ArrayList<RoundSummary>();
+      rounds.add(new RoundSummary(1, RoundSummary.Status.FAILED, 0, 0, 0, 0, Map.of()));
+      for (int r = 2; r <= filter.rounds(); r++) {
+        rounds.add(RoundSummary.skipped(r));
+      }
+      ExportResult stopped =
+          result(
+              mode,
+              branch,
+              previous,
+              commitId,
+              started,
+              ExportResult.Status.FAILED,
+              rounds,
+              List.of(),
+              0,
+              stopError(1, e),
+              null,
+              null);
+      return writeStatus(destinationStore, root, lease, stopped);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
+    // job whose caller was interrupted only when asked to.
+    String group = "lakefs-export-" + UUID.randomUUID();
+    // The caller's own job group and description, if any, are theirs again afterwards.
+    var callers = new LinkedHashMap<String, String>();
+    for (String key : JOB_PROPERTIES) {
+      callers.put(key, jsc.getLocalProperty(key));
+    }
+    if (lease != null) {
+      // Another export writes here now: the round under way stops, as a standalone one does.
+      lease.whenLost(() -> jsc.cancelJobGroup(group));
+    }
+    try {
+      return runRounds(
+          lakeFs,
+          mode,
+          branch,
+          previous,
+          commitId,
+          started,
+          spec,
+          splitList,
+          root,
+          destinationStore,
+          // Read through lakeFS, a source is never the destination store's to copy. An object
+          // whose bytes are at its destination, or whose key held bytes lakeFS may read there,
+          // goes whole to an executor too, whose copy finds it in place or refuses it.
+          a ->
+              (sourceMode != SourceMode.LAKEFS
+                      && copiesServerSide(driverStorage, destinationStore, keys, a))
+                  || (keys.mayHoldLakeFsData() && a.inPreviousCommit())
+                  || ExportActions.inPlace(driverStorage, destinationStore, keys, a)
+                  || (skipIdentical && identicalThere(destinationStore, keys, a)),
+          jsc,
+          group,
+          lease);
+    } finally {
+      callers.forEach(jsc::setLocalProperty); // null removes one the caller had not set
     }
   }
 
