@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,14 +109,20 @@ class StallsTest {
   }
 
   private ExportResult export(String repo) {
+    return export(repo, b -> b);
+  }
+
+  /** An export of {@code repo}'s main branch through the proxies, with {@code more} settings. */
+  private ExportResult export(String repo, UnaryOperator<Exporter.Builder> more) {
     try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(out.toUri().toString())
-            .storage(throughProxy)
-            .retry(QUICK)
-            .countFirst(false)
+        more.apply(
+                Exporter.builder()
+                    .lakeFs(client)
+                    .repository(repo)
+                    .destination(out.toUri().toString())
+                    .storage(throughProxy)
+                    .retry(QUICK)
+                    .countFirst(false))
             .build()) {
       return exporter.exportAllFromBranch("main");
     }
@@ -173,19 +180,7 @@ class StallsTest {
     s3Proxy.reset();
     s3Proxy.on(sourceReads(), 1_000, SILENCE);
 
-    ExportResult result;
-    try (Exporter exporter =
-        Exporter.builder()
-            .lakeFs(client)
-            .repository(repo)
-            .destination(out.toUri().toString())
-            .storage(throughProxy)
-            .retry(QUICK)
-            .concurrency(1)
-            .countFirst(false)
-            .build()) {
-      result = exporter.exportAllFromBranch("main");
-    }
+    ExportResult result = export(repo, b -> b.concurrency(1));
 
     assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
     assertThat(result.error())
