@@ -25,7 +25,6 @@ import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
-import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -40,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -268,9 +266,7 @@ public final class Exporter implements AutoCloseable {
         for (int round = 2; round <= plan.rounds(); round++) {
           rounds.add(RoundSummary.skipped(round));
         }
-        return writeStatus(
-            destination,
-            lease,
+        return lease.recordStatus(
             result(
                 plan,
                 ExportResult.Status.FAILED,
@@ -279,7 +275,9 @@ public final class Exporter implements AutoCloseable {
                 new RoundTally.FailureLog(),
                 error,
                 "",
-                null));
+                null),
+            root,
+            copySettings.retry());
       }
     }
     PlanTotals countedFirst = totals;
@@ -481,8 +479,10 @@ public final class Exporter implements AutoCloseable {
     }
     ExportResult.Status status =
         failed ? ExportResult.Status.FAILED : ExportResult.Status.SUCCEEDED;
-    return writeStatus(
-        destination, lease, result(plan, status, started, rounds, failures, error, "", known));
+    return lease.recordStatus(
+        result(plan, status, started, rounds, failures, error, "", known),
+        root,
+        copySettings.retry());
   }
 
   private ExportActions actionsOf(
@@ -730,22 +730,6 @@ public final class Exporter implements AutoCloseable {
   private static boolean isEmpty(PlanTotals totals, int round, boolean copiesOnly) {
     PlanTotals.RoundTotals r = totals.rounds().get(round - 1);
     return r.copies() + (copiesOnly ? 0 : r.deletes()) == 0;
-  }
-
-  /**
-   * Writes the status file of {@code result}, unless another export has taken the destination over
-   * from {@code lease}: its own status file, of the same commit perhaps, would be overwritten or
-   * removed as stale. The result then fails, saying so.
-   */
-  private ExportResult writeStatus(
-      ObjectStore destination, DestinationLease lease, ExportResult result) {
-    Optional<String> lost = lease.check();
-    if (lost.isPresent()) {
-      // Said once: a round that stopped for it says it already.
-      String why = "no status file written, as it could be the other's";
-      return result.failedFor(result.error().contains(lost.get()) ? why : lost.get() + "; " + why);
-    }
-    return StatusFile.record(destination, root, result, copySettings.retry());
   }
 
   private ExportResult result(

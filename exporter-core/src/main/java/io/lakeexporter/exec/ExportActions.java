@@ -186,11 +186,19 @@ public final class ExportActions implements ActionHandler {
       return failed(action, source, "source object missing: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       ActionOutcome outcome = failed(action, source, describe(e), RetryPolicy.attemptsOf(e));
-      if (ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e)) {
+      if (serverGone(e)) {
         throw stoppingTheRound(List.of(outcome));
       }
       return outcome;
     }
+  }
+
+  /**
+   * Whether {@code e}, an action's failure after its attempts, says its server cannot be reached or
+   * does not answer: the rest of the round would meet it too.
+   */
+  private static boolean serverGone(Exception e) {
+    return ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e);
   }
 
   /**
@@ -206,7 +214,8 @@ public final class ExportActions implements ActionHandler {
             + first.kind().label()
             + " of '"
             + Printable.line(first.path())
-            + "' could not reach a server the export needs, or had no answer from it, so the round took no more objects: "
+            + "' could not reach a server the export needs, or had no answer from it, so the round"
+            + " took no more objects: "
             + first.error());
   }
 
@@ -228,11 +237,9 @@ public final class ExportActions implements ActionHandler {
   public List<ActionOutcome> delete(List<Action> batch) {
     var outcomes = new ArrayList<ActionOutcome>(batch.size());
     Map<Location, Action> byLocation = new HashMap<>();
-    boolean unreachable = false;
-    for (Action action : batch) {
-      if (unreachable) {
-        break;
-      }
+    boolean gone = false;
+    for (int i = 0; i < batch.size() && !gone; i++) {
+      Action action = batch.get(i);
       try {
         Location target = keys.resolve(action.path(), destination);
         Optional<String> refusal =
@@ -248,10 +255,10 @@ public final class ExportActions implements ActionHandler {
         outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
       } catch (IOException | RuntimeException e) {
         outcomes.add(ActionOutcome.failed(action, "", describe(e), RetryPolicy.attemptsOf(e)));
-        unreachable = unreachable || ConnectionFailures.unreachable(e);
+        gone = serverGone(e);
       }
     }
-    if (unreachable) {
+    if (gone) {
       // The keys of the batch not asked about yet, or found free to go, are left with the rest of
       // the round: not tried.
       throw stoppingTheRound(outcomes);
@@ -275,7 +282,7 @@ public final class ExportActions implements ActionHandler {
       byLocation
           .values()
           .forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e), attempts)));
-      if (ConnectionFailures.unreachable(e)) {
+      if (serverGone(e)) {
         throw stoppingTheRound(outcomes);
       }
       return outcomes;

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportException;
+import io.lakeexporter.ExportResult;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.plan.DestinationKeys;
@@ -155,8 +156,9 @@ public final class DestinationLease implements AutoCloseable {
    * Takes the lease of {@code root} for an export of {@code commitId}, renewed every quarter of
    * {@link #TERM} until {@link #close closed}.
    *
-   * <p>A store that refuses to read or write the lease (credentials that may only write objects, or
-   * none it takes) leaves the export without one, as a warning says: it goes on, unguarded.
+   * <p>A store that will not read the lease (credentials that may only write objects, or none it
+   * takes) leaves the export without one, as a warning says: it goes on, unguarded. One that reads
+   * but will not write it refuses the export.
    *
    * @throws DestinationInUseException when another export holds it, or a file there under its name
    *     is not a lease
@@ -328,15 +330,13 @@ public final class DestinationLease implements AutoCloseable {
    */
   public static Optional<String> heldByAnother(ObjectStore store, Location root) {
     Instant now = Instant.now();
-    var look = new DestinationLease(store, root.child(NAME), RetryPolicy.NONE, null, TERM);
+    Location file = root.child(NAME);
     try {
-      return look.read()
+      return read(store, file, RetryPolicy.NONE)
           .filter(h -> h.expiresAt().isAfter(now) && !h.goneFromThisMachine())
-          .map(h -> inUse(look.file, h, now));
+          .map(h -> inUse(file, h, now));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
-    } finally {
-      look.renewals.shutdownNow();
     }
   }
 
@@ -394,11 +394,11 @@ public final class DestinationLease implements AutoCloseable {
    * does).
    */
   public Optional<String> check() {
-    // An interrupted export still checks (store clients such as the AWS SDK's refuse requests on
-    // an interrupted thread); the interrupt is set again for the caller.
     if (unheld) {
       return Optional.empty();
     }
+    // An interrupted export still checks (store clients such as the AWS SDK's refuse requests on
+    // an interrupted thread); the interrupt is set again for the caller.
     boolean interrupted = Thread.interrupted();
     try {
       if (lost.isEmpty()) {
@@ -470,6 +470,22 @@ public final class DestinationLease implements AutoCloseable {
   }
 
   /**
+   * Writes the status file of {@code result} at {@code root} ({@link StatusFile#record}), unless
+   * another export has taken the destination over from this one: its own status file, of the same
+   * commit perhaps, would be overwritten or removed as stale. The result then fails, saying so once
+   * (a round that stopped for it says it already).
+   */
+  public ExportResult recordStatus(ExportResult result, Location root, RetryPolicy retry) {
+    Optional<String> lostTo = check();
+    if (lostTo.isEmpty()) {
+      return StatusFile.record(store, root, result, retry);
+    }
+    String why = "no status file written, as it could be the other's";
+    return result.failedFor(
+        result.error().contains(lostTo.get()) ? why : lostTo.get() + "; " + why);
+  }
+
+  /**
    * Stops renewing and removes the lease, if it is still this export's. An interrupted export gives
    * it up too, so that it can be run again at once: the interrupt is set aside meanwhile.
    */
@@ -505,6 +521,12 @@ public final class DestinationLease implements AutoCloseable {
 
   /** The lease at the root, or empty when there is none. */
   private Optional<Holder> read() throws IOException {
+    return read(store, file, retry);
+  }
+
+  /** The lease {@code file}, or empty when there is none. */
+  private static Optional<Holder> read(ObjectStore store, Location file, RetryPolicy retry)
+      throws IOException {
     byte[] json;
     try {
       json =

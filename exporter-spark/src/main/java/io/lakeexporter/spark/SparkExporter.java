@@ -27,7 +27,6 @@ import io.lakeexporter.report.PlanTotals;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
-import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -309,7 +308,7 @@ public final class SparkExporter {
               stopError(1, e),
               null,
               null);
-      return writeStatus(destinationStore, root, lease, stopped);
+      return lease.recordStatus(stopped, root, RetryPolicy.DEFAULT);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // One job group for the export's jobs, so that an interrupt cancels them all; Spark stops a
@@ -514,7 +513,7 @@ public final class SparkExporter {
             error,
             null,
             totals);
-    return writeStatus(destinationStore, root, lease, result);
+    return lease.recordStatus(result, root, RetryPolicy.DEFAULT);
   }
 
   /** What every Spark pass of one export works with. */
@@ -888,22 +887,6 @@ public final class SparkExporter {
         + round
         + " stopped: "
         + (interruptedBy(stopped) ? "the export was interrupted" : describe(stopped));
-  }
-
-  /**
-   * Writes the status file of {@code result}, unless another export has taken the destination over
-   * from {@code lease}: its own status file, of the same commit perhaps, would be overwritten or
-   * removed as stale. The result then fails, saying so.
-   */
-  private ExportResult writeStatus(
-      ObjectStore destination, Location root, DestinationLease lease, ExportResult result) {
-    Optional<String> lost = lease.check();
-    if (lost.isPresent()) {
-      // Said once: a round that stopped for it says it already.
-      String why = "no status file written, as it could be the other's";
-      return result.failedFor(result.error().contains(lost.get()) ? why : lost.get() + "; " + why);
-    }
-    return StatusFile.record(destination, root, result, RetryPolicy.DEFAULT);
   }
 
   /**
