@@ -20,6 +20,7 @@ import com.google.cloud.storage.StorageRetryStrategy;
 import io.lakeexporter.storage.BucketNotFoundException;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.ExactLengthInputStream;
+import io.lakeexporter.storage.LeftoverRemovable;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.MultipartUpload;
 import io.lakeexporter.storage.MultipartWritable;
@@ -58,6 +59,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +68,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import java.util.zip.CRC32C;
@@ -74,13 +77,18 @@ import java.util.zip.CRC32C;
  * Google Cloud Storage. Small writes are one request, larger ones a resumable upload that is only
  * finalised once every byte arrived; both are checked against the CRC32C GCS reports. Parts written
  * by several workers are temporary objects under {@value #UPLOADS_PREFIX} composed into the final
- * object (32 at a time) and then deleted. Copies inside GCS use the rewrite API.
+ * object (32 at a time) and then deleted; each names its target in its metadata, so that what an
+ * export cut off left there can be told from the parts of another root's export. Copies inside GCS
+ * use the rewrite API.
  */
 public final class GcsObjectStore
-    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable {
+    implements ObjectStore, MultipartWritable, ServerSideCopyable, Presignable, LeftoverRemovable {
 
   /** Temporary parts live here, outside any exported prefix. */
   static final String UPLOADS_PREFIX = ".lakefs-export-uploads/";
+
+  /** The metadata key of a temporary part that holds the name of the object it is a part of. */
+  static final String PART_OF = "lakefs-export-part-of";
 
   private static final int MAX_COMPOSE = 32;
   private static final int BATCH = 100;
@@ -248,7 +256,11 @@ public final class GcsObjectStore
   }
 
   private static BlobInfo info(Location l, ObjectMetadata metadata) {
-    return BlobInfo.newBuilder(id(l))
+    return info(id(l), metadata);
+  }
+
+  private static BlobInfo info(BlobId id, ObjectMetadata metadata) {
+    return BlobInfo.newBuilder(id)
         .setContentType(
             metadata.contentType().isEmpty() ? "application/octet-stream" : metadata.contentType())
         .setMetadata(
@@ -598,6 +610,10 @@ public final class GcsObjectStore
       return BlobId.of(location.authority(), partsPrefix + name);
     }
 
+    private ObjectMetadata partMetadata() {
+      return new ObjectMetadata("", Map.of(PART_OF, location.path()));
+    }
+
     @Override
     public Location location() {
       return location;
@@ -614,7 +630,7 @@ public final class GcsObjectStore
       Location partLocation =
           new Location(
               "gs", location.authority(), partsPrefix + String.format("part-%05d", partNumber));
-      write(partLocation, data, length, ObjectMetadata.EMPTY);
+      write(partLocation, data, length, partMetadata());
       return new UploadedPart(partNumber, length, "");
     }
 
@@ -637,7 +653,7 @@ public final class GcsObjectStore
                         sources.subList(i, Math.min(sources.size(), i + MAX_COMPOSE)).stream()
                             .map(BlobId::getName)
                             .toList())
-                    .setTarget(BlobInfo.newBuilder(target).build())
+                    .setTarget(info(target, partMetadata()))
                     .build());
             next.add(target);
           }
@@ -675,6 +691,45 @@ public final class GcsObjectStore
         throw translate(e, "remove the temporary parts of", location);
       }
     }
+  }
+
+  /**
+   * Removes the temporary parts of uploads to objects under {@code root} whose parts were written
+   * from {@code from} to {@code to}. They all live under {@value #UPLOADS_PREFIX} at the bucket's
+   * root, beside those of exports to other roots: each part's metadata names its target. A part
+   * that names none was not written by this store and is left.
+   *
+   * @return how many uploads had parts removed
+   */
+  @Override
+  public long removeLeftovers(Location root, Instant from, Instant to, Predicate<Location> spared)
+      throws IOException {
+    String path = root.path();
+    String base = path.isEmpty() || path.endsWith("/") ? path : path + "/";
+    var uploads = new HashSet<String>();
+    try {
+      for (Blob part :
+          storage
+              .list(root.authority(), Storage.BlobListOption.prefix(UPLOADS_PREFIX))
+              .iterateAll()) {
+        String target = part.getMetadata() == null ? null : part.getMetadata().get(PART_OF);
+        var created = part.getCreateTimeOffsetDateTime();
+        if (target == null
+            || !target.startsWith(base)
+            || created == null
+            || created.toInstant().isBefore(from)
+            || created.toInstant().isAfter(to)
+            || spared.test(new Location(root.scheme(), root.authority(), target))) {
+          continue;
+        }
+        storage.delete(part.getBlobId());
+        String upload = part.getName().substring(UPLOADS_PREFIX.length());
+        uploads.add(upload.substring(0, Math.max(0, upload.indexOf('/'))));
+      }
+    } catch (StorageException e) {
+      throw translate(e, "remove the unfinished uploads under", root);
+    }
+    return uploads.size();
   }
 
   /**

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,50 @@ class GcsObjectStoreTest {
         store.startMultipart(at("aborted.bin"), 4096, 2048, ObjectMetadata.EMPTY);
     aborted.writePart(1, new ByteArrayInputStream(new byte[2048]), 2048);
     aborted.abort();
+    assertThat(leftovers()).isZero();
+  }
+
+  /**
+   * The parts of every root's uploads share one prefix at the bucket's root: those a cut-off export
+   * left under a root are told from another root's by the target each part names.
+   */
+  @Test
+  void leftoverPartsOfUploadsUnderARootWrittenInTheTimeGivenAreRemoved() throws IOException {
+    Location base = at("");
+    Location root = base.child("leftovers");
+    Location inside = base.child("leftovers/t/part-0.parquet");
+    Location beside = base.child("leftovers-not/part-0.parquet");
+    MultipartUpload a = store.startMultipart(inside, 4096, 2048, ObjectMetadata.EMPTY);
+    MultipartUpload b = store.startMultipart(beside, 4096, 2048, ObjectMetadata.EMPTY);
+    for (MultipartUpload upload : List.of(a, b)) {
+      for (int part = 1; part <= 2; part++) {
+        upload.writePart(part, new ByteArrayInputStream(new byte[2048]), 2048);
+      }
+    }
+    Instant now = Instant.now();
+    try {
+      assertThat(
+              store.removeLeftovers(
+                  root, now.plusSeconds(3_600), now.plusSeconds(7_200), l -> false))
+          .as("written before that time")
+          .isZero();
+      assertThat(
+              store.removeLeftovers(
+                  root, now.minusSeconds(3_600), now.plusSeconds(3_600), inside::equals))
+          .as("spared")
+          .isZero();
+      assertThat(leftovers()).isEqualTo(4);
+
+      assertThat(
+              store.removeLeftovers(
+                  root, now.minusSeconds(3_600), now.plusSeconds(3_600), l -> false))
+          .as("one upload's parts")
+          .isEqualTo(1);
+      assertThat(leftovers()).as("the other root's upload kept").isEqualTo(2);
+    } finally {
+      a.abort();
+      b.abort();
+    }
     assertThat(leftovers()).isZero();
   }
 
