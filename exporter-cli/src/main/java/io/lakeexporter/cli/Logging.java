@@ -39,13 +39,18 @@ final class Logging {
       levelUnlessSet(SDK_ERROR_LOGGERS, "off");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    // Warnings carry the milliseconds since the start; the time of day, for lining a log up with
-    // a server's, only with -v: its formatter (calendar, time zone, locale data) cost every export
-    // 15-40 ms of its start.
-    if (verbosity > 0) {
-      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    if (verbosity <= 0) {
+      // "WARN <message>": the milliseconds since the start, the thread and the logger's class
+      // say nothing to the user a warning is for; -v shows them.
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+      System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+      System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+      return;
     }
+    // The time of day, for lining a log up with a server's, only with -v: its formatter (calendar,
+    // time zone, locale data) cost every export 15-40 ms of its start.
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
   }
 
   /** {@code level} for each of {@code loggers} whose level the user has not set. */
