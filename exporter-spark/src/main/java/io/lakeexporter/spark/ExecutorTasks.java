@@ -10,6 +10,7 @@ import io.lakeexporter.plan.DestinationKeys;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
+import io.lakeexporter.report.Printable;
 import io.lakeexporter.report.ProgressListener;
 import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.report.RoundTally;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -174,16 +176,35 @@ final class ExecutorTasks {
   static final int MIN_FAILURES_PER_PARTITION = 20;
 
   /**
+   * Exports whose round a task in this JVM stopped (a server the export needs gone), with why, by
+   * the export's job group: its tasks that start later take no action, where each would otherwise
+   * wait out its own first copy's attempts against the same server. One short entry per export
+   * stopped so.
+   */
+  private static final Map<String, String> STOPPED = new ConcurrentHashMap<>();
+
+  /**
    * Copies and deletes one partition's actions with the core's engine, bounded in memory, keeping
-   * at most {@code failuresKept} failures (the rest counted).
+   * at most {@code failuresKept} failures (the rest counted). A copy or delete that finds a server
+   * the export needs gone stops the partition: its outcome counts what it did and says why it
+   * stopped, rather than fail the task, whose counts Spark would drop (and whose retries would copy
+   * again what it had copied).
+   *
+   * @param export the export's job group, unique to one run of it
    */
   static Iterator<PartitionOutcome> run(
       JobSpec spec,
       int round,
       Iterator<Action> actions,
       int failuresKept,
-      ProgressListener progress) {
-    return carryOut(spec, round, actions, failuresKept, progress, false);
+      ProgressListener progress,
+      String export) {
+    String before = STOPPED.get(export);
+    if (before != null) {
+      return List.of(PartitionOutcome.stopped(RoundSummary.skipped(round), List.of(), 0, before))
+          .iterator();
+    }
+    return carryOut(spec, round, actions, failuresKept, progress, false, export);
   }
 
   /**
@@ -192,7 +213,7 @@ final class ExecutorTasks {
    */
   static Iterator<PartitionOutcome> look(
       JobSpec spec, int round, Iterator<Action> copies, int failuresKept) {
-    return carryOut(spec, round, copies, failuresKept, ProgressListener.NONE, true);
+    return carryOut(spec, round, copies, failuresKept, ProgressListener.NONE, true, null);
   }
 
   /**
@@ -234,7 +255,8 @@ final class ExecutorTasks {
       Iterator<Action> actions,
       int failuresKept,
       ProgressListener progress,
-      boolean lookOnly) {
+      boolean lookOnly,
+      String export) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
         var executor = new LocalExecutor(spec.concurrency());
@@ -268,9 +290,23 @@ final class ExecutorTasks {
       Stream<Action> stream =
           StreamSupport.stream(
               Spliterators.spliteratorUnknownSize(actions, Spliterator.ORDERED), false);
-      RoundSummary summary =
-          executor.runRound(
-              round, stream, lookOnly ? handler.lookingOnly() : handler, failures, progress);
+      RoundSummary summary;
+      try {
+        summary =
+            executor.runRound(
+                round, stream, lookOnly ? handler.lookingOnly() : handler, failures, progress);
+      } catch (LocalExecutor.RoundStoppedException e) {
+        if (export == null || e.interrupted()) {
+          // A dry run's look, or a task the driver cancelled (the export interrupted, its lease
+          // lost): the job fails, or Spark kills the task.
+          throw e;
+        }
+        String why = Printable.said(e.getCause());
+        STOPPED.putIfAbsent(export, why);
+        return List.of(
+                PartitionOutcome.stopped(e.summary(), failures.kept(), failures.omitted(), why))
+            .iterator();
+      }
       return List.of(PartitionOutcome.of(summary, failures.kept(), failures.omitted())).iterator();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

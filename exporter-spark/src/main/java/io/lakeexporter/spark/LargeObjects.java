@@ -125,7 +125,8 @@ final class LargeObjects {
         sum.bytes,
         Map.of(CopyStrategy.PARALLEL_PARTS, sum.copied),
         sum.failures,
-        sum.omitted);
+        sum.omitted,
+        "");
   }
 
   /** The uploads of one batch, and the part tasks that fill them. */

@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * What one Spark partition did in a round: counts and the failures it kept. Small, so the driver
- * collects every partition's once, and no copy is ever recomputed to count it.
+ * What one Spark partition did in a round: counts and the failures it kept, and why it stopped
+ * before its last action, if it did. Small, so the driver collects every partition's once, and no
+ * copy is ever recomputed to count it.
+ *
+ * @param stopped why the partition took no more actions (a server the export needs gone), or empty
  */
 record PartitionOutcome(
     long copied,
@@ -20,26 +24,34 @@ record PartitionOutcome(
     long bytes,
     Map<CopyStrategy, Long> copiedBy,
     List<ActionOutcome> failures,
-    long failuresOmitted)
+    long failuresOmitted,
+    String stopped)
     implements Serializable {
 
   PartitionOutcome {
     // An EnumMap: serializable, and small on the wire.
     copiedBy = copiedBy.isEmpty() ? new EnumMap<>(CopyStrategy.class) : new EnumMap<>(copiedBy);
     failures = List.copyOf(failures);
+    Objects.requireNonNull(stopped, "stopped is null");
   }
 
   static PartitionOutcome of(RoundSummary s, List<ActionOutcome> failures, long omitted) {
+    return stopped(s, failures, omitted, "");
+  }
+
+  /** What a partition did before it stopped, {@code why}. */
+  static PartitionOutcome stopped(
+      RoundSummary s, List<ActionOutcome> failures, long omitted, String why) {
     var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
     for (CopyStrategy strategy : CopyStrategy.values()) {
       by.put(strategy, s.copiedBy(strategy));
     }
     return new PartitionOutcome(
-        s.copied(), s.deleted(), s.failed(), s.bytes(), by, failures, omitted);
+        s.copied(), s.deleted(), s.failed(), s.bytes(), by, failures, omitted, why);
   }
 
   /** Nothing done. */
-  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, Map.of(), List.of(), 0);
+  static final PartitionOutcome NONE = new PartitionOutcome(0, 0, 0, 0, Map.of(), List.of(), 0, "");
 
   /** Objects copied by {@code strategy}. */
   long copiedBy(CopyStrategy strategy) {
@@ -69,6 +81,7 @@ record PartitionOutcome(
         bytes + other.bytes(),
         by,
         kept,
-        omitted);
+        omitted,
+        stopped.isEmpty() ? other.stopped() : stopped);
   }
 }

@@ -556,9 +556,34 @@ public final class SparkExporter {
     }
   }
 
-  /** What one Spark pass over (part of) a round's actions did, and what it found to do. */
+  /**
+   * What one Spark pass over (part of) a round's actions did, and what it found to do.
+   *
+   * @param stopped what stopped a Spark job, else why a partition took no more actions, or null
+   */
   private record Pass(
-      List<PartitionOutcome> outcomes, Exception stopped, PlanTotals.RoundTotals planned) {}
+      List<PartitionOutcome> outcomes, Exception stopped, PlanTotals.RoundTotals planned) {
+    Pass {
+      if (stopped == null) {
+        stopped =
+            outcomes.stream()
+                .map(PartitionOutcome::stopped)
+                .filter(why -> !why.isEmpty())
+                .findFirst()
+                .map(StoppedOnExecutor::new)
+                .orElse(null);
+      }
+    }
+  }
+
+  /** A partition that stopped on its executor, which ended its task with its counts. */
+  private static final class StoppedOnExecutor extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StoppedOnExecutor(String why) {
+      super(why, null, false, false);
+    }
+  }
 
   /** Progress not shown: a takedown's deletes are not the export's (Spark's UI counts those). */
   private static final class Untold implements ProgressListener, Serializable {
@@ -573,7 +598,8 @@ public final class SparkExporter {
     JobSpec spec = context.spec();
     List<ListingSplit> splitList = context.splits();
     JavaSparkContext jsc = context.jsc();
-    jsc.setJobGroup(context.group(), "lakeFS export of " + repository + " round " + r, true);
+    String group = context.group();
+    jsc.setJobGroup(group, "lakeFS export of " + repository + " round " + r, true);
     var outcomes = new ArrayList<PartitionOutcome>();
     try {
       int failuresKept = ExecutorTasks.failuresPerPartition(splitList.size());
@@ -582,11 +608,12 @@ public final class SparkExporter {
               .flatMap(split -> ExecutorTasks.list(spec, split, r))
               .filter(a -> a.round() == r && a.kind() == Action.Kind.COPY && a.inPreviousCommit())
               .map(a -> Action.delete(a.path(), r))
-              .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, new Untold()))
+              .mapPartitions(
+                  it -> ExecutorTasks.run(spec, r, it, failuresKept, new Untold(), group))
               .collect());
     } catch (Exception e) {
       if (interruptedBy(e)) {
-        jsc.cancelJobGroup(context.group());
+        jsc.cancelJobGroup(group);
         Thread.currentThread().interrupt();
       }
       return new Pass(outcomes, e, null);
@@ -713,7 +740,7 @@ public final class SparkExporter {
               .mapToPair(t -> t)
               .partitionBy(new HashPartitioner(target))
               .values()
-              .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
+              .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress, group))
               .collect());
       if (largeCount > 0) {
         outcomes.add(
@@ -790,7 +817,8 @@ public final class SparkExporter {
     var whole = new ArrayList<Action>();
     var inParts = new ArrayList<Action>();
     PartitionOutcome sum = PartitionOutcome.NONE;
-    while (it.hasNext()) {
+    // A batch that stopped (a server the export needs gone) ends the round's large objects.
+    while (it.hasNext() && sum.stopped().isEmpty()) {
       Action a = it.next();
       (context.copiedWhole().test(a) ? whole : inParts).add(a);
       if (whole.size() >= batchSize) {
@@ -802,10 +830,10 @@ public final class SparkExporter {
         inParts.clear();
       }
     }
-    if (!whole.isEmpty()) {
+    if (!whole.isEmpty() && sum.stopped().isEmpty()) {
       sum = sum.plus(copyWhole(whole, r, failuresKept, context), failuresKept);
     }
-    if (!inParts.isEmpty()) {
+    if (!inParts.isEmpty() && sum.stopped().isEmpty()) {
       sum = sum.plus(copyInParts(inParts, r, failuresKept, context), failuresKept);
     }
     return sum;
@@ -816,11 +844,12 @@ public final class SparkExporter {
       List<Action> batch, int r, int failuresKept, PassContext context) {
     JobSpec spec = context.spec();
     ExportAccumulators progress = context.progress();
+    String group = context.group();
     List<PartitionOutcome> done =
         context
             .jsc()
             .parallelize(List.copyOf(batch), Math.min(batch.size(), partitions))
-            .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress))
+            .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress, group))
             .collect();
     PartitionOutcome sum = PartitionOutcome.NONE;
     for (PartitionOutcome o : done) {

@@ -41,6 +41,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -505,6 +506,15 @@ class SparkExporterTest {
     JsonNode status =
         new ObjectMapper().readTree(dest.resolve("EXPORT_" + head + "_FAILURE").toFile());
     assertThat(status.get("error").asText()).isEqualTo(result.error());
+    // What the stopped round did is counted: the partitions end with their counts, not failed.
+    long written;
+    try (Stream<Path> files = Files.list(dest.resolve("data"))) {
+      written = files.count();
+    }
+    assertThat(written).as("copies made before lakeFS went").isPositive();
+    assertThat(result.rounds().get(0).copied()).isEqualTo(written);
+    assertThat(status.get("rounds").get(0).get("copied").asLong()).isEqualTo(written);
+    assertThat(result.failed()).as("the copies that found lakeFS gone").isPositive();
   }
 
   /** Another export's lease at the root, unexpired: refused before anything is written there. */
@@ -921,6 +931,86 @@ class SparkExporterTest {
     assertThat(status.get("error").asText()).isEqualTo(result.get().error());
   }
 
+  /**
+   * A partition that finds lakeFS gone ends its task with what it did and why it stopped; the
+   * export's tasks that start after it in the same executor take no action (each would otherwise
+   * wait out its first copy's attempts), another export's run as usual.
+   */
+  @Test
+  void aPartitionThatFindsAServerGoneStopsAndTheExportsLaterTasksTakeNoAction() throws IOException {
+    String repo = repository("gone-partition");
+    String head = headOf(repo);
+    List<Action> actions;
+    try (LakeFsClient client = LakeFsClient.create(config);
+        Stream<ObjectEntry> entries = client.listObjects(repo, head, "tables/", false)) {
+      actions = entries.map(e -> Action.copy(e, 1)).toList();
+    }
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    LakeFsConfig gone =
+        LakeFsConfig.builder()
+            .apiUrl("http://127.0.0.1:" + closedPort + "/api/v1")
+            .accessKeyId(config.accessKeyId())
+            .secretAccessKey(config.secretAccessKey())
+            .build();
+    String root = out.resolve("gone-partition").toUri().toString();
+
+    // Without the blockstore path every object is read through lakeFS.
+    PartitionOutcome first =
+        ExecutorTasks.run(
+                spec(gone, repo, head, root), 1, actions.iterator(), 5, ProgressListener.NONE, "x")
+            .next();
+    assertThat(first.stopped())
+        .contains("could not reach a server the export needs")
+        .contains("127.0.0.1:" + closedPort);
+    assertThat(first.failed()).isPositive();
+    assertThat(first.copied()).isZero();
+
+    var taken = new AtomicInteger();
+    Iterator<Action> counted = actions.stream().peek(a -> taken.incrementAndGet()).iterator();
+    PartitionOutcome later =
+        ExecutorTasks.run(spec(config, repo, head, root), 1, counted, 5, ProgressListener.NONE, "x")
+            .next();
+    assertThat(later.stopped()).isEqualTo(first.stopped());
+    assertThat(taken).as("actions taken after the export stopped").hasValue(0);
+    assertThat(later.copied() + later.failed()).isZero();
+
+    PartitionOutcome another =
+        ExecutorTasks.run(
+                spec(config, repo, head, root),
+                1,
+                actions.iterator(),
+                5,
+                ProgressListener.NONE,
+                "y")
+            .next();
+    assertThat(another.stopped()).isEmpty();
+    assertThat(another.copied()).isEqualTo(actions.size());
+  }
+
+  /** A job exporting {@code repo} at {@code head} to {@code root}, objects read through lakeFS. */
+  private static JobSpec spec(LakeFsConfig lakeFs, String repo, String head, String root) {
+    return new JobSpec(
+        lakeFs,
+        repo,
+        ExportMode.BRANCH,
+        head,
+        null,
+        new SparkFilter(),
+        Map.of(),
+        root,
+        "",
+        "",
+        false,
+        2,
+        512 << 10,
+        1 << 20,
+        SourceMode.AUTO,
+        false);
+  }
+
   @Test
   void aPartitionShipsAShareOfItsFailuresAndCountsTheRest() throws IOException {
     String repo = repository("many-failures");
@@ -954,7 +1044,8 @@ class SparkExporterTest {
             SourceMode.AUTO,
             false);
     PartitionOutcome outcome =
-        ExecutorTasks.run(spec, 1, actions.iterator(), 5, ProgressListener.NONE).next();
+        ExecutorTasks.run(spec, 1, actions.iterator(), 5, ProgressListener.NONE, "test-export")
+            .next();
     assertThat(outcome.failed()).isEqualTo(15);
     assertThat(outcome.failures()).hasSize(5);
     assertThat(outcome.failuresOmitted()).isEqualTo(10);
