@@ -4,6 +4,7 @@ import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectStore;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Maps a lakeFS path to its destination: {@code root + path}. On a filesystem a path could climb
@@ -26,6 +27,13 @@ public record DestinationKeys(
 
   /** The name, at the root, of the lease an export holds while it runs; no key may take it. */
   public static final String LEASE_NAME = "EXPORT_RUNNING";
+
+  /**
+   * The names status files take at the root ({@code EXPORT_<commitId>_SUCCESS} or {@code
+   * _FAILURE}), and any path below one; no key may take them.
+   */
+  private static final Pattern STATUS_NAME =
+      Pattern.compile("EXPORT_[^/]*_(SUCCESS|FAILURE)(/.*)?", Pattern.DOTALL);
 
   public DestinationKeys {
     Objects.requireNonNull(root, "root is null");
@@ -90,6 +98,13 @@ public record DestinationKeys(
           "the name of the lease an export holds at the destination root while it runs: the object"
               + " would overwrite it, or on a filesystem put a directory in its way, and the next"
               + " export could take no lease there");
+    }
+    if (STATUS_NAME.matcher(path).matches()) {
+      throw new InvalidKeyException(
+          path,
+          "the name of a status file an export writes at the destination root: a reader waiting for"
+              + " that commit's status would take the object for it, and a diff that removes the"
+              + " key would delete the status file");
     }
     if (isFilesystem(root)) {
       if (path.startsWith("/")) {

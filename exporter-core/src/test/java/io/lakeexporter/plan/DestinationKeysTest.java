@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeexporter.storage.Location;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +51,30 @@ class DestinationKeysTest {
         .hasMessageContaining("put a directory in its way");
     assertThat(DestinationKeys.resolve(s3Root, "t/EXPORT_RUNNING").path())
         .isEqualTo("export/t/EXPORT_RUNNING");
+  }
+
+  /**
+   * A committed key named as a status file would stand for (or, removed by a diff, delete) the
+   * status of an export of that commit, which readers poll for.
+   */
+  @Test
+  void statusFileNamesAtTheRootAreRefusedAndBelowItKept() throws Exception {
+    String commit = "c0ffee".repeat(10) + "abcd";
+    for (String key :
+        List.of(
+            "EXPORT_" + commit + "_SUCCESS", "EXPORT_" + commit + "_FAILURE", "EXPORT_x_SUCCESS")) {
+      assertThatThrownBy(() -> DestinationKeys.resolve(s3Root, key))
+          .isInstanceOf(DestinationKeys.InvalidKeyException.class)
+          .hasMessageContaining("refused key '" + key + "'")
+          .hasMessageContaining("the name of a status file an export writes");
+    }
+    assertThatThrownBy(
+            () -> DestinationKeys.resolve(fileRoot, "EXPORT_" + commit + "_SUCCESS/part-0"))
+        .hasMessageContaining("the name of a status file");
+    assertThat(DestinationKeys.resolve(s3Root, "t/EXPORT_" + commit + "_SUCCESS").path())
+        .isEqualTo("export/t/EXPORT_" + commit + "_SUCCESS");
+    assertThat(DestinationKeys.resolve(s3Root, "EXPORT_" + commit + "_SUCCESS.bak").path())
+        .isEqualTo("export/EXPORT_" + commit + "_SUCCESS.bak");
   }
 
   @Test
