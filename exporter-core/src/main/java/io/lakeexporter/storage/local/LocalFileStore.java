@@ -31,6 +31,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -274,8 +275,12 @@ public final class LocalFileStore
         if (!Files.isDirectory(file)) {
           Files.deleteIfExists(file);
         }
+      } catch (AccessDeniedException e) {
+        failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
       } catch (FileSystemException e) {
-        if (fileInTheWay(file).isEmpty()) {
+        // Gone too when a name on its path is longer than the filesystem takes: no file can be
+        // there, and no later run could delete it either.
+        if (fileInTheWay(file).isEmpty() && longestName(file) <= MOST_NAME_BYTES) {
           failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
         }
       } catch (IOException e) {
@@ -438,29 +443,73 @@ public final class LocalFileStore
    */
   private static Path createInDirectory(Path target, FileCreation creation) throws IOException {
     Path dir = target.getParent();
-    for (int attempt = 1; ; attempt++) {
+    Path existing = dir;
+    while (existing != null && !Files.isDirectory(existing)) {
+      existing = existing.getParent();
+    }
+    Path name = target.getFileName();
+    if (existing != null && name != null && longestName(name) > MOST_NAME_BYTES) {
+      // Asked where no directory need be made: a file is written under a short temporary name
+      // and only renamed to this one at the end, after its directories were made for it.
       try {
-        Files.createDirectories(dir);
-        if (Files.isDirectory(target)) {
-          throw new RequestRefusedException(
-              "cannot write " + target + ": a directory of that name is in the way");
-        }
-        return creation.createIn(dir);
-      } catch (NoSuchFileException | FileAlreadyExistsException | NotDirectoryException e) {
-        // Gone before the file was made in it, or gone between creating the directory and
-        // checking it is one; a file in the directory's place fails every attempt.
-        if (attempt == 3) {
-          throw blocked(target, e);
-        }
-      } catch (AccessDeniedException e) {
-        throw new RequestRefusedException(
-            "cannot write " + target + ": permission denied on " + e.getFile());
+        Files.readAttributes(
+            existing.resolve(name.toString()),
+            BasicFileAttributes.class,
+            LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException takesIt) {
+        // the name fits this filesystem
       } catch (FileSystemException e) {
-        // ENOTDIR for a file further up than the directory's parent, or a name too long.
-        IOException blocked = blocked(target, e);
-        throw blocked != e ? blocked : nameRefused(target, e);
+        throw nameRefused(target, e);
       }
     }
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Files.createDirectories(dir);
+          if (Files.isDirectory(target)) {
+            throw new RequestRefusedException(
+                "cannot write " + target + ": a directory of that name is in the way");
+          }
+          return creation.createIn(dir);
+        } catch (NoSuchFileException | FileAlreadyExistsException | NotDirectoryException e) {
+          // Gone before the file was made in it, or gone between creating the directory and
+          // checking it is one; a file in the directory's place fails every attempt.
+          if (attempt == 3) {
+            throw blocked(target, e);
+          }
+        } catch (AccessDeniedException e) {
+          throw new RequestRefusedException(
+              "cannot write " + target + ": permission denied on " + e.getFile());
+        } catch (FileSystemException e) {
+          // ENOTDIR for a file further up than the directory's parent, or a name too long.
+          IOException blocked = blocked(target, e);
+          throw blocked != e ? blocked : nameRefused(target, e);
+        }
+      }
+    } catch (IOException e) {
+      // The directories made for a file that could not be, such as one whose name is too long,
+      // would stand empty for readers that find partitions by directory.
+      for (Path p = dir; p != null && !p.equals(existing); p = p.getParent()) {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          continue; // never made: the file in the way, or a name too long
+        }
+        try {
+          Files.delete(p);
+        } catch (IOException stays) {
+          break; // in use (another copy's file), or never made
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The bytes of the longest name on {@code path}. */
+  private static int longestName(Path path) {
+    int longest = 0;
+    for (Path name : path) {
+      longest = Math.max(longest, name.toString().getBytes(StandardCharsets.UTF_8).length);
+    }
+    return longest;
   }
 
   /**

@@ -168,6 +168,33 @@ class LocalFileStoreContractTest extends AbstractObjectStoreContractTest {
     assertThat(readAll(longest)).isEqualTo(randomBytes(10, 10));
   }
 
+  /**
+   * The directories made for a file whose name the filesystem refuses go with the refusal: an empty
+   * {@code date=...} directory would stand for a partition. A delete of such a name finds nothing
+   * there, as a rerun's would.
+   */
+  @Test
+  void aNameTooLongLeavesNoDirectoryMadeForItAndItsDeleteFindsItGone() throws IOException {
+    Location target = at("made/for/it/" + "z".repeat(300));
+    assertThatThrownBy(() -> put(target, randomBytes(10, 11), ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining("the filesystem refused a name of 300 bytes");
+    assertThat(root().child("made").toPath()).doesNotExist();
+    Location below = at("deep/" + "z".repeat(300) + "/part-0");
+    assertThatThrownBy(() -> put(below, randomBytes(10, 11), ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessageContaining("the filesystem refused a name of 300 bytes");
+    assertThat(root().child("deep").toPath()).doesNotExist();
+
+    put(at("kept/other"), randomBytes(10, 12), ObjectMetadata.EMPTY);
+    assertThatThrownBy(
+            () -> put(at("kept/" + "z".repeat(300)), randomBytes(10, 13), ObjectMetadata.EMPTY))
+        .isInstanceOf(RequestRefusedException.class);
+    assertThat(root().child("kept/other").toPath()).exists();
+
+    assertThat(store.delete(List.of(target, at("kept/" + "z".repeat(300))))).isEmpty();
+  }
+
   /** A multipart upload of 10 bytes, aborted as the copy engine aborts one that failed. */
   private void writeInTwoParts(Location target) throws IOException {
     var upload = store.startMultipart(target, 10, 5, ObjectMetadata.EMPTY);
