@@ -1,6 +1,7 @@
 package io.lakeexporter.report;
 
 import io.lakeexporter.copy.CopyStrategy;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  * @param deleted objects deleted
  * @param failed actions that failed
  * @param bytes bytes copied
- * @param copiedBy objects copied per strategy
+ * @param copiedBy objects copied per strategy, every strategy there (0 for those none took)
  */
 public record RoundSummary(
     int round,
@@ -25,7 +26,13 @@ public record RoundSummary(
     Map<CopyStrategy, Long> copiedBy) {
 
   public RoundSummary {
-    copiedBy = Map.copyOf(copiedBy);
+    // Every strategy, whatever was given: a caller's get(strategy) finds 0, never null.
+    var every = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
+    for (CopyStrategy s : CopyStrategy.values()) {
+      Long n = copiedBy.get(s);
+      every.put(s, n == null ? 0L : n);
+    }
+    copiedBy = Collections.unmodifiableMap(every);
   }
 
   /** A dry run's round: what the plan holds, to be done. */
@@ -69,10 +76,7 @@ public record RoundSummary(
   public RoundSummary plus(RoundSummary next) {
     var by = new EnumMap<CopyStrategy, Long>(CopyStrategy.class);
     for (CopyStrategy s : CopyStrategy.values()) {
-      long n = copiedBy(s) + next.copiedBy(s);
-      if (n != 0) {
-        by.put(s, n);
-      }
+      by.put(s, copiedBy(s) + next.copiedBy(s));
     }
     Status merged = status == Status.FAILED ? Status.FAILED : next.status();
     return new RoundSummary(
