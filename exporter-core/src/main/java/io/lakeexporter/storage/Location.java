@@ -83,6 +83,15 @@ public record Location(String scheme, String authority, String path, String quer
           throw new IllegalArgumentException(
               "location '" + text + "' has no path; expected file:///absolute/path");
         }
+        if (text.charAt(5) != '/') {
+          // A file URI's path is absolute: read as relative, it would land wherever the process
+          // happens to run.
+          throw new IllegalArgumentException(
+              "location '"
+                  + text
+                  + "' has a relative path; expected file:///absolute/path, or a plain path for"
+                  + " one relative to the working directory");
+        }
         return ofPath(Path.of(decodeFileUri(text.substring(5))));
       }
       if (colon > 1 && isScheme(text.substring(0, colon))) {

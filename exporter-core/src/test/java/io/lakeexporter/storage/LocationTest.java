@@ -104,6 +104,10 @@ class LocationTest {
     assertThatThrownBy(() -> Location.parse("file://localhost"))
         .hasMessageContaining("has no path");
     assertThatThrownBy(() -> Location.parse("file:")).hasMessageContaining("has no path");
+    assertThatThrownBy(() -> Location.parse("file:relative/x"))
+        .hasMessage(
+            "location 'file:relative/x' has a relative path; expected file:///absolute/path, or a"
+                + " plain path for one relative to the working directory");
     assertThat(Location.parse("file:///").toPath()).isEqualTo(Path.of("/"));
     assertThatThrownBy(() -> Location.parse("file://otherhost/x"))
         .hasMessageContaining("otherhost");
