@@ -186,27 +186,37 @@ public final class ExportActions implements ActionHandler {
       return failed(action, source, "source object missing: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       ActionOutcome outcome = failed(action, source, describe(e), RetryPolicy.attemptsOf(e));
-      if (serverGone(e)) {
-        throw stoppingTheRound(List.of(outcome));
+      Optional<String> stop = roundStop(e);
+      if (stop.isPresent()) {
+        throw stoppingTheRound(List.of(outcome), stop.get());
       }
       return outcome;
     }
   }
 
   /**
-   * Whether {@code e}, an action's failure after its attempts, says its server cannot be reached or
-   * does not answer: the rest of the round would meet it too.
+   * Why the round takes no more objects after {@code e}, an action's failure after its attempts,
+   * when the rest of the round would meet it too: its server (lakeFS, the source's store, the
+   * destination) cannot be reached at all or does not answer in time, or a client the export uses
+   * was closed under it (a client shared with the caller, closed before the export ended).
    */
-  private static boolean serverGone(Exception e) {
-    return ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e);
+  private Optional<String> roundStop(Exception e) {
+    if (ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e)) {
+      return Optional.of("could not reach a server the export needs, or had no answer from it");
+    }
+    if (lakeFs.isClosed() || registry.isClosed()) {
+      return Optional.of(
+          "found a client the export uses closed (close a lakeFS client or storage registry after"
+              + " the exports that use it)");
+    }
+    return Optional.empty();
   }
 
   /**
-   * Failed actions whose server (lakeFS, the source's store, the destination) could not be reached
-   * at all, or did not answer in time, after the attempts the retry policy allows: every action
-   * after them would wait out the same attempts to fail the same way, so the round stops on them.
+   * Failed actions that every action after them would follow, after waiting out the same attempts
+   * ({@code why}, see {@link #roundStop}): the round stops on them.
    */
-  private static RoundStoppingFailure stoppingTheRound(List<ActionOutcome> failed) {
+  private static RoundStoppingFailure stoppingTheRound(List<ActionOutcome> failed, String why) {
     ActionOutcome first = failed.get(0);
     return new RoundStoppingFailure(
         failed,
@@ -214,8 +224,9 @@ public final class ExportActions implements ActionHandler {
             + first.kind().label()
             + " of '"
             + Printable.line(first.path())
-            + "' could not reach a server the export needs, or had no answer from it, so the round"
-            + " took no more objects: "
+            + "' "
+            + why
+            + ", so the round took no more objects: "
             + first.error());
   }
 
@@ -237,8 +248,8 @@ public final class ExportActions implements ActionHandler {
   public List<ActionOutcome> delete(List<Action> batch) {
     var outcomes = new ArrayList<ActionOutcome>(batch.size());
     Map<Location, Action> byLocation = new HashMap<>();
-    boolean gone = false;
-    for (int i = 0; i < batch.size() && !gone; i++) {
+    Optional<String> stop = Optional.empty();
+    for (int i = 0; i < batch.size() && stop.isEmpty(); i++) {
       Action action = batch.get(i);
       try {
         Location target = keys.resolve(action.path(), destination);
@@ -255,13 +266,13 @@ public final class ExportActions implements ActionHandler {
         outcomes.add(ActionOutcome.failed(action, "", e.getMessage()));
       } catch (IOException | RuntimeException e) {
         outcomes.add(ActionOutcome.failed(action, "", describe(e), RetryPolicy.attemptsOf(e)));
-        gone = serverGone(e);
+        stop = roundStop(e);
       }
     }
-    if (gone) {
+    if (stop.isPresent()) {
       // The keys of the batch not asked about yet, or found free to go, are left with the rest of
       // the round: not tried.
-      throw stoppingTheRound(outcomes);
+      throw stoppingTheRound(outcomes, stop.get());
     }
     if (byLocation.isEmpty()) {
       return outcomes;
@@ -282,8 +293,9 @@ public final class ExportActions implements ActionHandler {
       byLocation
           .values()
           .forEach(a -> outcomes.add(ActionOutcome.failed(a, "", describe(e), attempts)));
-      if (serverGone(e)) {
-        throw stoppingTheRound(outcomes);
+      Optional<String> stopAll = roundStop(e);
+      if (stopAll.isPresent()) {
+        throw stoppingTheRound(outcomes, stopAll.get());
       }
       return outcomes;
     }

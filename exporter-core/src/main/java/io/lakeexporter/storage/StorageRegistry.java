@@ -97,6 +97,11 @@ public final class StorageRegistry implements Closeable {
     return settings;
   }
 
+  /** Whether {@link #close()} was called. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
   /**
    * The store for {@code location}.
    *

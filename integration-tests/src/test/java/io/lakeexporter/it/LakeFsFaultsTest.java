@@ -204,6 +204,52 @@ class LakeFsFaultsTest {
   }
 
   /**
+   * A lakeFS client the caller shares with the export, closed before the export ended: each copy
+   * after it failed on its own ("lakeFS client ... is closed"), with no word of why the export
+   * failed. The round stops at the first, as for a server gone.
+   */
+  @Test
+  void aSharedClientClosedMidRoundStopsTheRound() throws IOException {
+    var copied = new AtomicInteger();
+    ExportResult result;
+    try (LakeFsClient shared =
+            LakeFsClient.create(
+                lakeFs.config(lakeFs.emulator.accessKeyId(), lakeFs.emulator.secretAccessKey()));
+        Exporter exporter =
+            Exporter.builder()
+                .lakeFs(shared)
+                .repository(repo)
+                .destination(out.toUri().toString())
+                .storage(lakeFs.storage)
+                .sourceMode(SourceMode.LAKEFS)
+                .concurrency(4)
+                .listener(
+                    new ProgressListener() {
+                      @Override
+                      public void actionFinished(ActionOutcome outcome) {
+                        if (outcome.succeeded() && copied.incrementAndGet() == 3) {
+                          shared.close();
+                        }
+                      }
+                    })
+                .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .startsWith("round 1 stopped: the copy of '")
+        .contains(
+            "found a client the export uses closed (close a lakeFS client or storage registry"
+                + " after the exports that use it), so the round took no more objects")
+        .contains("is closed");
+    assertThat(result.failures()).isNotEmpty().hasSizeLessThanOrEqualTo(4);
+    assertThat(result.copied()).isGreaterThanOrEqualTo(3);
+    JsonNode status = LocalLakeFs.status(out, head, false);
+    assertThat(status.get("error").asText()).isEqualTo(result.error());
+  }
+
+  /**
    * Whether a removed key's bytes are an earlier commit's import is asked of lakeFS before the
    * delete; a lakeFS that cannot answer leaves the bytes where they are, and says so.
    */
