@@ -28,7 +28,9 @@ import java.util.Optional;
  * @param failuresOmitted failed actions beyond those kept
  * @param error what stopped the export as a whole (a listing that broke off), or empty
  * @param statusFile the status file written, or {@code null} for a dry run
- * @param plan the plan's counts, when they were counted first (always for a dry run)
+ * @param plan the plan's counts per round: counted before round 1 (always for a dry run), or, with
+ *     {@link Exporter.Builder#countFirst} off, by round 1's listing; {@code null} when the export
+ *     stopped before they were known
  * @param exporterVersion the exporter's version
  */
 public record ExportResult(
@@ -59,6 +61,11 @@ public record ExportResult(
     Objects.requireNonNull(error, "error is null");
   }
 
+  /**
+   * Whether the export ran and every copy and delete succeeded ({@link Status#SUCCEEDED}). False
+   * for a dry run, whose status is {@link Status#PLANNED}: its {@link #failures()} are the copies a
+   * run would fail.
+   */
   public boolean succeeded() {
     return status == Status.SUCCEEDED;
   }
@@ -82,6 +89,10 @@ public record ExportResult(
     return rounds.stream().mapToLong(RoundSummary::deleted).sum();
   }
 
+  /**
+   * Copies and deletes that failed, over every round: more than {@link #failures()} holds when some
+   * were omitted ({@link #failuresOmitted()}); for a dry run, the copies a run would fail.
+   */
   public long failed() {
     return rounds.stream().mapToLong(RoundSummary::failed).sum();
   }
@@ -94,6 +105,7 @@ public record ExportResult(
     return rounds.stream().mapToLong(RoundSummary::bytes).sum();
   }
 
+  /** Objects copied by {@code strategy}, over every round; 0 for a strategy none took. */
   public long copiedBy(CopyStrategy strategy) {
     return rounds.stream().mapToLong(r -> r.copiedBy(strategy)).sum();
   }
@@ -115,6 +127,7 @@ public record ExportResult(
     return lines;
   }
 
+  /** The plan's counts per round, when known: see {@code plan} above. */
   public Optional<PlanTotals> planTotals() {
     return Optional.ofNullable(plan);
   }

@@ -48,10 +48,20 @@ public final class ExporterModule extends AbstractModule {
   private final String destination;
   private final StorageSettings settings;
 
+  /**
+   * Exports of {@code repository} to {@code destination}, the stores built with no settings but
+   * their environment's (credentials chains, variables).
+   */
   public ExporterModule(LakeFsConfig lakeFs, String repository, String destination) {
     this(lakeFs, repository, destination, StorageSettings.EMPTY);
   }
 
+  /**
+   * Exports of {@code repository} to {@code destination}, the stores built with {@code settings}. A
+   * destination that is not a location, or that no storage module serves, fails when the exporter
+   * is made, in Guice's {@code ProvisionException}, whose cause is the exporter's {@link
+   * ExportException} saying what was wrong; what its store refuses, when an export starts.
+   */
   public ExporterModule(
       LakeFsConfig lakeFs, String repository, String destination, StorageSettings settings) {
     this.lakeFs = Objects.requireNonNull(lakeFs, "lakeFs is null");

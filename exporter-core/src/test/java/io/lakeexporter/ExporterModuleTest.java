@@ -1,9 +1,11 @@
 package io.lakeexporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.lakeexporter.filter.GlobRoundFilter;
@@ -55,6 +57,17 @@ class ExporterModuleTest {
     StorageRegistry registry = injector.getInstance(StorageRegistry.class);
     assertThat(registry.providers()).extracting(StorageProvider::name).contains("local", "http");
     assertThat(injector.getInstance(Exporter.class)).isNotNull();
+  }
+
+  /** As the constructor's javadoc says: Guice's exception, with the exporter's as its cause. */
+  @Test
+  void aDestinationThatIsNoLocationFailsWhenTheExporterIsMade() {
+    Injector injector = Guice.createInjector(new ExporterModule(config, "repo", "s3://"));
+    assertThatThrownBy(() -> injector.getInstance(Exporter.class))
+        .isInstanceOf(ProvisionException.class)
+        .cause()
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("s3://");
   }
 
   @Test

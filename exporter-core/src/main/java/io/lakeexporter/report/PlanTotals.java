@@ -13,14 +13,17 @@ public record PlanTotals(List<RoundTotals> rounds) {
     rounds = List.copyOf(rounds);
   }
 
+  /** Copies over every round. */
   public long copies() {
     return rounds.stream().mapToLong(RoundTotals::copies).sum();
   }
 
+  /** Deletes over every round. */
   public long deletes() {
     return rounds.stream().mapToLong(RoundTotals::deletes).sum();
   }
 
+  /** Bytes the copies read, over every round, as lakeFS records their sizes. */
   public long bytes() {
     return rounds.stream().mapToLong(RoundTotals::bytes).sum();
   }

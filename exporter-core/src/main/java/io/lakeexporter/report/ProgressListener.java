@@ -19,6 +19,12 @@ public interface ProgressListener {
    */
   default void roundStarted(int round) {}
 
+  /**
+   * A copy or delete of a run ended: succeeded (a copy found at the destination already too, its
+   * {@link ActionOutcome#strategy()} says so) or failed after its attempts. Not heard of: a diff's
+   * takedowns of keys it writes again, which the round's copy reports, and a dry run's look-ups.
+   * Called on the worker thread that ran the action, as soon as it ends, once per action.
+   */
   default void actionFinished(ActionOutcome outcome) {}
 
   /**

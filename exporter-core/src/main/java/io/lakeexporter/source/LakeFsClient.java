@@ -107,10 +107,15 @@ public final class LakeFsClient implements AutoCloseable {
     this.tags = new TagsApi(api);
   }
 
+  /**
+   * A client of the lakeFS {@code config} names, with a pool of connections: close it after the
+   * exports that use it. Nothing is sent until it is used.
+   */
   public static LakeFsClient create(LakeFsConfig config) {
     return new LakeFsClient(Objects.requireNonNull(config, "config is null"));
   }
 
+  /** The settings this client was made with. */
   public LakeFsConfig config() {
     return config;
   }

@@ -165,6 +165,7 @@ public record LakeFsConfig(
     return number > 0 && number <= 65535;
   }
 
+  /** A builder to fill in: {@link Builder#build()} names what is missing. */
   public static Builder builder() {
     return new Builder();
   }
@@ -338,26 +339,36 @@ public record LakeFsConfig(
       return s == null || s.isBlank() ? null : s.strip();
     }
 
+    /**
+     * lakeFS's endpoint ({@code https://lakefs.example.com}, with or without {@code /api/v1}); a
+     * blank one counts as not given.
+     */
     public Builder apiUrl(String apiUrl) {
       this.apiUrl = blankToNull(apiUrl);
       return this;
     }
 
+    /** The access key id; a blank one counts as not given. */
     public Builder accessKeyId(String accessKeyId) {
       this.accessKeyId = blankToNull(accessKeyId);
       return this;
     }
 
+    /** The secret access key, never shown by {@link #toString()}; blank counts as not given. */
     public Builder secretAccessKey(String secretAccessKey) {
       this.secretAccessKey = blankToNull(secretAccessKey);
       return this;
     }
 
+    /** How long to wait for a connection to lakeFS; 10 seconds if not given. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
       return this;
     }
 
+    /**
+     * How long to wait for each read or write on a connection to lakeFS; 60 seconds if not given.
+     */
     public Builder readTimeout(Duration readTimeout) {
       this.readTimeout = readTimeout;
       return this;
