@@ -465,7 +465,11 @@ public final class LocalFileStore
     try {
       for (int attempt = 1; ; attempt++) {
         try {
-          Files.createDirectories(dir);
+          if (attempt > 1 || !dir.equals(existing)) {
+            // Skipped when the directory was there a moment ago: mkdir's EEXIST and a stat saved
+            // per file; gone since, the creation below fails and the next attempt makes it.
+            Files.createDirectories(dir);
+          }
           if (Files.isDirectory(target)) {
             throw new RequestRefusedException(
                 "cannot write " + target + ": a directory of that name is in the way");
