@@ -184,11 +184,11 @@ public final class Exporter implements AutoCloseable {
 
   /**
    * Runs any plan; the three export methods end here. The plan's sources are read from this
-   * exporter's repository, which the status file names.
+   * exporter's repository, which the status file names. Not public: plans are the engine's own.
    *
    * @throws InvalidExportException for a plan of another repository
    */
-  public ExportResult run(ExportPlan plan) {
+  ExportResult run(ExportPlan plan) {
     requireOpen();
     if (!plan.repository().equals(repository)) {
       throw new InvalidExportException(
