@@ -201,8 +201,8 @@ public final class ExportActions implements ActionHandler {
    * was closed under it (a client shared with the caller, closed before the export ended).
    */
   private Optional<String> roundStop(Exception e) {
-    if (ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e)) {
-      return Optional.of("could not reach a server the export needs, or had no answer from it");
+    if (serverGone(e)) {
+      return Optional.of(SERVER_GONE);
     }
     if (lakeFs.isClosed() || registry.isClosed()) {
       return Optional.of(
@@ -212,22 +212,43 @@ public final class ExportActions implements ActionHandler {
     return Optional.empty();
   }
 
+  private static final String SERVER_GONE =
+      "could not reach a server the export needs, or had no answer from it";
+
+  /**
+   * Whether {@code e}, an action's failure after its attempts, says its server cannot be reached at
+   * all or did not answer in time: every action after it would wait out the same attempts.
+   */
+  public static boolean serverGone(Exception e) {
+    return ConnectionFailures.unreachable(e) || ConnectionFailures.timedOut(e);
+  }
+
+  /**
+   * Why a round stopped at the {@code kind} of {@code path}, which failed with {@code error}
+   * because its server was gone ({@link #serverGone}).
+   */
+  public static String serverGoneStop(Action.Kind kind, String path, String error) {
+    return stop(kind, path, SERVER_GONE, error);
+  }
+
+  private static String stop(Action.Kind kind, String path, String why, String error) {
+    return "the "
+        + kind.label()
+        + " of '"
+        + Printable.line(path)
+        + "' "
+        + why
+        + ", so the round took no more objects: "
+        + error;
+  }
+
   /**
    * Failed actions that every action after them would follow, after waiting out the same attempts
    * ({@code why}, see {@link #roundStop}): the round stops on them.
    */
   private static RoundStoppingFailure stoppingTheRound(List<ActionOutcome> failed, String why) {
     ActionOutcome first = failed.get(0);
-    return new RoundStoppingFailure(
-        failed,
-        "the "
-            + first.kind().label()
-            + " of '"
-            + Printable.line(first.path())
-            + "' "
-            + why
-            + ", so the round took no more objects: "
-            + first.error());
+    return new RoundStoppingFailure(failed, stop(first.kind(), first.path(), why, first.error()));
   }
 
   private static ActionOutcome failed(Action action, String source, String error) {

@@ -92,8 +92,14 @@ final class ExecutorTasks {
     };
   }
 
-  /** Copies the parts of large objects, each into the upload the driver started. */
-  static Iterator<PartResult> copyParts(JobSpec spec, Iterator<PartTask> tasks) {
+  /**
+   * Copies the parts of large objects, each into the upload the driver started. A part that finds a
+   * server the export needs gone stops the export's part tasks in this JVM, as {@link #run} does:
+   * the parts after it are not tried, and fail saying why.
+   *
+   * @param export the export's job group, or null to stop only this task's parts
+   */
+  static Iterator<PartResult> copyParts(JobSpec spec, Iterator<PartTask> tasks, String export) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     var results = new ArrayList<PartResult>();
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
@@ -119,8 +125,15 @@ final class ExecutorTasks {
               // Parts are written, never skipped: the driver left out what was there.
               null);
       var multipart = (MultipartWritable) destination;
+      String stopped = export == null ? null : STOPPED.get(export);
       while (tasks.hasNext()) {
         PartTask task = tasks.next();
+        if (stopped != null) {
+          results.add(
+              new PartResult(
+                  task.object(), null, "part " + task.partNumber() + ": not copied", stopped));
+          continue;
+        }
         try {
           Location target = Location.parse(task.target());
           var source = handler.sourceOf(task.entry());
@@ -143,16 +156,16 @@ final class ExecutorTasks {
                         }
                       })
                   .value();
-          results.add(new PartResult(task.object(), part, ""));
+          results.add(new PartResult(task.object(), part, "", ""));
         } catch (IOException | RuntimeException e) {
-          results.add(
-              new PartResult(
-                  task.object(),
-                  null,
-                  "part "
-                      + task.partNumber()
-                      + ": "
-                      + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+          String error = "part " + task.partNumber() + ": " + Printable.said(e);
+          if (ExportActions.serverGone(e)) {
+            stopped = ExportActions.serverGoneStop(Action.Kind.COPY, task.entry().path(), error);
+            if (export != null) {
+              STOPPED.putIfAbsent(export, stopped);
+            }
+          }
+          results.add(new PartResult(task.object(), null, error, stopped == null ? "" : stopped));
         }
       }
     } catch (IOException e) {

@@ -56,10 +56,12 @@ final class LargeObjects {
 
   /** The part tasks as one Spark job, spread over the executors. */
   static final PartJob ON_EXECUTORS =
-      (jsc, spec, tasks, slices) ->
-          jsc.parallelize(tasks, slices)
-              .mapPartitions(it -> ExecutorTasks.copyParts(spec, it))
-              .collect();
+      (jsc, spec, tasks, slices) -> {
+        String export = jsc.getLocalProperty(JOB_GROUP_PROPERTY);
+        return jsc.parallelize(tasks, slices)
+            .mapPartitions(it -> ExecutorTasks.copyParts(spec, it, export))
+            .collect();
+      };
 
   LargeObjects(ObjectStore destination, long partSize, int partitions) {
     this(destination, partSize, partitions, ON_EXECUTORS);
@@ -109,7 +111,8 @@ final class LargeObjects {
       int failuresKept) {
     var sum = new Sum(failuresKept);
     var batch = new Batch();
-    while (large.hasNext()) {
+    // A batch whose parts found a server gone (sum.stopped) ends the round's large objects.
+    while (large.hasNext() && sum.stopped.isEmpty()) {
       Action action = large.next();
       start(spec, action, lakeFs, batch, sum);
       if (batch.started.size() >= maxObjects || batch.tasks.size() >= maxParts) {
@@ -126,7 +129,7 @@ final class LargeObjects {
         Map.of(CopyStrategy.PARALLEL_PARTS, sum.copied),
         sum.failures,
         sum.omitted,
-        "");
+        sum.stopped);
   }
 
   /** The uploads of one batch, and the part tasks that fill them. */
@@ -143,6 +146,7 @@ final class LargeObjects {
     long bytes;
     long failed;
     long omitted;
+    String stopped = "";
 
     Sum(int failuresKept) {
       this.failuresKept = failuresKept;
@@ -240,6 +244,9 @@ final class LargeObjects {
           parts.computeIfAbsent(r.object(), k -> new ArrayList<>()).add(r.part());
         } else {
           errors.putIfAbsent(r.object(), r.error());
+        }
+        if (sum.stopped.isEmpty()) {
+          sum.stopped = r.stopped();
         }
       }
     }

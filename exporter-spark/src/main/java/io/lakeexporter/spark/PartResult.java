@@ -9,5 +9,7 @@ import java.io.Serializable;
  * @param object the large object it belongs to
  * @param part the written part, or {@code null} on failure
  * @param error the failure, or empty
+ * @param stopped why the round takes no more objects (a server the export needs gone), or empty
  */
-record PartResult(int object, UploadedPart part, String error) implements Serializable {}
+record PartResult(int object, UploadedPart part, String error, String stopped)
+    implements Serializable {}

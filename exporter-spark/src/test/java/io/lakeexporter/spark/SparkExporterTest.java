@@ -609,7 +609,7 @@ class SparkExporterTest {
                       if (t.partNumber() == 2) {
                         throw new IllegalStateException("executor lost");
                       }
-                      return new PartResult(t.object(), null, "not run");
+                      return new PartResult(t.object(), null, "not run", "");
                     })
                 .collect();
     var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, failing);
@@ -631,7 +631,7 @@ class SparkExporterTest {
   /** Runs part tasks here, in the driver, as one job would. */
   private static List<PartResult> copyPartsHere(JobSpec spec, List<PartTask> tasks) {
     var results = new ArrayList<PartResult>();
-    ExecutorTasks.copyParts(spec, tasks.iterator()).forEachRemaining(results::add);
+    ExecutorTasks.copyParts(spec, tasks.iterator(), null).forEachRemaining(results::add);
     return results;
   }
 
@@ -672,6 +672,85 @@ class SparkExporterTest {
     assertThat(jobs).as("part tasks per job").containsExactly(10, 10, 5);
     assertThat(uploadsAtOnce).as("uploads open at once").allMatch(n -> n <= 10);
     assertThat(dest.resolve("many/part-24.bin")).hasContent("large object 24");
+  }
+
+  /**
+   * A part that finds lakeFS gone: its task tries no further part, and the round's large objects
+   * stop after the batch it was in, rather than each part of each object waiting out its attempts.
+   */
+  @Test
+  void largeObjectsStopAfterTheBatchWhosePartsFoundAServerGone() throws IOException {
+    String repo = "many-large-lakefs-gone";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    byte[] data = new byte[(1 << 20) + 3];
+    for (int i = 0; i < 20; i++) {
+      emulator.putObject(
+          repo, "main", "large/part-" + i + ".bin", data, "application/octet-stream", Map.of());
+    }
+    emulator.commit(repo, "main", "large");
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    LakeFsConfig gone =
+        LakeFsConfig.builder()
+            .apiUrl("http://127.0.0.1:" + closedPort + "/api/v1")
+            .accessKeyId(config.accessKeyId())
+            .secretAccessKey(config.secretAccessKey())
+            .build();
+    Path dest = out.resolve("large-gone");
+    Location root = Location.parse(dest.toUri().toString());
+    LakeFsClient client = LakeFsClient.create(config);
+    String head = client.resolveBranch(repo, "main");
+    JobSpec reads = everyObjectLarge(repo, head, root, SourceMode.LAKEFS);
+    JobSpec throughGone =
+        new JobSpec(
+            gone,
+            reads.repository(),
+            reads.mode(),
+            reads.commitId(),
+            null,
+            reads.filter(),
+            reads.settings(),
+            reads.destination(),
+            "",
+            "",
+            false,
+            reads.concurrency(),
+            reads.partSize(),
+            reads.multipartThreshold(),
+            SourceMode.LAKEFS,
+            false);
+    var results = new ArrayList<PartResult>();
+    LargeObjects.PartJob local =
+        (jsc, s, tasks, slices) -> {
+          List<PartResult> done = copyPartsHere(s, tasks);
+          results.addAll(done);
+          return done;
+        };
+    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    PartitionOutcome outcome;
+    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "large/", false)) {
+      outcome =
+          largeObjects.copy(
+              jsc, throughGone, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 100);
+    } finally {
+      client.close();
+    }
+    assertThat(outcome.stopped())
+        .startsWith("the copy of 'large/part-")
+        .contains("could not reach a server the export needs")
+        .contains("127.0.0.1:" + closedPort);
+    assertThat(outcome.failed()).as("the first batch's objects, not the 20").isEqualTo(7);
+    assertThat(outcome.copied()).isZero();
+    assertThat(results).as("3 parts of 7 objects").hasSize(21);
+    assertThat(results.get(0).error()).contains("the connection was refused");
+    assertThat(results.subList(1, 21))
+        .allSatisfy(r -> assertThat(r.error()).endsWith(": not copied"));
+    try (Stream<Path> left = Files.walk(dest)) {
+      assertThat(left.filter(Files::isRegularFile)).as("every upload aborted").isEmpty();
+    }
   }
 
   @Test
