@@ -742,7 +742,8 @@ public final class SparkExporter {
               .values()
               .mapPartitions(it -> ExecutorTasks.run(spec, r, it, failuresKept, progress, group))
               .collect());
-      if (largeCount > 0) {
+      // Not when a partition stopped for a server gone: each part would wait out its attempts.
+      if (largeCount > 0 && outcomes.stream().allMatch(o -> o.stopped().isEmpty())) {
         outcomes.add(
             copyLarge(
                 actions.filter(a -> isLarge(a, threshold)), largeCount, r, failuresKept, context));

@@ -463,6 +463,9 @@ class SparkExporterTest {
     for (int i = 0; i < objects; i++) {
       put(repo, String.format("data/%03d.csv", i), "row " + i);
     }
+    // Copied in parts after the small objects' job, which the stop leaves out.
+    emulator.putObject(
+        repo, "main", "large/after.bin", new byte[2 << 20], "application/octet-stream", Map.of());
     String head = emulator.commit(repo, "main", "many");
     Path dest = out.resolve("gone");
     ExportResult result;
@@ -491,6 +494,7 @@ class SparkExporterTest {
               .storageSettings(Map.of())
               .concurrency(2)
               .partitions(2)
+              .multipartThreshold(1 << 20)
               .build()
               .exportAllFromBranch("main");
       assertThat(result.error()).contains("through lakeFS at " + doomed.url() + "/api/v1");
@@ -515,6 +519,10 @@ class SparkExporterTest {
     assertThat(result.rounds().get(0).copied()).isEqualTo(written);
     assertThat(status.get("rounds").get(0).get("copied").asLong()).isEqualTo(written);
     assertThat(result.failed()).as("the copies that found lakeFS gone").isPositive();
+    assertThat(result.failures())
+        .as("the large object not tried")
+        .noneMatch(f -> f.path().startsWith("large/"));
+    assertThat(dest.resolve("large")).doesNotExist();
   }
 
   /** Another export's lease at the root, unexpired: refused before anything is written there. */
