@@ -577,8 +577,14 @@ class SparkExporterTest {
   /** A job of {@code repo} at {@code head} in which every object is large: parts of 512 KiB. */
   private static JobSpec everyObjectLarge(
       String repo, String head, Location root, SourceMode sourceMode) {
+    return everyObjectLarge(config, repo, head, root, sourceMode);
+  }
+
+  /** The same job, through the lakeFS {@code lakeFs} names. */
+  private static JobSpec everyObjectLarge(
+      LakeFsConfig lakeFs, String repo, String head, Location root, SourceMode sourceMode) {
     return new JobSpec(
-        config,
+        lakeFs,
         repo,
         ExportMode.BRANCH,
         head,
@@ -696,39 +702,12 @@ class SparkExporterTest {
           repo, "main", "large/part-" + i + ".bin", data, "application/octet-stream", Map.of());
     }
     emulator.commit(repo, "main", "large");
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    LakeFsConfig gone =
-        LakeFsConfig.builder()
-            .apiUrl("http://127.0.0.1:" + closedPort + "/api/v1")
-            .accessKeyId(config.accessKeyId())
-            .secretAccessKey(config.secretAccessKey())
-            .build();
+    LakeFsConfig gone = lakeFsAtAClosedPort();
     Path dest = out.resolve("large-gone");
     Location root = Location.parse(dest.toUri().toString());
     LakeFsClient client = LakeFsClient.create(config);
     String head = client.resolveBranch(repo, "main");
-    JobSpec reads = everyObjectLarge(repo, head, root, SourceMode.LAKEFS);
-    JobSpec throughGone =
-        new JobSpec(
-            gone,
-            reads.repository(),
-            reads.mode(),
-            reads.commitId(),
-            null,
-            reads.filter(),
-            reads.settings(),
-            reads.destination(),
-            "",
-            "",
-            false,
-            reads.concurrency(),
-            reads.partSize(),
-            reads.multipartThreshold(),
-            SourceMode.LAKEFS,
-            false);
+    JobSpec throughGone = everyObjectLarge(gone, repo, head, root, SourceMode.LAKEFS);
     var results = new ArrayList<PartResult>();
     LargeObjects.PartJob local =
         (jsc, s, tasks, slices) -> {
@@ -749,7 +728,7 @@ class SparkExporterTest {
     assertThat(outcome.stopped())
         .startsWith("the copy of 'large/part-")
         .contains("could not reach a server the export needs")
-        .contains("127.0.0.1:" + closedPort);
+        .contains(gone.apiUrl());
     assertThat(outcome.failed()).as("the first batch's objects, not the 20").isEqualTo(7);
     assertThat(outcome.copied()).isZero();
     assertThat(results).as("3 parts of 7 objects").hasSize(21);
@@ -1032,16 +1011,7 @@ class SparkExporterTest {
         Stream<ObjectEntry> entries = client.listObjects(repo, head, "tables/", false)) {
       actions = entries.map(e -> Action.copy(e, 1)).toList();
     }
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    LakeFsConfig gone =
-        LakeFsConfig.builder()
-            .apiUrl("http://127.0.0.1:" + closedPort + "/api/v1")
-            .accessKeyId(config.accessKeyId())
-            .secretAccessKey(config.secretAccessKey())
-            .build();
+    LakeFsConfig gone = lakeFsAtAClosedPort();
     String root = out.resolve("gone-partition").toUri().toString();
 
     // Without the blockstore path every object is read through lakeFS.
@@ -1051,7 +1021,7 @@ class SparkExporterTest {
             .next();
     assertThat(first.stopped())
         .contains("could not reach a server the export needs")
-        .contains("127.0.0.1:" + closedPort);
+        .contains(gone.apiUrl());
     assertThat(first.failed()).isPositive();
     assertThat(first.copied()).isZero();
 
@@ -1075,6 +1045,19 @@ class SparkExporterTest {
             .next();
     assertThat(another.stopped()).isEmpty();
     assertThat(another.copied()).isEqualTo(actions.size());
+  }
+
+  /** lakeFS at a port nothing listens on: every connection refused. */
+  private static LakeFsConfig lakeFsAtAClosedPort() throws IOException {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    return LakeFsConfig.builder()
+        .apiUrl("http://127.0.0.1:" + closedPort + "/api/v1")
+        .accessKeyId(config.accessKeyId())
+        .secretAccessKey(config.secretAccessKey())
+        .build();
   }
 
   /** A job exporting {@code repo} at {@code head} to {@code root}, objects read through lakeFS. */
