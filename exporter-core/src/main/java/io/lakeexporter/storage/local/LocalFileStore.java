@@ -502,7 +502,7 @@ public final class LocalFileStore
         try {
           Files.delete(p);
         } catch (IOException stays) {
-          break; // in use (another copy's file), or never made
+          break; // in use: another copy's file is in it
         }
       }
       throw e;
