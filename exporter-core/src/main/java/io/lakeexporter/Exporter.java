@@ -346,14 +346,16 @@ public final class Exporter implements AutoCloseable {
         if (takesDown && !deleted.stopped()) {
           // Not counted as deletes, nor shown as progress: round N writes each key again. Only a
           // takedown that failed is told, as a failure of the round.
+          // Skipping identical objects, a key whose commit version is there already stays up.
+          boolean keep = copySettings.skipIdentical();
           Step down =
               runStep(
                   plan,
                   round,
                   executor,
-                  actions,
+                  keep ? actions.takingDownUnlessThere() : actions,
                   failures,
-                  lease.whileHeld(() -> rewrittenLater(plan, later)),
+                  lease.whileHeld(() -> rewrittenLater(plan, later, keep)),
                   ProgressListener.NONE);
           RoundSummary downed = down.summary();
           step =
@@ -586,7 +588,7 @@ public final class Exporter implements AutoCloseable {
       ExportPlan plan,
       int round,
       LocalExecutor executor,
-      ExportActions actions,
+      ActionHandler actions,
       RoundTally.FailureLog failures,
       Supplier<Stream<Action>> listing) {
     return runStep(plan, round, executor, actions, failures, listing, listener);
@@ -600,7 +602,7 @@ public final class Exporter implements AutoCloseable {
       ExportPlan plan,
       int round,
       LocalExecutor executor,
-      ExportActions actions,
+      ActionHandler actions,
       RoundTally.FailureLog failures,
       Supplier<Stream<Action>> listing,
       ProgressListener told) {
@@ -642,12 +644,14 @@ public final class Exporter implements AutoCloseable {
 
   /**
    * The keys {@code round}'s copies write again (held in the previous commit, changed since), as
-   * deletes: taken down before round 1, and written back in their own round.
+   * deletes: taken down before round 1, and written back in their own round; as those copies, for
+   * {@link ExportActions#takingDownUnlessThere} to look at first, when {@code asCopies}.
    */
-  private static Stream<Action> rewrittenLater(ExportPlan plan, int round) {
-    return plan.actionsOfRound(round)
-        .filter(a -> a.kind() == Action.Kind.COPY && a.inPreviousCommit())
-        .map(a -> Action.delete(a.path(), round));
+  private static Stream<Action> rewrittenLater(ExportPlan plan, int round, boolean asCopies) {
+    Stream<Action> rewritten =
+        plan.actionsOfRound(round)
+            .filter(a -> a.kind() == Action.Kind.COPY && a.inPreviousCommit());
+    return asCopies ? rewritten : rewritten.map(a -> Action.delete(a.path(), round));
   }
 
   /**

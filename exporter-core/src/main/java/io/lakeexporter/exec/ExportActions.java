@@ -121,6 +121,38 @@ public final class ExportActions implements ActionHandler {
   }
 
   /**
+   * A diff's takedown, before round 1, of the keys a later round writes again, each given as that
+   * round's copy: deleted, unless the destination holds the commit's version already (a diff run
+   * again after it got that far), which stays up, since writing it back in its round changes
+   * nothing and a reader would only find it gone meanwhile. For exports that skip identical
+   * objects: the look is theirs.
+   */
+  public ActionHandler takingDownUnlessThere() {
+    return new ActionHandler() {
+      @Override
+      public ActionOutcome copy(Action rewritten) {
+        ActionOutcome looked = look(rewritten);
+        if (looked.succeeded() && looked.strategy() == CopyStrategy.ALREADY_THERE) {
+          return looked;
+        }
+        return ExportActions.this
+            .delete(List.of(Action.delete(rewritten.path(), rewritten.round())))
+            .get(0);
+      }
+
+      @Override
+      public List<ActionOutcome> delete(List<Action> batch) {
+        throw new UnsupportedOperationException("a takedown is given copies");
+      }
+
+      @Override
+      public int deleteBatchSize() {
+        return 1;
+      }
+    };
+  }
+
+  /**
    * The failure a run would give {@code copy} before it sends anything for it, or empty when it
    * would try it: a key the destination would not keep as named or that lies in the storage
    * namespace ({@link DestinationKeys#resolve(String, ObjectStore)}), metadata the destination

@@ -388,11 +388,6 @@ class LocalExportTest {
   }
 
   /**
-   * A diff that drops one table and writes another: each later round's removed keys go before
-   * anything else, the last round's first, so that a reader never finds a marker (or a manifest)
-   * over data that is being deleted; the new table's marker still comes last.
-   */
-  /**
    * A marker the diff rewrites goes down before round 1 rewrites the data under it, and comes back
    * in its own round: a reader waiting for it never finds the previous commit's marker over a
    * half-rewritten table. The takedown is neither counted as a delete nor shown as progress.
@@ -445,6 +440,67 @@ class LocalExportTest {
     }
   }
 
+  /**
+   * Skipping identical objects, the takedown looks first: a marker the destination holds in its
+   * previous version still goes down before the data under it, while one that is the commit's
+   * already (the diff run again after it got that far) stays up, where it went down and came back.
+   */
+  @Test
+  void aDiffRunAgainSkippingIdenticalObjectsLeavesUpAMarkerThatIsTheCommitsAlready()
+      throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "t/part-0.parquet", "a0");
+    lakeFs.put(repo, "t/_SUCCESS", "");
+    String first = lakeFs.emulator.commit(repo, "main", "table a");
+    lakeFs.put(repo, "t/part-0.parquet", "b0");
+    lakeFs.put(repo, "t/_SUCCESS", "{\"v\":2}");
+    lakeFs.emulator.commit(repo, "main", "table b");
+    Path dest = out.resolve("takedown-again");
+    Path marker = dest.resolve("t/_SUCCESS");
+    try (Exporter exporter = lakeFs.exporter(repo, dest).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+    }
+    for (String run : List.of("first", "again")) {
+      List<String> markerAtTheData = Collections.synchronizedList(new ArrayList<>());
+      ProgressListener recorder =
+          new ProgressListener() {
+            @Override
+            public void actionFinished(ActionOutcome outcome) {
+              if (outcome.path().endsWith(".parquet")) {
+                markerAtTheData.add(Files.exists(marker) ? readString(marker) : "none");
+              }
+            }
+          };
+      ExportResult diff;
+      try (Exporter exporter =
+          lakeFs.exporter(repo, dest).skipIdentical(true).listener(recorder).build()) {
+        diff = exporter.exportFrom("main", first);
+      }
+      assertThat(diff.succeeded()).as(diff.failures().toString()).isTrue();
+      assertThat(marker).hasContent("{\"v\":2}");
+      if (run.equals("first")) {
+        assertThat(markerAtTheData).as("the previous marker taken down").containsExactly("none");
+        assertThat(diff.copiedBy(CopyStrategy.ALREADY_THERE)).isZero();
+      } else {
+        assertThat(markerAtTheData).as("the commit's marker left up").containsExactly("{\"v\":2}");
+        assertThat(diff.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(2);
+      }
+    }
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "none"; // removed between the look and the read
+    }
+  }
+
+  /**
+   * A diff that drops one table and writes another: each later round's removed keys go before
+   * anything else, the last round's first, so that a reader never finds a marker (or a manifest)
+   * over data that is being deleted; the new table's marker still comes last.
+   */
   @Test
   void aDiffDeletesTheRemovedMarkersBeforeTheDataUnderThem() throws IOException {
     for (boolean countFirst : new boolean[] {true, false}) {
