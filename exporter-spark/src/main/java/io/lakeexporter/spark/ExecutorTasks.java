@@ -3,6 +3,7 @@ package io.lakeexporter.spark;
 import io.lakeexporter.copy.CopyEngine;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.exec.ActionHandler;
 import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.LocalExecutor;
 import io.lakeexporter.plan.Action;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -212,12 +214,37 @@ final class ExecutorTasks {
       int failuresKept,
       ProgressListener progress,
       String export) {
-    String before = STOPPED.get(export);
-    if (before != null) {
-      return List.of(PartitionOutcome.stopped(RoundSummary.skipped(round), List.of(), 0, before))
-          .iterator();
-    }
-    return carryOut(spec, round, actions, failuresKept, progress, false, export);
+    return stoppedBefore(export, round)
+        .orElseGet(() -> carryOut(spec, round, actions, failuresKept, progress, h -> h, export));
+  }
+
+  /** Nothing done, when a task of {@code export} in this JVM stopped it already. */
+  private static Optional<Iterator<PartitionOutcome>> stoppedBefore(String export, int round) {
+    return Optional.ofNullable(STOPPED.get(export))
+        .map(
+            why ->
+                List.of(PartitionOutcome.stopped(RoundSummary.skipped(round), List.of(), 0, why))
+                    .iterator());
+  }
+
+  /**
+   * Takes down, before round 1, the keys of a later round's copies that a diff which skips
+   * identical objects writes again, unless the destination holds the commit's version already
+   * ({@link ExportActions#takingDownUnlessThere}): as {@link #run}, given the copies.
+   */
+  static Iterator<PartitionOutcome> takeDown(
+      JobSpec spec, int round, Iterator<Action> rewritten, int failuresKept, String export) {
+    return stoppedBefore(export, round)
+        .orElseGet(
+            () ->
+                carryOut(
+                    spec,
+                    round,
+                    rewritten,
+                    failuresKept,
+                    ProgressListener.NONE,
+                    ExportActions::takingDownUnlessThere,
+                    export));
   }
 
   /**
@@ -226,7 +253,8 @@ final class ExecutorTasks {
    */
   static Iterator<PartitionOutcome> look(
       JobSpec spec, int round, Iterator<Action> copies, int failuresKept) {
-    return carryOut(spec, round, copies, failuresKept, ProgressListener.NONE, true, null);
+    return carryOut(
+        spec, round, copies, failuresKept, ProgressListener.NONE, ExportActions::lookingOnly, null);
   }
 
   /**
@@ -268,7 +296,7 @@ final class ExecutorTasks {
       Iterator<Action> actions,
       int failuresKept,
       ProgressListener progress,
-      boolean lookOnly,
+      Function<ExportActions, ActionHandler> mode,
       String export) {
     LakeFsClient lakeFs = LakeFsClient.create(spec.lakeFs());
     try (var storage = StorageRegistry.discover(StorageSettings.of(spec.settings()));
@@ -305,9 +333,7 @@ final class ExecutorTasks {
               Spliterators.spliteratorUnknownSize(actions, Spliterator.ORDERED), false);
       RoundSummary summary;
       try {
-        summary =
-            executor.runRound(
-                round, stream, lookOnly ? handler.lookingOnly() : handler, failures, progress);
+        summary = executor.runRound(round, stream, mode.apply(handler), failures, progress);
       } catch (LocalExecutor.RoundStoppedException e) {
         if (export == null || e.interrupted()) {
           // A dry run's look, or a task the driver cancelled (the export interrupted, its lease

@@ -603,13 +603,19 @@ public final class SparkExporter {
     var outcomes = new ArrayList<PartitionOutcome>();
     try {
       int failuresKept = ExecutorTasks.failuresPerPartition(splitList.size());
-      outcomes.addAll(
+      JavaRDD<Action> rewritten =
           jsc.parallelize(splitList, splitList.size())
               .flatMap(split -> ExecutorTasks.list(spec, split, r))
-              .filter(a -> a.round() == r && a.kind() == Action.Kind.COPY && a.inPreviousCommit())
-              .map(a -> Action.delete(a.path(), r))
-              .mapPartitions(
-                  it -> ExecutorTasks.run(spec, r, it, failuresKept, new Untold(), group))
+              .filter(a -> a.round() == r && a.kind() == Action.Kind.COPY && a.inPreviousCommit());
+      // Skipping identical objects, a key whose commit version is there already stays up.
+      outcomes.addAll(
+          (spec.skipIdentical()
+                  ? rewritten.mapPartitions(
+                      it -> ExecutorTasks.takeDown(spec, r, it, failuresKept, group))
+                  : rewritten
+                      .map(a -> Action.delete(a.path(), r))
+                      .mapPartitions(
+                          it -> ExecutorTasks.run(spec, r, it, failuresKept, new Untold(), group)))
               .collect());
     } catch (Exception e) {
       if (interruptedBy(e)) {

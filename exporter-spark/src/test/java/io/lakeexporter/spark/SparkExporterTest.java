@@ -1455,6 +1455,38 @@ class SparkExporterTest {
   }
 
   /**
+   * Skipping identical objects, a diff run again leaves up a marker that is the commit's already:
+   * the same file, never taken down and written back.
+   */
+  @Test
+  void aDiffRunAgainSkippingIdenticalObjectsLeavesUpAMarkerThatIsTheCommitsAlready()
+      throws IOException {
+    String repo = "takedown-again";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    put(repo, "t/part-0.parquet", "a0");
+    put(repo, "t/_SUCCESS", "");
+    String first = emulator.commit(repo, "main", "table a");
+    put(repo, "t/part-0.parquet", "b0");
+    put(repo, "t/_SUCCESS", "{\"v\":2}");
+    emulator.commit(repo, "main", "table b");
+    Path dest = out.resolve("takedown-again");
+    Path marker = dest.resolve("t/_SUCCESS");
+    assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
+    assertThat(exporter(repo, dest).skipIdentical(true).build().exportFrom("main", first).copied())
+        .isEqualTo(2);
+    Object written = Files.readAttributes(marker, BasicFileAttributes.class).fileKey();
+    assertThat(written).as("a file system that tells files apart").isNotNull();
+
+    ExportResult again = exporter(repo, dest).skipIdentical(true).build().exportFrom("main", first);
+    assertThat(again.succeeded()).as(again.failures().toString()).isTrue();
+    assertThat(again.copiedBy(CopyStrategy.ALREADY_THERE)).isEqualTo(2);
+    assertThat(Files.readAttributes(marker, BasicFileAttributes.class).fileKey())
+        .as("the same file")
+        .isEqualTo(written);
+    assertThat(marker).hasContent("{\"v\":2}");
+  }
+
+  /**
    * A dry run that looks nothing up still names the copies a run would refuse before sending
    * anything (here a key a filesystem cannot hold as named), as the standalone dry run does, and
    * spark-submit exits 1 for them.
