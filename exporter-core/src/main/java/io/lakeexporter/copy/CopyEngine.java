@@ -248,7 +248,8 @@ public final class CopyEngine {
         var written = copy.run();
         upload.complete(written.value());
         return written.attempts();
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
+        // An Error too (a heap run out by the parts in flight): the upload must not outlive it.
         abortQuietly(upload, e);
         throw e;
       } finally {
@@ -286,7 +287,7 @@ public final class CopyEngine {
     return spans < share && pool.getQueue().isEmpty() && pool.getActiveCount() < threads;
   }
 
-  private static void abortQuietly(MultipartUpload upload, Exception cause) {
+  private static void abortQuietly(MultipartUpload upload, Throwable cause) {
     try {
       MultipartUpload.abortDespiteInterrupt(upload);
     } catch (IOException | RuntimeException e) {

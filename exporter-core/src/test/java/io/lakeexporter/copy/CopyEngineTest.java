@@ -180,6 +180,37 @@ class CopyEngineTest {
     }
   }
 
+  /**
+   * A part that fails with an Error (a heap run out by the parts in flight) aborts the upload as an
+   * exception does: its parts were left behind.
+   */
+  @Test
+  void aPartThatFailsWithAnErrorAbortsTheUploadToo() throws IOException {
+    int size = 500_000;
+    sourceFile("heap", size);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out3/heap"));
+    SourceReader exhausting =
+        (offset, length) ->
+            new FilterInputStream(reader("heap").open(offset, length)) {
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (offset > 0) {
+                  throw new OutOfMemoryError("Java heap space (a test's)");
+                }
+                return super.read(b, off, len);
+              }
+            };
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(entry("heap", size), Optional.empty(), exhausting), target))
+        .isInstanceOf(OutOfMemoryError.class);
+    try (var files = Files.list(dir.resolve("out3"))) {
+      assertThat(files).as("the upload's file").isEmpty();
+    }
+  }
+
   @Test
   void transientFaultsAreRetriedAndCounted() throws IOException {
     byte[] data = sourceFile("retry", 2000);

@@ -255,6 +255,22 @@ public final class GcsObjectStore
     return BlobId.of(l.authority(), l.path());
   }
 
+  /** GCS's unit of a resumable upload's chunk. */
+  private static final int CHUNK_UNIT = 256 << 10;
+
+  /** The client's default chunk, which it buffers whole on the heap before sending it. */
+  static final int MAX_CHUNK = 16 << 20;
+
+  /**
+   * The chunk a resumable upload of {@code size} bytes buffers: the object itself, in GCS's unit,
+   * up to the client's 16 MiB. A 5 MiB part took a 16 MiB buffer, and 16 uploads at once ran a 256
+   * MiB heap out of memory.
+   */
+  static int chunkFor(long size) {
+    long rounded = (size + CHUNK_UNIT - 1) / CHUNK_UNIT * CHUNK_UNIT;
+    return (int) Math.min(MAX_CHUNK, Math.max(CHUNK_UNIT, rounded));
+  }
+
   private static BlobInfo info(Location l, ObjectMetadata metadata) {
     return info(id(l), metadata);
   }
@@ -383,11 +399,15 @@ public final class GcsObjectStore
     try {
       Blob blob;
       if (size <= uploadThreshold) {
-        byte[] bytes = exact.readAllBytes();
+        // One array of the object's size: readAllBytes would hold its chunks and their copy.
+        byte[] bytes = new byte[Math.toIntExact(size)];
+        exact.readNBytes(bytes, 0, bytes.length);
+        exact.read(); // the end, where a longer source fails
         crc.update(bytes);
         blob = once.create(info(location, metadata), bytes);
       } else {
         WriteChannel writer = once.writer(info(location, metadata));
+        writer.setChunkSize(chunkFor(size));
         byte[] buffer = new byte[1 << 20];
         int n;
         while ((n = exact.read(buffer)) > 0) {

@@ -218,6 +218,20 @@ class GcsObjectStoreTest {
     assertThat(leftovers()).isZero();
   }
 
+  /**
+   * A resumable upload buffers one chunk on the heap: the object in GCS's 256 KiB unit, never the
+   * client's 16 MiB for a part of 5 (16 of those at once ran a 256 MiB heap out).
+   */
+  @Test
+  void aResumableUploadBuffersNoMoreThanItsObjectInGcsUnits() {
+    int unit = 256 << 10;
+    assertThat(GcsObjectStore.chunkFor(1)).isEqualTo(unit);
+    assertThat(GcsObjectStore.chunkFor(5L << 20)).isEqualTo(5 << 20);
+    assertThat(GcsObjectStore.chunkFor((5L << 20) + 1)).isEqualTo((5 << 20) + unit);
+    assertThat(GcsObjectStore.chunkFor(200L << 20)).isEqualTo(GcsObjectStore.MAX_CHUNK);
+    assertThat(GcsObjectStore.MAX_CHUNK).isEqualTo(16 << 20);
+  }
+
   @Test
   void copiesInsideGcsUseRewrite() throws IOException {
     byte[] data = random(500_000);
