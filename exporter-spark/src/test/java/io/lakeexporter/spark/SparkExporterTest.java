@@ -704,27 +704,9 @@ class SparkExporterTest {
     emulator.commit(repo, "main", "large");
     LakeFsConfig gone = lakeFsAtAClosedPort();
     Path dest = out.resolve("large-gone");
-    Location root = Location.parse(dest.toUri().toString());
-    LakeFsClient client = LakeFsClient.create(config);
-    String head = client.resolveBranch(repo, "main");
-    JobSpec throughGone = everyObjectLarge(gone, repo, head, root, SourceMode.LAKEFS);
     var results = new ArrayList<PartResult>();
-    LargeObjects.PartJob local =
-        (jsc, s, tasks, slices) -> {
-          List<PartResult> done = copyPartsHere(s, tasks);
-          results.addAll(done);
-          return done;
-        };
-    var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    PartitionOutcome outcome;
-    try (Stream<ObjectEntry> entries = client.listObjects(repo, head, "large/", false)) {
-      outcome =
-          largeObjects.copy(
-              jsc, throughGone, 1, entries.map(e -> Action.copy(e, 1)).iterator(), client, 100);
-    } finally {
-      client.close();
-    }
+    PartitionOutcome outcome =
+        copiedInPartsHere(gone, SourceMode.LAKEFS, repo, "large/", dest, results);
     assertThat(outcome.stopped())
         .startsWith("the copy of 'large/part-")
         .contains("could not reach a server the export needs")
@@ -769,11 +751,32 @@ class SparkExporterTest {
    */
   private static PartitionOutcome copiedInPartsHere(String repo, String prefix, Path dest)
       throws IOException {
+    return copiedInPartsHere(config, SourceMode.AUTO, repo, prefix, dest, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #copiedInPartsHere(String, String, Path)}, the parts read through {@code lakeFs} as
+   * {@code mode} says (the listing through the emulator still), each part's result added to {@code
+   * results}.
+   */
+  private static PartitionOutcome copiedInPartsHere(
+      LakeFsConfig lakeFs,
+      SourceMode mode,
+      String repo,
+      String prefix,
+      Path dest,
+      List<PartResult> results)
+      throws IOException {
     LakeFsClient client = LakeFsClient.create(config);
     String head = client.resolveBranch(repo, "main");
     Location root = Location.parse(dest.toUri().toString());
-    JobSpec spec = everyObjectLarge(repo, head, root, SourceMode.AUTO);
-    LargeObjects.PartJob local = (jsc, s, tasks, slices) -> copyPartsHere(s, tasks);
+    JobSpec spec = everyObjectLarge(lakeFs, repo, head, root, mode);
+    LargeObjects.PartJob local =
+        (jsc, s, tasks, slices) -> {
+          List<PartResult> done = copyPartsHere(s, tasks);
+          results.addAll(done);
+          return done;
+        };
     var largeObjects = new LargeObjects(storage.storeFor(root), 512 << 10, 3, local, 7, 1000);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try (Stream<ObjectEntry> entries = client.listObjects(repo, head, prefix, false)) {
