@@ -262,13 +262,14 @@ public final class GcsObjectStore
   static final int MAX_CHUNK = 16 << 20;
 
   /**
-   * The chunk a resumable upload of {@code size} bytes buffers: the object itself, in GCS's unit,
-   * up to the client's 16 MiB. A 5 MiB part took a 16 MiB buffer, and 16 uploads at once ran a 256
-   * MiB heap out of memory.
+   * The chunk a resumable upload of {@code size} bytes buffers: the next of GCS's units above the
+   * object, up to the client's 16 MiB. A 5 MiB part took a 16 MiB buffer, and 16 uploads at once
+   * ran a 256 MiB heap out of memory. Above, not at: a buffer the object fills is sent as a chunk
+   * of its own before the upload ends, and the end then takes one more request.
    */
   static int chunkFor(long size) {
-    long rounded = (size + CHUNK_UNIT - 1) / CHUNK_UNIT * CHUNK_UNIT;
-    return (int) Math.min(MAX_CHUNK, Math.max(CHUNK_UNIT, rounded));
+    long above = (size / CHUNK_UNIT + 1) * CHUNK_UNIT;
+    return (int) Math.min(MAX_CHUNK, above);
   }
 
   private static BlobInfo info(Location l, ObjectMetadata metadata) {

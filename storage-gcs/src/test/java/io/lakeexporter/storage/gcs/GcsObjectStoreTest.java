@@ -219,15 +219,17 @@ class GcsObjectStoreTest {
   }
 
   /**
-   * A resumable upload buffers one chunk on the heap: the object in GCS's 256 KiB unit, never the
-   * client's 16 MiB for a part of 5 (16 of those at once ran a 256 MiB heap out).
+   * A resumable upload buffers one chunk on the heap: the next 256 KiB unit above its object, never
+   * the client's 16 MiB for a part of 5 (16 of those at once ran a 256 MiB heap out), and never the
+   * object's own size, which it would fill and send before the end, one request more.
    */
   @Test
-  void aResumableUploadBuffersNoMoreThanItsObjectInGcsUnits() {
+  void aResumableUploadBuffersNoMoreThanTheUnitAboveItsObject() {
     int unit = 256 << 10;
     assertThat(GcsObjectStore.chunkFor(1)).isEqualTo(unit);
-    assertThat(GcsObjectStore.chunkFor(5L << 20)).isEqualTo(5 << 20);
-    assertThat(GcsObjectStore.chunkFor((5L << 20) + 1)).isEqualTo((5 << 20) + unit);
+    assertThat(GcsObjectStore.chunkFor(unit)).isEqualTo(2 * unit);
+    assertThat(GcsObjectStore.chunkFor(5L << 20)).isEqualTo((5 << 20) + unit);
+    assertThat(GcsObjectStore.chunkFor((5L << 20) - 1)).isEqualTo(5 << 20);
     assertThat(GcsObjectStore.chunkFor(200L << 20)).isEqualTo(GcsObjectStore.MAX_CHUNK);
     assertThat(GcsObjectStore.MAX_CHUNK).isEqualTo(16 << 20);
   }
