@@ -275,11 +275,9 @@ public final class LocalFileStore
         if (!Files.isDirectory(file)) {
           Files.deleteIfExists(file);
         }
-      } catch (AccessDeniedException e) {
-        failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
       } catch (FileSystemException e) {
         // Gone too when a name on its path is longer than the filesystem takes: no file can be
-        // there, and no later run could delete it either.
+        // there, whatever the error, and no later run could delete it either.
         if (fileInTheWay(file).isEmpty() && longestName(file) <= MOST_NAME_BYTES) {
           failures.add(new DeleteFailure(location, String.valueOf(e.getMessage())));
         }
