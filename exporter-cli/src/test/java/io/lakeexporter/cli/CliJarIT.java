@@ -502,6 +502,48 @@ class CliJarIT {
     assertThat(dir.resolve("two")).isDirectory();
   }
 
+  @Test
+  void theLauncherFollowsALinkToItselfAndRecordsItsArchiveUnderAPathWithSpaces() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path link = Files.createSymbolicLink(bin.resolve("lakefs-export"), launcherPath());
+    Path cache = dir.resolve("my cache");
+    var env = new HashMap<String, String>();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("XDG_CACHE_HOME", cache.toString());
+    List<String> demo = List.of(link.toString(), "demo", "--to");
+    String first = run(dir, concat(demo, dir.resolve("one").toString()), env);
+    assertThat(first).contains("-XX:ArchiveClassesAtExit=" + cache).contains("Exported");
+    String second = run(dir, concat(demo, dir.resolve("two").toString()), env);
+    assertThat(second).contains("-XX:SharedArchiveFile=" + cache).contains("Exported");
+    Files.delete(link); // the temporary directory's removal would warn of a link out of it
+  }
+
+  @Test
+  void aMissingOrTooOldJavaIsRefusedWithTheCodeOfBadSettings() throws Exception {
+    String missing = launch(2, Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()), "--version");
+    assertThat(missing).contains("JAVA_HOME=" + dir.resolve("no-jdk") + " has no bin/java");
+    // A JDK 11 as its release file names it, whose java would refuse the jar's classes.
+    Path old = Files.createDirectories(dir.resolve("jdk-11/bin"));
+    Files.createSymbolicLink(
+        old.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    Files.writeString(
+        old.resolveSibling("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"11.0.22\"\n");
+    String tooOld = launch(2, Map.of("JAVA_HOME", old.getParent().toString()), "--version");
+    assertThat(tooOld).contains("is Java 11.0.22; it needs Java 17 or later");
+    Files.delete(old.resolve("java"));
+    var noJava = new HashMap<String, String>();
+    noJava.put("JAVA_HOME", null);
+    noJava.put("PATH", dir.toString());
+    String none = run(2, dir, List.of("/bin/sh", launcherPath().toString(), "--version"), noJava);
+    assertThat(none).contains("no java on the PATH");
+  }
+
+  private static List<String> concat(List<String> head, String last) {
+    var all = new ArrayList<>(head);
+    all.add(last);
+    return all;
+  }
+
   /** Runs the launcher; its output starts with the JVM's flags, then the tool's own. */
   private String launch(Map<String, String> env, String... args) throws Exception {
     return launch(0, env, args);
