@@ -101,14 +101,14 @@ final class EmulatorCommand implements Command {
     try (var storage = StorageRegistry.discover(StorageSettings.of(all));
         var emulator = start(port, accessKeyId, secretAccessKey, storage)) {
       if (sample) {
-        String[] commits = DemoCommand.seed(emulator);
+        DemoCommand.Sample commits = DemoCommand.seed(emulator);
         out.println(
             "repository "
                 + DemoCommand.REPOSITORY
                 + ": commits "
-                + commits[0]
+                + commits.first()
                 + " and "
-                + commits[1]
+                + commits.second()
                 + " (HEAD of main)");
       }
       out.println(

@@ -53,9 +53,9 @@ class CliTest {
         StorageRegistry.discover(
             StorageSettings.of(Map.of(LocalStorageProvider.BLOCKSTORE_PATH_KEY, work.toString())));
     emulator = LakeFsEmulator.builder().storage(storage).start();
-    String[] commits = DemoCommand.seed(emulator);
-    firstCommit = commits[0];
-    secondCommit = commits[1];
+    DemoCommand.Sample sample = DemoCommand.seed(emulator);
+    firstCommit = sample.first();
+    secondCommit = sample.second();
   }
 
   @AfterAll
@@ -164,6 +164,35 @@ class CliTest {
     assertThat(file).hasContent("x");
   }
 
+  @Test
+  void demoRefusesADirectoryWithFilesOfTheUsersAndAnEmptyTo() throws IOException {
+    Path mine = Files.createDirectories(out.resolve("my project/config"));
+    Files.writeString(mine.resolveSibling("README.md"), "my readme");
+    Files.writeString(mine.resolve("settings.json"), "{}");
+    Files.writeString(mine.resolveSibling("notes.txt"), "mine");
+    Run withOthers = run(Map.of(), "demo", "--to", mine.getParent().toString());
+    assertThat(withOthers.code()).as(withOthers.stderr()).isEqualTo(2);
+    assertThat(withOthers.stderr())
+        .contains("--to " + mine.getParent() + " holds files that are no earlier demo's")
+        .contains("(such as notes.txt)");
+    assertThat(withOthers.stdout()).isEmpty();
+
+    // Only names the demo writes, but no export's file at the root: still the user's.
+    Files.delete(mine.resolveSibling("notes.txt"));
+    Run sameNames = run(Map.of(), "demo", "--to", mine.getParent().toString());
+    assertThat(sameNames.code()).as(sameNames.stderr()).isEqualTo(2);
+    assertThat(sameNames.stderr()).contains("holds files that are no earlier demo's");
+    assertThat(mine.resolveSibling("README.md")).hasContent("my readme");
+    assertThat(mine.resolve("settings.json")).hasContent("{}");
+    try (var left = Files.list(mine.getParent())) {
+      assertThat(left).hasSize(2);
+    }
+
+    Run empty = run(Map.of(), "demo", "--to=");
+    assertThat(empty.code()).as(empty.stderr()).isEqualTo(2);
+    assertThat(empty.stderr()).contains("Invalid value for option '--to': '' is empty");
+  }
+
   /**
    * A root another export holds: the export command and the demo both say so in one line and exit
    * 1, the demo as the export command does rather than with the exception's class name.
@@ -213,6 +242,9 @@ class CliTest {
           .contains("lakeFS: http://127.0.0.1:")
           .contains("(access key id " + emulator.accessKeyId() + ")")
           .contains("9 copied", "2 copied", "1 deleted");
+      assertThat(r.stdout().lines().filter(l -> l.matches(" +EXPORT_\\w+ +\\d+ bytes")))
+          .as("the listing names this run's two status files, not an earlier run's")
+          .hasSize(2);
       assertDemoHead(dest);
 
       // Each run seeds a fresh repository: two new commits, two new status files.

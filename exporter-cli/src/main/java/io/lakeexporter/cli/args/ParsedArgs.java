@@ -97,6 +97,10 @@ public final class ParsedArgs {
     if (value == null) {
       return null;
     }
+    if (value.isBlank()) {
+      // Path.of("") is the working directory: an unset variable in --to="$DIR" would name it.
+      throw invalid(name, value, "is empty");
+    }
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {
