@@ -101,6 +101,18 @@ final class AzureAccounts {
   }
 
   /**
+   * Whether the requests of {@code account} are signed with its key: a key setting, or a connection
+   * string that holds no SAS (it holds the key then).
+   */
+  boolean signsWithAccountKey(String account) {
+    return sas(account).isEmpty()
+        && (sharedKey(account).isPresent()
+            || settings
+                .first("azure.account." + account + ".connection-string", "azure.connection-string")
+                .isPresent());
+  }
+
+  /**
    * The SAS token the requests of {@code account} are signed with, if they are: a connection
    * string's SharedAccessSignature, or {@code azure.account.<account>.sas} when no connection
    * string or key comes before it (the order {@link #build} takes them in).

@@ -586,6 +586,13 @@ public final class AzureBlobStore
    *
    * @param needs the SAS permission the request takes, to say so when a SAS lacks it
    */
+  /**
+   * Azure's answers that refuse the credentials themselves, not a permission they lack: a key or
+   * SAS signature that does not match (or a SAS expired), a token it does not take, none at all.
+   */
+  private static final Set<String> CREDENTIAL_CODES =
+      Set.of("AuthenticationFailed", "InvalidAuthenticationInfo", "NoAuthenticationInformation");
+
   private IOException translate(BlobStorageException e, String operation, BlobRef ref, char needs) {
     int status = e.getStatusCode();
     String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
@@ -606,7 +613,7 @@ public final class AzureBlobStore
       return new FileNotFoundException("no object at " + where);
     }
     if (status == 403 || status == 401) {
-      return new RequestRefusedException(
+      String message =
           "access denied to "
               + operation
               + " "
@@ -616,7 +623,16 @@ public final class AzureBlobStore
               + " "
               + code
               + "): "
-              + whyRefused(ref.account(), needs));
+              + whyRefused(ref.account(), needs);
+      // An account key may do anything in its account: refused, it does not match (Azurite says
+      // AuthorizationFailure for that), or the account's firewall keeps this host out.
+      boolean everyRequest =
+          CREDENTIAL_CODES.contains(code)
+              || ("AuthorizationFailure".equals(code)
+                  && accounts.signsWithAccountKey(ref.account()));
+      return everyRequest
+          ? new EveryRequestRefusedException(message)
+          : new RequestRefusedException(message);
     }
     String message = "cannot " + operation + " " + where + ": " + status + " " + code;
     return RequestRefusedException.isRefusal(status)
@@ -663,7 +679,12 @@ public final class AzureBlobStore
   private String whyRefused(String account, char needs) {
     Optional<SasToken> sas = accounts.sas(account);
     if (sas.isEmpty()) {
-      return "check the credentials of account '" + account + "'";
+      return accounts.signsWithAccountKey(account)
+          ? "check the key of account '"
+              + account
+              + "' (an account key may do anything there: refused, it does not match, or the"
+              + " account's firewall keeps this host out)"
+          : "check the credentials of account '" + account + "'";
     }
     String token = "the SAS token of account '" + account + "'";
     if (sas.get().expiredAt(Instant.now())) {

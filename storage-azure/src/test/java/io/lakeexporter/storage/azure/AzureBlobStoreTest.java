@@ -335,10 +335,29 @@ class AzureBlobStoreTest {
   }
 
   /**
-   * No credential at all: the destination's check refuses the export. (A wrong key is not told
-   * apart: Azurite answers it as AuthorizationFailure, which Azure also gives a key without the
-   * right, where Azure itself would say AuthenticationFailed.)
+   * A key that does not match: the destination's check refuses the export, where each copy failed
+   * on its own after the lease was given up. Azure says AuthenticationFailed, Azurite
+   * AuthorizationFailure: from an account key, which may do anything, both refuse every request. (A
+   * SAS refused with AuthorizationFailure may only lack the right to list: no verdict.)
    */
+  @Test
+  void requireBucketTellsAKeyThatDoesNotMatch() throws IOException {
+    String wrongKey = Base64.getEncoder().encodeToString("not-the-key-not-the-key".getBytes());
+    var settings =
+        AzuriteServer.shared()
+            .settings()
+            .overlay(
+                StorageSettings.of(
+                    Map.of("azure.account." + AzuriteServer.ACCOUNT + ".key", wrongKey)));
+    try (var wrong = new AzureBlobStore(settings)) {
+      assertThatThrownBy(() -> wrong.requireBucket(at("")))
+          .isInstanceOf(EveryRequestRefusedException.class)
+          .hasMessageContaining("check the key of account '" + AzuriteServer.ACCOUNT + "'")
+          .hasMessageNotContaining(wrongKey);
+    }
+  }
+
+  /** No credential at all: the destination's check refuses the export. */
   @Test
   void requireBucketTellsAnAccountWithoutCredentials() throws IOException {
     String account = AzuriteServer.ACCOUNT;
