@@ -14,6 +14,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +35,34 @@ public final class DestinationCheck {
 
   /**
    * The store that writes at {@code root}, once it is known to be usable: the store can write, and
-   * a local root is a directory or can be made one (it is made now, except for a dry run, which
-   * writes nothing). What this process may not do there (write in a local root, be let in by the
-   * store, reach it) refuses an export and is only warned of in a dry run, which writes nothing and
-   * may well size an export from a machine without the destination's credentials.
+   * a local root is a directory or can be made one (it is made now). What this process may not do
+   * there (write in a local root, be let in by the store, reach it) refuses the export.
    *
    * @param retry how often to try a store that cannot be reached: the copies' own policy, so that a
    *     store back within their patience is waited for here too
    * @throws InvalidExportException when no store serves {@code root}, the store is read-only or
-   *     would not keep a status file's name under it, a local root is a file or goes through one,
-   *     or, but for a dry run, it cannot be written, or the store would refuse every request
-   * @throws DestinationUnavailableException when, but for a dry run, the store cannot be reached
+   *     would not keep a status file's name under it, a local root is a file or goes through one or
+   *     cannot be written, or the store would refuse every request
+   * @throws DestinationUnavailableException when the store cannot be reached
    */
-  public static ObjectStore usableStore(
-      StorageRegistry storage, Location root, boolean dryRun, RetryPolicy retry) {
+  public static ObjectStore usableStore(StorageRegistry storage, Location root, RetryPolicy retry) {
+    return check(storage, root, null, retry);
+  }
+
+  /**
+   * As {@link #usableStore} for a dry run, which writes nothing: what would refuse a run (the store
+   * cannot be reached, lets this process in nowhere, a local root cannot be written) goes to {@code
+   * refusals} instead, as a dry run may well size an export from a machine without the
+   * destination's credentials; a root that is no usable destination at all is refused still.
+   */
+  public static ObjectStore storeForDryRun(
+      StorageRegistry storage, Location root, RetryPolicy retry, RunRefusals refusals) {
+    return check(storage, root, Objects.requireNonNull(refusals, "refusals is null"), retry);
+  }
+
+  /** {@code dryRun} holds a dry run's refusals; null for a run. */
+  private static ObjectStore check(
+      StorageRegistry storage, Location root, RunRefusals dryRun, RetryPolicy retry) {
     ObjectStore store;
     try {
       store = storage.storeFor(root);
@@ -103,7 +118,7 @@ public final class DestinationCheck {
    * copies report their own.
    */
   private static void checkBucketExists(
-      ObjectStore store, Location root, boolean dryRun, RetryPolicy retry) {
+      ObjectStore store, Location root, RunRefusals dryRun, RetryPolicy retry) {
     try {
       retry.run(
           () -> {
@@ -134,20 +149,20 @@ public final class DestinationCheck {
     }
   }
 
-  /** Throws what {@code refusal} makes, or, in a dry run, which writes nothing, warns of it. */
+  /** Throws what {@code refusal} makes, or, in a dry run, which writes nothing, records it. */
   private static void refuseUnlessDryRun(
-      boolean dryRun, String why, Supplier<? extends RuntimeException> refusal) {
-    if (!dryRun) {
+      RunRefusals dryRun, String why, Supplier<? extends RuntimeException> refusal) {
+    if (dryRun == null) {
       throw refusal.get();
     }
-    LOG.warn("dry run: an export would be refused: {}", why);
+    dryRun.add(why);
   }
 
   /**
    * A directory root must be a directory, or one that can be made: the nearest part of its path
    * that exists must be a directory.
    */
-  private static void checkLocalRoot(Location root, Path dir, boolean dryRun) {
+  private static void checkLocalRoot(Location root, Path dir, RunRefusals dryRun) {
     Path existing = dir;
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
@@ -174,7 +189,7 @@ public final class DestinationCheck {
               + " not writable here (its permissions, or a read-only or immutable file system)";
       refuseUnlessDryRun(dryRun, why, () -> new InvalidExportException(why));
     }
-    if (dryRun) {
+    if (dryRun != null) {
       return;
     }
     try {

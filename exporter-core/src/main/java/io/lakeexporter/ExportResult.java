@@ -26,7 +26,9 @@ import java.util.Optional;
  * @param rounds per-round counts, round 1 first; rounds after a failed one are {@code SKIPPED}
  * @param failures the failed actions (at most 10,000)
  * @param failuresOmitted failed actions beyond those kept
- * @param error what stopped the export as a whole (a listing that broke off), or empty
+ * @param error what stopped the export as a whole (a listing that broke off), or empty; for a dry
+ *     run, what would refuse a run now (its destination unreachable, its credentials refused, its
+ *     lease held: see {@link RunRefusals})
  * @param statusFile the status file written, or {@code null} for a dry run
  * @param plan the plan's counts per round: counted before round 1 (always for a dry run), or, with
  *     {@link Exporter.Builder#countFirst} off, by round 1's listing; {@code null} when the export
@@ -143,6 +145,23 @@ public record ExportResult(
    */
   public ExportResult failedFor(String why) {
     return copy(Status.FAILED, error.isEmpty() ? why : error + "; " + why, statusFile);
+  }
+
+  /**
+   * Whether the export failed, or, for a dry run, found that a run would: copies it would fail, or
+   * a run refused now ({@link #error()}). What the command lines' exit code 1 says.
+   */
+  public boolean failedOrWouldFail() {
+    return status == Status.FAILED || failed() > 0 || !error.isEmpty();
+  }
+
+  /**
+   * This dry run's result with what it found would refuse a run now, before the error it had, if
+   * any.
+   */
+  public ExportResult withRefusals(RunRefusals refusals) {
+    String said = refusals.said();
+    return said.isEmpty() ? this : copy(status, error.isEmpty() ? said : said + "; " + error, null);
   }
 
   private ExportResult copy(Status status, String error, String statusFile) {

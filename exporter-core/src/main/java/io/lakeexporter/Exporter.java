@@ -201,7 +201,12 @@ public final class Exporter implements AutoCloseable {
     Instant started = Instant.now();
     requireNotInterrupted(plan, "before it started");
     DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, storage, root);
-    ObjectStore destination = destinationStore();
+    // Refused now rather than after every copy has failed, which would leave no report either.
+    RunRefusals refusals = dryRun ? new RunRefusals() : null;
+    ObjectStore destination =
+        dryRun
+            ? DestinationCheck.storeForDryRun(storage, root, copySettings.retry(), refusals)
+            : DestinationCheck.usableStore(storage, root, copySettings.retry());
     // A store that did not answer may have held the interrupt back, which lakeFS's next answer
     // would then be blamed for.
     requireNotInterrupted(plan, "while checking the destination");
@@ -222,7 +227,11 @@ public final class Exporter implements AutoCloseable {
             : DestinationLease.take(
                 destination, root, repository, plan.commitId(), copySettings.retry());
     try {
-      return runHolding(plan, started, keys, destination, lease);
+      if (!dryRun) {
+        return runHolding(plan, started, keys, destination, lease);
+      }
+      DestinationLease.heldByAnother(destination, root).ifPresent(refusals::add);
+      return runHolding(plan, started, keys, destination, null).withRefusals(refusals);
     } finally {
       if (lease != null) {
         lease.close();
@@ -286,8 +295,6 @@ public final class Exporter implements AutoCloseable {
       if (!listenerError.isEmpty()) {
         throw new ExportException("dry run of commit " + plan.commitId() + ": " + listenerError);
       }
-      DestinationLease.heldByAnother(destination, root)
-          .ifPresent(why -> LOG.warn("a run now would be refused: {}", why));
       List<RoundSummary> rounds =
           unsent == null
               ? lookedAt(plan, totals, destination, keys, dryRunFailures)
@@ -763,11 +770,6 @@ public final class Exporter implements AutoCloseable {
         statusFile == null || statusFile.isEmpty() ? null : statusFile,
         totals,
         Version.get());
-  }
-
-  private ObjectStore destinationStore() {
-    // Refused now rather than after every copy has failed, which would leave no report either.
-    return DestinationCheck.usableStore(storage, root, dryRun, copySettings.retry());
   }
 
   private boolean presign() {

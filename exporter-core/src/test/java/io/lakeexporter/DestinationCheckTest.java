@@ -35,8 +35,13 @@ class DestinationCheckTest {
   }
 
   /** The check as an export runs it, with the copies' default retry policy. */
-  private ObjectStore usable(Location root, boolean dryRun) {
-    return DestinationCheck.usableStore(storage, root, dryRun, RetryPolicy.DEFAULT);
+  private ObjectStore usable(Location root) {
+    return DestinationCheck.usableStore(storage, root, RetryPolicy.DEFAULT);
+  }
+
+  /** The check as a dry run runs it. */
+  private ObjectStore forDryRun(Location root, RunRefusals refusals) {
+    return DestinationCheck.storeForDryRun(storage, root, RetryPolicy.DEFAULT, refusals);
   }
 
   private static Location at(Path p) {
@@ -45,7 +50,7 @@ class DestinationCheckTest {
 
   @Test
   void aReadOnlyStoreIsRefused() {
-    assertThatThrownBy(() -> usable(Location.parse("https://example.invalid/export/"), false))
+    assertThatThrownBy(() -> usable(Location.parse("https://example.invalid/export/")))
         .isInstanceOf(InvalidExportException.class)
         .hasMessage(
             "cannot export to https://example.invalid/export/: the http store cannot write there"
@@ -55,10 +60,10 @@ class DestinationCheckTest {
   @Test
   void aLocalRootThatIsOrGoesThroughAFileIsRefused() throws IOException {
     Path file = Files.writeString(dir.resolve("f"), "x");
-    assertThatThrownBy(() -> usable(at(file), false))
+    assertThatThrownBy(() -> usable(at(file)))
         .isInstanceOf(InvalidExportException.class)
         .hasMessageEndingWith(": it is a file, not a directory");
-    assertThatThrownBy(() -> usable(at(file.resolve("a/b")), false))
+    assertThatThrownBy(() -> usable(at(file.resolve("a/b"))))
         .isInstanceOf(InvalidExportException.class)
         .hasMessageEndingWith(
             ": its path goes through " + file + ", which is a file, not a directory");
@@ -78,16 +83,20 @@ class DestinationCheckTest {
         immutable = new ProcessBuilder("chattr", "+i", locked.toString()).start().waitFor() == 0;
       }
       assumeFalse(Files.isWritable(locked), "no way to make a directory unwritable here");
-      assertThatThrownBy(() -> usable(at(locked), false))
+      assertThatThrownBy(() -> usable(at(locked)))
           .isInstanceOf(InvalidExportException.class)
           .hasMessageEndingWith(
               ": the directory is not writable here (its permissions, or a read-only or"
                   + " immutable file system)");
-      assertThatThrownBy(() -> usable(at(locked.resolve("a/b")), false))
+      assertThatThrownBy(() -> usable(at(locked.resolve("a/b"))))
           .isInstanceOf(InvalidExportException.class)
           .hasMessageContaining(": its directory cannot be made: " + locked + " is not writable");
-      assertThat(usable(at(locked.resolve("a/b")), true)).isNotNull();
+      var refusals = new RunRefusals();
+      assertThat(forDryRun(at(locked.resolve("a/b")), refusals)).isNotNull();
       assertThat(locked.resolve("a")).doesNotExist();
+      assertThat(refusals.said())
+          .startsWith("a run now would be refused: cannot export to ")
+          .contains(": its directory cannot be made: " + locked + " is not writable");
     } finally {
       if (immutable) {
         new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
@@ -99,9 +108,11 @@ class DestinationCheckTest {
   @Test
   void aLocalRootIsMadeExceptForADryRun() {
     Path root = dir.resolve("x/y");
-    usable(at(root), true);
+    var refusals = new RunRefusals();
+    forDryRun(at(root), refusals);
     assertThat(root).doesNotExist();
-    assertThat(usable(at(root), false)).isNotNull();
+    assertThat(refusals.said()).isEmpty();
+    assertThat(usable(at(root))).isNotNull();
     assertThat(root).isDirectory();
   }
 }

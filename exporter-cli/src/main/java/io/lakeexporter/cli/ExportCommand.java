@@ -200,10 +200,7 @@ final class ExportCommand implements Command {
         }
       }
       Summary.print(out, result, config, args.flag("--skip-identical"));
-      // A dry run that found copies a run would fail says so in its exit code too.
-      return result.status() == ExportResult.Status.FAILED || result.failed() > 0
-          ? Main.FAILED
-          : Main.OK;
+      return result.failedOrWouldFail() ? Main.FAILED : Main.OK;
     } catch (InvalidExportException e) {
       throw new UsageException(e.getMessage(), e);
     } catch (StatusFileNotWrittenException e) {

@@ -109,6 +109,9 @@ final class Summary {
       out.println("  " + s.plannedLine(Printable.bytes(s.bytes()), lookedUp));
     }
     r.failureLines(FAILURES_SHOWN, "would fail: ").forEach(line -> out.println("  " + line));
+    if (!r.error().isEmpty()) {
+      out.println("  " + Printable.line(r.error()));
+    }
     out.println("  lakeFS: " + source(lakeFs));
     out.println("Nothing was written.");
     out.flush();

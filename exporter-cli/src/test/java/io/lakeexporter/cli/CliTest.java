@@ -221,6 +221,21 @@ class CliTest {
     assertThat(export.code()).as(export.stderr()).isEqualTo(1);
     assertThat(export.stderr()).startsWith(refusal);
 
+    // A dry run takes no lease: it sizes the export, and says a run now would be refused.
+    Run dry =
+        run(
+            lakectlEnv(),
+            "export",
+            DemoCommand.REPOSITORY,
+            held.toString(),
+            "--branch=main",
+            "--dry-run");
+    assertThat(dry.code()).as(dry.stderr()).isEqualTo(1);
+    assertThat(dry.stdout())
+        .contains("round 1: 9 to copy")
+        .contains("  a run now would be refused: the destination is in use: an export of commit")
+        .contains("Nothing was written.");
+
     Run demo = run(Map.of(), "demo", "--to", held.toString());
     assertThat(demo.code()).as(demo.stderr()).isEqualTo(1);
     assertThat(demo.stderr()).startsWith(refusal).doesNotContain("Exception");
@@ -329,6 +344,33 @@ class CliTest {
         .contains("round 2: 1 to copy (0 B), 1 there already, 0 to delete")
         .contains("Nothing was written.");
     assertThat(files(out)).isEqualTo(before);
+  }
+
+  @Test
+  void aDryRunToAStoreItCannotReachSaysARunWouldBeRefusedAndExitsOne() {
+    Run dry =
+        run(
+            lakectlEnv(),
+            "export",
+            DemoCommand.REPOSITORY,
+            "s3://bucket/export/",
+            "--branch=main",
+            "--dry-run",
+            "--retries=1",
+            "-D",
+            "s3.endpoint=http://127.0.0.1:1",
+            "-D",
+            "s3.region=us-east-1",
+            "-D",
+            "s3.access-key-id=AK",
+            "-D",
+            "s3.secret-access-key=SK");
+    assertThat(dry.code()).as(dry.stderr()).isEqualTo(1);
+    assertThat(dry.stdout())
+        .contains("round 1: 9 to copy")
+        .contains("  a run now would be refused: cannot export to s3://bucket/export/: its store")
+        .contains("could not be reached")
+        .contains("Nothing was written.");
   }
 
   @Test

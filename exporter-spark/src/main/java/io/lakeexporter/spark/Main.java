@@ -111,8 +111,7 @@ public final class Main {
                   ? exporter.exportFrom(parsed.branch(), parsed.previousCommitId())
                   : exporter.exportAllFromBranch(parsed.branch());
       print(out, result, parsed.skipIdentical());
-      // A dry run that found copies a run would fail says so in its exit code too.
-      return result.status() == ExportResult.Status.FAILED || result.failed() > 0 ? 1 : 0;
+      return result.failedOrWouldFail() ? 1 : 0;
     } catch (InvalidExportException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -133,6 +132,9 @@ public final class Main {
         out.println("  " + s.plannedLine(Printable.bytes(s.bytes()), lookedUp));
       }
       result.failureLines(FAILURES_SHOWN, "would fail: ").forEach(l -> out.println("  " + l));
+      if (!result.error().isEmpty()) {
+        out.println("  " + Printable.line(result.error()));
+      }
       out.println("nothing was written");
       return;
     }

@@ -7,6 +7,7 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.NamespaceCheck;
 import io.lakeexporter.OptionChecks;
+import io.lakeexporter.RunRefusals;
 import io.lakeexporter.Version;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
@@ -208,30 +209,34 @@ public final class SparkExporter {
       // A destination that cannot be written is refused before anything is listed: otherwise
       // every copy would fail, and then the status file too.
       DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, driverStorage, root);
+      RunRefusals refusals = new RunRefusals();
       ObjectStore destinationStore =
-          DestinationCheck.usableStore(driverStorage, root, dryRun, RetryPolicy.DEFAULT);
+          dryRun
+              ? DestinationCheck.storeForDryRun(driverStorage, root, RetryPolicy.DEFAULT, refusals)
+              : DestinationCheck.usableStore(driverStorage, root, RetryPolicy.DEFAULT);
       DestinationLease lease =
           dryRun
               ? null
               : DestinationLease.take(
                   destinationStore, root, repository, commitId, RetryPolicy.DEFAULT);
       if (dryRun) {
-        DestinationLease.heldByAnother(destinationStore, root)
-            .ifPresent(why -> LOG.warn("a run now would be refused: {}", why));
+        DestinationLease.heldByAnother(destinationStore, root).ifPresent(refusals::add);
       }
       try {
-        return runHolding(
-            lakeFs,
-            mode,
-            branch,
-            previous,
-            commitId,
-            started,
-            root,
-            driverStorage,
-            keys,
-            destinationStore,
-            lease);
+        ExportResult result =
+            runHolding(
+                lakeFs,
+                mode,
+                branch,
+                previous,
+                commitId,
+                started,
+                root,
+                driverStorage,
+                keys,
+                destinationStore,
+                lease);
+        return dryRun ? result.withRefusals(refusals) : result;
       } finally {
         if (lease != null) {
           lease.close();

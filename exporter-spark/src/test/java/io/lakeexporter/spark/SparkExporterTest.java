@@ -1524,6 +1524,38 @@ class SparkExporterTest {
     assertThat(dest).doesNotExist();
   }
 
+  /** A dry run onto a root another export holds sizes the export and says a run is refused. */
+  @Test
+  void aDryRunOntoARootAnotherExportHoldsSaysARunWouldBeRefused() throws IOException {
+    String repo = "dry-held";
+    emulator.createRepository(repo, "local://" + repo, "main");
+    put(repo, "a.txt", "a");
+    emulator.commit(repo, "main", "one object");
+    Path dest = Files.createDirectories(out.resolve("dry-held"));
+    Files.writeString(
+        dest.resolve("EXPORT_RUNNING"),
+        "{\"run\": \"r1\", \"repository\": \"other\", \"commit_id\": \"c1\", \"host\":"
+            + " \"elsewhere\", \"machine\": \"\", \"pid\": 7, \"started_at\":"
+            + " \"2026-11-28T21:00:00Z\", \"expires_at\": \"2999-01-01T00:00:00Z\","
+            + " \"exporter_version\": \"0.9\"}");
+    ExportResult dry = exporter(repo, dest).dryRun(true).build().exportAllFromBranch("main");
+    assertThat(dry.status()).isEqualTo(ExportResult.Status.PLANNED);
+    assertThat(dry.copied()).isEqualTo(1);
+    assertThat(dry.error())
+        .startsWith(
+            "a run now would be refused: the destination is in use: an export of commit c1");
+    assertThat(dry.failedOrWouldFail()).isTrue();
+    var stdout = new ByteArrayOutputStream();
+    var stderr = new ByteArrayOutputStream();
+    int code = submitMain(stdout, stderr, repo, dest, "--dry-run");
+    assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .contains("  a run now would be refused: the destination is in use");
+    try (var left = Files.list(dest)) {
+      assertThat(left).containsExactly(dest.resolve("EXPORT_RUNNING"));
+    }
+  }
+
   /**
    * {@link #submit} of the HEAD of {@code repo}'s main branch to {@code dest}, in the partitions
    * and parts {@link #exporter} gives, with {@code options} besides.
