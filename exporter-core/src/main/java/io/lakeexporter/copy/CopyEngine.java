@@ -169,13 +169,32 @@ public final class CopyEngine {
                   .retry()
                   .run(
                       () -> {
+                        if (cancelled) {
+                          throw new InterruptedIOException(
+                              "the export was interrupted before copying " + source.named());
+                        }
                         // Read to its end, not for the recorded size: a source rewritten after
                         // lakeFS recorded it (an imported object) must fail here, not be cut to
                         // the recorded length and counted copied.
                         try (InputStream in =
-                            ExactLengthInputStream.endCheckedFirst(
-                                source.reader().open(0, -1), size, source.named())) {
+                            new CancellableInputStream(
+                                ExactLengthInputStream.endCheckedFirst(
+                                    source.reader().open(0, -1), size, source.named()),
+                                () -> cancelled,
+                                source.named())) {
                           destination.write(target, in, size, metadata);
+                        } catch (IOException e) {
+                          // A write fails its own way on a source that failed (a store's client
+                          // may wrap it): once cancelled, the failure is the interrupt's, which
+                          // is not tried again.
+                          if (cancelled && !(e instanceof InterruptedIOException)) {
+                            var stopped =
+                                new InterruptedIOException(
+                                    "the export was interrupted while copying " + source.named());
+                            stopped.initCause(e);
+                            throw stopped;
+                          }
+                          throw e;
                         }
                         return null;
                       })
@@ -261,10 +280,11 @@ public final class CopyEngine {
   }
 
   /**
-   * Stops the copies in parts under way and refuses new ones, for an export that was interrupted:
-   * each stops after the parts being written (or after {@link SpanCopy#STOP_WAIT_MILLIS}), aborts
-   * its upload and fails. A large object on a slow link would otherwise run for minutes to its end.
-   * Whole copies, short and counted exactly where they end, are left to end.
+   * Stops the copies under way and refuses new ones, for an export that was interrupted: a copy in
+   * parts stops after the parts being written (or after {@link SpanCopy#STOP_WAIT_MILLIS}), aborts
+   * its upload and fails; a whole copy fails at its source's next read, leaving nothing at its
+   * target. On a slow link either would otherwise run for minutes to its end, past the grace a
+   * signal leaves for the status file.
    */
   public void cancel() {
     cancelled = true;

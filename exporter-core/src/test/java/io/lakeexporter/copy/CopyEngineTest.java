@@ -15,6 +15,7 @@ import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,6 +210,64 @@ class CopyEngineTest {
     try (var files = Files.list(dir.resolve("out3"))) {
       assertThat(files).as("the upload's file").isEmpty();
     }
+  }
+
+  /**
+   * A whole copy under way when the export is cancelled fails at its source's next read, once, and
+   * leaves nothing at its target: on a slow link it would otherwise run to its end, past the grace
+   * a signal leaves for the status file.
+   */
+  @Test
+  void aWholeCopyUnderWayStopsWhenTheExportIsCancelled() throws Exception {
+    int size = 60_000; // below the multipart threshold: one stream
+    sourceFile("slow", size);
+    var engine = new CopyEngine(store, parts, settings);
+    Location target = Location.ofPath(dir.resolve("out4/slow"));
+    var opened = new AtomicInteger();
+    var firstRead = new CountDownLatch(1);
+    SourceReader slow =
+        (offset, length) -> {
+          opened.incrementAndGet();
+          return new FilterInputStream(reader("slow").open(offset, length)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              firstRead.countDown();
+              try {
+                Thread.sleep(20); // 1 KiB each 20 ms: about a second for the object
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+              return super.read(b, off, Math.min(len, 1024));
+            }
+          };
+        };
+    var worker = Executors.newSingleThreadExecutor();
+    try {
+      var copying =
+          worker.submit(
+              () ->
+                  engine.copy(new CopySource(entry("slow", size), Optional.empty(), slow), target));
+      assertThat(firstRead.await(10, TimeUnit.SECONDS)).isTrue();
+      engine.cancel();
+      assertThatThrownBy(() -> copying.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InterruptedIOException.class)
+          .hasMessageContaining("the export was interrupted while copying");
+    } finally {
+      worker.shutdownNow();
+    }
+    assertThat(opened).as("not tried again").hasValue(1);
+    try (var files = Files.list(dir.resolve("out4"))) {
+      assertThat(files).as("no file, no temporary file").isEmpty();
+    }
+    // And one that starts after the cancel reads nothing.
+    assertThatThrownBy(
+            () ->
+                engine.copy(
+                    new CopySource(entry("slow", size), Optional.empty(), slow),
+                    Location.ofPath(dir.resolve("out4/later"))))
+        .isInstanceOf(InterruptedIOException.class)
+        .hasMessageContaining("interrupted before copying");
+    assertThat(opened).hasValue(1);
   }
 
   @Test
