@@ -69,7 +69,11 @@ final class ExportCommand implements Command {
                   "-D",
                   "KEY=VALUE",
                   "A storage (or lakefs.api.*) setting, repeatable; wins over --config."),
-              Option.value("--concurrency", "N", "Objects copied at once.").withDefault("16"),
+              Option.value(
+                      "--concurrency",
+                      "N",
+                      "Objects copied at once, 1.." + OptionChecks.MAX_CONCURRENCY + ".")
+                  .withDefault("16"),
               Option.flag(
                   "Count objects and bytes per round; write nothing. With --skip-identical, look"
                       + " each object up at the destination and say what a run would copy.",
@@ -96,7 +100,8 @@ final class ExportCommand implements Command {
               Option.value(
                       "--retries",
                       "N",
-                      "Attempts per storage operation on transient faults (1: no retry).")
+                      "Attempts per storage operation on transient faults, 1..100 (1: no"
+                          + " retry).")
                   .withDefault("4"),
               Option.flag(
                   "Always stream bytes through this process, even within one store.",
@@ -120,7 +125,9 @@ final class ExportCommand implements Command {
                   "--verbose")),
           List.of(
               "",
-              "Exit codes: 0 exported, 1 the export failed, 2 bad usage or configuration.",
+              "Exit codes: 0 exported, 1 the export failed (or a dry run found it would), 2 bad"
+                  + " usage or configuration; stopped by a signal, 130 (Ctrl-C), 143 (SIGTERM) or"
+                  + " 129 (SIGHUP), with its FAILURE status file.",
               "Example: export analytics s3://bucket/export/latest/ --branch=main"));
 
   private final Main.Environment environment;

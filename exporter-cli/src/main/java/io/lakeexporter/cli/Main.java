@@ -35,7 +35,8 @@ public final class Main {
               "'lakefs-export COMMAND --help' or 'lakefs-export help COMMAND' describes a command.",
               "",
               "First time? 'lakefs-export demo' exports a sample repository with nothing to set up.",
-              "Exit codes: 0 success, 1 the export failed, 2 bad usage or configuration."));
+              "Exit codes: 0 success, 1 the export failed, 2 bad usage or configuration; 130, 143"
+                  + " or 129 when Ctrl-C, SIGTERM or SIGHUP stopped it."));
 
   /** Where the process's surroundings come from; tests replace them. */
   record Environment(Map<String, String> variables, Path lakectlFile) {}
