@@ -191,7 +191,8 @@ final class ExportCommand implements Command {
     ProgressBar progress =
         args.flag("--no-progress") || args.flag("--dry-run")
             ? null
-            : new ProgressBar(err, System.console() != null, !args.flag("--no-count"));
+            : new ProgressBar(
+                err, Terminal.stderrColumns(environment.variables()), !args.flag("--no-count"));
     if (progress != null) {
       builder.listener(progress);
     }

@@ -23,6 +23,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
 
   private final PrintWriter err;
   private final boolean terminal;
+  private final int columns;
   private final boolean counting;
   // Rates and the ETA count from the first round, not from the count before it.
   private volatile long started = System.nanoTime();
@@ -38,12 +39,14 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private final ScheduledExecutorService ticker;
 
   /**
-   * @param terminal whether {@code err} is a terminal: redraw one line, or print log lines
+   * @param columns the width of the terminal {@code err} writes to, where one line is redrawn cut
+   *     to it; 0 when it writes to a file or a pipe, which get log lines
    * @param counting whether the export counts its objects before round 1
    */
-  ProgressBar(PrintWriter err, boolean terminal, boolean counting) {
+  ProgressBar(PrintWriter err, int columns, boolean counting) {
     this.err = err;
-    this.terminal = terminal;
+    this.terminal = columns > 0;
+    this.columns = columns;
     this.counting = counting;
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -94,7 +97,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     drawnObjects = objects.get();
     String line = line();
     if (terminal) {
-      err.print("\r" + line + "\u001b[K");
+      err.print("\r" + Terminal.fit(line, columns) + "\u001b[K");
     } else if (line.equals(printed)) {
       return; // before round 1 (lakeFS or a store slow to answer): the same line once in a log
     } else {

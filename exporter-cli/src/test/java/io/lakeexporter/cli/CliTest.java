@@ -785,7 +785,7 @@ class CliTest {
   @Test
   void theProgressLineCountsObjectsBytesAndEta() {
     var log = new StringWriter();
-    var bar = new ProgressBar(new PrintWriter(log), false, true);
+    var bar = new ProgressBar(new PrintWriter(log), 0, true);
     assertThat(bar.line())
         .isEqualTo("starting: asking lakeFS, checking the destination, counting the objects...");
     // In a log, a wait before round 1 (lakeFS or a store slow to answer) says so once.
@@ -810,8 +810,31 @@ class CliTest {
     assertThat(log.toString()).as("one closing line in a log").hasLineCount(2);
 
     var quiet = new StringWriter();
-    new ProgressBar(new PrintWriter(quiet), true, true).close();
+    new ProgressBar(new PrintWriter(quiet), 80, true).close();
     assertThat(quiet.toString()).as("an export that never began draws nothing").isEmpty();
     assertThat(ProgressBar.duration(3725)).isEqualTo("1h02m");
+  }
+
+  /** On a terminal the line is redrawn cut to its width: a wrapped line would pile up. */
+  @Test
+  void onANarrowTerminalTheProgressLineIsCutToItsWidth() {
+    var screen = new StringWriter();
+    var bar = new ProgressBar(new PrintWriter(screen), 40, true);
+    bar.planned(new PlanTotals(List.of(new PlanTotals.RoundTotals(1, 4, 0, 4096))));
+    bar.roundStarted(1);
+    bar.actionFinished(
+        ActionOutcome.copied(Action.copyOf("k", 1024, 1), CopyStrategy.STREAM, 1024, 1, ""));
+    assertThat(bar.line()).hasSizeGreaterThan(40);
+    bar.draw();
+    bar.close();
+    assertThat(screen.toString().split("\r"))
+        .filteredOn(drawn -> !drawn.isEmpty())
+        .isNotEmpty()
+        .allSatisfy(
+            drawn ->
+                assertThat(drawn.replace("\u001b[K", "").strip()).hasSizeLessThanOrEqualTo(39));
+    assertThat(Terminal.columns(Map.of("COLUMNS", "132"))).isEqualTo(132);
+    // The tests' stderr is a pipe or a file: a log, not a terminal to redraw on.
+    assertThat(Terminal.stderrIsTerminal()).isFalse();
   }
 }
