@@ -63,6 +63,7 @@ public final class DestinationCheck {
   /** {@code dryRun} holds a dry run's refusals; null for a run. */
   private static ObjectStore check(
       StorageRegistry storage, Location root, RunRefusals dryRun, RetryPolicy retry) {
+    checkRootSegments(root);
     ObjectStore store;
     try {
       store = storage.storeFor(root);
@@ -87,6 +88,35 @@ public final class DestinationCheck {
       checkBucketExists(store, root, dryRun, retry);
     }
     return store;
+  }
+
+  /**
+   * An object store's root whose path holds an empty segment ({@code s3://b/x//}, {@code
+   * s3://b/x//y}) or a {@code .} or {@code ..} one: keys are names there, not paths, so the objects
+   * would land under {@code x//} or {@code x/./y}, where a reader of {@code s3://b/x/} or {@code
+   * s3://b/x/y/} finds none of them. (A local path is the file system's, made normal; a location
+   * drops the slashes after its bucket.) One slash at the end is the usual way to name a prefix.
+   */
+  private static void checkRootSegments(Location root) {
+    if (root.scheme().equals("file")) {
+      return;
+    }
+    String path = root.path();
+    String named = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    if (named.isEmpty()) {
+      return;
+    }
+    for (String segment : named.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new InvalidExportException(
+            "cannot export to "
+                + root
+                + ": its path holds "
+                + (segment.isEmpty() ? "an empty segment ('//')" : "a '" + segment + "' segment")
+                + ", which the store keeps in every key as written, where readers of the prefix"
+                + " without it would not look; write the path without it");
+      }
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +104,24 @@ class DestinationCheckTest {
       }
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
+  }
+
+  /** Keys are names on an object store: x//y and x/./y are other keys than x/y. */
+  @Test
+  void anObjectStoreRootWithAnEmptyOrDotSegmentIsRefusedByName() {
+    for (String root : List.of("s3://b/x//", "s3://b/x/./y/", "gs://b/x/../y", "s3://b/x//y")) {
+      assertThatThrownBy(() -> usable(Location.parse(root)))
+          .as(root)
+          .isInstanceOf(InvalidExportException.class)
+          .hasMessageStartingWith("cannot export to " + root + ": its path holds ")
+          .hasMessageContaining("write the path without it");
+      assertThatThrownBy(() -> forDryRun(Location.parse(root), new RunRefusals()))
+          .as(root)
+          .isInstanceOf(InvalidExportException.class);
+    }
+    // One slash at the end names a prefix: past this check (no S3 store on this class path).
+    assertThatThrownBy(() -> usable(Location.parse("s3://b/x/")))
+        .hasMessageNotContaining("its path holds");
   }
 
   @Test

@@ -141,7 +141,12 @@ public record Location(String scheme, String authority, String path, String quer
     String path = slash < 0 ? "" : rest.substring(slash + 1);
     if (authority.isEmpty() && !scheme.equalsIgnoreCase("local")) {
       throw new IllegalArgumentException(
-          "location '" + Redaction.url(text) + "' has no bucket, container or host");
+          "location '"
+              + Redaction.url(text)
+              + "' has no bucket, container or host"
+              + (rest.startsWith("/")
+                  ? "; a local directory is file:///absolute/path, or a plain path"
+                  : ""));
     }
     return new Location(scheme, authority, path, query);
   }

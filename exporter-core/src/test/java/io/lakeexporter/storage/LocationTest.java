@@ -98,6 +98,11 @@ class LocationTest {
   @Test
   void badLocationsSayWhatIsWrong() {
     assertThatThrownBy(() -> Location.parse("s3://")).hasMessageContaining("no bucket");
+    // A misspelt file:/// has the bucket's place empty.
+    assertThatThrownBy(() -> Location.parse("fiel:///tmp/x"))
+        .hasMessage(
+            "location 'fiel:///tmp/x' has no bucket, container or host; a local directory is"
+                + " file:///absolute/path, or a plain path");
     assertThatThrownBy(() -> Location.parse("s3:bucket/x")).hasMessageContaining("no '//'");
     assertThatThrownBy(() -> Location.parse("file://"))
         .hasMessage("location 'file://' has no path; expected file:///absolute/path");
