@@ -104,7 +104,8 @@ final class DemoCommand implements Command {
           try {
             full = exporter.exportAllFromCommit(sample.first());
           } catch (InvalidExportException e) {
-            throw new UsageException(e.getMessage(), e); // --to names no usable directory
+            // --to names no usable directory
+            throw UsageException.ofConfiguration(e.getMessage(), e);
           }
           out.println("3. Exported the first commit in full to " + dest + ":");
           Summary.print(out, full, config);

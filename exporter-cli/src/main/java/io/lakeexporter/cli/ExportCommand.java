@@ -186,7 +186,7 @@ final class ExportCommand implements Command {
               .dryRun(args.flag("--dry-run"))
               .storageSettings(StorageSettings.of(storageOnly(keys)));
     } catch (InvalidExportException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw UsageException.ofConfiguration(e.getMessage(), e);
     }
     ProgressBar progress =
         args.flag("--no-progress") || args.flag("--dry-run")
@@ -210,7 +210,7 @@ final class ExportCommand implements Command {
       Summary.print(out, result, config, args.flag("--skip-identical"));
       return result.failedOrWouldFail() ? Main.FAILED : Main.OK;
     } catch (InvalidExportException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw UsageException.ofConfiguration(e.getMessage(), e);
     } catch (StatusFileNotWrittenException e) {
       // The export ran: what it did, and which keys failed, is known though no file says so.
       Summary.print(out, e.result(), config);

@@ -101,12 +101,21 @@ public final class Main {
     try {
       return command.run(parsed, out, err);
     } catch (UsageException e) {
+      if (!e.aboutTheCommandLine()) {
+        // A setting or destination that cannot work: the usage would not help, the trace may.
+        err.println("error: " + e.getMessage());
+        if (verbose(command, parsed) && e.getCause() != null) {
+          e.getCause().printStackTrace(err);
+        }
+        err.flush();
+        return USAGE;
+      }
       return usageError(command.spec(), e.getMessage(), err);
     } catch (Exception e) {
       // Commands turn what they expect into messages; anything else (a port in use, an
       // unwritable directory) still gets one clear line, and the trace for reports.
       err.println("error: " + e);
-      if (command.spec().option("--verbose").isPresent() && parsed.count("--verbose") > 0) {
+      if (verbose(command, parsed)) {
         e.printStackTrace(err);
       } else {
         err.println("Run again with --verbose for the stack trace.");
@@ -114,6 +123,10 @@ public final class Main {
       err.flush();
       return FAILED;
     }
+  }
+
+  private static boolean verbose(Command command, ParsedArgs parsed) {
+    return command.spec().option("--verbose").isPresent() && parsed.count("--verbose") > 0;
   }
 
   /** Answers {@code --help} (which wins) or {@code --version}. */
