@@ -129,9 +129,23 @@ public final class ArgsParser {
   private Option known(String name) {
     Option option = byName.get(name);
     if (option == null) {
-      throw new UsageException("Unknown option: '" + name + "'");
+      throw new UsageException("Unknown option: '" + name + "'" + spelledOtherwise(name));
     }
     return option;
+  }
+
+  /**
+   * The option {@code name} stands for with its hyphens and underscores the other way round: the
+   * lakeFS exporter's own options are {@code --commit_id} and {@code --prev_commit_id}, beside
+   * {@code --lakefs-endpoint}.
+   */
+  private String spelledOtherwise(String name) {
+    String plain = name.replace('_', '-');
+    return byName.keySet().stream()
+        .filter(known -> known.replace('_', '-').equals(plain))
+        .findFirst()
+        .map(known -> "; did you mean '" + known + "'?")
+        .orElse("");
   }
 
   /** The value after an option; an option name there means the value was forgotten. */

@@ -99,6 +99,7 @@ class ArgsParserTest {
     assertUsage("Missing required parameter: '<dest>'", "repo");
     assertUsage("Unexpected argument: 'extra' (tool run takes 2 parameters)", "r", "d", "extra");
     assertUsage("Unknown option: '--bogus'", "r", "d", "--bogus=1");
+    assertUsage("Unknown option: '--dry_run'; did you mean '--dry-run'?", "r", "d", "--dry_run");
     assertUsage("Unknown option: '-x' in '-vx'", "r", "d", "-vx");
     assertUsage("Missing value for option '--branch'", "r", "d", "--branch");
     assertUsage(
