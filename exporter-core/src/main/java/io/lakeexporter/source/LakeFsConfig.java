@@ -176,7 +176,9 @@ public record LakeFsConfig(
    * variables in {@code environment}, then the lakectl file. The first source that sets a value
    * wins, value by value.
    *
-   * @param lakectlFile {@code ~/.lakectl.yaml} or another file; ignored when absent
+   * @param lakectlFile {@code ~/.lakectl.yaml} or another file; ignored when absent, and not read
+   *     when the other sources give the endpoint and both keys (a file of another tool's, broken,
+   *     then fails nothing)
    * @throws InvalidExportException naming what is missing when no source gives an endpoint or keys
    */
   public static LakeFsConfig resolve(
@@ -190,8 +192,11 @@ public record LakeFsConfig(
             .apiUrl(environment.get(ENV_ENDPOINT))
             .accessKeyId(environment.get(ENV_ACCESS_KEY))
             .secretAccessKey(environment.get(ENV_SECRET_KEY));
-    Builder fromFile = readLakectlFile(lakectlFile);
-    return explicit.orElse(fromKeys).orElse(fromEnv).orElse(fromFile).build();
+    Builder given = explicit.orElse(fromKeys).orElse(fromEnv);
+    if (given.apiUrl != null && given.accessKeyId != null && given.secretAccessKey != null) {
+      return given.build();
+    }
+    return given.orElse(readLakectlFile(lakectlFile)).build();
   }
 
   /** The default lakectl file, {@code ~/.lakectl.yaml}. */

@@ -52,6 +52,26 @@ class LakeFsConfigTest {
     assertThat(config.accessKeyId()).isEqualTo("FILEKEY");
   }
 
+  /**
+   * Every setting given elsewhere: the lakectl file is not read, and a broken one fails nothing.
+   */
+  @Test
+  void aBrokenLakectlFileIsNotReadWhenTheEnvironmentGivesEverySetting() throws IOException {
+    Path file = dir.resolve("lakectl.yaml");
+    Files.writeString(file, "credentials:\n  secret_access_key: \"unclosed\n");
+    var env =
+        Map.of(
+            LakeFsConfig.ENV_ENDPOINT, "http://env-host:8000",
+            LakeFsConfig.ENV_ACCESS_KEY, "ENVKEY",
+            LakeFsConfig.ENV_SECRET_KEY, "envsecret");
+    LakeFsConfig config = LakeFsConfig.resolve(LakeFsConfig.builder(), Map.of(), env, file);
+    assertThat(config.accessKeyId()).isEqualTo("ENVKEY");
+    // One setting short: the file is read for it, and its fault said.
+    var partial = Map.of(LakeFsConfig.ENV_ENDPOINT, "http://env-host:8000");
+    assertThatThrownBy(() -> LakeFsConfig.resolve(LakeFsConfig.builder(), Map.of(), partial, file))
+        .hasMessageStartingWith("cannot read lakectl file " + file);
+  }
+
   @Test
   void aLakectlFileThatIsNotYamlIsNamedWithoutQuotingItsLines() throws IOException {
     Path file = dir.resolve("lakectl.yaml");
