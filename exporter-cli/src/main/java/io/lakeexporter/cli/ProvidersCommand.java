@@ -2,6 +2,7 @@ package io.lakeexporter.cli;
 
 import io.lakeexporter.cli.args.CommandSpec;
 import io.lakeexporter.cli.args.ParsedArgs;
+import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.StorageProvider;
 import io.lakeexporter.storage.StorageRegistry;
 import java.io.PrintWriter;
@@ -16,7 +17,8 @@ final class ProvidersCommand implements Command {
           "lakefs-export providers",
           List.of(
               "Lists the storage providers found on the class path, each with the schemes it"
-                  + " serves and the -D settings it reads (<name> stands for a bucket or account)."),
+                  + " serves and the -D settings it reads (<name> stands for a bucket or account),"
+                  + " then the lakeFS settings -D takes."),
           List.of(),
           List.of(),
           List.of());
@@ -31,6 +33,16 @@ final class ProvidersCommand implements Command {
     for (StorageProvider p : StorageRegistry.discover(getClass().getClassLoader())) {
       out.println(p.name() + " " + new TreeSet<>(p.schemes()));
       new TreeSet<>(p.settingKeys()).forEach(key -> out.println("  -D" + key + "=..."));
+    }
+    out.println("lakeFS (also from --config, LAKECTL_* variables and ~/.lakectl.yaml)");
+    for (String key :
+        List.of(
+            LakeFsConfig.API_URL_KEY,
+            LakeFsConfig.ACCESS_KEY_KEY,
+            LakeFsConfig.SECRET_KEY_KEY,
+            LakeFsConfig.CONNECTION_TIMEOUT_KEY,
+            LakeFsConfig.READ_TIMEOUT_KEY)) {
+      out.println("  -D" + key + "=...");
     }
     out.flush();
     return Main.OK;

@@ -786,6 +786,9 @@ class CliTest {
     Run providers = run(Map.of(), "providers");
     assertThat(providers.code()).isZero();
     assertThat(providers.stdout()).contains("local [file, local]").contains("s3 [s3, s3a]");
+    assertThat(providers.stdout())
+        .contains("  -Dlakefs.api.url=...")
+        .contains("  -Dlakefs.api.read.timeout_seconds=...");
   }
 
   @Test
