@@ -55,6 +55,34 @@ public final class Parallel {
     }
   }
 
+  /**
+   * Runs {@code request} on {@code pool} and waits for its answer through any interrupt, which it
+   * keeps for the caller: for a request whose answer names something the server made (an upload's
+   * id), which an interrupt meanwhile would lose with the answer, leaving what it named out of
+   * reach of any clean-up.
+   */
+  public static <T> T answeredDespiteInterrupt(ExecutorService pool, Callable<T> request)
+      throws IOException {
+    Future<T> answer = pool.submit(request);
+    boolean interrupted = false;
+    try {
+      while (!answer.isDone()) {
+        try {
+          answer.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break; // said below, as await says it
+        }
+      }
+      return await(answer);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** The future's value, with its failure rethrown as it was (an IOException stays one). */
   public static <T> T await(Future<T> future) throws IOException {
     try {

@@ -45,7 +45,7 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /** What a rule does to a request it matches. */
-  public sealed interface Fault permits Answer, ResetAfter, Stall {}
+  public sealed interface Fault permits Answer, ResetAfter, Stall, DelayAnswer {}
 
   /** Answers without forwarding. */
   public record Answer(int status, Map<String, String> headers, String body) implements Fault {
@@ -60,6 +60,12 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Reads the request, says nothing for {@code duration}, then closes the connection. */
   public record Stall(Duration duration) implements Fault {}
+
+  /**
+   * Forwards, and holds the answer back for {@code duration} before passing it on: the server has
+   * done what was asked, the client does not know it yet.
+   */
+  public record DelayAnswer(Duration duration) implements Fault {}
 
   /** S3's answer to too many requests. */
   public static Answer s3SlowDown() {
@@ -227,6 +233,9 @@ public final class FaultProxy implements AutoCloseable {
         Head answer = Head.read(fromUpstream);
         if (answer == null) {
           return;
+        }
+        if (fault instanceof DelayAnswer d) {
+          Thread.sleep(d.duration().toMillis());
         }
         toClient.write(answer.bytesWithout());
         boolean noBody =

@@ -100,6 +100,11 @@ public final class S3ObjectStore
   private final long copyThreshold;
   private final long copyPartSize;
   private final ExecutorService copyPool;
+
+  /** Starts multipart uploads on threads no interrupt reaches: see {@link #startMultipart}. */
+  private final ExecutorService uploadStarts =
+      Executors.newCachedThreadPool(Parallel.daemonThreads("s3-upload-start"));
+
   private final AtomicLong serverSideCopies = new AtomicLong();
   private final AtomicLong partCopies = new AtomicLong();
 
@@ -557,20 +562,31 @@ public final class S3ObjectStore
   public MultipartUpload startMultipart(
       Location location, long size, long partSize, ObjectMetadata metadata) throws IOException {
     String key = key(location);
-    try {
-      String uploadId =
-          client(location)
-              .createMultipartUpload(
-                  b ->
-                      b.bucket(bucket(location))
-                          .key(key)
-                          .contentType(contentType(metadata))
-                          .metadata(metadata.userMetadata()))
-              .uploadId();
-      return new S3MultipartUpload(location, uploadId);
-    } catch (SdkException | UncheckedIOException e) {
-      throw translate(e, "start a multipart upload to", location);
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("interrupted before starting an upload to " + location);
     }
+    // Answered despite an interrupt that comes meanwhile: S3 may have made the upload when the
+    // interrupt stops the client before it reads the id, and an upload whose id is lost is never
+    // aborted. The interrupt stays set: the caller's next request fails on it, and the caller
+    // aborts this upload.
+    String uploadId =
+        Parallel.answeredDespiteInterrupt(
+            uploadStarts,
+            () -> {
+              try {
+                return client(location)
+                    .createMultipartUpload(
+                        b ->
+                            b.bucket(bucket(location))
+                                .key(key)
+                                .contentType(contentType(metadata))
+                                .metadata(metadata.userMetadata()))
+                    .uploadId();
+              } catch (SdkException | UncheckedIOException e) {
+                throw translate(e, "start a multipart upload to", location);
+              }
+            });
+    return new S3MultipartUpload(location, uploadId);
   }
 
   @Override
@@ -759,6 +775,7 @@ public final class S3ObjectStore
   @Override
   public void close() {
     copyPool.shutdownNow();
+    uploadStarts.shutdownNow();
     clients.close();
   }
 

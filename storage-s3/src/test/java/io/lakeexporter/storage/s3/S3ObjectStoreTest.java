@@ -10,6 +10,7 @@ import io.lakeexporter.storage.ObjectInfo;
 import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.RequestRefusedException;
 import io.lakeexporter.storage.StorageSettings;
+import io.lakeexporter.testing.FaultProxy;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
@@ -37,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +277,55 @@ class S3ObjectStoreTest {
       assertThat(stillInterrupted).isTrue();
       assertThat(uploadsAt(dest)).isEmpty();
       assertThatThrownBy(() -> store.stat(dest)).isInstanceOf(FileNotFoundException.class);
+    }
+  }
+
+  /**
+   * An interrupt while S3 makes a copy's multipart upload, before its answer with the upload's id
+   * arrives: the upload is aborted all the same, where the id was lost with the answer and the
+   * upload stayed, out of any export's reach.
+   */
+  @Test
+  void anUploadMadeAsItsCopyIsInterruptedIsAbortedAllTheSame() throws Exception {
+    Location source = at("interrupted-start-source.bin");
+    int size = 12 * MIB;
+    store.write(source, new ByteArrayInputStream(random(size)), size, ObjectMetadata.EMPTY);
+    try (var proxy = FaultProxy.to(S3ProxyServer.shared().endpoint())) {
+      StorageSettings throughProxy =
+          S3ProxyServer.shared()
+              .settings()
+              .overlay(
+                  StorageSettings.of(
+                      Map.of(
+                          "s3.endpoint", proxy.url(),
+                          "s3.copy.multipart-threshold", "7MiB",
+                          "s3.copy.part-size", "5MiB")));
+      Predicate<FaultProxy.Request> start =
+          FaultProxy.method("POST").and(FaultProxy.targetContains("?uploads"));
+      proxy.on(start, 1, new FaultProxy.DelayAnswer(Duration.ofMillis(500)));
+      Location dest = at("interrupted-start.bin");
+      var failure = new AtomicReference<Throwable>();
+      try (var copier = new S3ObjectStore(throughProxy)) {
+        Thread copying =
+            new Thread(
+                () -> {
+                  try {
+                    copier.copyServerSide(source, dest, size, ObjectMetadata.EMPTY);
+                  } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                  }
+                });
+        copying.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (proxy.count(start) == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        copying.interrupt(); // S3 has made the upload; its answer is held back
+        copying.join(30_000);
+      }
+      assertThat(failure.get()).isInstanceOf(InterruptedIOException.class);
+      assertThat(proxy.count(FaultProxy.method("DELETE"))).as("the upload aborted").isEqualTo(1);
+      assertThat(uploadsAt(dest)).isEmpty();
     }
   }
 
