@@ -249,7 +249,7 @@ final class DemoCommand implements Command {
 
   /** The files of this demo's commits in {@code dir}: not those an earlier demo's left. */
   private static void printWritten(PrintWriter out, Path dir, Sample sample) throws IOException {
-    var statusFiles = Set.of(sample.first(), sample.second());
+    var commits = Set.of(sample.first(), sample.second());
     try (Stream<Path> files = Files.walk(dir)) {
       files
           .filter(Files::isRegularFile)
@@ -257,7 +257,7 @@ final class DemoCommand implements Command {
               p -> {
                 String name = dir.relativize(p).toString();
                 return sample.paths().contains(name)
-                    || statusFiles.stream().anyMatch(c -> name.startsWith("EXPORT_" + c + "_"));
+                    || commits.stream().anyMatch(c -> name.startsWith("EXPORT_" + c + "_"));
               })
           .sorted()
           .forEach(

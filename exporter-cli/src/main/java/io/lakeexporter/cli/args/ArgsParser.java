@@ -136,8 +136,8 @@ public final class ArgsParser {
 
   /**
    * The option {@code name} stands for with its hyphens and underscores the other way round: the
-   * lakeFS exporter's own options are {@code --commit_id} and {@code --prev_commit_id}, beside
-   * {@code --lakefs-endpoint}.
+   * export command mixes the two, {@code --commit_id} and {@code --prev_commit_id} beside {@code
+   * --lakefs-endpoint}.
    */
   private String spelledOtherwise(String name) {
     String plain = name.replace('_', '-');
