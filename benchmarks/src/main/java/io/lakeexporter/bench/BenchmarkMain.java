@@ -2,6 +2,7 @@ package io.lakeexporter.bench;
 
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
+import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.testing.TestTools;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The benchmark: writes the datasets, runs every tool on every scenario it can do (rotating the
@@ -202,8 +204,9 @@ public final class BenchmarkMain {
             + " unrecorded warm-up run(s) of every tool,"
             + " the order of the tools rotated every run; wall time from process start to"
             + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
-            + " checked afterwards (objects and bytes; after a re-run, also that no object was"
-            + " written again); S3Proxy ("
+            + " checked afterwards (every key and size, the bytes of a sample read back, no"
+            + " temporaries left; after a re-run, also that no object was written again);"
+            + " S3Proxy ("
             + (s3Store == Workspace.S3Store.MEMORY ? "in memory" : "filesystem")
             + ")"
             + (withAzure ? ", Azurite (in memory, a new one for each run)" : "")
@@ -316,6 +319,14 @@ public final class BenchmarkMain {
         context.workspace().prepare(destination);
         Path log = logs.resolve(scenario.slug() + "-" + slug(tool.name()) + "-" + run + ".log");
         Tool.Invocation invocation = tool.invocation(scenario, destination);
+        // The exporter's runs must leave their own status file; on a shared destination an
+        // earlier run's file of the same name must have been written again.
+        String statusFile =
+            tool.name().startsWith("exporter") ? StatusFile.successName(data.commitId()) : null;
+        Optional<String> statusBefore =
+            statusFile != null && shared != null
+                ? context.workspace().version(destination, statusFile)
+                : Optional.empty();
         // Before the servers' CPU is read: the walk is the harness's, not the run's.
         DestinationSnapshot before =
             data.isRerun() ? context.workspace().snapshot(destination) : null;
@@ -324,13 +335,27 @@ public final class BenchmarkMain {
         Measured measured = Measured.run(context.workspace().dir, invocation, log);
         double serverSeconds = ServerCpu.seconds() - serversBefore;
         double emulatorSeconds = ServerCpu.emulatorSeconds() - emulatorBefore;
-        Workspace.Contents found;
+        ContentCheck.Outcome checked;
+        long checkStart = System.nanoTime();
         try {
-          found = context.workspace().contents(destination);
+          checked =
+              ContentCheck.check(
+                  context.workspace().destination(destination),
+                  data.expected(),
+                  data.changed(),
+                  statusFile);
+          if (statusBefore.isPresent()
+              && statusBefore.equals(context.workspace().version(destination, statusFile))) {
+            checked =
+                new ContentCheck.Outcome(
+                    checked.found(),
+                    append(checked.problems(), statusFile + " not written by this run"));
+          }
         } catch (IOException | RuntimeException e) {
           log("cannot check " + destination + " after " + tool.name() + ": " + e);
-          found = new Workspace.Contents(-1, -1);
+          checked = new ContentCheck.Outcome(new Workspace.Contents(-1, -1), List.of("unchecked"));
         }
+        double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
         DestinationSnapshot.Changes changes = null;
         if (before != null) {
           try {
@@ -346,12 +371,15 @@ public final class BenchmarkMain {
                 tool.name(),
                 run,
                 measured,
-                data.isDiff() ? context.profile().diffChanges() : data.expected().objects(),
-                data.expected(),
-                found,
+                data.isDiff()
+                    ? context.profile().diffChanges()
+                    : data.expected().contents().objects(),
+                data.expected().contents(),
+                checked.found(),
                 serverSeconds,
                 RunRecord.ownSeconds(Files.readString(log)),
-                changes == null ? 0 : changes.total());
+                changes == null ? 0 : changes.total(),
+                checked.problem());
         boolean warmup = run < 1;
         if (!warmup) {
           records.add(record);
@@ -362,7 +390,7 @@ public final class BenchmarkMain {
             String.format(
                 Locale.ROOT,
                 "%s | %s | %s: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS, CPU %.1f s"
-                    + " (servers %.1f s, of which lakeFS emulator %.1f s)%s",
+                    + " (servers %.1f s, of which lakeFS emulator %.1f s; checked in %.1f s)%s",
                 scenario.id(),
                 tool.name(),
                 warmup ? "warm-up" : "run " + run,
@@ -373,6 +401,7 @@ public final class BenchmarkMain {
                 measured.cpuSeconds(),
                 serverSeconds,
                 emulatorSeconds,
+                checkSeconds,
                 record.ok() ? "" : failure(record, changes, log)));
         if (data.isDiff()) {
           // Back to the first commit for the next tool: the exporter's own diff, in reverse.
@@ -398,6 +427,7 @@ public final class BenchmarkMain {
         + record.found()
         + ", expected "
         + record.expected()
+        + (record.problem() == null ? "" : "; " + record.problem())
         + (changes == null || changes.total() == 0
             ? ""
             : changes.rewritten() < 0
@@ -417,18 +447,23 @@ public final class BenchmarkMain {
     Measured measured =
         Measured.run(
             context.workspace().dir, new ExporterCliTool(context).fill(scenario, place), log);
-    var found = context.workspace().contents(place);
-    Workspace.Contents expected = scenario.dataset().expected();
-    if (measured.exitCode() != 0 || !found.equals(expected)) {
+    Dataset data = scenario.dataset();
+    var checked =
+        ContentCheck.check(
+            context.workspace().destination(place),
+            data.expected(),
+            List.of(),
+            StatusFile.successName(data.commitId()));
+    if (measured.exitCode() != 0 || !checked.ok()) {
       throw new IOException(
           "could not fill "
               + place
               + ": exit "
               + measured.exitCode()
               + ", found "
-              + found
-              + ", expected "
-              + expected
+              + checked.found()
+              + ", "
+              + checked.problem()
               + "; see "
               + log);
     }
@@ -437,7 +472,7 @@ public final class BenchmarkMain {
             Locale.ROOT,
             "%s: destination filled by a full export, untimed (%d objects in %.2f s)",
             scenario.id(),
-            found.objects(),
+            checked.found().objects(),
             measured.wallSeconds()));
   }
 
@@ -516,20 +551,26 @@ public final class BenchmarkMain {
     }
   }
 
-  private void check(ExportResult result, Place place, Workspace.Contents expected)
-      throws IOException {
-    var found = context.workspace().contents(place);
-    if (!result.succeeded() || !found.equals(expected)) {
+  private void check(ExportResult result, Place place, Manifest expected) throws IOException {
+    var checked =
+        ContentCheck.check(context.workspace().destination(place), expected, List.of(), null);
+    if (!result.succeeded() || !checked.ok()) {
       throw new IOException(
           "could not set up "
               + place
               + ": export "
               + result.status()
               + ", found "
-              + found
-              + ", expected "
-              + expected);
+              + checked.found()
+              + ", "
+              + checked.problem());
     }
+  }
+
+  private static List<String> append(List<String> list, String element) {
+    var longer = new ArrayList<>(list);
+    longer.add(element);
+    return longer;
   }
 
   static String slug(String name) {

@@ -1,5 +1,8 @@
 package io.lakeexporter.bench;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * A committed dataset in an emulator repository, and the same objects under one folder for the
  * tools that know nothing of lakeFS.
@@ -11,8 +14,8 @@ package io.lakeexporter.bench;
  * @param commitId the commit to export (the HEAD of {@code main})
  * @param previousCommitId for a diff: the commit the destination already holds; otherwise null
  * @param baseBranch for a diff: a branch at {@code previousCommitId}, to put a destination back
- * @param expected what a destination holds after a complete export of {@code commitId}
- * @param base for a diff: what it holds at {@code previousCommitId}
+ * @param expected every object a destination holds after a complete export of {@code commitId}
+ * @param base for a diff: every object it holds at {@code previousCommitId}
  */
 record Dataset(
     String kind,
@@ -21,8 +24,8 @@ record Dataset(
     String commitId,
     String previousCommitId,
     String baseBranch,
-    Workspace.Contents expected,
-    Workspace.Contents base) {
+    Manifest expected,
+    Manifest base) {
 
   /** The kind of a re-run of a completed export: {@link #again}. */
   static final String AGAIN = "again";
@@ -43,5 +46,19 @@ record Dataset(
   Dataset again() {
     return new Dataset(
         AGAIN, repository, source, commitId, previousCommitId, baseBranch, expected, base);
+  }
+
+  /**
+   * The objects a run must write: on a diff, those added or modified since {@code base}; read back
+   * after every run, since a tool that skips them leaves the rest as it should be.
+   */
+  List<String> changed() {
+    if (base == null) {
+      return List.of();
+    }
+    return expected.entries().entrySet().stream()
+        .filter(e -> !e.getValue().equals(base.get(e.getKey())))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 }

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -172,8 +173,8 @@ final class DatasetWriter {
   /** An object to write: its key, size and the seed of its bytes. */
   private record Spec(String key, long size, long seed) {}
 
-  /** An object written: its key, address, size and hex MD5. */
-  private record Written(String key, Location address, long size, String md5) {}
+  /** An object written: its key, address, size, the seed of its bytes and their hex MD5. */
+  private record Written(String key, Location address, long size, long seed, String md5) {}
 
   private interface SpecFor {
     Spec at(int index);
@@ -220,6 +221,7 @@ final class DatasetWriter {
           spec.key(),
           address,
           spec.size(),
+          spec.seed(),
           HexFormat.of().formatHex(digest.getMessageDigest().digest()));
     }
   }
@@ -232,12 +234,12 @@ final class DatasetWriter {
     }
   }
 
-  private static Workspace.Contents total(List<Written> written) {
-    long bytes = 0;
+  private static Manifest total(List<Written> written) {
+    var entries = new LinkedHashMap<String, Manifest.Entry>();
     for (Written w : written) {
-      bytes += w.size();
+      entries.put(w.key(), new Manifest.Entry(w.size(), w.seed()));
     }
-    return new Workspace.Contents(written.size(), bytes);
+    return new Manifest(entries);
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -43,4 +43,27 @@ final class RandomContent extends InputStream {
     remaining -= n;
     return n;
   }
+
+  /**
+   * Skips without producing the bytes, a word at a time: reading back the last MiB of a 256 MiB
+   * object costs its words, not a byte loop over all of them.
+   */
+  @Override
+  public long skip(long n) {
+    long toSkip = Math.max(0, Math.min(n, remaining));
+    long left = toSkip;
+    int fromWord = (int) Math.min(left, wordBytes);
+    word >>>= 8 * fromWord;
+    wordBytes -= fromWord;
+    left -= fromWord;
+    for (long words = left / 8; words > 0; words--) {
+      random.nextLong();
+    }
+    left %= 8;
+    remaining -= toSkip - left;
+    if (left > 0) {
+      read(new byte[(int) left], 0, (int) left);
+    }
+    return toSkip;
+  }
 }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  *     NaN for other tools
  * @param rewritten on a re-run, the destination's objects the run did not leave as they were
  *     (rewritten, removed or added): any fails it; 0 elsewhere
+ * @param problem what the check of the destination found wrong beyond the counts (objects missing,
+ *     not in the dataset, of the wrong size or bytes, temporaries left, no status file), or null
  */
 record RunRecord(
     Scenario scenario,
@@ -25,7 +27,8 @@ record RunRecord(
     Workspace.Contents found,
     double serverCpuSeconds,
     double ownSeconds,
-    long rewritten) {
+    long rewritten,
+    String problem) {
 
   private static final Pattern OWN_TIME = Pattern.compile(" -> .* in ([0-9]+\\.[0-9]) s");
 
@@ -36,7 +39,7 @@ record RunRecord(
   }
 
   boolean ok() {
-    return measured.exitCode() == 0 && expected.equals(found) && rewritten == 0;
+    return measured.exitCode() == 0 && expected.equals(found) && rewritten == 0 && problem == null;
   }
 
   double objectsPerSecond() {

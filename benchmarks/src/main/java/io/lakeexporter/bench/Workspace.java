@@ -15,7 +15,9 @@ import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.storage.local.LocalStorageProvider;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.TestTools;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The servers of one benchmark run, started as processes on 127.0.0.1: S3Proxy on the local disk
@@ -171,57 +176,97 @@ final class Workspace implements AutoCloseable {
   }
 
   /**
-   * What a tool left under {@code place}: objects and bytes, leaving out the exporter's status
-   * files at the root and anything under a hidden upload folder.
+   * Every object under {@code place} by its key below it, with its size: status files, temporaries
+   * and upload parts included, for {@link ContentCheck} to tell apart. Local places and S3Proxy's
+   * filesystem store are read as files: the local store's listing hides the exporter's temporaries,
+   * and S3Proxy reads every object's attributes to list it, seconds of CPU for 20,000 objects that
+   * the server every tool shares would spend between the measured runs.
    */
-  Contents contents(Place place) throws IOException {
-    if (place.side() == Side.S3 && s3Store == S3Store.FILESYSTEM) {
-      return s3Contents(place);
+  SortedMap<String, Long> listing(Place place) throws IOException {
+    if (keepsFilesFor(place.side())) {
+      return filesUnder(place.side() == Side.LOCAL ? localPath(place) : s3Directory(place));
     }
     Location root = location(place);
+    String base =
+        root.path().isEmpty() || root.path().endsWith("/") ? root.path() : root.path() + "/";
     ObjectStore store = storage.storeFor(root);
-    long objects = 0;
-    long bytes = 0;
+    var objects = new TreeMap<String, Long>();
     try (var listing = store.list(root.child(""))) {
       for (ObjectInfo info : (Iterable<ObjectInfo>) listing::iterator) {
-        if (isBookkeeping(info.location())) {
-          continue;
-        }
-        objects++;
-        bytes += info.size();
+        objects.put(info.location().path().substring(base.length()), info.size());
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    return new Contents(objects, bytes);
+    return objects;
+  }
+
+  private static SortedMap<String, Long> filesUnder(Path directory) throws IOException {
+    var objects = new TreeMap<String, Long>();
+    if (!Files.isDirectory(directory)) {
+      return objects;
+    }
+    try (var files = Files.walk(directory)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        objects.put(keyOf(directory, file), Files.size(file));
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return objects;
+  }
+
+  private static String keyOf(Path directory, Path file) {
+    return directory.relativize(file).toString().replace(File.separatorChar, '/');
+  }
+
+  /** {@code place} as {@link ContentCheck} reads it. */
+  ContentCheck.Destination destination(Place place) {
+    return new ContentCheck.Destination() {
+      @Override
+      public SortedMap<String, Long> listing() throws IOException {
+        return Workspace.this.listing(place);
+      }
+
+      @Override
+      public InputStream read(String key, long offset, long length) throws IOException {
+        return Workspace.this.read(place, key, offset, length);
+      }
+    };
+  }
+
+  /** {@code length} bytes from {@code offset} of the object {@code key} under {@code place}. */
+  InputStream read(Place place, String key, long offset, long length) throws IOException {
+    if (keepsFilesFor(place.side())) {
+      Path directory = place.side() == Side.LOCAL ? localPath(place) : s3Directory(place);
+      InputStream in = Files.newInputStream(directory.resolve(key));
+      in.skipNBytes(offset);
+      return in;
+    }
+    Location object = location(place).child(key);
+    return storage.storeFor(object).read(object, offset, length);
   }
 
   /**
-   * {@link #contents} of an S3 place, read from S3Proxy's directory instead of listed through it:
-   * S3Proxy reads every object's attributes to list it, seconds of CPU for 20,000 objects that the
-   * server every tool shares would spend between the measured runs.
+   * What identifies the version of the object {@code key} under {@code place} (the file's inode and
+   * times, or the object's time and ETag), or empty when there is none: whether a run wrote its own
+   * status file where an earlier run left one of the same name.
    */
-  private Contents s3Contents(Place place) throws IOException {
-    Path bucket = s3.bucketDirectory(place.container());
-    Path root = s3Directory(place);
-    if (!Files.isDirectory(root)) {
-      return new Contents(0, 0);
+  Optional<String> version(Place place, String key) throws IOException {
+    if (keepsFilesFor(place.side())) {
+      Path directory = place.side() == Side.LOCAL ? localPath(place) : s3Directory(place);
+      Path file = directory.resolve(key);
+      return Files.isRegularFile(file)
+          ? Optional.of(Files.readAttributes(file, "unix:ino,lastModifiedTime,ctime").toString())
+          : Optional.empty();
     }
-    long objects = 0;
-    long bytes = 0;
-    try (var files = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        String key = bucket.relativize(file).toString();
-        if (isBookkeeping(Location.parse("s3://" + place.container() + "/" + key))) {
-          continue;
-        }
-        objects++;
-        bytes += Files.size(file);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+    SortedMap<String, Long> objects = listing(place);
+    if (!objects.containsKey(key)) {
+      return Optional.empty();
     }
-    return new Contents(objects, bytes);
+    Location object = location(place).child(key);
+    ObjectInfo info = storage.storeFor(object).stat(object);
+    return Optional.of(info.lastModified() + " " + info.etag());
   }
 
   /**
@@ -242,21 +287,13 @@ final class Workspace implements AutoCloseable {
       throw new IllegalArgumentException("no files to look at behind " + place);
     }
     Path directory = place.side() == Side.LOCAL ? localPath(place) : s3Directory(place);
-    Location root = location(place);
-    return DestinationSnapshot.of(directory, key -> isBookkeeping(root.child(key)));
+    return DestinationSnapshot.of(directory, ContentCheck::isRootStatusFile);
   }
 
   /** The directory that holds what S3Proxy stores under {@code place}. */
   private Path s3Directory(Place place) {
     Path bucket = s3.bucketDirectory(place.container());
     return place.prefix().isEmpty() ? bucket : bucket.resolve(place.prefix());
-  }
-
-  /** The exporter's status files and its folder of upload parts: not part of a dataset. */
-  private static boolean isBookkeeping(Location object) {
-    String name = object.name();
-    return (name.startsWith("EXPORT_") && (name.endsWith("_SUCCESS") || name.endsWith("_FAILURE")))
-        || object.path().contains("/.lakefs-export-uploads/");
   }
 
   /**
@@ -325,9 +362,9 @@ final class Workspace implements AutoCloseable {
       throw e.getCause();
     }
     deleteAll(store, batch);
-    Contents left = contents(place);
-    if (left.objects() != 0) {
-      throw new IOException("clearing " + root + " left " + left.objects() + " objects there");
+    int left = listing(place).size();
+    if (left != 0) {
+      throw new IOException("clearing " + root + " left " + left + " objects there");
     }
   }
 

@@ -13,7 +13,7 @@ class ReportTest {
   private static final Scenario SMALL_S3_TO_S3 =
       new Scenario(
           new Dataset(
-              "small", "small", new Place(Side.S3, "src/small"), "c1", null, null, SMALL, null),
+              "small", "small", new Place(Side.S3, "src/small"), "c1", null, null, null, null),
           Side.S3,
           Side.S3);
 
@@ -82,6 +82,7 @@ class ReportTest {
         SMALL,
         1.0,
         Double.NaN,
-        0);
+        0,
+        null);
   }
 }
