@@ -67,7 +67,9 @@ final class Report {
               + " |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (var tool : byTool(runs).entrySet()) {
-        List<RunRecord> t = tool.getValue();
+        List<RunRecord> all = tool.getValue();
+        // A failed run's time is not a time for the work: the medians are of the runs that passed.
+        List<RunRecord> t = all.stream().filter(RunRecord::ok).toList();
         // No bytes to move: MiB/s would only restate objects/s.
         boolean noBytes =
             first.scenario().dataset().isDiff() || first.scenario().dataset().isRerun();
@@ -84,8 +86,8 @@ final class Report {
                 median(t, r -> r.measured().maxRssKib() / 1024.0),
                 median(t, r -> r.measured().cpuSeconds()),
                 median(t, RunRecord::serverCpuSeconds),
-                t.stream().filter(RunRecord::ok).count(),
-                t.size()));
+                t.size(),
+                all.size()));
       }
       md.append('\n');
     }
@@ -122,9 +124,17 @@ final class Report {
     ratio(lines, "large S3Proxy -> local", "rclone", RunRecord::mibPerSecond, 1.0, "MiB/s");
     ratio(lines, "large S3Proxy -> local", "aws s3", RunRecord::mibPerSecond, 1.0, "MiB/s");
     for (String side : List.of("local -> local", "S3Proxy -> S3Proxy")) {
+      if (allRuns("diff " + side, CLI).isEmpty() || allRuns("small " + side, CLI).isEmpty()) {
+        continue;
+      }
       List<RunRecord> diff = runs("diff " + side, CLI);
       List<RunRecord> full = runs("small " + side, CLI);
+      String failed = failed("diff " + side, CLI, "exporter", null);
+      if (failed == null) {
+        failed = failed("small " + side, CLI, "full export", null);
+      }
       if (diff.isEmpty() || full.isEmpty()) {
+        lines.add("diff " + side + ": " + failed);
         continue;
       }
       double d = median(diff, r -> r.measured().wallSeconds());
@@ -132,20 +142,21 @@ final class Report {
       double changeShare = (double) diff.get(0).work() / diff.get(0).expected().objects();
       lines.add(
           String.format(
-              Locale.ROOT,
-              "diff %s: %d changes in %d objects took %.2f s, %.3f of the %.2f s a full export of"
-                  + " %d objects takes (changes are %.3f of the objects); the exports themselves,"
-                  + " JVM start-up aside: %.1f s and %.1f s",
-              side,
-              diff.get(0).work(),
-              diff.get(0).expected().objects(),
-              d,
-              d / f,
-              f,
-              full.get(0).expected().objects(),
-              changeShare,
-              median(diff, RunRecord::ownSeconds),
-              median(full, RunRecord::ownSeconds)));
+                  Locale.ROOT,
+                  "diff %s: %d changes in %d objects took %.2f s, %.3f of the %.2f s a full export of"
+                      + " %d objects takes (changes are %.3f of the objects); the exports themselves,"
+                      + " JVM start-up aside: %.1f s and %.1f s",
+                  side,
+                  diff.get(0).work(),
+                  diff.get(0).expected().objects(),
+                  d,
+                  d / f,
+                  f,
+                  full.get(0).expected().objects(),
+                  changeShare,
+                  median(diff, RunRecord::ownSeconds),
+                  median(full, RunRecord::ownSeconds))
+              + (failed == null ? "" : "; " + failed));
     }
     for (String side : List.of("local -> local", "S3Proxy -> S3Proxy")) {
       rerun(lines, side);
@@ -169,8 +180,14 @@ final class Report {
    * rclone's check of the same objects and a full export's time.
    */
   private void rerun(List<String> lines, String side) {
-    List<RunRecord> again = runs(Dataset.AGAIN + " " + side, CLI);
+    String id = Dataset.AGAIN + " " + side;
+    List<RunRecord> again = runs(id, CLI);
+    if (allRuns(id, CLI).isEmpty()) {
+      return;
+    }
+    String failed = failed(id, CLI, "exporter", "rclone");
     if (again.isEmpty()) {
+      lines.add(id + ": " + failed);
       return;
     }
     double seconds = median(again, r -> r.measured().wallSeconds());
@@ -205,7 +222,7 @@ final class Report {
       line.append(
           String.format(Locale.ROOT, "; %.3f of the %.2f s a full export takes", seconds / f, f));
     }
-    lines.add(line.append("; no target").toString());
+    lines.add(line.append(failed == null ? "; no target" : "; " + failed).toString());
   }
 
   private void ratio(
@@ -217,9 +234,10 @@ final class Report {
       String unit) {
     List<RunRecord> ours = runs(scenario, CLI);
     List<RunRecord> theirs = runs(scenario, peer);
-    if (ours.isEmpty() || theirs.isEmpty()) {
+    if (allRuns(scenario, CLI).isEmpty() || allRuns(scenario, peer).isEmpty()) {
       return;
     }
+    String failed = failed(scenario, CLI, "exporter", peer);
     double a = median(ours, metric);
     double b = median(theirs, metric);
     // Runs of the same number ran in the same round, next to each other.
@@ -242,7 +260,7 @@ final class Report {
                 unit,
                 a / b,
                 target,
-                a / b >= target ? "met" : "NOT MET")
+                failed != null ? failed : a / b >= target ? "met" : "NOT MET")
             + spread(perRun, target));
   }
 
@@ -266,10 +284,38 @@ final class Report {
         ratios.size());
   }
 
+  /** The runs of {@code tool} on the scenario that passed their check: the only ones measured. */
   private List<RunRecord> runs(String scenarioId, String tool) {
+    return allRuns(scenarioId, tool).stream().filter(RunRecord::ok).toList();
+  }
+
+  private List<RunRecord> allRuns(String scenarioId, String tool) {
     return records.stream()
         .filter(r -> r.scenario().id().equals(scenarioId) && r.tool().equals(tool))
         .toList();
+  }
+
+  /**
+   * "INVALID: 1 of 5 exporter runs failed" when a run of either tool a line compares failed its
+   * check ({@code peer} may be null), or null: a verdict on the runs that passed would hide that a
+   * tool did not do the work in the others.
+   */
+  private String failed(String scenarioId, String ours, String oursLabel, String peer) {
+    var parts = new ArrayList<String>();
+    for (String tool : peer == null ? List.of(ours) : List.of(ours, peer)) {
+      List<RunRecord> all = allRuns(scenarioId, tool);
+      long failures = all.stream().filter(r -> !r.ok()).count();
+      if (failures > 0) {
+        parts.add(
+            failures
+                + " of "
+                + all.size()
+                + " "
+                + (tool.equals(ours) ? oursLabel : tool)
+                + " runs failed");
+      }
+    }
+    return parts.isEmpty() ? null : "INVALID: " + String.join(", ", parts);
   }
 
   private Map<String, List<RunRecord>> byScenario() {

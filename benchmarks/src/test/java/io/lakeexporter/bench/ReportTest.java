@@ -35,6 +35,25 @@ class ReportTest {
   }
 
   @Test
+  void aFailedRunCountsInNoMedianAndMakesTheTargetLineInvalid() {
+    var records = new ArrayList<RunRecord>();
+    double[][] rounds = {{5.0, 10.5}, {5.2, 9.0}, {4.9, 10.0}, {0.1, 10.0}};
+    for (int i = 0; i < rounds.length; i++) {
+      // The last exporter run did nothing in a tenth of a second, and its check caught it.
+      records.add(run(SMALL_S3_TO_S3, Report.CLI, i + 1, rounds[i][0], i == 3 ? 1 : 0));
+      records.add(run("rclone", i + 1, rounds[i][1]));
+    }
+    var report = new Report(records, null, Profile.full(), Map.of());
+
+    assertThat(report.targets())
+        .containsExactly(
+            "small S3Proxy -> S3Proxy: exporter 4000.0 objects/s vs rclone 2000.0 objects/s ="
+                + " 2.00x (target 2.0x): INVALID: 1 of 4 exporter runs failed; run by run"
+                + " 1.73-2.10x, at the target in 2 of 3");
+    assertThat(report.markdown()).contains("| exporter (CLI) | 5.00 | 4000 |").contains("| 3/4 |");
+  }
+
+  @Test
   void aRerunIsReportedInObjectsCheckedAgainstRcloneAndAFullExportWithoutBytes() {
     var again =
         new Scenario(SMALL_S3_TO_S3.dataset().again(), SMALL_S3_TO_S3.from(), SMALL_S3_TO_S3.to());
@@ -72,11 +91,16 @@ class ReportTest {
   }
 
   private static RunRecord run(Scenario scenario, String tool, int run, double seconds) {
+    return run(scenario, tool, run, seconds, 0);
+  }
+
+  private static RunRecord run(
+      Scenario scenario, String tool, int run, double seconds, int exitCode) {
     return new RunRecord(
         scenario,
         tool,
         run,
-        new Measured(seconds, 1.0, 100_000, 0),
+        new Measured(seconds, 1.0, 100_000, exitCode),
         SMALL.objects(),
         SMALL,
         SMALL,
