@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -29,8 +31,14 @@ final class DestinationSnapshot {
    * @param removed files gone
    * @param added files that were not there
    * @param sampleKey the first such file's key (rewritten ones first), or null
+   * @param rewrittenKeys the keys of the rewritten files
    */
-  record Changes(int rewritten, int removed, int added, String sampleKey) {
+  record Changes(
+      int rewritten, int removed, int added, String sampleKey, Set<String> rewrittenKeys) {
+
+    Changes {
+      rewrittenKeys = Set.copyOf(rewrittenKeys);
+    }
 
     /** Objects the run did not leave as they were. */
     int total() {
@@ -88,7 +96,7 @@ final class DestinationSnapshot {
 
   /** What changed since {@code before}, a snapshot of the same directory. */
   Changes since(DestinationSnapshot before) {
-    int rewritten = 0;
+    var rewrittenKeys = new TreeSet<String>();
     int removed = 0;
     String firstRewritten = null;
     String firstOther = null;
@@ -98,7 +106,7 @@ final class DestinationSnapshot {
         removed++;
         firstOther = firstOther == null ? entry.getKey() : firstOther;
       } else if (!now.equals(entry.getValue())) {
-        rewritten++;
+        rewrittenKeys.add(entry.getKey());
         firstRewritten = firstRewritten == null ? entry.getKey() : firstRewritten;
       }
     }
@@ -110,6 +118,10 @@ final class DestinationSnapshot {
       }
     }
     return new Changes(
-        rewritten, removed, added, firstRewritten != null ? firstRewritten : firstOther);
+        rewrittenKeys.size(),
+        removed,
+        added,
+        firstRewritten != null ? firstRewritten : firstOther,
+        rewrittenKeys);
   }
 }

@@ -60,7 +60,10 @@ final class Report {
                   ? "; " + first.work() + " of them changed since the destination's commit"
                   : first.scenario().dataset().isRerun()
                       ? ", every one at the destination already (a full export's); objects/s is"
-                          + " objects checked per second, and a run that wrote any object fails"
+                          + " objects checked per second; before each run "
+                          + StaleObjects.COUNT
+                          + " of them are made stale, and a run that does not rewrite exactly"
+                          + " those fails"
                       : ""));
       md.append(
           "| tool | wall s | objects/s | MiB/s | peak RSS MiB | CPU s | servers' CPU s | runs ok"

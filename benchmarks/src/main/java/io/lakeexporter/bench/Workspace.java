@@ -8,6 +8,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import io.lakeexporter.emulator.LakeFsEmulator;
 import io.lakeexporter.storage.Location;
 import io.lakeexporter.storage.ObjectInfo;
+import io.lakeexporter.storage.ObjectMetadata;
 import io.lakeexporter.storage.ObjectStore;
 import io.lakeexporter.storage.StorageRegistry;
 import io.lakeexporter.storage.StorageSettings;
@@ -15,6 +16,7 @@ import io.lakeexporter.storage.azure.AzuriteServer;
 import io.lakeexporter.storage.local.LocalStorageProvider;
 import io.lakeexporter.storage.s3.S3ProxyServer;
 import io.lakeexporter.testing.TestTools;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -218,6 +220,14 @@ final class Workspace implements AutoCloseable {
 
   private static String keyOf(Path directory, Path file) {
     return directory.relativize(file).toString().replace(File.separatorChar, '/');
+  }
+
+  /** Writes {@code bytes} as the object {@code key} under {@code place}, through its store. */
+  void write(Place place, String key, byte[] bytes) throws IOException {
+    Location object = location(place).child(key);
+    storage
+        .storeFor(object)
+        .write(object, new ByteArrayInputStream(bytes), bytes.length, ObjectMetadata.EMPTY);
   }
 
   /** {@code place} as {@link ContentCheck} reads it. */
