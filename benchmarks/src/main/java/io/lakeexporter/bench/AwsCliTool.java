@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class AwsCliTool implements Tool {
 
+  static final String NAME = "aws s3";
+
   private final Context context;
   private final Path aws;
 
@@ -25,7 +27,7 @@ final class AwsCliTool implements Tool {
 
   @Override
   public String name() {
-    return "aws s3";
+    return NAME;
   }
 
   @Override

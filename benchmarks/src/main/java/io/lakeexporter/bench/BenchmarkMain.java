@@ -44,46 +44,88 @@ public final class BenchmarkMain {
   }
 
   public static void main(String[] args) throws Exception {
-    Profile profile = Profile.full();
-    Integer runs = null;
-    Integer warmups = null;
-    Path root = TestTools.projectRoot();
-    Path out = root.resolve("benchmarks/results");
-    Path work = null;
-    String only = "";
-    String toolFilter = "";
-    boolean planning = true;
-    Workspace.S3Store s3Store = Workspace.S3Store.FILESYSTEM;
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--profile" -> profile = Profile.named(require(args[i], value));
-        case "--runs" -> runs = Integer.parseInt(require(args[i], value));
-        case "--warmups" -> warmups = Integer.parseInt(require(args[i], value));
-        case "--out" -> out = Path.of(require(args[i], value));
-        case "--work" -> work = Path.of(require(args[i], value));
-        case "--only" -> only = require(args[i], value);
-        case "--tool" -> toolFilter = require(args[i], value);
-        case "--s3-store" -> s3Store = Workspace.S3Store.named(require(args[i], value));
-        case "--no-planning" -> {
-          planning = false;
-          continue;
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      // A wrong option is the user's to fix: a message, not a stack trace.
+      System.err.println("BenchmarkMain: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (!options.checkOnly()) {
+      runCommandLine(options);
+    }
+  }
+
+  /** The command line, parsed and checked before anything starts. */
+  record Options(
+      Profile profile,
+      Path out,
+      Path work,
+      Selection selection,
+      Workspace.S3Store s3Store,
+      boolean planning,
+      boolean checkOnly) {
+
+    static Options parse(String[] args) {
+      Profile profile = Profile.full();
+      Integer runs = null;
+      Integer warmups = null;
+      Path root = TestTools.projectRoot();
+      Path out = root.resolve("benchmarks/results");
+      Path work = null;
+      String only = "";
+      String toolFilter = "";
+      boolean planning = true;
+      boolean checkOnly = false;
+      Workspace.S3Store s3Store = Workspace.S3Store.FILESYSTEM;
+      for (int i = 0; i < args.length; i++) {
+        String value = i + 1 < args.length ? args[i + 1] : null;
+        switch (args[i]) {
+          case "--profile" -> profile = Profile.named(require(args[i], value));
+          case "--runs" -> runs = number(args[i], value);
+          case "--warmups" -> warmups = number(args[i], value);
+          case "--out" -> out = Path.of(require(args[i], value));
+          case "--work" -> work = Path.of(require(args[i], value));
+          case "--only" -> only = require(args[i], value);
+          case "--tool" -> toolFilter = require(args[i], value);
+          case "--s3-store" -> s3Store = Workspace.S3Store.named(require(args[i], value));
+          case "--no-planning" -> {
+            planning = false;
+            continue;
+          }
+          // run.sh checks the options with the classes of an earlier build before building.
+          case "--check-options" -> {
+            checkOnly = true;
+            continue;
+          }
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown argument '"
+                      + args[i]
+                      + "'; use --profile full|smoke, --runs N, --warmups N, --out DIR, --work DIR,"
+                      + " --only TEXT, --tool TEXT, --s3-store filesystem|memory, --no-planning");
         }
-        default ->
-            throw new IllegalArgumentException(
-                "unknown argument '"
-                    + args[i]
-                    + "'; use --profile full|smoke, --runs N, --warmups N, --out DIR, --work DIR,"
-                    + " --only TEXT, --tool TEXT, --s3-store filesystem|memory, --no-planning");
+        i++;
       }
-      i++;
+      if (runs != null) {
+        profile = profile.withRuns(runs);
+      }
+      if (warmups != null) {
+        profile = profile.withWarmups(warmups);
+      }
+      var selection = new Selection(only, toolFilter);
+      selection.validate();
+      return new Options(profile, out, work, selection, s3Store, planning, checkOnly);
     }
-    if (runs != null) {
-      profile = profile.withRuns(runs);
-    }
-    if (warmups != null) {
-      profile = profile.withWarmups(warmups);
-    }
+  }
+
+  private static void runCommandLine(Options options) throws Exception {
+    Profile profile = options.profile();
+    Path root = TestTools.projectRoot();
+    Path out = options.out();
+    Path work = options.work();
     boolean temporary = work == null;
     if (temporary) {
       work = Files.createTempDirectory("lakefs-export-bench-");
@@ -97,9 +139,9 @@ public final class BenchmarkMain {
               profile,
               out,
               work,
-              new Selection(only, toolFilter),
-              s3Store,
-              planning);
+              options.selection(),
+              options.s3Store(),
+              options.planning());
       // Gigabytes of datasets, often in /dev/shm: a workspace of our own does not outlive a
       // good run. After a bad one it stays, for the tools' logs in it.
       if (temporary && ok) {
@@ -141,10 +183,46 @@ public final class BenchmarkMain {
           new Planned(Dataset.AGAIN, Side.LOCAL, Side.LOCAL),
           new Planned(Dataset.AGAIN, Side.S3, Side.S3));
 
+  /** Every tool, as the report names them. */
+  static final List<String> TOOL_NAMES =
+      List.of(
+          ExporterCliTool.NAME,
+          ExporterSparkTool.NAME,
+          RcloneTool.NAME,
+          AwsCliTool.NAME,
+          CopyTool.NAME,
+          RangedDownload.AsTool.NAME);
+
   /** Which scenarios and tools to run: those whose names contain these texts. */
   record Selection(String scenario, String tool) {
 
     static final Selection ALL = new Selection("", "");
+
+    /**
+     * Fails, naming what there is, when one of the comma-separated texts matches no scenario or no
+     * tool: a misspelt selection would otherwise run nothing and write an empty report.
+     */
+    void validate() {
+      List<String> scenarios = PLAN.stream().map(Planned::id).toList();
+      requireMatches("--only", scenario, scenarios, "scenarios");
+      requireMatches("--tool", tool, TOOL_NAMES, "tools");
+    }
+
+    private static void requireMatches(
+        String option, String texts, List<String> names, String what) {
+      for (String text : texts.split(",")) {
+        if (!text.isEmpty() && names.stream().noneMatch(n -> n.contains(text))) {
+          throw new IllegalArgumentException(
+              option
+                  + " '"
+                  + text
+                  + "' matches none of the "
+                  + what
+                  + ": "
+                  + String.join(", ", names));
+        }
+      }
+    }
 
     /** Whether the scenario is one of the comma-separated texts' (all when there is none). */
     boolean wants(String scenarioId) {
@@ -168,6 +246,14 @@ public final class BenchmarkMain {
     return value;
   }
 
+  static int number(String option, String value) {
+    try {
+      return Integer.parseInt(require(option, value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, not '" + value + "'");
+    }
+  }
+
   /** Runs the benchmark; true when every run succeeded and left the right objects. */
   static boolean run(
       Path root,
@@ -179,6 +265,7 @@ public final class BenchmarkMain {
       Workspace.S3Store s3Store,
       boolean withPlanning)
       throws Exception {
+    selection.validate();
     Path rclone = PeerInstall.rclone();
     Path aws = PeerInstall.aws();
     var environment = new LinkedHashMap<String, String>();

@@ -6,6 +6,8 @@ import java.util.Map;
 /** {@code cp -r}: the floor for local-to-local, one file at a time. */
 final class CopyTool implements Tool {
 
+  static final String NAME = "cp -r";
+
   private final Context context;
 
   CopyTool(Context context) {
@@ -14,7 +16,7 @@ final class CopyTool implements Tool {
 
   @Override
   public String name() {
-    return "cp -r";
+    return NAME;
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.util.Map;
 /** The standalone exporter: {@code exporter-cli/lakefs-export export ...}, as a user runs it. */
 final class ExporterCliTool implements Tool {
 
+  static final String NAME = "exporter (CLI)";
+
   private final Context context;
 
   ExporterCliTool(Context context) {
@@ -15,7 +17,7 @@ final class ExporterCliTool implements Tool {
 
   @Override
   public String name() {
-    return "exporter (CLI)";
+    return NAME;
   }
 
   @Override

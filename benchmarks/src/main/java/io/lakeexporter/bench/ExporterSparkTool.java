@@ -14,6 +14,7 @@ import java.util.Map;
 final class ExporterSparkTool implements Tool {
 
   static final int SLOTS = 2;
+  static final String NAME = "exporter (Spark local[" + SLOTS + "])";
   private final Context context;
 
   ExporterSparkTool(Context context) {
@@ -22,7 +23,7 @@ final class ExporterSparkTool implements Tool {
 
   @Override
   public String name() {
-    return "exporter (Spark local[" + SLOTS + "])";
+    return NAME;
   }
 
   @Override

@@ -115,6 +115,8 @@ public final class RangedDownload {
   /** The tool that runs this class as its own process. */
   static final class AsTool implements Tool {
 
+    static final String NAME = "parallel ranged GETs";
+
     private final Context context;
 
     AsTool(Context context) {
@@ -123,7 +125,7 @@ public final class RangedDownload {
 
     @Override
     public String name() {
-      return "parallel ranged GETs";
+      return NAME;
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.Map;
  */
 final class RcloneTool implements Tool {
 
+  static final String NAME = "rclone";
+
   private static final String S3_REMOTE = "benchs3";
   private static final String AZURE_REMOTE = "benchaz";
   private final Context context;
@@ -29,7 +31,7 @@ final class RcloneTool implements Tool {
 
   @Override
   public String name() {
-    return "rclone";
+    return NAME;
   }
 
   @Override
