@@ -82,10 +82,10 @@ final class Report {
                 "| %s | %.2f | %.0f | %s | %.0f | %.1f | %.1f | %d/%d |\n",
                 tool.getKey(),
                 median(t, r -> r.measured().wallSeconds()),
-                median(t, RunRecord::objectsPerSecond),
+                rate(t, RunRecord::objectsPerSecond),
                 noBytes
                     ? "-"
-                    : String.format(Locale.ROOT, "%.1f", median(t, RunRecord::mibPerSecond)),
+                    : String.format(Locale.ROOT, "%.1f", rate(t, RunRecord::mibPerSecond)),
                 median(t, r -> r.measured().maxRssKib() / 1024.0),
                 median(t, r -> r.measured().cpuSeconds()),
                 median(t, RunRecord::serverCpuSeconds),
@@ -204,7 +204,7 @@ final class Report {
                 side,
                 again.get(0).expected().objects(),
                 seconds,
-                median(again, RunRecord::objectsPerSecond),
+                rate(again, RunRecord::objectsPerSecond),
                 Double.isNaN(own)
                     ? ""
                     : String.format(
@@ -241,8 +241,8 @@ final class Report {
       return;
     }
     String failed = failed(scenario, CLI, "exporter", peer);
-    double a = median(ours, metric);
-    double b = median(theirs, metric);
+    double a = rate(ours, metric);
+    double b = rate(theirs, metric);
     // Runs of the same number ran in the same round, next to each other.
     var perRun = new ArrayList<Double>();
     for (RunRecord o : ours) {
@@ -331,6 +331,21 @@ final class Report {
     var map = new LinkedHashMap<String, List<RunRecord>>();
     runs.forEach(r -> map.computeIfAbsent(r.tool(), k -> new ArrayList<>()).add(r));
     return map;
+  }
+
+  /**
+   * A rate ({@code perRun}: a run's objects/s or MiB/s) at the median wall time: with an even
+   * number of runs, the median of the runs' rates would average other runs than the wall time's
+   * median does, and the table's columns would disagree.
+   */
+  static double rate(List<RunRecord> runs, ToDoubleFunction<RunRecord> perRun) {
+    if (runs.isEmpty()) {
+      return Double.NaN;
+    }
+    RunRecord first = runs.get(0);
+    // The work of every run of a scenario is the same: the rate's numerator, over any one wall.
+    double amount = perRun.applyAsDouble(first) * first.measured().wallSeconds();
+    return amount / median(runs, r -> r.measured().wallSeconds());
   }
 
   static double median(List<RunRecord> runs, ToDoubleFunction<RunRecord> metric) {
