@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,10 +22,9 @@ record Measured(double wallSeconds, double cpuSeconds, long maxRssKib, int exitC
 
   static Measured run(Path workDir, Tool.Invocation invocation, Path log) throws IOException {
     Path script = workDir.resolve("measure.py");
-    if (!Files.exists(script)) {
-      try (InputStream in = Measured.class.getResourceAsStream("measure.py")) {
-        Files.copy(in, script);
-      }
+    // Written every time: a work directory reused from an older build holds an older wrapper.
+    try (InputStream in = Measured.class.getResourceAsStream("measure.py")) {
+      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
     }
     var command = new ArrayList<String>();
     command.add("python3");

@@ -9,7 +9,8 @@ import sys
 import time
 
 log_path, command = sys.argv[1], sys.argv[2:]
-with open(log_path, "ab") as log:
+# Truncated: a log left by an earlier run in the same work directory must not feed this one.
+with open(log_path, "wb") as log:
     start = time.monotonic()
     child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     _, status, usage = os.wait4(child.pid, 0)
