@@ -291,7 +291,8 @@ public final class BenchmarkMain {
             + profile.warmups()
             + " unrecorded warm-up run(s) of every tool,"
             + " the order of the tools rotated every run; wall time from process start to"
-            + " exit (JVM start included); peak RSS of the tool's process tree; each destination"
+            + " exit (JVM start included); CPU of the tool's whole process tree, peak RSS of its"
+            + " largest process; each destination"
             + " checked afterwards (every key and size, the bytes of a sample read back, no"
             + " temporaries left; after a re-run, also that no object was written again);"
             + " S3Proxy ("

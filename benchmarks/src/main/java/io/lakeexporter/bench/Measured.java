@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One measured command: wall time, CPU time (user + system), peak resident set size and exit code,
- * taken by a small Python wrapper with {@code os.wait4}, so that every tool is measured the same
- * way from outside.
+ * One measured command: wall time, CPU time (user + system) of its whole process tree, peak
+ * resident set size of its largest process and exit code, taken by a small Python wrapper ({@code
+ * measure.py}) with {@code os.wait4}, so that every tool is measured the same way from outside. A
+ * descendant left running after the command exits fails the run with a non-zero exit code.
  */
 record Measured(double wallSeconds, double cpuSeconds, long maxRssKib, int exitCode) {
 

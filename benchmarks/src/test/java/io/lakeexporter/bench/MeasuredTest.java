@@ -27,6 +27,31 @@ class MeasuredTest {
     assertThat(RunRecord.ownSeconds(Files.readString(log))).isNaN();
   }
 
+  @Test
+  void aDescendantLeftRunningFailsTheRunAndIsKilled() throws Exception {
+    Path pidFile = work.resolve("pid");
+    long start = System.nanoTime();
+
+    Measured measured =
+        Measured.run(work, shell("sleep 60 & echo $! > " + pidFile), work.resolve("run.log"));
+
+    assertThat(measured.exitCode()).isNotZero();
+    assertThat((System.nanoTime() - start) / 1e9).isLessThan(30);
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(Files.readString(work.resolve("run.log"))).contains("still running");
+  }
+
+  @Test
+  void theCpuOfADescendantThatOutlivesItsParentIsCounted() throws Exception {
+    String busy = "python3 -c 'import time\nwhile time.process_time() < 0.5: pass'";
+
+    Measured measured = Measured.run(work, shell(busy + " & exit 0"), work.resolve("run.log"));
+
+    assertThat(measured.exitCode()).isZero();
+    assertThat(measured.cpuSeconds()).isGreaterThan(0.4);
+  }
+
   private static Tool.Invocation shell(String script) {
     return new Tool.Invocation(List.of("sh", "-c", script), Map.of());
   }
