@@ -428,9 +428,12 @@ public final class BenchmarkMain {
             data.isRerun() ? context.workspace().snapshot(destination) : null;
         double serversBefore = ServerCpu.seconds();
         double emulatorBefore = ServerCpu.emulatorSeconds();
+        double machineBefore = ServerCpu.machineBusySeconds();
         Measured measured = Measured.run(context.workspace().dir, invocation, log);
+        double machineSeconds = ServerCpu.machineBusySeconds() - machineBefore;
         double serverSeconds = ServerCpu.seconds() - serversBefore;
         double emulatorSeconds = ServerCpu.emulatorSeconds() - emulatorBefore;
+        double otherSeconds = Math.max(0, machineSeconds - measured.cpuSeconds() - serverSeconds);
         ContentCheck.Outcome checked;
         long checkStart = System.nanoTime();
         try {
@@ -480,7 +483,8 @@ public final class BenchmarkMain {
                 serverSeconds,
                 RunRecord.ownSeconds(Files.readString(log)),
                 changes == null ? 0 : changes.total(),
-                checked.problem());
+                checked.problem(),
+                otherSeconds);
         boolean warmup = run < 1;
         if (!warmup) {
           records.add(record);
@@ -491,7 +495,8 @@ public final class BenchmarkMain {
             String.format(
                 Locale.ROOT,
                 "%s | %s | %s: %.2f s, %.0f objects/s, %.1f MiB/s, %.0f MiB RSS, CPU %.1f s"
-                    + " (servers %.1f s, of which lakeFS emulator %.1f s; checked in %.1f s)%s",
+                    + " (servers %.1f s, of which lakeFS emulator %.1f s; other processes %.1f s;"
+                    + " checked in %.1f s)%s",
                 scenario.id(),
                 tool.name(),
                 warmup ? "warm-up" : "run " + run,
@@ -502,6 +507,7 @@ public final class BenchmarkMain {
                 measured.cpuSeconds(),
                 serverSeconds,
                 emulatorSeconds,
+                otherSeconds,
                 checkSeconds,
                 record.ok() ? "" : failure(record, log)));
         if (data.isDiff()) {

@@ -46,6 +46,19 @@ final class Report {
     md.append("## Targets\n\n");
     targets().forEach(line -> md.append("- ").append(line).append('\n'));
     md.append('\n');
+    List<String> loaded = otherLoad();
+    if (!loaded.isEmpty()) {
+      md.append("## Other load on the machine\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Runs during which other processes used more than %.1f s of CPU per 10 s of wall"
+                  + " time (the machine's CPU less the tool's and the servers'): their numbers may"
+                  + " be off.\n\n",
+              RunRecord.BUSY_SHARE * 10));
+      loaded.forEach(line -> md.append("- ").append(line).append('\n'));
+      md.append('\n');
+    }
     for (var scenario : byScenario().entrySet()) {
       List<RunRecord> runs = scenario.getValue();
       RunRecord first = runs.get(0);
@@ -110,6 +123,23 @@ final class Report {
               planning.measured().exitCode()));
     }
     return md.toString();
+  }
+
+  /** A line for each run that shared the machine with other load: {@link RunRecord#otherLoad}. */
+  List<String> otherLoad() {
+    return records.stream()
+        .filter(RunRecord::otherLoad)
+        .map(
+            r ->
+                String.format(
+                    Locale.ROOT,
+                    "%s, %s, run %d: %.1f s of other CPU in %.2f s",
+                    r.scenario().id(),
+                    r.tool(),
+                    r.run(),
+                    r.otherCpuSeconds(),
+                    r.measured().wallSeconds()))
+        .toList();
   }
 
   /** Each target of the issue as a sentence with its ratio and verdict. */

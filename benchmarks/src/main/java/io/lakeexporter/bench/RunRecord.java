@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param rewritten on a re-run, the destination's objects the run did not leave as they were
  *     (rewritten, removed or added): exactly the stale ones ({@link StaleObjects}) when it passes;
  *     0 elsewhere
+ * @param otherCpuSeconds CPU the rest of the machine used during the run: all of it ({@code
+ *     /proc/stat}) less the tool's and the servers', at least 0; NaN where unknown
  * @param problem what the check of the destination found wrong beyond the counts (objects missing,
  *     not in the dataset, of the wrong size or bytes, temporaries left, no status file; on a
  *     re-run, stale objects not rewritten or others rewritten), or null
@@ -30,7 +32,8 @@ record RunRecord(
     double serverCpuSeconds,
     double ownSeconds,
     long rewritten,
-    String problem) {
+    String problem,
+    double otherCpuSeconds) {
 
   private static final Pattern OWN_TIME = Pattern.compile(" -> .* in ([0-9]+\\.[0-9]) s");
 
@@ -44,6 +47,17 @@ record RunRecord(
     return measured.exitCode() == 0 && expected.equals(found) && problem == null;
   }
 
+  /**
+   * Whether other processes took more than {@link #BUSY_SHARE} of a core over the run: enough to
+   * move a result on a machine of two cores.
+   */
+  boolean otherLoad() {
+    return otherCpuSeconds > BUSY_SHARE * measured.wallSeconds();
+  }
+
+  /** 0.5 s of other CPU per 10 s of wall time. */
+  static final double BUSY_SHARE = 0.05;
+
   double objectsPerSecond() {
     return work / measured.wallSeconds();
   }
@@ -55,7 +69,9 @@ record RunRecord(
   static String csvHeader() {
     return "scenario,dataset,from,to,tool,run,wall_s,cpu_s,server_cpu_s,peak_rss_mib,exit,"
         + "work_objects,"
-        + "expected_objects,expected_bytes,found_objects,found_bytes,own_s,rewritten_objects,ok";
+        + "expected_objects,expected_bytes,found_objects,found_bytes,own_s,rewritten_objects,ok,"
+        // Added later: at the end, so that the older files' columns keep their places.
+        + "other_cpu_s";
   }
 
   String csv() {
@@ -79,6 +95,7 @@ record RunRecord(
         String.valueOf(found.bytes()),
         Double.isNaN(ownSeconds) ? "" : String.format(Locale.ROOT, "%.1f", ownSeconds),
         scenario.dataset().isRerun() ? String.valueOf(rewritten) : "",
-        String.valueOf(ok()));
+        String.valueOf(ok()),
+        Double.isNaN(otherCpuSeconds) ? "" : String.format(Locale.ROOT, "%.3f", otherCpuSeconds));
   }
 }

@@ -39,6 +39,26 @@ final class ServerCpu {
     return total;
   }
 
+  /**
+   * CPU seconds the whole machine has been busy so far, all CPUs (user, nice, system, irq, softirq
+   * and steal from {@code /proc/stat}); NaN where it is not readable. Over a run, what is left
+   * after the tool's and the servers' CPU is other load that shared the machine.
+   */
+  static double machineBusySeconds() {
+    try {
+      String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+      String[] f = first.trim().split("\\s+");
+      // cpu user nice system idle iowait irq softirq steal ...
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        busy += Long.parseLong(f[i]);
+      }
+      return busy / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** utime + stime of a process, in seconds. */
   private static double cpuOf(long pid) {
     try {

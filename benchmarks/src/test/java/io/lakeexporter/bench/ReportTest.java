@@ -70,6 +70,21 @@ class ReportTest {
   }
 
   @Test
+  void runsThatSharedTheMachineWithOtherLoadAreNamed() {
+    var records =
+        List.of(
+            run(SMALL_S3_TO_S3, Report.CLI, 1, 5.0, 0, 0.2),
+            run(SMALL_S3_TO_S3, "rclone", 1, 10.0, 0, 0.6),
+            run(SMALL_S3_TO_S3, Report.CLI, 2, 5.0, 0, 0.25));
+    var report = new Report(records, null, Profile.full(), Map.of());
+
+    assertThat(report.otherLoad())
+        .containsExactly("small S3Proxy -> S3Proxy, rclone, run 1: 0.6 s of other CPU in 10.00 s");
+    assertThat(report.markdown()).contains("## Other load on the machine");
+    assertThat(records.get(0).csv()).endsWith(",true,0.200");
+  }
+
+  @Test
   void aRerunIsReportedInObjectsCheckedAgainstRcloneAndAFullExportWithoutBytes() {
     var again =
         new Scenario(SMALL_S3_TO_S3.dataset().again(), SMALL_S3_TO_S3.from(), SMALL_S3_TO_S3.to());
@@ -112,6 +127,11 @@ class ReportTest {
 
   private static RunRecord run(
       Scenario scenario, String tool, int run, double seconds, int exitCode) {
+    return run(scenario, tool, run, seconds, exitCode, 0.0);
+  }
+
+  private static RunRecord run(
+      Scenario scenario, String tool, int run, double seconds, int exitCode, double otherCpu) {
     return new RunRecord(
         scenario,
         tool,
@@ -123,6 +143,7 @@ class ReportTest {
         1.0,
         Double.NaN,
         0,
-        null);
+        null,
+        otherCpu);
   }
 }
