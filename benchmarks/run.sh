@@ -41,7 +41,9 @@ for ((i = 0; i < ${#args[@]}; i++)); do
       ;;
   esac
 done
-if [ -d benchmarks/target/classes ] && [ -f benchmarks/target/harness.classpath ]; then
+# (Classes older than the option check would take --check-options for an unknown option.)
+if [ -f 'benchmarks/target/classes/io/lakeexporter/bench/BenchmarkMain$Options.class' ] &&
+  [ -f benchmarks/target/harness.classpath ]; then
   java -cp "benchmarks/target/classes:$(cat benchmarks/target/harness.classpath)" \
     io.lakeexporter.bench.BenchmarkMain --check-options "$@" || exit 2
 fi

@@ -25,7 +25,8 @@ import java.util.Set;
  * writes the report. Exits 1 when any run failed or left the wrong objects.
  *
  * <p>{@code BenchmarkMain [--profile full|smoke] [--runs N] [--warmups N] [--out DIR] [--work DIR]
- * [--only TEXT] [--tool TEXT] [--no-planning]}
+ * [--only TEXT] [--tool TEXT] [--s3-store filesystem|memory] [--no-planning] [--check-options]}; a
+ * selection that matches no scenario or tool, or a malformed option, exits 2 with a message.
  */
 public final class BenchmarkMain {
 
