@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -175,10 +176,10 @@ final class ContentCheck {
       first = first == null ? key : first;
     }
 
-    java.util.Optional<String> describe() {
+    Optional<String> describe() {
       return count == 0
-          ? java.util.Optional.empty()
-          : java.util.Optional.of(count + " " + what + " (the first: " + first + ")");
+          ? Optional.empty()
+          : Optional.of(count + " " + what + " (the first: " + first + ")");
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class StaleObjectsTest {
@@ -45,7 +46,7 @@ class StaleObjectsTest {
 
   @Test
   void theSameKeysAreStaleEveryRun() {
-    var entries = new java.util.TreeMap<String, Manifest.Entry>();
+    var entries = new TreeMap<String, Manifest.Entry>();
     for (int i = 0; i < 100; i++) {
       entries.put(String.format("k%03d", i), new Manifest.Entry(10, i));
     }
