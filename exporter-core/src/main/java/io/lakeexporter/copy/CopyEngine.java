@@ -180,6 +180,7 @@ public final class CopyEngine {
                             new CancellableInputStream(
                                 ExactLengthInputStream.endCheckedFirst(
                                     source.reader().open(0, -1), size, source.named()),
+                                size,
                                 () -> cancelled,
                                 source.named())) {
                           destination.write(target, in, size, metadata);

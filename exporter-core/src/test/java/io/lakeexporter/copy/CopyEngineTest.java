@@ -270,6 +270,43 @@ class CopyEngineTest {
     assertThat(opened).hasValue(1);
   }
 
+  /**
+   * A cancel that comes once the source has given every byte leaves the copy to end: a store may
+   * read again after it kept the object (Azure asks whether the source ends there), and a copy at
+   * the destination counted failed would make the status file's counts wrong.
+   */
+  @Test
+  void aWholeCopyWhoseBytesAreAllReadEndsThoughTheExportIsCancelled() throws IOException {
+    byte[] data = sourceFile("read", 5000);
+    var engine = new CopyEngine(store, parts, settings);
+    SourceReader cancelsAtItsEnd =
+        (offset, length) ->
+            new FilterInputStream(reader("read").open(offset, length)) {
+              @Override
+              public int read() throws IOException {
+                int b = super.read();
+                if (b < 0) {
+                  engine.cancel(); // once the source is found to end there
+                }
+                return b;
+              }
+
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                  engine.cancel();
+                }
+                return n;
+              }
+            };
+    Location target = Location.ofPath(dir.resolve("out5/read"));
+    CopyResult r =
+        engine.copy(new CopySource(entry("read", 5000), Optional.empty(), cancelsAtItsEnd), target);
+    assertThat(r.strategy()).isEqualTo(CopyStrategy.STREAM);
+    assertThat(Files.readAllBytes(target.toPath())).isEqualTo(data);
+  }
+
   @Test
   void transientFaultsAreRetriedAndCounted() throws IOException {
     byte[] data = sourceFile("retry", 2000);
