@@ -296,21 +296,26 @@ class AzureBlobStoreTest {
         .hasMessageContaining("container 'no-such-container' does not exist");
   }
 
+  /** A well-formed account key that is not Azurite's. */
+  private static final String WRONG_KEY =
+      Base64.getEncoder().encodeToString("not-the-key-not-the-key".getBytes());
+
+  private static StorageSettings withTheWrongKey() {
+    return AzuriteServer.shared()
+        .settings()
+        .overlay(
+            StorageSettings.of(
+                Map.of("azure.account." + AzuriteServer.ACCOUNT + ".key", WRONG_KEY)));
+  }
+
   @Test
   void badCredentialsAreAClearErrorWithoutTheKey() {
-    String wrongKey = Base64.getEncoder().encodeToString("not-the-key-not-the-key".getBytes());
-    var s =
-        AzuriteServer.shared()
-            .settings()
-            .overlay(
-                StorageSettings.of(
-                    Map.of("azure.account." + AzuriteServer.ACCOUNT + ".key", wrongKey)));
-    var wrong = new AzureBlobStore(s);
+    var wrong = new AzureBlobStore(withTheWrongKey());
     try {
       assertThatThrownBy(() -> wrong.stat(at("x")))
           .hasMessageContaining("access denied")
           .hasMessageContaining("account '" + AzuriteServer.ACCOUNT + "'")
-          .hasMessageNotContaining(wrongKey);
+          .hasMessageNotContaining(WRONG_KEY);
       // Refused for good: one attempt, where a transient fault would take four.
       refusedOnce(wrong);
     } finally {
@@ -342,18 +347,11 @@ class AzureBlobStoreTest {
    */
   @Test
   void requireBucketTellsAKeyThatDoesNotMatch() throws IOException {
-    String wrongKey = Base64.getEncoder().encodeToString("not-the-key-not-the-key".getBytes());
-    var settings =
-        AzuriteServer.shared()
-            .settings()
-            .overlay(
-                StorageSettings.of(
-                    Map.of("azure.account." + AzuriteServer.ACCOUNT + ".key", wrongKey)));
-    try (var wrong = new AzureBlobStore(settings)) {
+    try (var wrong = new AzureBlobStore(withTheWrongKey())) {
       assertThatThrownBy(() -> wrong.requireBucket(at("")))
           .isInstanceOf(EveryRequestRefusedException.class)
           .hasMessageContaining("check the key of account '" + AzuriteServer.ACCOUNT + "'")
-          .hasMessageNotContaining(wrongKey);
+          .hasMessageNotContaining(WRONG_KEY);
     }
   }
 
