@@ -52,9 +52,10 @@ final class Report {
       md.append(
           String.format(
               Locale.ROOT,
-              "Runs during which other processes used more than %.1f s of CPU per 10 s of wall"
-                  + " time (the machine's CPU less the tool's and the servers'): their numbers may"
-                  + " be off.\n\n",
+              "Runs during which other processes used more than %.1f s of CPU, and %.1f s per"
+                  + " 10 s of wall time beyond it (the machine's CPU less the tool's and the"
+                  + " servers'): their numbers may be off.\n\n",
+              RunRecord.BUSY_FLOOR_SECONDS,
               RunRecord.BUSY_SHARE * 10));
       loaded.forEach(line -> md.append("- ").append(line).append('\n'));
       md.append('\n');
