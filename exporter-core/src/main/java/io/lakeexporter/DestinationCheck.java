@@ -1,6 +1,7 @@
 package io.lakeexporter;
 
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.report.PreviousExport;
 import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.storage.ConnectionFailures;
 import io.lakeexporter.storage.EveryRequestRefusedException;
@@ -58,6 +59,45 @@ public final class DestinationCheck {
   public static ObjectStore storeForDryRun(
       StorageRegistry storage, Location root, RetryPolicy retry, RunRefusals refusals) {
     return check(storage, root, Objects.requireNonNull(refusals, "refusals is null"), retry);
+  }
+
+  /**
+   * Refuses a diff from {@code previous} to {@code head} when the status files at {@code root} show
+   * the destination does not hold {@code previous}'s export ({@link PreviousExport}); a dry run
+   * ({@code dryRun} not null) adds that to its refusals instead. A root whose status files cannot
+   * be read leaves the diff unchecked, as a warning says, as a lease that cannot be read leaves the
+   * export unguarded. Asked under the lease, so that no other export changes them meanwhile.
+   *
+   * @throws PreviousExportMissingException when a run would write the diff over another commit
+   */
+  public static void requireDiffStart(
+      ObjectStore destination,
+      Location root,
+      String previous,
+      String head,
+      RetryPolicy retry,
+      RunRefusals dryRun) {
+    PreviousExport.Verdict verdict;
+    try {
+      verdict = PreviousExport.of(destination, root, previous, head, retry);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "could not tell whether {} holds the export of commit {} this diff starts from, so the"
+              + " diff goes on unchecked: {}",
+          root,
+          previous,
+          describe(e));
+      return;
+    }
+    if (verdict.allowed()) {
+      if (!verdict.said().isEmpty()) {
+        LOG.warn("{}", verdict.said());
+      }
+    } else if (dryRun != null) {
+      dryRun.add(verdict.said());
+    } else {
+      throw new PreviousExportMissingException(verdict.said());
+    }
   }
 
   /** {@code dryRun} holds a dry run's refusals; null for a run. */

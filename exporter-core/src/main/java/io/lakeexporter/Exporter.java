@@ -111,6 +111,7 @@ public final class Exporter implements AutoCloseable {
   private final CopySettings copySettings;
   private final boolean dryRun;
   private final boolean countFirst;
+  private final boolean checkPreviousExport;
   private final SourceMode sourceMode;
   private final StorageRegistry storage;
   private final ProgressListener listener;
@@ -127,6 +128,7 @@ public final class Exporter implements AutoCloseable {
             b.partSize, b.multipartThreshold, b.retry, b.serverSideCopy, b.skipIdentical);
     this.dryRun = b.dryRun;
     this.countFirst = b.countFirst;
+    this.checkPreviousExport = b.checkPreviousExport;
     this.sourceMode = b.sourceMode;
     this.listener = GuardedListener.of(b.listener);
     OptionChecks.name(repository, "repository name");
@@ -172,6 +174,9 @@ public final class Exporter implements AutoCloseable {
    * changed objects, deletes of removed ones. Every removed key is deleted before the first copy,
    * the last round's first, so that a removed table's marker goes before its data, and a key that
    * turned from a file into a directory's name, or back, is free when its copy comes.
+   *
+   * @throws PreviousExportMissingException when the destination's status files show it does not
+   *     hold the export of {@code prevCommitId} ({@link Builder#checkPreviousExport})
    */
   public ExportResult exportFrom(String branch, String prevCommitId) {
     requireOpen();
@@ -227,6 +232,16 @@ public final class Exporter implements AutoCloseable {
             : DestinationLease.take(
                 destination, root, repository, plan.commitId(), copySettings.retry());
     try {
+      // Under the lease: no other export changes the status files while they are read.
+      if (plan.mode() == ExportMode.DIFF && checkPreviousExport) {
+        DestinationCheck.requireDiffStart(
+            destination,
+            root,
+            plan.previousCommitId(),
+            plan.commitId(),
+            copySettings.retry(),
+            refusals);
+      }
       if (!dryRun) {
         return runHolding(plan, started, keys, destination, lease);
       }
@@ -791,6 +806,7 @@ public final class Exporter implements AutoCloseable {
     private boolean skipIdentical;
     private boolean dryRun;
     private boolean countFirst = true;
+    private boolean checkPreviousExport = true;
     private SourceMode sourceMode = SourceMode.AUTO;
     private StorageRegistry storage;
     private StorageSettings storageSettings = StorageSettings.EMPTY;
@@ -893,6 +909,19 @@ public final class Exporter implements AutoCloseable {
      */
     public Builder skipIdentical(boolean enabled) {
       this.skipIdentical = enabled;
+      return this;
+    }
+
+    /**
+     * Whether a diff ({@link Exporter#exportFrom}) first makes sure the destination holds the
+     * export of the commit it starts from; on by default. The newest status file at the root must
+     * be that commit's {@code SUCCESS}, the HEAD's own, or a failed diff from the same commit
+     * ({@link io.lakeexporter.report.PreviousExport}); otherwise the diff is refused with {@link
+     * PreviousExportMissingException} before anything is written. Off, a diff runs wherever it is
+     * pointed: for a destination filled by other means, which no status file tells of.
+     */
+    public Builder checkPreviousExport(boolean enabled) {
+      this.checkPreviousExport = enabled;
       return this;
     }
 

@@ -1,7 +1,7 @@
 package io.lakeexporter;
 
 /** The request itself is wrong: a bad destination, option or configuration. */
-public final class InvalidExportException extends ExportException {
+public class InvalidExportException extends ExportException {
   private static final long serialVersionUID = 1L;
 
   public InvalidExportException(String message) {

@@ -5,6 +5,7 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.OptionChecks;
+import io.lakeexporter.PreviousExportMissingException;
 import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.cli.args.CommandSpec;
 import io.lakeexporter.cli.args.Option;
@@ -114,6 +115,11 @@ final class ExportCommand implements Command {
                       + " same size).",
                   "--skip-identical"),
               Option.flag(
+                  "With --prev_commit_id: diff even where the destination's newest status file"
+                      + " is not that commit's export (by default such a diff is refused: it"
+                      + " would write only what changed since that commit).",
+                  "--no-previous-export-check"),
+              Option.flag(
                   "Start copying without counting the objects first (no totals or ETA).",
                   "--no-count"),
               Option.flag(
@@ -181,6 +187,7 @@ final class ExportCommand implements Command {
                       RetryPolicy.DEFAULT.maxDelay()))
               .serverSideCopy(!args.flag("--no-server-side-copy"))
               .skipIdentical(args.flag("--skip-identical"))
+              .checkPreviousExport(!args.flag("--no-previous-export-check"))
               // The counting pass lists the commit once more only for the progress totals.
               .countFirst(!args.flag("--no-count") && !args.flag("--no-progress"))
               .dryRun(args.flag("--dry-run"))
@@ -209,6 +216,9 @@ final class ExportCommand implements Command {
       }
       Summary.print(out, result, config, args.flag("--skip-identical"));
       return result.failedOrWouldFail() ? Main.FAILED : Main.OK;
+    } catch (PreviousExportMissingException e) {
+      throw UsageException.ofConfiguration(
+          e.getMessage() + " (or --no-previous-export-check to diff anyway)", e);
     } catch (InvalidExportException e) {
       throw UsageException.ofConfiguration(e.getMessage(), e);
     } catch (StatusFileNotWrittenException e) {
@@ -278,6 +288,11 @@ final class ExportCommand implements Command {
         throw new UsageException(
             "--prev_commit_id needs --branch: a diff export runs from that commit to the branch"
                 + " HEAD");
+      }
+      if (request.previousCommitId == null && args.flag("--no-previous-export-check")) {
+        throw new UsageException(
+            "--no-previous-export-check applies to a diff export, which --prev_commit_id asks"
+                + " for");
       }
       if (request.concurrency < 1 || request.concurrency > OptionChecks.MAX_CONCURRENCY) {
         throw new UsageException(

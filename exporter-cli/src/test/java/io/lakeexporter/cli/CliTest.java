@@ -316,6 +316,20 @@ class CliTest {
   }
 
   @Test
+  void aDiffOntoADestinationThatDoesNotHoldItsCommitExitsTwoSayingHowToGoOn() throws IOException {
+    Run refused = export("--branch=main", "--prev_commit_id=" + firstCommit);
+    assertBadConfiguration(refused, "holds no status file of an earlier export");
+    assertThat(refused.stderr())
+        .contains("commit " + firstCommit)
+        .contains("(or --no-previous-export-check to diff anyway)");
+    assertThat(files(out)).isEmpty();
+    Run anyway =
+        export("--branch=main", "--prev_commit_id=" + firstCommit, "--no-previous-export-check");
+    assertThat(anyway.code()).as(anyway.stderr()).isZero();
+    assertThat(out.resolve("EXPORT_" + secondCommit + "_SUCCESS")).exists();
+  }
+
+  @Test
   void aReRunWithSkipIdenticalCopiesOnlyWhatChangedAndSaysWhatWasThere() throws IOException {
     Path changed = out.resolve("tables/users/part-00000.parquet");
     byte[] bytes = exportedThenChanged(changed);
@@ -548,6 +562,9 @@ class CliTest {
     assertUsage(export(), "--branch=B");
     assertUsage(
         export("--commit_id=abc", "--prev_commit_id=def"), "--prev_commit_id needs --branch");
+    assertUsage(
+        export("--branch=main", "--no-previous-export-check"),
+        "--no-previous-export-check applies to a diff export");
     assertUsage(export("--branch=main", "--bogus"), "Unknown option");
     assertUsage(run(lakectlEnv(), "export", "repo-only", "--branch=main"), "<rootLocation>");
     assertUsage(export("--branch=main", "--concurrency=0"), "--concurrency");

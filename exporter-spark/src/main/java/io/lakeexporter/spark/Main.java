@@ -23,12 +23,12 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark-submit ... --class io.lakeexporter.spark.Main <jar> <repo> <rootLocation>
  * (--branch=B | --commit_id=C) [--prev_commit_id=P] [options]}, the options named and checked as
  * the standalone command line's: {@code --concurrency}, {@code --rounds}, {@code --part-size},
- * {@code --multipart-threshold}, {@code --dry-run}, {@code --skip-identical}, {@code --source-mode}
- * (not presigned), and {@code --partitions} of its own. lakeFS settings come from {@code
- * spark.hadoop.lakefs.api.*} (then the LAKECTL_* variables and ~/.lakectl.yaml); storage settings
- * from the Hadoop configuration ({@code spark.hadoop.fs.s3a.*} and the modules' own keys). Exit
- * codes as the command line's: 0 exported (or planned), 1 the export failed, 2 bad usage or
- * configuration.
+ * {@code --multipart-threshold}, {@code --dry-run}, {@code --skip-identical}, {@code
+ * --no-previous-export-check}, {@code --source-mode} (not presigned), and {@code --partitions} of
+ * its own. lakeFS settings come from {@code spark.hadoop.lakefs.api.*} (then the LAKECTL_*
+ * variables and ~/.lakectl.yaml); storage settings from the Hadoop configuration ({@code
+ * spark.hadoop.fs.s3a.*} and the modules' own keys). Exit codes as the command line's: 0 exported
+ * (or planned), 1 the export failed, 2 bad usage or configuration.
  */
 public final class Main {
 
@@ -48,7 +48,8 @@ public final class Main {
       boolean dryRun,
       int partitions,
       SourceMode sourceMode,
-      boolean skipIdentical) {}
+      boolean skipIdentical,
+      boolean checkPreviousExport) {}
 
   /** Objects each task copies at once unless --concurrency says otherwise. */
   static final int DEFAULT_CONCURRENCY = 16;
@@ -103,6 +104,7 @@ public final class Main {
               .partitions(parsed.partitions())
               .sourceMode(parsed.sourceMode())
               .skipIdentical(parsed.skipIdentical())
+              .checkPreviousExport(parsed.checkPreviousExport())
               .build();
       ExportResult result =
           parsed.commitId() != null
@@ -191,6 +193,7 @@ public final class Main {
     int partitions = 0;
     SourceMode sourceMode = SourceMode.AUTO;
     boolean skipIdentical = false;
+    boolean checkPreviousExport = true;
     var positional = new ArrayList<String>();
     for (String arg : joined(args)) {
       if (arg.startsWith("--branch=")) {
@@ -215,6 +218,8 @@ public final class Main {
         dryRun = true;
       } else if (arg.equals("--skip-identical")) {
         skipIdentical = true;
+      } else if (arg.equals("--no-previous-export-check")) {
+        checkPreviousExport = false;
       } else if (arg.startsWith("--")) {
         throw new IllegalArgumentException("unknown option " + arg);
       } else {
@@ -234,6 +239,9 @@ public final class Main {
     if (previous != null && branch == null) {
       throw new IllegalArgumentException("--prev_commit_id needs --branch");
     }
+    if (previous == null && !checkPreviousExport) {
+      throw new IllegalArgumentException("--no-previous-export-check needs --prev_commit_id");
+    }
     return new Arguments(
         positional.get(0),
         positional.get(1),
@@ -247,7 +255,8 @@ public final class Main {
         dryRun,
         partitions,
         sourceMode,
-        skipIdentical);
+        skipIdentical,
+        checkPreviousExport);
   }
 
   /**
@@ -342,7 +351,7 @@ public final class Main {
           + " (--branch=B | --commit_id=C) [--prev_commit_id=P] [--concurrency=N]"
           + " [--rounds=SPEC] [--part-size=SIZE] [--multipart-threshold=SIZE] [--partitions=N]"
           + " [--source-mode=auto|direct|lakefs]"
-          + " [--dry-run] [--skip-identical]";
+          + " [--dry-run] [--skip-identical] [--no-previous-export-check]";
 
   /** {@code --help} or {@code -h} anywhere: the usage, not an export, as the command line does. */
   static boolean asksForHelp(String[] args) {

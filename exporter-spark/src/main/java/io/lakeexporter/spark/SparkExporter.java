@@ -91,6 +91,7 @@ public final class SparkExporter {
   private final long multipartThreshold;
   private final boolean dryRun;
   private final boolean skipIdentical;
+  private final boolean checkPreviousExport;
   private final SourceMode sourceMode;
   private final Map<String, String> settings;
   private final int partitions;
@@ -107,6 +108,7 @@ public final class SparkExporter {
     this.multipartThreshold = b.multipartThreshold;
     this.dryRun = b.dryRun;
     this.skipIdentical = b.skipIdentical;
+    this.checkPreviousExport = b.checkPreviousExport;
     this.sourceMode = b.sourceMode;
     this.settings = Map.copyOf(b.settings);
     this.partitions =
@@ -223,6 +225,15 @@ public final class SparkExporter {
         DestinationLease.heldByAnother(destinationStore, root).ifPresent(refusals::add);
       }
       try {
+        if (mode == ExportMode.DIFF && checkPreviousExport) {
+          DestinationCheck.requireDiffStart(
+              destinationStore,
+              root,
+              previous,
+              commitId,
+              RetryPolicy.DEFAULT,
+              dryRun ? refusals : null);
+        }
         ExportResult result =
             runHolding(
                 lakeFs,
@@ -1131,6 +1142,7 @@ public final class SparkExporter {
     private long multipartThreshold = CopySettings.DEFAULT_MULTIPART_THRESHOLD;
     private boolean dryRun;
     private boolean skipIdentical;
+    private boolean checkPreviousExport = true;
     private SourceMode sourceMode = SourceMode.AUTO;
     private Map<String, String> settings = new LinkedHashMap<>();
     private boolean settingsFromHadoop;
@@ -1215,6 +1227,18 @@ public final class SparkExporter {
      */
     public Builder skipIdentical(boolean enabled) {
       this.skipIdentical = enabled;
+      return this;
+    }
+
+    /**
+     * Whether a diff first makes sure the destination holds the export of the commit it starts
+     * from; on by default. As the standalone exporter's {@code checkPreviousExport}: the newest
+     * status file at the root must be that commit's {@code SUCCESS}, the HEAD's own, or a failed
+     * diff from the same commit; otherwise the diff is refused with {@link
+     * io.lakeexporter.PreviousExportMissingException} before anything is written.
+     */
+    public Builder checkPreviousExport(boolean enabled) {
+      this.checkPreviousExport = enabled;
       return this;
     }
 

@@ -64,6 +64,18 @@ class MainTest {
             Main.parse(new String[] {"repo", "s3://b/x", "--branch=main", "--prev_commit_id=p"})
                 .previousCommitId())
         .isEqualTo("p");
+    assertThat(plain.checkPreviousExport()).isTrue();
+    assertThat(
+            Main.parse(
+                    new String[] {
+                      "repo",
+                      "s3://b/x",
+                      "--branch=m",
+                      "--prev_commit_id=p",
+                      "--no-previous-export-check"
+                    })
+                .checkPreviousExport())
+        .isFalse();
   }
 
   @Test
@@ -142,6 +154,11 @@ class MainTest {
                 Main.parse(
                     new String[] {"repo", "s3://b/x", "--commit_id=c", "--prev_commit_id=p"}))
         .hasMessageContaining("needs --branch");
+    assertThatThrownBy(
+            () ->
+                Main.parse(
+                    new String[] {"repo", "s3://b/x", "--branch=m", "--no-previous-export-check"}))
+        .hasMessage("--no-previous-export-check needs --prev_commit_id");
     assertThatThrownBy(() -> Main.parse(new String[] {"repo", "--branch=m"}))
         .hasMessageContaining("<repo> <rootLocation>");
     assertThatThrownBy(() -> Main.parse(new String[] {"repo", "x", "--branch="}))

@@ -9,6 +9,7 @@ import io.lakeexporter.DestinationInUseException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
+import io.lakeexporter.PreviousExportMissingException;
 import io.lakeexporter.StatusFileNotWrittenException;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.emulator.LakeFsEmulator;
@@ -285,6 +286,34 @@ class SparkExporterTest {
     } finally {
       spark.sparkContext().removeSparkListener(seen);
     }
+  }
+
+  @Test
+  void aDiffFromACommitTheDestinationDoesNotHoldIsRefusedAsTheStandaloneOneIs() throws IOException {
+    String repo = repository("unheld");
+    String first = headOf(repo);
+    put(repo, "tables/t2/part-9.parquet", "new");
+    String second = emulator.commit(repo, "main", "second");
+    Path dest = Files.createDirectories(out.resolve("unheld"));
+    assertThatThrownBy(() -> exporter(repo, dest).build().exportFrom("main", first))
+        .isInstanceOf(PreviousExportMissingException.class)
+        .hasMessageStartingWith("file://" + dest)
+        .hasMessageContaining(" holds no status file of an earlier export")
+        .hasMessageContaining("Export commit " + second + " in full first");
+    assertThat(dest).isEmptyDirectory();
+    ExportResult planned = exporter(repo, dest).dryRun(true).build().exportFrom("main", first);
+    assertThat(planned.failedOrWouldFail()).isTrue();
+    assertThat(planned.error())
+        .startsWith("a run now would be refused: file://" + dest)
+        .contains(" holds no status file of an earlier export");
+    assertThat(
+            exporter(repo, dest)
+                .checkPreviousExport(false)
+                .build()
+                .exportFrom("main", first)
+                .succeeded())
+        .isTrue();
+    assertThat(tree(dest)).containsOnlyKeys("tables/t2/part-9.parquet");
   }
 
   @Test

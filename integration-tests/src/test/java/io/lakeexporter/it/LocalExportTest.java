@@ -11,6 +11,7 @@ import io.lakeexporter.ExportResult;
 import io.lakeexporter.Exporter;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.LakeFsAuthenticationException;
+import io.lakeexporter.PreviousExportMissingException;
 import io.lakeexporter.RefNotFoundException;
 import io.lakeexporter.RepositoryNotFoundException;
 import io.lakeexporter.StatusFileNotWrittenException;
@@ -285,7 +286,9 @@ class LocalExportTest {
     lakeFs.put(repo, "c.txt", "c");
     lakeFs.emulator.commit(repo, "main", "second");
     ExportResult diff;
-    try (Exporter exporter = lakeFs.exporter(repo, root).build()) {
+    // From a failed export of the first commit, which the status file check refuses: the
+    // namespace's keys are what is tested here.
+    try (Exporter exporter = lakeFs.exporter(repo, root).checkPreviousExport(false).build()) {
       diff = exporter.exportFrom("main", first);
     }
     assertThat(diff.succeeded()).isFalse();
@@ -737,6 +740,62 @@ class LocalExportTest {
         assertThat(LocalLakeFs.status(out, second, true).get("mode").asText()).isEqualTo("diff");
       }
     }
+  }
+
+  @Test
+  void aDiffFromACommitTheDestinationDoesNotHoldIsRefusedBeforeAnythingIsWritten()
+      throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "t/part-0", "p0");
+    lakeFs.put(repo, "t/part-1", "p1");
+    String first = lakeFs.emulator.commit(repo, "main", "first");
+    lakeFs.put(repo, "t/part-2", "p2");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      // Nothing here yet: the diff alone would leave a destination of one file called second's.
+      assertThatThrownBy(() -> exporter.exportFrom("main", first))
+          .isInstanceOf(PreviousExportMissingException.class)
+          .hasMessageStartingWith(
+              Location.ofPath(out) + " holds no status file of an earlier export")
+          .hasMessageContaining("commit " + first);
+      assertThat(out).isEmptyDirectory(); // no object, status file or lease
+
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      assertThat(exporter.exportFrom("main", first).succeeded()).isTrue();
+    }
+    lakeFs.emulator.deleteObject(repo, "main", "t/part-0");
+    String third = lakeFs.emulator.commit(repo, "main", "third");
+    Map<String, String> atSecond = LocalLakeFs.tree(out);
+    // The destination holds second now: from first, part-2 would be "added" over itself and
+    // nothing would say the destination had moved on.
+    String onwards = "the newest export at " + Location.ofPath(out) + " is of commit " + second;
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThatThrownBy(() -> exporter.exportFrom("main", first))
+          .isInstanceOf(PreviousExportMissingException.class)
+          .hasMessageStartingWith(onwards)
+          .hasMessageEndingWith("Diff from " + second + ", the commit this destination holds");
+    }
+    assertThat(LocalLakeFs.tree(out)).isEqualTo(atSecond);
+    try (Exporter dryRun = lakeFs.exporter(repo, out).dryRun(true).build()) {
+      ExportResult planned = dryRun.exportFrom("main", first);
+      assertThat(planned.failedOrWouldFail()).isTrue();
+      assertThat(planned.error()).startsWith("a run now would be refused: " + onwards);
+    }
+    assertThat(LocalLakeFs.tree(out)).isEqualTo(atSecond);
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      ExportResult diff = exporter.exportFrom("main", second);
+      assertThat(diff.succeeded()).isTrue();
+      assertThat(diff.deleted()).isEqualTo(1);
+    }
+    assertThat(LocalLakeFs.status(out, third, true).get("previous_commit_id").asText())
+        .isEqualTo(second);
+    // Told not to look, a diff runs wherever it is pointed.
+    Path elsewhere = Files.createDirectories(out.resolveSibling(out.getFileName() + "-other"));
+    try (Exporter unchecked = lakeFs.exporter(repo, elsewhere).checkPreviousExport(false).build()) {
+      assertThat(unchecked.exportFrom("main", second).succeeded()).isTrue();
+    }
+    assertThat(LocalLakeFs.tree(elsewhere)).isEmpty();
+    assertThat(LocalLakeFs.status(elsewhere, third, true).get("mode").asText()).isEqualTo("diff");
   }
 
   @Test
@@ -1340,7 +1399,8 @@ class LocalExportTest {
     lakeFs.put(repo, "new/file.csv", "a,b");
     String second = lakeFs.emulator.commit(repo, "main", "second");
     lakeFs.emulator.createTag(repo, "v1", first);
-    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+    // The diffs start on an empty destination: how the previous commit is named is tested here.
+    try (Exporter exporter = lakeFs.exporter(repo, out).checkPreviousExport(false).build()) {
       // lakeFS resolves these to a commit, but not to one that stays: "main" would diff the HEAD
       // against itself and export nothing, successfully.
       for (String ref : List.of("main", "main~1", second + "~1")) {
