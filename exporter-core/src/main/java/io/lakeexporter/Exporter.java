@@ -262,6 +262,7 @@ public final class Exporter implements AutoCloseable {
       ObjectStore destination,
       DestinationLease lease) {
     PlanTotals totals = null;
+    ListingPass counting = null;
     var dryRunFailures = new RoundTally.FailureLog();
     // A dry run that looks nothing up still finds the copies a run would refuse unsent.
     UnsentChecks unsent =
@@ -270,9 +271,13 @@ public final class Exporter implements AutoCloseable {
             : null;
     if (countFirst || dryRun) {
       try {
-        totals =
-            ListingPass.count(
-                plan.rounds(), unsent == null ? plan.actions() : plan.actions().peek(unsent));
+        // A run's later rounds come from this pass, as they would from round 1's.
+        counting =
+            ListingPass.over(
+                plan.rounds(),
+                dryRun || presign() ? 0 : KEPT_LATER_ACTIONS,
+                unsent == null ? plan.actions() : plan.actions().peek(unsent));
+        totals = counting.totals();
       } catch (ExportInterruptedException e) {
         throw e; // nothing was done
       } catch (RuntimeException e) {
@@ -319,6 +324,8 @@ public final class Exporter implements AutoCloseable {
     }
     var failures = new RoundTally.FailureLog();
     PlanTotals known = totals;
+    // The pass that counted the rounds: each later listing of a round must hold its very keys.
+    ListingPass knownKeys = counting;
     var rounds = new ArrayList<RoundSummary>();
     // A listener that failed on the counted plan ends the export before round 1.
     String error = listenerError;
@@ -403,7 +410,7 @@ public final class Exporter implements AutoCloseable {
       // How many actions each round holds, once a pass over the whole listing has told: the
       // counting pass, or the first round's, which sees every action to pick its own. A round
       // known to be empty is not listed again, nor are later rounds whose actions that pass kept.
-      ListingPass firstPass = null;
+      ListingPass firstPass = counting;
       for (int round = 1; round <= plan.rounds(); round++) {
         RoundSummary early = earlyDeletes[round];
         if (!failed && lease.check().isPresent()) {
@@ -433,8 +440,10 @@ public final class Exporter implements AutoCloseable {
           firstPass = new ListingPass(plan.rounds(), presign() ? 0 : KEPT_LATER_ACTIONS);
         }
         PlanTotals counted = known;
+        ListingPass countedKeys = knownKeys;
         ListingPass pass = firstPass;
         var listed = new AtomicLong();
+        var listedKeys = new AtomicLong();
         Step step =
             runStep(
                 plan,
@@ -456,7 +465,7 @@ public final class Exporter implements AutoCloseable {
                                 .filter(a -> !copiesOnly || a.kind() == Action.Kind.COPY));
                       } else if (isEmpty(counted, current, copiesOnly)) {
                         return Stream.empty();
-                      } else if (pass != null && pass.keptLaterRounds()) {
+                      } else if (current > 1 && pass != null && pass.keptLaterRounds()) {
                         all = pass.keptActionsOfRound(current);
                       } else {
                         all = plan.actionsOfRound(current);
@@ -465,15 +474,26 @@ public final class Exporter implements AutoCloseable {
                           listing,
                           counted.rounds().get(current - 1),
                           (copiesOnly ? all.filter(a -> a.kind() == Action.Kind.COPY) : all)
-                              .peek(a -> listed.incrementAndGet()));
+                              .peek(
+                                  a -> {
+                                    listed.incrementAndGet();
+                                    listedKeys.addAndGet(ListingPass.fingerprint(a));
+                                  }));
                     }));
         if (known == null && !step.stopped()) {
           known = firstPass.totals();
+          knownKeys = firstPass;
         }
         String drift =
             counted == null || step.failed()
                 ? ""
-                : drift(counted, round, copiesOnly, listed.get(), plan.filter());
+                : drift(
+                    counted,
+                    round,
+                    copiesOnly,
+                    listed.get(),
+                    countedKeys.keysOf(round, copiesOnly) != listedKeys.get(),
+                    plan.filter());
         RoundSummary ran = early == null ? step.summary() : early.plus(step.summary());
         RoundSummary summary = drift.isEmpty() ? ran : ran.withStatus(RoundSummary.Status.FAILED);
         if (step.failed()) {
@@ -737,19 +757,28 @@ public final class Exporter implements AutoCloseable {
   }
 
   /**
-   * What is wrong when round {@code round} listed another number of actions than the count before
-   * it gave the round, in words; empty when they agree. A commit does not change, so only a key
-   * filter that gives a key one round now and another later can make them differ, and its keys
-   * would be exported in no round at all, or twice.
+   * What is wrong when round {@code round} listed other actions than the pass before it gave the
+   * round, in words; empty when they agree. A commit does not change, so only a key filter that
+   * gives a key one round now and another later can make them differ, and its keys would be
+   * exported in no round at all, or twice, or a marker before its data: a filter that swapped two
+   * keys between rounds keeps the counts, so the keys' fingerprints are compared too ({@code
+   * otherKeys}).
    */
   private static String drift(
-      PlanTotals counted, int round, boolean copiesOnly, long listed, KeyFilter filter) {
+      PlanTotals counted,
+      int round,
+      boolean copiesOnly,
+      long listed,
+      boolean otherKeys,
+      KeyFilter filter) {
     PlanTotals.RoundTotals r = counted.rounds().get(round - 1);
     long expected = r.copies() + (copiesOnly ? 0 : r.deletes());
-    if (listed == expected) {
-      return "";
+    if (listed != expected) {
+      return "round " + round + " stopped: " + ExportPlan.roundDrift(expected, listed, filter);
     }
-    return "round " + round + " stopped: " + ExportPlan.roundDrift(expected, listed, filter);
+    return otherKeys
+        ? "round " + round + " stopped: " + ExportPlan.roundKeysDrift(listed, filter)
+        : "";
   }
 
   /** Whether {@code round} has nothing to do; {@code copiesOnly} when its deletes ran already. */

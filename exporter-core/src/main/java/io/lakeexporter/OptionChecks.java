@@ -1,6 +1,7 @@
 package io.lakeexporter;
 
 import io.lakeexporter.filter.KeyFilter;
+import io.lakeexporter.plan.ExportPlan;
 import java.util.List;
 
 /**
@@ -57,15 +58,22 @@ public final class OptionChecks {
     int rounds;
     try {
       rounds = filter.rounds();
-    } catch (RuntimeException e) {
-      throw new InvalidExportException("key filter " + filter + " failed in rounds(): " + e, e);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      throw new InvalidExportException(
+          "key filter " + ExportPlan.nameOf(filter) + " failed in rounds(): " + e, e);
     }
     if (rounds < 1) {
-      throw new InvalidExportException("key filter " + filter + " has no rounds");
+      throw new InvalidExportException(
+          "key filter " + ExportPlan.nameOf(filter) + " has no rounds");
     }
     if (rounds > MAX_ROUNDS) {
       throw new InvalidExportException(
-          "key filter " + filter + " has " + rounds + " rounds; at most " + MAX_ROUNDS);
+          "key filter "
+              + ExportPlan.nameOf(filter)
+              + " has "
+              + rounds
+              + " rounds; at most "
+              + MAX_ROUNDS);
     }
     return filter;
   }

@@ -36,7 +36,7 @@ public final class ExportPlan {
     this.filter = filter;
     this.actions = actions;
     if (filter.rounds() < 1) {
-      throw new IllegalArgumentException("key filter " + filter + " has no rounds");
+      throw new IllegalArgumentException("key filter " + nameOf(filter) + " has no rounds");
     }
   }
 
@@ -98,6 +98,18 @@ public final class ExportPlan {
   }
 
   /**
+   * {@code filter}'s own name for itself, or its class's when its {@code toString} fails: a message
+   * about the filter must not be lost to it.
+   */
+  public static String nameOf(KeyFilter filter) {
+    try {
+      return String.valueOf(filter);
+    } catch (RuntimeException e) {
+      return filter.getClass().getName();
+    }
+  }
+
+  /**
    * Why a round's listing held {@code listed} actions where the plan was counted with {@code
    * counted}: the key filter gave some key another round when asked again.
    */
@@ -107,7 +119,19 @@ public final class ExportPlan {
         + " actions in it, but "
         + listed
         + " when it ran; key filter "
-        + filter
+        + nameOf(filter)
+        + " must give each key the same round every time it is asked";
+  }
+
+  /**
+   * What is wrong when a round's listing held as many actions as counted, but for other keys: the
+   * filter gave some key another round than when it was counted.
+   */
+  public static String roundKeysDrift(long listed, KeyFilter filter) {
+    return "the commit was counted with other keys in this round than the "
+        + listed
+        + " it listed when it ran; key filter "
+        + nameOf(filter)
         + " must give each key the same round every time it is asked";
   }
 
@@ -121,14 +145,17 @@ public final class ExportPlan {
     int round;
     try {
       round = filter.roundForKey(key);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
       // The filter is the caller's code: its failure names the key it failed on, and the filter.
-      throw new IllegalStateException("key filter " + filter + " failed on '" + key + "': " + e, e);
+      // So does an error of its own making (a class it needs missing, a failed assert); the
+      // JVM's own (out of memory, a stack overflow) go on as they are.
+      throw new IllegalStateException(
+          "key filter " + nameOf(filter) + " failed on '" + key + "': " + e, e);
     }
     if (round < 1 || round > filter.rounds()) {
       throw new IllegalStateException(
           "key filter "
-              + filter
+              + nameOf(filter)
               + " put '"
               + key
               + "' in round "

@@ -52,12 +52,13 @@ class ListingPassTest {
   @Test
   void countConsumesAndClosesTheListing() {
     boolean[] closed = {false};
-    PlanTotals totals = ListingPass.count(3, LISTING.stream().onClose(() -> closed[0] = true));
+    PlanTotals totals =
+        ListingPass.over(3, 0, LISTING.stream().onClose(() -> closed[0] = true)).totals();
 
     assertThat(totals.copies()).isEqualTo(5);
     assertThat(totals.deletes()).isEqualTo(1);
     assertThat(totals.bytes()).isEqualTo(22);
     assertThat(closed[0]).isTrue();
-    assertThat(ListingPass.count(1, Stream.empty()).rounds()).hasSize(1);
+    assertThat(ListingPass.over(1, 0, Stream.empty()).totals().rounds()).hasSize(1);
   }
 }

@@ -1235,6 +1235,57 @@ class SparkExporterTest {
   }
 
   /**
+   * Swaps {@code top.txt} (round 1 when first asked) and {@code tables/t0/_SUCCESS} (round 2 when
+   * first asked) each time they are asked again: every round keeps its count.
+   */
+  static final class Swaps implements KeyFilter, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final Map<String, AtomicInteger> ASKED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public int rounds() {
+      return 2;
+    }
+
+    @Override
+    public int roundForKey(String key) {
+      if (key.equals("top.txt") || key.equals("tables/t0/_SUCCESS")) {
+        boolean first =
+            ASKED.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement() % 2 == 0;
+        return first == key.equals("top.txt") ? 1 : 2;
+      }
+      return key.endsWith("_SUCCESS") ? 2 : 1;
+    }
+
+    @Override
+    public String toString() {
+      return "swaps";
+    }
+  }
+
+  @Test
+  void aKeyFilterThatSwapsTwoKeysBetweenRoundsIsFoundOutBeforeTheRoundCopies() throws IOException {
+    String repo = repository("swapped-keys");
+    String head = headOf(repo);
+    Path dest = out.resolve("swapped-keys");
+    Swaps.ASKED.clear();
+    ExportResult result =
+        exporter(repo, dest).keyFilter(new Swaps()).build().exportAllFromBranch("main");
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.SUCCEEDED, RoundSummary.Status.FAILED);
+    assertThat(result.error())
+        .startsWith("round 2 stopped: the commit was counted with other keys in this round than")
+        .endsWith(
+            " it listed when it ran; key filter swaps must give each key the same round every"
+                + " time it is asked");
+    assertThat(result.rounds().get(1).copied()).isZero();
+    assertThat(dest.resolve("tables/t0/_SUCCESS")).doesNotExist();
+    assertThat(dest.resolve("EXPORT_" + head + "_FAILURE")).exists();
+  }
+
+  /**
    * The driver lists the commit's first levels for the splits: a lakeFS that fails there fails
    * round 1 as it would on an executor, with a failure file, and the stale success file of an
    * earlier export of the commit goes.

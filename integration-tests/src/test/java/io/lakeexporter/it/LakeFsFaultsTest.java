@@ -11,6 +11,7 @@ import io.lakeexporter.copy.RetryPolicy;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.report.ActionOutcome;
 import io.lakeexporter.report.ProgressListener;
+import io.lakeexporter.report.RoundSummary;
 import io.lakeexporter.source.LakeFsClient;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.testing.FaultProxy;
@@ -83,6 +84,35 @@ class LakeFsFaultsTest {
             .build()) {
       return exporter.exportAllFromBranch("main");
     }
+  }
+
+  /**
+   * Counted first (the command line's default, for its progress), the commit is listed twice in
+   * all: the count, then round 1; the later round's markers come from the count's pass, not from a
+   * listing of the whole commit again.
+   */
+  @Test
+  void aCountedExportListsTheCommitForTheCountAndRoundOneOnly() throws IOException {
+    String marked = lakeFs.newRepository();
+    lakeFs.put(marked, "t/part-0", "p0");
+    lakeFs.put(marked, "t/part-1", "p1");
+    lakeFs.put(marked, "t/_SUCCESS", "");
+    lakeFs.emulator.commit(marked, "main", "a table");
+    proxy.reset();
+    ExportResult result;
+    try (Exporter exporter =
+        Exporter.builder()
+            .lakeFs(throughProxy)
+            .repository(marked)
+            .destination(out.resolve("counted").toUri().toString())
+            .storage(lakeFs.storage)
+            .countFirst(true)
+            .build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.rounds()).extracting(RoundSummary::copied).containsExactly(2L, 1L);
+    assertThat(proxy.count(method("GET").and(targetContains("/objects/ls")))).isEqualTo(2);
   }
 
   /** One 503 broke off the listing and failed the whole export; the page is now asked again. */

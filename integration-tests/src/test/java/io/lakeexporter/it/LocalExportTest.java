@@ -1148,6 +1148,84 @@ class LocalExportTest {
         .isEqualTo(result.error());
   }
 
+  @Test
+  void aKeyFilterThatSwapsTwoKeysBetweenRoundsIsFoundOutThoughTheCountsAgree() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    // README.txt and the users marker trade rounds each time they are asked: counted, README.txt
+    // in round 1 and the marker in round 2; listed for round 1, the other way round. Round 1 still
+    // holds 5 actions, and round 2 would never copy README.txt.
+    var asked = new ConcurrentHashMap<String, Integer>();
+    KeyFilter swaps =
+        twoRounds(
+            "Swaps",
+            key -> {
+              if (key.equals("README.txt") || key.equals("tables/users/_SUCCESS")) {
+                boolean odd = asked.merge(key, 1, Integer::sum) % 2 == 1;
+                return odd == key.equals("README.txt") ? 1 : 2;
+              }
+              return key.endsWith("/_SUCCESS") ? 2 : 1;
+            });
+    ExportResult result = exportWith(repo, swaps);
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .isEqualTo(
+            "round 1 stopped: the commit was counted with other keys in this round than the 5 it"
+                + " listed when it ran; key filter Swaps must give each key the same round every"
+                + " time it is asked");
+    assertThat(result.rounds())
+        .extracting(RoundSummary::status)
+        .containsExactly(RoundSummary.Status.FAILED, RoundSummary.Status.SKIPPED);
+    assertThat(out.resolve("EXPORT_" + head + "_SUCCESS")).doesNotExist();
+    assertThat(LocalLakeFs.status(out, head, false).get("error").asText())
+        .isEqualTo(result.error());
+  }
+
+  @Test
+  void aKeyFilterThatFailsWithAnErrorOrCannotSayItsNameIsStillNamedWithTheKey() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    KeyFilter asserts =
+        twoRounds(
+            "Asserts",
+            key -> {
+              if (key.startsWith("tables/users/")) {
+                throw new AssertionError("no users");
+              }
+              return 1;
+            });
+    ExportResult failed = exportWith(repo, asserts);
+    assertThat(failed.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(failed.error())
+        .isEqualTo(
+            "round 1 stopped: key filter Asserts failed on 'tables/users/_SUCCESS':"
+                + " java.lang.AssertionError: no users");
+    assertThat(LocalLakeFs.status(out, head, false).get("error").asText())
+        .isEqualTo(failed.error());
+    KeyFilter nameless =
+        new KeyFilter() {
+          @Override
+          public int rounds() {
+            return 1;
+          }
+
+          @Override
+          public int roundForKey(String key) {
+            throw new IllegalStateException("boom on " + key);
+          }
+
+          @Override
+          public String toString() {
+            throw new UnsupportedOperationException("no name");
+          }
+        };
+    assertThat(exportWith(repo, nameless).error())
+        .isEqualTo(
+            "round 1 stopped: key filter "
+                + nameless.getClass().getName()
+                + " failed on 'README.txt': java.lang.IllegalStateException: boom on README.txt");
+  }
+
   /** A listener that throws from {@code callback}, in round {@code round} where it has one. */
   private static ProgressListener throwingIn(String callback, int round) {
     return new ProgressListener() {
