@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
  * catch-all), or to round 1 when every round has patterns.
  *
  * <p>Globs match whole keys: {@code *} matches within one path segment, {@code **} across segments,
- * {@code **}{@code /} also matches no directory at all (so {@code **}{@code /_SUCCESS} matches
- * {@code _SUCCESS}), {@code ?} matches one character other than {@code /}.
+ * {@code **}{@code /} at the start of a glob or after a {@code /} also matches no directory at all
+ * (so {@code **}{@code /_SUCCESS} matches {@code _SUCCESS}, and {@code t/**}{@code /_SUCCESS}
+ * matches {@code t/_SUCCESS}), {@code ?} matches one character other than {@code /}. A backslash
+ * takes the next character as it is: {@code \*}, {@code \?}, and in a spec {@code \,} and {@code
+ * \;} for keys that hold them, {@code \\} for a backslash.
  */
 public final class GlobRoundFilter implements KeyFilter, Serializable {
   private static final long serialVersionUID = 1L;
@@ -66,16 +69,34 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
   public static GlobRoundFilter parse(String spec) {
     Objects.requireNonNull(spec, "spec is null");
     var rounds = new ArrayList<List<String>>();
-    for (String round : spec.split(";", -1)) {
-      var list = new ArrayList<String>();
-      for (String glob : round.split(",")) {
-        if (!glob.isBlank()) {
-          list.add(glob.strip());
+    var round = new ArrayList<String>();
+    var glob = new StringBuilder();
+    for (int i = 0; i < spec.length(); i++) {
+      char c = spec.charAt(i);
+      if (c == '\\' && i + 1 < spec.length()) {
+        // Kept escaped: compile() reads it, and a ',' or ';' here ends nothing.
+        glob.append(c).append(spec.charAt(++i));
+      } else if (c == ',' || c == ';') {
+        addGlob(round, glob);
+        if (c == ';') {
+          rounds.add(round);
+          round = new ArrayList<>();
         }
+      } else {
+        glob.append(c);
       }
-      rounds.add(list);
     }
+    addGlob(round, glob);
+    rounds.add(round);
     return new GlobRoundFilter(rounds);
+  }
+
+  /** Adds {@code glob} to {@code round} unless blank, and empties it for the next one. */
+  private static void addGlob(List<String> round, StringBuilder glob) {
+    if (!glob.toString().isBlank()) {
+      round.add(glob.toString().strip());
+    }
+    glob.setLength(0);
   }
 
   /**
@@ -96,6 +117,10 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
           "the round spec is empty; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
     }
     GlobRoundFilter filter = parse(spec);
+    if (filter.globs.stream().allMatch(List::isEmpty)) {
+      throw new IllegalArgumentException(
+          "the round spec has no patterns; e.g. ';**/_SUCCESS' puts Spark markers in a last round");
+    }
     int catchAll = 0;
     for (int i = 0; i < filter.globs.size(); i++) {
       List<String> round = filter.globs.get(i);
@@ -112,24 +137,49 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
       }
       for (String glob : round) {
         boolean laterRounds = i + 1 < filter.globs.size();
-        if (glob.equals("**") && (laterRounds || filter.globs.stream().anyMatch(List::isEmpty))) {
+        if (takesEveryKey(glob) && (laterRounds || filter.globs.stream().anyMatch(List::isEmpty))) {
           throw new IllegalArgumentException(
-              "pattern '**' of round "
+              "pattern '"
+                  + glob
+                  + "' of round "
                   + (i + 1)
                   + " takes every key, so "
                   + (laterRounds ? "the rounds after it" : "the empty round")
                   + " would stay empty; '**' alone is one round, all at once");
         }
-        if (glob.chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
+        for (int earlier = 0; earlier < i; earlier++) {
+          if (filter.globs.get(earlier).contains(glob)) {
+            throw new IllegalArgumentException(
+                "pattern '"
+                    + glob
+                    + "' of round "
+                    + (i + 1)
+                    + " is in round "
+                    + (earlier + 1)
+                    + " already, which takes its keys first");
+          }
+        }
+        if (glob.replaceAll("\\\\.", "").chars().anyMatch(c -> "{}[]".indexOf(c) >= 0)) {
           throw new IllegalArgumentException(
               "glob '"
                   + glob
                   + "' uses {} or [], which round specs do not support; list the patterns"
-                  + " separated by ',' (only *, ** and ? are wildcards)");
+                  + " separated by ',' (only *, ** and ? are wildcards; a backslash takes the"
+                  + " next character as it is)");
         }
       }
     }
     return filter;
+  }
+
+  /** Whether {@code glob} matches every key: {@code **}, or {@code **}{@code /*} and the like. */
+  private static boolean takesEveryKey(String glob) {
+    String rest = glob;
+    while (rest.startsWith("**/")) {
+      rest = rest.substring(3);
+    }
+    // "*" alone takes only keys at the root; after "**/", a last segment of any key.
+    return rest.equals("**") || rest.equals("*") && !rest.equals(glob);
   }
 
   /** The globs of each round. */
@@ -162,9 +212,14 @@ public final class GlobRoundFilter implements KeyFilter, Serializable {
     int i = 0;
     while (i < glob.length()) {
       char c = glob.charAt(i);
-      if (c == '*') {
+      if (c == '\\' && i + 1 < glob.length()) {
+        regex.append(Pattern.quote(String.valueOf(glob.charAt(i + 1))));
+        i += 2;
+      } else if (c == '*') {
         if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-          if (i + 2 < glob.length() && glob.charAt(i + 2) == '/') {
+          // "**/" as no directory or any: only where a segment starts ("t**/x" is t.*/x).
+          boolean segmentStart = i == 0 || glob.charAt(i - 1) == '/';
+          if (segmentStart && i + 2 < glob.length() && glob.charAt(i + 2) == '/') {
             regex.append("(?:.*/)?");
             i += 3;
           } else {

@@ -61,6 +61,28 @@ class GlobRoundFilterTest {
     assertThat(GlobRoundFilter.compile("**/m").matcher("m").matches()).isTrue();
     assertThat(GlobRoundFilter.compile("**/m").matcher("x/y/m").matches()).isTrue();
     assertThat(GlobRoundFilter.compile("**/m").matcher("xm").matches()).isFalse();
+    // "**/" is "any directories, or none" only where a segment starts.
+    assertThat(GlobRoundFilter.compile("t/**/m").matcher("t/m").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("t2**/m").matcher("t2/m").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("t2**/m").matcher("t2m").matches()).isFalse();
+    assertThat(GlobRoundFilter.compile("t2**/m").matcher("t2x/m").matches()).isTrue();
+    // A backslash takes the next character as it is.
+    assertThat(GlobRoundFilter.compile("a\\*b").matcher("a*b").matches()).isTrue();
+    assertThat(GlobRoundFilter.compile("a\\*b").matcher("axb").matches()).isFalse();
+    assertThat(GlobRoundFilter.compile("a\\?b").matcher("axb").matches()).isFalse();
+    assertThat(GlobRoundFilter.compile("a\\\\b").matcher("a\\b").matches()).isTrue();
+  }
+
+  @Test
+  void keysWithCommasAndSemicolonsAreMatchedThroughBackslashes() {
+    var filter = GlobRoundFilter.parseStrict(";comma/a\\,b,semi/a\\;b;**/_SUCCESS");
+    assertThat(filter.rounds()).isEqualTo(3);
+    assertThat(filter.globs().get(1)).containsExactly("comma/a\\,b", "semi/a\\;b");
+    assertThat(filter.roundForKey("comma/a,b")).isEqualTo(2);
+    assertThat(filter.roundForKey("semi/a;b")).isEqualTo(2);
+    assertThat(filter.roundForKey("comma/a")).isEqualTo(1);
+    assertThat(filter.roundForKey("t/_SUCCESS")).isEqualTo(3);
+    assertThat(GlobRoundFilter.parseStrict(";br/a\\[1\\]").roundForKey("br/a[1]")).isEqualTo(2);
   }
 
   @Test
@@ -98,6 +120,22 @@ class GlobRoundFilterTest {
     assertThat(GlobRoundFilter.parseStrict("**/x;").rounds()).isEqualTo(2);
     assertThat(GlobRoundFilter.parseStrict("_delta_log/**;**").roundForKey("a/b"))
         .as("'**' last, as a catch-all")
+        .isEqualTo(2);
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(","))
+        .hasMessageStartingWith("the round spec has no patterns");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict("**/*;**/_SUCCESS"))
+        .hasMessage(
+            "pattern '**/*' of round 1 takes every key, so the rounds after it would stay empty;"
+                + " '**' alone is one round, all at once");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";x,**/**/*"))
+        .hasMessageContaining("pattern '**/**/*' of round 2 takes every key, so the empty round");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict("a;a"))
+        .hasMessage("pattern 'a' of round 2 is in round 1 already, which takes its keys first");
+    assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";**/_SUCCESS;**/_SUCCESS"))
+        .hasMessage(
+            "pattern '**/_SUCCESS' of round 3 is in round 2 already, which takes its keys first");
+    assertThat(GlobRoundFilter.parseStrict("*;**/_SUCCESS").rounds())
+        .as("'*' takes only keys at the root")
         .isEqualTo(2);
     assertThatThrownBy(() -> GlobRoundFilter.parseStrict(";**/*.{crc,json}"))
         .hasMessageContaining("glob '**/*.{crc' uses {} or []");
