@@ -208,22 +208,27 @@ public final class CopyEngine {
   }
 
   /**
-   * Fails when {@code source} holds bytes past {@code size}, the recorded size: a copy in ranges
-   * takes those it names, and a source rewritten longer where it lies (an imported object) would be
-   * cut short and counted copied. One read at the recorded end, before anything is copied.
+   * Fails when {@code source} does not end at {@code size}, the recorded size: a copy in ranges
+   * takes the bytes each range names, so a source rewritten where it lies (an imported object)
+   * would be cut short and counted copied when longer, and when shorter, on a store that stages a
+   * short range as it comes (Azurite's Put Block From URL), come out short with a success. One read
+   * from the recorded last byte, before anything is copied: it must find that byte and no other.
    */
   private void requireEndAt(CopySource source, long size) throws IOException {
-    boolean longer =
+    int found =
         settings
             .retry()
             .run(
                 () -> {
-                  try (InputStream rest = source.reader().open(size, -1)) {
-                    return rest.read() >= 0;
+                  try (InputStream rest = source.reader().open(size - 1, -1)) {
+                    return rest.readNBytes(2).length;
                   }
                 })
             .value();
-    if (longer) {
+    if (found == 0) {
+      throw source.shorterThanRecorded();
+    }
+    if (found > 1) {
       throw source.longerThanRecorded();
     }
   }

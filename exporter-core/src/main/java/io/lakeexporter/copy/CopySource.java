@@ -35,4 +35,14 @@ public record CopySource(ObjectEntry entry, Optional<Location> location, SourceR
     return new IOException(
         named() + ": the source holds more than the declared " + entry.size() + " bytes");
   }
+
+  /**
+   * The failure of a copy whose source ends before the size lakeFS records (an imported object
+   * rewritten shorter where it lies): a copy in ranges would take what each range finds there, on a
+   * store that stages a short range as it comes, and count the object copied.
+   */
+  public IOException shorterThanRecorded() {
+    return new IOException(
+        named() + ": the source holds fewer than the declared " + entry.size() + " bytes");
+  }
 }
