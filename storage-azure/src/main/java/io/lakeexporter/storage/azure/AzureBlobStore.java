@@ -657,10 +657,18 @@ public final class AzureBlobStore
             + " ("
             + status
             + " CannotVerifyCopySource)";
+    Optional<BlobRef> blob = BlobRef.of(source, settings);
     if (status == 404) {
+      // Azure says the same of a source it cannot reach (a firewall or private endpoint before
+      // the source's account, another cloud or emulator): asked here, the blob may well be there.
+      if (blob.isPresent() && sourceIsThere(source)) {
+        return new RequestRefusedException(
+            what
+                + ", though the source is there: Azure cannot reach it from the destination's"
+                + " account; --no-server-side-copy copies it through this process");
+      }
       return new FileNotFoundException("no object at " + source + ": " + what);
     }
-    Optional<BlobRef> blob = BlobRef.of(source, settings);
     String why =
         blob.isPresent()
             ? "it read with a SAS signed by the account key of '"
@@ -670,6 +678,16 @@ public final class AzureBlobStore
     return status == 401 || status == 403
         ? new RequestRefusedException(what + ": " + why)
         : new IOException(what);
+  }
+
+  /** Whether this process finds {@code source}; false when it cannot tell either. */
+  private boolean sourceIsThere(Location source) {
+    try {
+      stat(source);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**

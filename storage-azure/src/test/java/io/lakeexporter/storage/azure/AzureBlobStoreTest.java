@@ -1,5 +1,6 @@
 package io.lakeexporter.storage.azure;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -228,6 +229,42 @@ class AzureBlobStoreTest {
         .hasMessageStartingWith("no object at " + source + ": Azure could not read " + source)
         .hasMessageContaining("CannotVerifyCopySource")
         .hasMessageNotContaining("sig=");
+  }
+
+  /**
+   * Azure answers 404 CannotVerifyCopySource for a source it cannot reach as for one that is not
+   * there (here a second Azurite, which the first cannot fetch from; on Azure, a firewall before
+   * the source's account): a source this process finds is not called missing, and the way around is
+   * named.
+   */
+  @Test
+  void aCopySourceAzureCannotReachIsNotCalledMissing() throws IOException {
+    String key = Base64.getEncoder().encodeToString("second account key".getBytes(UTF_8));
+    try (AzuriteServer second = AzuriteServer.startWithAccount("acct2", key)) {
+      StorageSettings settings =
+          AzuriteServer.shared()
+              .settings()
+              .overlay(
+                  StorageSettings.of(
+                      Map.of(
+                          "azure.account.acct2.endpoint",
+                          second.url() + "/acct2",
+                          "azure.account.acct2.key",
+                          key)));
+      new AzureAccounts(settings).client("acct2").getBlobContainerClient("elsewhere").create();
+      var both = new AzureBlobStore(settings);
+      Location source =
+          Location.parse(second.url() + "/acct2/elsewhere/" + UUID.randomUUID() + "/a.bin");
+      both.write(source, new ByteArrayInputStream(random(10)), 10, ObjectMetadata.EMPTY);
+      Location dest = at("from-another-account.bin");
+      assertThat(both.canCopyServerSide(source, dest)).isTrue();
+      assertThatThrownBy(() -> both.copyServerSide(source, dest, 10, ObjectMetadata.EMPTY))
+          .isInstanceOf(RequestRefusedException.class)
+          .hasMessageContaining("CannotVerifyCopySource), though the source is there")
+          .hasMessageEndingWith("--no-server-side-copy copies it through this process")
+          .hasMessageNotContaining("sig=");
+      both.close();
+    }
   }
 
   @Test

@@ -46,7 +46,15 @@ public final class AzuriteServer implements AutoCloseable {
   }
 
   public static AzuriteServer start() throws IOException {
-    return start(ServerProcess.freePort());
+    return start(ServerProcess.freePort(), Map.of());
+  }
+
+  /**
+   * A server that holds {@code account} (with {@code key}, base64) instead of {@link #ACCOUNT}: a
+   * second Azure account, which the first server cannot read copy sources from.
+   */
+  public static AzuriteServer startWithAccount(String account, String key) throws IOException {
+    return start(ServerProcess.freePort(), Map.of("AZURITE_ACCOUNTS", account + ":" + key));
   }
 
   /**
@@ -59,10 +67,10 @@ public final class AzuriteServer implements AutoCloseable {
    */
   public AzuriteServer restarted() throws IOException {
     close();
-    return start(process.port());
+    return start(process.port(), Map.of());
   }
 
-  private static AzuriteServer start(int port) throws IOException {
+  private static AzuriteServer start(int port, Map<String, String> environment) throws IOException {
     Path dir = TestTools.toolDir("azurite");
     Path bin = dir.resolve("node_modules/.bin/azurite-blob");
     if (!Files.isExecutable(bin)) {
@@ -94,7 +102,7 @@ public final class AzuriteServer implements AutoCloseable {
                 "--disableTelemetry",
                 "--loose"),
             workspace,
-            Map.of(),
+            environment,
             port,
             Duration.ofSeconds(60));
     return new AzuriteServer(process.owning(workspace));
