@@ -75,18 +75,14 @@ public final class PreviousExport {
     if (found.succeeded() && (found.commitId().equals(previous) || found.commitId().equals(head))) {
       return Verdict.ALLOWED;
     }
-    String file = found.info().location().toString();
     if (found.succeeded()) {
       return Verdict.refused(
           "the newest export at "
               + root
               + " is of commit "
               + found.commitId()
-              + " ("
-              + file
-              + ", written "
-              + found.info().lastModified()
-              + "), not of "
+              + found.written()
+              + ", not of "
               + previous
               + ": a diff from "
               + previous
@@ -100,11 +96,8 @@ public final class PreviousExport {
       return Verdict.refused(
           "the newest export at "
               + root
-              + " ("
-              + file
-              + ", written "
-              + found.info().lastModified()
-              + "), of commit "
+              + found.written()
+              + ", of commit "
               + previous
               + " itself, failed part-way: the destination holds only part of it, and a diff"
               + " from it writes only what changed since. Run that export again until it"
@@ -122,7 +115,7 @@ public final class PreviousExport {
               + " to "
               + found.commitId()
               + ", failed part-way ("
-              + file
+              + found.info().location()
               + "): this diff rewrites or removes every key changed since "
               + previous
               + "; a key that export wrote and a later commit changed back to its "
@@ -132,11 +125,8 @@ public final class PreviousExport {
     return Verdict.refused(
         "the newest export at "
             + root
-            + " ("
-            + file
-            + ", written "
-            + found.info().lastModified()
-            + ") failed part-way, "
+            + found.written()
+            + " failed part-way, "
             + (from.isEmpty()
                 ? "and was no diff from " + previous
                 : "and was a diff from " + from + ", not from " + previous)
@@ -206,7 +196,12 @@ public final class PreviousExport {
   }
 
   /** A status file at the root: whose commit, and whether it tells of a success. */
-  private record Found(ObjectInfo info, String commitId, boolean succeeded) {}
+  private record Found(ObjectInfo info, String commitId, boolean succeeded) {
+    /** " (its location, written its time)", as the messages name it. */
+    String written() {
+      return " (" + info.location() + ", written " + info.lastModified() + ")";
+    }
+  }
 
   /**
    * Whether the diff may run; {@code said} says why not, or (when allowed) what to warn of, or is
