@@ -70,13 +70,39 @@ public final class CopyEngine {
     this.partRetry = attempt -> settings.retry().run(attempt::run).value();
   }
 
-  /** The metadata a copy carries: the lakeFS content type and user metadata, and its checksum. */
+  /**
+   * lakeFS's S3 gateway keeps an object's user metadata under the header's whole name ({@code
+   * X-Amz-Meta-owner}, and in older versions {@code X-Amz-Meta-Owner}), where its API keeps the
+   * bare name: the gateway's readers see {@code owner}, and so must the export's.
+   */
+  private static final String GATEWAY_PREFIX = "x-amz-meta-";
+
+  /**
+   * The metadata a copy carries: the lakeFS content type and user metadata, and its checksum. A
+   * name lakeFS's S3 gateway kept with its header prefix goes without it, unless the object also
+   * has that bare name (then both stay as they are: neither is lost).
+   */
   public static ObjectMetadata metadataOf(ObjectEntry entry) {
-    var user = new HashMap<>(entry.metadata());
+    var user = new HashMap<String, String>(entry.metadata().size() + 1);
+    entry
+        .metadata()
+        .forEach(
+            (name, value) -> {
+              String bare = bareName(name);
+              user.put(entry.metadata().containsKey(bare) ? name : bare, value);
+            });
     if (!entry.checksum().isEmpty()) {
       user.put(ObjectMetadata.LAKEFS_CHECKSUM_KEY, entry.checksum());
     }
     return new ObjectMetadata(entry.contentType(), user);
+  }
+
+  /** {@code name} without the gateway's {@code X-Amz-Meta-} prefix, in any case; else itself. */
+  private static String bareName(String name) {
+    return name.length() > GATEWAY_PREFIX.length()
+            && name.regionMatches(true, 0, GATEWAY_PREFIX, 0, GATEWAY_PREFIX.length())
+        ? name.substring(GATEWAY_PREFIX.length())
+        : name;
   }
 
   /**

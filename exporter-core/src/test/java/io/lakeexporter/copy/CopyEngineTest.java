@@ -488,6 +488,36 @@ class CopyEngineTest {
         .isInstanceOf(FileNotFoundException.class);
   }
 
+  /**
+   * lakeFS's S3 gateway keeps user metadata under the whole header name: exported, it goes under
+   * the name its readers see; a bare name the object has too keeps both as they are.
+   */
+  @Test
+  void metadataTheS3GatewayKeptUnderItsHeaderNameGoesUnderItsOwn() {
+    var entry =
+        new ObjectEntry(
+            "g",
+            Location.ofPath(dir.resolve("g")).toString(),
+            1,
+            "etag-g",
+            Instant.EPOCH,
+            "text/plain",
+            Map.of(
+                "X-Amz-Meta-writer", "spark",
+                "X-AMZ-META-Owner", "team-a",
+                "plain", "api",
+                "X-Amz-Meta-plain", "gateway",
+                "x-amz-meta-", "empty name"));
+    assertThat(CopyEngine.metadataOf(entry).userMetadata())
+        .containsOnly(
+            Map.entry("writer", "spark"),
+            Map.entry("Owner", "team-a"),
+            Map.entry("plain", "api"),
+            Map.entry("X-Amz-Meta-plain", "gateway"),
+            Map.entry("x-amz-meta-", "empty name"),
+            Map.entry(ObjectMetadata.LAKEFS_CHECKSUM_KEY, "etag-g"));
+  }
+
   @Test
   void theLakeFsChecksumTravelsInMetadata() {
     ObjectMetadata m = CopyEngine.metadataOf(entry("x", 1));

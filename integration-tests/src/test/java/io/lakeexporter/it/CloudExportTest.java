@@ -135,7 +135,8 @@ abstract class CloudExportTest {
         "data/part-0.parquet",
         bytes("p0"),
         "application/x-parquet",
-        Map.of("owner", "team-a"));
+        // "X-Amz-Meta-" as lakeFS's S3 gateway keeps the metadata a Spark job wrote through it.
+        Map.of("owner", "team-a", "X-Amz-Meta-writer", "spark"));
     emulator.putObject(
         repo, "main", "data/_SUCCESS", new byte[0], "application/octet-stream", Map.of());
     emulator.putObject(repo, "main", "big/large.bin", large, "application/octet-stream", Map.of());
@@ -281,7 +282,9 @@ abstract class CloudExportTest {
     assertThat(parquet.metadata().contentType()).isEqualTo("application/x-parquet");
     assertThat(parquet.metadata().userMetadata())
         .containsEntry("owner", "team-a")
-        .containsKey(ObjectMetadata.LAKEFS_CHECKSUM_KEY);
+        .containsEntry("writer", "spark")
+        .containsKey(ObjectMetadata.LAKEFS_CHECKSUM_KEY)
+        .hasSize(3);
     String commit = result.commitId();
     assertThat(read(Location.parse(root + "EXPORT_" + commit + "_SUCCESS"))).isNotEmpty();
   }
