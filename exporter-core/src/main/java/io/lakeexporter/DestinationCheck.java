@@ -15,7 +15,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,38 +68,51 @@ public final class DestinationCheck {
    * the destination does not hold {@code previous}'s export ({@link PreviousExport}); a dry run
    * ({@code dryRun} not null) adds that to its refusals instead. A root whose status files cannot
    * be read leaves the diff unchecked, as a warning says, as a lease that cannot be read leaves the
-   * export unguarded. Asked under the lease, so that no other export changes them meanwhile.
+   * export unguarded. Asked before the lease is taken (a refusal then leaves another export's lease
+   * as it found it), and again under it, when no other export changes them.
    *
+   * @param leftLease the commit of an export that left its lease at the root, cut off part-way
+   * @param quiet only refuse: nothing said of a diff allowed or unchecked (the first of the two
+   *     asks of a run)
+   * @return the commits of exports that stopped part-way over {@code previous}'s, which the diff
+   *     runs from too; empty when unchecked
    * @throws PreviousExportMissingException when a run would write the diff over another commit
    */
-  public static void requireDiffStart(
+  public static List<String> requireDiffStart(
       ObjectStore destination,
       Location root,
       String previous,
       String head,
+      Optional<String> leftLease,
       RetryPolicy retry,
-      RunRefusals dryRun) {
+      RunRefusals dryRun,
+      boolean quiet) {
     PreviousExport.Verdict verdict;
     try {
-      verdict = PreviousExport.of(destination, root, previous, head, retry);
+      verdict = PreviousExport.of(destination, root, previous, head, leftLease, retry);
     } catch (IOException | RuntimeException e) {
+      if (quiet) {
+        return List.of();
+      }
       LOG.warn(
           "could not tell whether {} holds the export of commit {} this diff starts from, so the"
               + " diff goes on unchecked: {}",
           root,
           previous,
           describe(e));
-      return;
+      return List.of();
     }
     if (verdict.allowed()) {
-      if (!verdict.said().isEmpty()) {
+      if (!verdict.said().isEmpty() && !quiet) {
         LOG.warn("{}", verdict.said());
       }
-    } else if (dryRun != null) {
-      dryRun.add(verdict.said());
-    } else {
+      return verdict.stoppedExports();
+    }
+    if (dryRun == null) {
       throw new PreviousExportMissingException(verdict.said());
     }
+    dryRun.add(verdict.said());
+    return List.of();
   }
 
   /** {@code dryRun} holds a dry run's refusals; null for a run. */

@@ -226,27 +226,56 @@ public final class Exporter implements AutoCloseable {
                 ? " (dry run, looking for identical objects)"
                 : " (dry run)"
             : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
+    boolean checked = plan.mode() == ExportMode.DIFF && checkPreviousExport;
+    List<String> stopped = List.of();
+    if (checked) {
+      // Before the lease too: a refusal then leaves another export's lease as it found it.
+      stopped =
+          DestinationCheck.requireDiffStart(
+              destination,
+              root,
+              plan.previousCommitId(),
+              plan.commitId(),
+              DestinationLease.leftBy(destination, root),
+              copySettings.retry(),
+              refusals,
+              !dryRun);
+    }
     DestinationLease lease =
         dryRun
             ? null
             : DestinationLease.take(
                 destination, root, repository, plan.commitId(), copySettings.retry());
     try {
-      // Under the lease: no other export changes the status files while they are read.
-      if (plan.mode() == ExportMode.DIFF && checkPreviousExport) {
-        DestinationCheck.requireDiffStart(
-            destination,
-            root,
-            plan.previousCommitId(),
-            plan.commitId(),
-            copySettings.retry(),
-            refusals);
+      if (checked && !dryRun) {
+        // Under the lease, no other export changes the status files: this answer holds.
+        stopped =
+            DestinationCheck.requireDiffStart(
+                destination,
+                root,
+                plan.previousCommitId(),
+                plan.commitId(),
+                lease.tookOverFrom(),
+                copySettings.retry(),
+                null,
+                false);
       }
+      ExportPlan toRun =
+          stopped.isEmpty()
+              ? plan
+              : ExportPlan.diff(
+                  lakeFs,
+                  repository,
+                  plan.branch(),
+                  plan.previousCommitId(),
+                  plan.commitId(),
+                  plan.filter(),
+                  stopped);
       if (!dryRun) {
-        return runHolding(plan, started, keys, destination, lease);
+        return runHolding(toRun, started, keys, destination, lease);
       }
       DestinationLease.heldByAnother(destination, root).ifPresent(refusals::add);
-      return runHolding(plan, started, keys, destination, null).withRefusals(refusals);
+      return runHolding(toRun, started, keys, destination, null).withRefusals(refusals);
     } finally {
       if (lease != null) {
         lease.close();

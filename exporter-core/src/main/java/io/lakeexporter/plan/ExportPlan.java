@@ -2,6 +2,8 @@ package io.lakeexporter.plan;
 
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.source.LakeFsClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -71,7 +73,29 @@ public final class ExportPlan {
       String previousCommitId,
       String commitId,
       KeyFilter filter) {
+    return diff(lakeFs, repository, branch, previousCommitId, commitId, filter, List.of());
+  }
+
+  /**
+   * As {@link #diff(LakeFsClient, String, String, String, String, KeyFilter)}, on a destination an
+   * export of each of {@code stoppedExports} (commits) also wrote to part-way after it held {@code
+   * previousCommitId}: the diffs from those commits too, so that every key either changed ends as
+   * {@code commitId} has it ({@link DiffUnion}).
+   */
+  public static ExportPlan diff(
+      LakeFsClient lakeFs,
+      String repository,
+      String branch,
+      String previousCommitId,
+      String commitId,
+      KeyFilter filter,
+      List<String> stoppedExports) {
     Objects.requireNonNull(lakeFs, "lakeFs is null");
+    List<String> from = new ArrayList<>();
+    from.add(previousCommitId);
+    stoppedExports.stream()
+        .filter(c -> !c.equals(commitId) && !from.contains(c))
+        .forEach(from::add);
     return new ExportPlan(
         ExportMode.DIFF,
         repository,
@@ -80,8 +104,7 @@ public final class ExportPlan {
         previousCommitId,
         filter,
         () ->
-            lakeFs
-                .diff(repository, previousCommitId, commitId)
+            DiffUnion.of(from.stream().map(c -> lakeFs.diff(repository, c, commitId)).toList())
                 .map(d -> Action.of(d, roundOf(filter, d.path()))));
   }
 

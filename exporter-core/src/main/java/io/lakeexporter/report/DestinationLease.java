@@ -81,6 +81,7 @@ public final class DestinationLease implements AutoCloseable {
   private final ScheduledExecutorService renewals;
   private volatile String lost = "";
   private volatile boolean unheld;
+  private String tookOverFrom;
   private volatile Runnable whenLost = () -> {};
 
   /** Until when the lease this export last wrote holds: past it, another may have taken it. */
@@ -222,6 +223,7 @@ public final class DestinationLease implements AutoCloseable {
                 .orElse("the lease " + file + " was removed as soon as this export wrote it"));
       }
       if (held.isPresent()) {
+        lease.tookOverFrom = held.get().commitId();
         lease.removeLeftovers(root, held.get());
       }
     } catch (IOException | RuntimeException e) {
@@ -322,6 +324,30 @@ public final class DestinationLease implements AutoCloseable {
       }
       return false;
     };
+  }
+
+  /**
+   * The commit of the export whose lease this one took over (killed, or cut off from the
+   * destination part-way), or empty when the root was free.
+   */
+  public Optional<String> tookOverFrom() {
+    return Optional.ofNullable(tookOverFrom);
+  }
+
+  /**
+   * The commit of an export that left its lease at {@code root} and is gone (its lease expired, or
+   * its process gone from this machine): one the next export takes over, which stopped part-way.
+   * Empty when there is none, it is held, or it cannot be read.
+   */
+  public static Optional<String> leftBy(ObjectStore store, Location root) {
+    Instant now = Instant.now();
+    try {
+      return read(store, root.child(NAME), RetryPolicy.NONE)
+          .filter(h -> !h.expiresAt().isAfter(now) || h.goneFromThisMachine())
+          .map(Holder::commitId);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -12,7 +12,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.util.Comparator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,42 +27,57 @@ import java.util.stream.Stream;
  * held P's export before it: anywhere else it would leave objects of whatever the destination held,
  * and miss what that lacked, under a status file that calls it the HEAD's export.
  *
- * <p>The status files at the root tell, the newest (by the store's modification time) deciding. A
- * diff may start where it is:
+ * <p>The status files at the root tell, the newest deciding: by the store's modification time, and
+ * within one second (S3 keeps no finer time, and a copy of the files may give them all one) by the
+ * {@code finished_at} they hold. A diff may start where it is:
  *
  * <ul>
  *   <li>{@code EXPORT_<P>_SUCCESS}: the destination holds P;
  *   <li>{@code EXPORT_<H>_SUCCESS}, of the HEAD it exports: a diff writes only H's objects and
  *       removes only keys H lacks, so it can bring the destination no further from H;
- *   <li>a {@code FAILURE} file of a diff from P (to H or to an earlier HEAD): an attempt from the
- *       same start that stopped part-way, as a scheduled job retries after a failed run. Its copies
- *       are rewritten or deleted by this diff wherever the HEAD changed the key since P; a key that
- *       attempt changed and a later commit changed back keeps what that attempt wrote, which a
- *       warning says.
+ *   <li>a {@code FAILURE} file of a diff from P to a commit X: an attempt from the same start that
+ *       stopped part-way, as a scheduled job retries after a failed run. The destination holds P's
+ *       version or X's of each key; the diff then runs from X too ({@link Verdict#stoppedExports}).
  * </ul>
  *
- * Anything else (no status file at all, the newest of another commit, a failed full export) is a
- * problem the caller refuses the diff for.
+ * An export that left its lease behind (killed part-way, so no status file) counts the same way: it
+ * wrote part of its commit over what the newest status file tells of. Anything else (no status file
+ * at all, the newest of another commit, a failed full export) is a problem the caller refuses the
+ * diff for. A status file named with a commit id's prefix (by another tool) stands for that commit.
  */
 public final class PreviousExport {
 
   private static final Pattern STATUS_NAME = Pattern.compile("EXPORT_(.+)_(SUCCESS|FAILURE)");
 
-  /** Enough of any status file's head for its mode and previous commit, which come first. */
+  /** Enough of any status file's head for its mode, commits and times, which come first. */
   private static final int HEAD_BYTES = 64 << 10;
+
+  /** The shortest commit id prefix a status file's name may give (as git abbreviates). */
+  private static final int SHORTEST_PREFIX = 7;
 
   private PreviousExport() {}
 
   /**
    * What the root's newest status file says of a diff from {@code previous} to {@code head}.
    *
-   * @throws IOException when the root's status files could not be listed, or the one that decides
-   *     could not be read
+   * @param leftLease the commit of an export that left its lease at the root, gone part-way
+   * @throws IOException when the root's status files could not be listed, or one that decides could
+   *     not be read
    */
   public static Verdict of(
-      ObjectStore store, Location root, String previous, String head, RetryPolicy retry)
+      ObjectStore store,
+      Location root,
+      String previous,
+      String head,
+      Optional<String> leftLease,
+      RetryPolicy retry)
       throws IOException {
-    Optional<Found> newest = retry.run(() -> newest(store, root)).value();
+    Optional<Found> newest = retry.run(() -> newest(store, root, retry)).value();
+    List<String> stopped = leftLease.stream().toList();
+    String cutOff =
+        leftLease
+            .map(c -> "; an export of commit " + c + " was cut off there since, part-way")
+            .orElse("");
     if (newest.isEmpty()) {
       return Verdict.refused(
           root
@@ -72,8 +90,20 @@ public final class PreviousExport {
               + " in full first, or give the commit of the export this destination holds");
     }
     Found found = newest.get();
-    if (found.succeeded() && (found.commitId().equals(previous) || found.commitId().equals(head))) {
-      return Verdict.ALLOWED;
+    if (found.succeeded() && (found.isOf(previous) || found.isOf(head))) {
+      return Verdict.allowed(
+          stopped,
+          cutOff.isEmpty()
+              ? ""
+              : "the diff from "
+                  + previous
+                  + " to "
+                  + head
+                  + " at "
+                  + root
+                  + " also runs from commit "
+                  + leftLease.get()
+                  + ", whose export was cut off there part-way");
     }
     if (found.succeeded()) {
       return Verdict.refused(
@@ -84,6 +114,7 @@ public final class PreviousExport {
               + found.written()
               + ", not of "
               + previous
+              + cutOff
               + ": a diff from "
               + previous
               + " would leave what that commit holds and "
@@ -92,7 +123,7 @@ public final class PreviousExport {
               + found.commitId()
               + ", the commit this destination holds");
     }
-    if (found.commitId().equals(previous)) {
+    if (found.isOf(previous)) {
       return Verdict.refused(
           "the newest export at "
               + root
@@ -105,9 +136,13 @@ public final class PreviousExport {
               + head
               + " in full");
     }
-    String from = retry.run(() -> diffStart(store, found.info())).value();
+    String from = found.head(store, retry).diffFrom();
     if (from.equals(previous)) {
+      var both = new ArrayList<String>();
+      both.add(found.head(store, retry).commitId(found.commitId()));
+      both.addAll(stopped);
       return Verdict.allowed(
+          both,
           "the last export at "
               + root
               + ", a diff from "
@@ -116,11 +151,13 @@ public final class PreviousExport {
               + found.commitId()
               + ", failed part-way ("
               + found.info().location()
-              + "): this diff rewrites or removes every key changed since "
-              + previous
-              + "; a key that export wrote and a later commit changed back to its "
-              + previous
-              + " version keeps what it wrote");
+              + ")"
+              + cutOff
+              + ": this diff to "
+              + head
+              + " also runs from there, so that every key it changed ends as "
+              + head
+              + " has it");
     }
     return Verdict.refused(
         "the newest export at "
@@ -140,16 +177,20 @@ public final class PreviousExport {
   }
 
   /** The newest status file directly under {@code root}, if any. */
-  private static Optional<Found> newest(ObjectStore store, Location root) throws IOException {
+  private static Optional<Found> newest(ObjectStore store, Location root, RetryPolicy retry)
+      throws IOException {
+    Found newest = null;
     try (Stream<ObjectInfo> listed = store.list(root.child("EXPORT_"))) {
-      return listed
-          .map(info -> found(root, info))
-          .flatMap(Optional::stream)
-          .max(
-              Comparator.comparing((Found f) -> f.info().lastModified())
-                  // Written in the same instant (a coarse clock): a success outranks a failure.
-                  .thenComparing(Found::succeeded));
+      Iterator<Found> files =
+          listed.map(info -> found(root, info)).flatMap(Optional::stream).iterator();
+      while (files.hasNext()) {
+        Found f = files.next();
+        if (newest == null || f.isNewerThan(newest, store, retry)) {
+          newest = f;
+        }
+      }
     }
+    return Optional.ofNullable(newest);
   }
 
   private static Optional<Found> found(Location root, ObjectInfo info) {
@@ -163,40 +204,118 @@ public final class PreviousExport {
   }
 
   /**
-   * The commit a failed export's diff started from, read from its status file; empty for any other
-   * export, or a file not this exporter's JSON.
+   * The head of a status file: its mode, commits and finish time, as this exporter writes them;
+   * nothing of a file that is not its JSON (another tool's of that name).
    */
-  private static String diffStart(ObjectStore store, ObjectInfo status) throws IOException {
-    byte[] head;
+  private static Head headOf(ObjectStore store, ObjectInfo status) throws IOException {
+    byte[] bytes;
     try (InputStream in = store.read(status.location(), 0, -1)) {
-      head = in.readNBytes(HEAD_BYTES);
+      bytes = in.readNBytes(HEAD_BYTES);
     }
-    try (var json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(head), UTF_8))) {
-      if (json.peek() != JsonToken.BEGIN_OBJECT) {
-        return "";
-      }
-      json.beginObject();
-      String mode = null;
-      String previous = null;
-      while (json.hasNext() && (mode == null || previous == null)) {
-        String field = json.nextName();
-        if (json.peek() == JsonToken.STRING && field.equals("mode")) {
-          mode = json.nextString();
-        } else if (json.peek() == JsonToken.STRING && field.equals("previous_commit_id")) {
-          previous = json.nextString();
-        } else {
-          json.skipValue();
+    String mode = "";
+    String previous = "";
+    String commit = "";
+    Instant finished = null;
+    try (var json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(bytes), UTF_8))) {
+      if (json.peek() == JsonToken.BEGIN_OBJECT) {
+        json.beginObject();
+        while (json.hasNext() && finished == null) {
+          String field = json.nextName();
+          if (json.peek() != JsonToken.STRING) {
+            json.skipValue();
+            continue;
+          }
+          String value = json.nextString();
+          switch (field) {
+            case "mode" -> mode = value;
+            case "previous_commit_id" -> previous = value;
+            case "commit_id" -> commit = value;
+            case "finished_at" -> finished = Instant.parse(value);
+            default -> {
+              // not needed here
+            }
+          }
         }
       }
-      return "diff".equals(mode) && previous != null ? previous : "";
     } catch (IOException | RuntimeException e) {
-      // Not JSON (another tool's file of that name), or cut short before both fields: no diff.
-      return "";
+      // Not JSON, or cut short: what was read so far.
+    }
+    return new Head(mode, previous, commit, finished);
+  }
+
+  /** What a status file's head says; empty strings and a null time where it says nothing. */
+  private record Head(String mode, String previous, String commit, Instant finishedAt) {
+    /** The commit a diff started from, or empty for any other export. */
+    String diffFrom() {
+      return mode.equals("diff") ? previous : "";
+    }
+
+    /** The full id of its commit, or {@code named} (from the file's name) when it says none. */
+    String commitId(String named) {
+      return commit.isEmpty() ? named : commit;
     }
   }
 
   /** A status file at the root: whose commit, and whether it tells of a success. */
-  private record Found(ObjectInfo info, String commitId, boolean succeeded) {
+  private static final class Found {
+    private final ObjectInfo info;
+    private final String commitId;
+    private final boolean succeeded;
+    private Head head;
+
+    Found(ObjectInfo info, String commitId, boolean succeeded) {
+      this.info = info;
+      this.commitId = commitId;
+      this.succeeded = succeeded;
+    }
+
+    ObjectInfo info() {
+      return info;
+    }
+
+    String commitId() {
+      return commitId;
+    }
+
+    boolean succeeded() {
+      return succeeded;
+    }
+
+    /** Whether its name stands for {@code commit}: the id, or a prefix of it. */
+    boolean isOf(String commit) {
+      return commit.equals(commitId)
+          || commitId.length() >= SHORTEST_PREFIX && commit.startsWith(commitId);
+    }
+
+    /** Its head, read once. */
+    Head head(ObjectStore store, RetryPolicy retry) throws IOException {
+      if (head == null) {
+        head = retry.run(() -> headOf(store, info)).value();
+      }
+      return head;
+    }
+
+    /**
+     * Whether it was written after {@code other}: by the store's time to the second, then by the
+     * {@code finished_at} both hold, then a success before a failure.
+     */
+    boolean isNewerThan(Found other, ObjectStore store, RetryPolicy retry) throws IOException {
+      long mine = info.lastModified().getEpochSecond();
+      long theirs = other.info.lastModified().getEpochSecond();
+      if (mine != theirs) {
+        return mine > theirs;
+      }
+      Instant myEnd = head(store, retry).finishedAt();
+      Instant theirEnd = other.head(store, retry).finishedAt();
+      if (myEnd != null && theirEnd != null && !myEnd.equals(theirEnd)) {
+        return myEnd.isAfter(theirEnd);
+      }
+      if (!info.lastModified().equals(other.info.lastModified())) {
+        return info.lastModified().isAfter(other.info.lastModified());
+      }
+      return succeeded && !other.succeeded;
+    }
+
     /** " (its location, written its time)", as the messages name it. */
     String written() {
       return " (" + info.location() + ", written " + info.lastModified() + ")";
@@ -204,18 +323,21 @@ public final class PreviousExport {
   }
 
   /**
-   * Whether the diff may run; {@code said} says why not, or (when allowed) what to warn of, or is
-   * empty.
+   * Whether the diff may run; {@code said} says why not, or (when allowed) what to tell of, or is
+   * empty; {@code stoppedExports} are the commits of exports that stopped part-way over the
+   * previous commit's, which the diff must run from too.
    */
-  public record Verdict(boolean allowed, String said) {
-    static final Verdict ALLOWED = new Verdict(true, "");
+  public record Verdict(boolean allowed, String said, List<String> stoppedExports) {
+    public Verdict {
+      stoppedExports = List.copyOf(stoppedExports);
+    }
 
-    static Verdict allowed(String warning) {
-      return new Verdict(true, warning);
+    static Verdict allowed(List<String> stoppedExports, String said) {
+      return new Verdict(true, said, stoppedExports);
     }
 
     static Verdict refused(String why) {
-      return new Verdict(false, why);
+      return new Verdict(false, why, List.of());
     }
   }
 }

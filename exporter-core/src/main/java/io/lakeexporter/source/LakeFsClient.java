@@ -313,7 +313,9 @@ public final class LakeFsClient implements AutoCloseable {
                     answer, LakeFsAnswers::listingPage, "the listing of '" + ref + "'", repository);
             return new Paged.Page<>(page.entries(), page.hasMore(), page.nextOffset());
           } catch (ApiException e) {
-            throw translate(e, repository, "ref", ref);
+            throw presign
+                ? presignRefused(e, repository, ref)
+                : translate(e, repository, "ref", ref);
           }
         });
   }
@@ -417,7 +419,7 @@ public final class LakeFsClient implements AutoCloseable {
         throw new FileNotFoundException(
             "no object '" + path + "' at ref '" + ref + "' of repository '" + repository + "'");
       }
-      throw translate(e, repository, "ref", ref);
+      throw presign ? presignRefused(e, repository, ref) : translate(e, repository, "ref", ref);
     }
   }
 
@@ -636,6 +638,28 @@ public final class LakeFsClient implements AutoCloseable {
    * A clear, specific exception for a failed call. A 404 on a ref is told apart from a 404 on the
    * repository by asking for the repository.
    */
+  /**
+   * A request for presigned URLs failed: lakeFS answers 400 for the whole page when its blockstore
+   * cannot presign (the local one, "local adapter presigned URL: operation not supported"), which
+   * says how to read such a repository instead; anything else as {@link #translate} says it.
+   */
+  private ExportException presignRefused(ApiException e, String repository, String ref) {
+    String said = e.getCode() == 400 ? lakeFsMessage(e) : "";
+    if (!said.toLowerCase(Locale.ROOT).contains("presign")) {
+      return translate(e, repository, "ref", ref);
+    }
+    return new InvalidExportException(
+        "lakeFS at "
+            + config.apiUrl()
+            + " gives no presigned URLs for repository '"
+            + repository
+            + "' (400: "
+            + said
+            + "): its blockstore cannot presign; the lakefs source mode reads through lakeFS"
+            + " instead, the direct one from the store with its credentials",
+        e);
+  }
+
   private ExportException translate(ApiException e, String repository, String kind, String ref) {
     String endpoint = config.apiUrl();
     int code = e.getCode();

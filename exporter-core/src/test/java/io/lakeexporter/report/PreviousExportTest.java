@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,7 @@ class PreviousExportTest {
   }
 
   private PreviousExport.Verdict diffFrom(String previous, String head) throws IOException {
-    return PreviousExport.of(store, root(), previous, head, RetryPolicy.NONE);
+    return PreviousExport.of(store, root(), previous, head, Optional.empty(), RetryPolicy.NONE);
   }
 
   /** A status file as an export writes it, made {@code minutes} after T0 by its time stamp. */
@@ -83,7 +84,7 @@ class PreviousExportTest {
         .contains("EXPORT_x1_SUCCESS, written 2026-11-01T00:02:00Z), not of p1")
         .endsWith("Diff from x1, the commit this destination holds");
     // The HEAD's own export: a diff can only bring the destination closer to it.
-    assertThat(diffFrom("p1", "x1")).isEqualTo(new PreviousExport.Verdict(true, ""));
+    assertThat(diffFrom("p1", "x1")).isEqualTo(new PreviousExport.Verdict(true, "", List.of()));
   }
 
   @Test
@@ -93,12 +94,62 @@ class PreviousExportTest {
     var retry = diffFrom("p1", "h1");
     assertThat(retry.allowed()).isTrue();
     assertThat(retry.said())
-        .startsWith("the last export at " + root() + ", a diff from p1 to x1, failed part-way");
+        .startsWith("the last export at " + root() + ", a diff from p1 to x1, failed part-way")
+        .endsWith(
+            ": this diff to h1 also runs from there, so that every key it changed ends as h1 has"
+                + " it");
+    // What that export wrote, the HEAD's versions of its keys replace.
+    assertThat(retry.stoppedExports()).containsExactly("x1");
     var fromElsewhere = diffFrom("q1", "h1");
     assertThat(fromElsewhere.allowed()).isFalse();
     assertThat(fromElsewhere.said())
         .contains("failed part-way, and was a diff from p1, not from q1")
         .contains("holds part of commit x1");
+  }
+
+  @Test
+  void anExportCutOffWithItsLeaseLeftIsRunFromTooOrNamedInTheRefusal() throws IOException {
+    exported(ExportResult.Status.SUCCEEDED, ExportMode.COMMIT, null, "p1", 1);
+    var over = PreviousExport.of(store, root(), "p1", "h1", Optional.of("x9"), RetryPolicy.NONE);
+    assertThat(over.allowed()).isTrue();
+    assertThat(over.stoppedExports()).containsExactly("x9");
+    assertThat(over.said())
+        .isEqualTo(
+            "the diff from p1 to h1 at "
+                + root()
+                + " also runs from commit x9, whose export was cut off there part-way");
+    var wrong = PreviousExport.of(store, root(), "q1", "h1", Optional.of("x9"), RetryPolicy.NONE);
+    assertThat(wrong.allowed()).isFalse();
+    assertThat(wrong.said())
+        .contains("not of q1; an export of commit x9 was cut off there since, part-way");
+  }
+
+  /**
+   * S3 keeps times to the second, and a copy of the files may give them all one: within a second,
+   * the finish time the files hold decides, not the order they list in.
+   */
+  @Test
+  void statusFilesOfOneSecondAreOrderedByTheFinishTheyHold() throws IOException {
+    // Listed first ("EXPORT_a..." before "EXPORT_b..."), but finished last.
+    exported(ExportResult.Status.SUCCEEDED, ExportMode.DIFF, "b1", "a2", 9);
+    exported(ExportResult.Status.SUCCEEDED, ExportMode.COMMIT, null, "b1", 1);
+    for (String commit : List.of("a2", "b1")) {
+      Files.setLastModifiedTime(
+          dir.resolve(StatusFile.successName(commit)), FileTime.from(T0.plusMillis(300)));
+    }
+    assertThat(diffFrom("a2", "h1").allowed()).isTrue();
+    assertThat(diffFrom("b1", "h1").said()).contains("is of commit a2 (");
+  }
+
+  @Test
+  void aStatusFileNamedWithACommitPrefixStandsForThatCommit() throws IOException {
+    Files.writeString(dir.resolve("EXPORT_p1abcde_SUCCESS"), "exported by another tool\n");
+    Files.setLastModifiedTime(dir.resolve("EXPORT_p1abcde_SUCCESS"), FileTime.from(T0));
+    assertThat(diffFrom("p1abcdef0123", "h1").allowed()).isTrue();
+    // Too short to be a commit's prefix.
+    Files.writeString(dir.resolve("EXPORT_p1ab_SUCCESS"), "another tool\n");
+    Files.setLastModifiedTime(dir.resolve("EXPORT_p1ab_SUCCESS"), FileTime.from(T0.plusSeconds(9)));
+    assertThat(diffFrom("p1abcdef0123", "h1").allowed()).isFalse();
   }
 
   @Test
@@ -133,7 +184,7 @@ class PreviousExportTest {
       Files.createDirectories(file.getParent());
       Files.writeString(file, "{}");
     }
-    assertThat(diffFrom("p1", "h1")).isEqualTo(new PreviousExport.Verdict(true, ""));
+    assertThat(diffFrom("p1", "h1")).isEqualTo(new PreviousExport.Verdict(true, "", List.of()));
     // A failure file that is not JSON tells of no diff: refused.
     Files.writeString(dir.resolve("EXPORT_x2_FAILURE"), "failed: a,b,c\n", StandardCharsets.UTF_8);
     var verdict = diffFrom("p1", "h1");

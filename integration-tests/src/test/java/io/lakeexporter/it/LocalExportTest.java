@@ -37,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -796,6 +797,71 @@ class LocalExportTest {
     }
     assertThat(LocalLakeFs.tree(elsewhere)).isEmpty();
     assertThat(LocalLakeFs.status(elsewhere, third, true).get("mode").asText()).isEqualTo("diff");
+  }
+
+  /**
+   * A scheduled diff retried from the last commit that succeeded, after an attempt failed part-way
+   * and the branch moved on: the attempt wrote keys a later commit removed again (k7.txt), which a
+   * diff from the previous commit alone never names. The retry runs from the failed attempt's
+   * commit too, and the destination ends as the HEAD, byte for byte. So does one after an export
+   * killed with its lease left behind (no status file at all).
+   */
+  @Test
+  void aDiffRetriedAfterAnAttemptStoppedPartWayEndsAsTheHead() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "a.txt", "a");
+    lakeFs.put(repo, "b.txt", "b");
+    String first = lakeFs.emulator.commit(repo, "main", "first");
+    lakeFs.put(repo, "k7.txt", "added, then removed");
+    lakeFs.put(repo, "b.txt", "b, changed, then changed back");
+    String longKey = "logs/" + "l".repeat(300) + ".txt";
+    lakeFs.put(repo, longKey, "a name no filesystem takes");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      ExportResult failed = exporter.exportFrom("main", first);
+      assertThat(failed.succeeded()).isFalse();
+      assertThat(failed.commitId()).isEqualTo(second);
+    }
+    assertThat(LocalLakeFs.tree(out)).containsKey("k7.txt");
+    lakeFs.emulator.deleteObject(repo, "main", "k7.txt");
+    lakeFs.emulator.deleteObject(repo, "main", longKey);
+    lakeFs.put(repo, "b.txt", "b");
+    lakeFs.put(repo, "c.txt", "c");
+    String third = lakeFs.emulator.commit(repo, "main", "third");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      ExportResult retried = exporter.exportFrom("main", first);
+      assertThat(retried.succeeded()).as(retried.failures().toString()).isTrue();
+    }
+    assertThat(LocalLakeFs.tree(out)).isEqualTo(Map.of("a.txt", "a", "b.txt", "b", "c.txt", "c"));
+
+    // Killed part-way: its lease stays, expired, naming its commit, and no status file is new.
+    lakeFs.put(repo, "d.txt", "d");
+    lakeFs.put(repo, "c.txt", "c, changed by the killed export's commit");
+    String fourth = lakeFs.emulator.commit(repo, "main", "fourth");
+    Files.writeString(out.resolve("d.txt"), "d");
+    Files.writeString(out.resolve("c.txt"), "c, changed by the killed export's commit");
+    Instant killed = Instant.now().minusSeconds(120);
+    Files.writeString(
+        out.resolve(DestinationLease.NAME),
+        "{\"run\":\"killed\",\"repository\":\""
+            + repo
+            + "\",\"commit_id\":\""
+            + fourth
+            + "\",\"host\":\"elsewhere\",\"machine\":\"\",\"pid\":1,\"started_at\":\""
+            + killed
+            + "\",\"expires_at\":\""
+            + killed.plusSeconds(60)
+            + "\",\"exporter_version\":\"1\"}");
+    lakeFs.emulator.deleteObject(repo, "main", "d.txt");
+    lakeFs.put(repo, "c.txt", "c");
+    lakeFs.emulator.commit(repo, "main", "fifth: d.txt and c.txt as in the third");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      ExportResult retried = exporter.exportFrom("main", third);
+      assertThat(retried.succeeded()).as(retried.failures().toString()).isTrue();
+    }
+    assertThat(LocalLakeFs.tree(out)).isEqualTo(Map.of("a.txt", "a", "b.txt", "b", "c.txt", "c"));
+    assertThat(out.resolve(DestinationLease.NAME)).doesNotExist();
   }
 
   @Test

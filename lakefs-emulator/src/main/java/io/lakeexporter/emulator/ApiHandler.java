@@ -619,13 +619,18 @@ final class ApiHandler implements HttpHandler {
     if (presign) {
       Location location = Location.parseAddress(address);
       ObjectStore store = emulator.storage().storeFor(location);
-      if (store instanceof Presignable presigner) {
-        try {
-          address = presigner.presignRead(location, PRESIGN_EXPIRY).toUnredactedString();
-          n.put("physical_address_expiry", Instant.now().plus(PRESIGN_EXPIRY).getEpochSecond());
-        } catch (UnsupportedStoreOperationException cannotSign) {
-          // As lakeFS on a blockstore that cannot presign: the plain address.
-        }
+      // As lakeFS's block adapters answer a blockstore that cannot presign
+      // (ErrOperationNotSupported:
+      // a 400 for the whole listing page or stat).
+      String notSupported = location.scheme() + " adapter presigned URL: operation not supported";
+      if (!(store instanceof Presignable presigner)) {
+        throw new EmulatorException(400, notSupported);
+      }
+      try {
+        address = presigner.presignRead(location, PRESIGN_EXPIRY).toUnredactedString();
+        n.put("physical_address_expiry", Instant.now().plus(PRESIGN_EXPIRY).getEpochSecond());
+      } catch (UnsupportedStoreOperationException cannotSign) {
+        throw new EmulatorException(400, notSupported);
       }
     }
     n.put("physical_address", address);
