@@ -20,12 +20,12 @@ import java.util.stream.StreamSupport;
  * delete where the HEAD lacks it, else a copy of the HEAD's version, a changed one (whose old bytes
  * may be at the destination) where any diff says so.
  */
-final class DiffUnion {
+public final class DiffUnion {
 
   private DiffUnion() {}
 
   /** {@code diffs}, each sorted in lakeFS's key order, as one stream in that order; closes them. */
-  static Stream<DiffEntry> of(List<Stream<DiffEntry>> diffs) {
+  public static Stream<DiffEntry> of(List<Stream<DiffEntry>> diffs) {
     if (diffs.size() == 1) {
       return diffs.get(0);
     }

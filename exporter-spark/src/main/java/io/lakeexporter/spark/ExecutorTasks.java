@@ -8,6 +8,7 @@ import io.lakeexporter.exec.ExportActions;
 import io.lakeexporter.exec.LocalExecutor;
 import io.lakeexporter.plan.Action;
 import io.lakeexporter.plan.DestinationKeys;
+import io.lakeexporter.plan.DiffUnion;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.plan.ExportPlan;
 import io.lakeexporter.report.ActionOutcome;
@@ -52,12 +53,18 @@ final class ExecutorTasks {
     Stream<Action> actions;
     if (spec.mode() == ExportMode.DIFF) {
       // The root's split reads only the root's changes, not the whole diff past each directory.
+      // From the previous commit, and from any export stopped part-way over its export.
       Stream<DiffEntry> changes =
-          split.levelOnly()
-              ? lakeFs.diffAtLevel(
-                  spec.repository(), spec.previousCommitId(), spec.commitId(), split.prefix())
-              : lakeFs.diff(
-                  spec.repository(), spec.previousCommitId(), spec.commitId(), split.prefix());
+          DiffUnion.of(
+              spec.diffsFrom().stream()
+                  .map(
+                      from ->
+                          split.levelOnly()
+                              ? lakeFs.diffAtLevel(
+                                  spec.repository(), from, spec.commitId(), split.prefix())
+                              : lakeFs.diff(
+                                  spec.repository(), from, spec.commitId(), split.prefix()))
+                  .toList());
       actions =
           changes
               .filter(d -> split.covers(d.path()))

@@ -8,6 +8,7 @@ import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,7 +33,8 @@ record JobSpec(
     long partSize,
     long multipartThreshold,
     SourceMode sourceMode,
-    boolean skipIdentical)
+    boolean skipIdentical,
+    List<String> stoppedExports)
     implements Serializable {
 
   JobSpec {
@@ -46,6 +48,58 @@ record JobSpec(
     Objects.requireNonNull(reservedPrefix, "reservedPrefix is null");
     Objects.requireNonNull(reservedFor, "reservedFor is null");
     Objects.requireNonNull(sourceMode, "sourceMode is null");
+    stoppedExports = List.copyOf(stoppedExports);
+  }
+
+  /** A spec with no export stopped part-way over the previous commit's. */
+  JobSpec(
+      LakeFsConfig lakeFs,
+      String repository,
+      ExportMode mode,
+      String commitId,
+      String previousCommitId,
+      KeyFilter filter,
+      Map<String, String> settings,
+      String destination,
+      String reservedPrefix,
+      String reservedFor,
+      boolean mayHoldLakeFsData,
+      int concurrency,
+      long partSize,
+      long multipartThreshold,
+      SourceMode sourceMode,
+      boolean skipIdentical) {
+    this(
+        lakeFs,
+        repository,
+        mode,
+        commitId,
+        previousCommitId,
+        filter,
+        settings,
+        destination,
+        reservedPrefix,
+        reservedFor,
+        mayHoldLakeFsData,
+        concurrency,
+        partSize,
+        multipartThreshold,
+        sourceMode,
+        skipIdentical,
+        List.of());
+  }
+
+  /**
+   * The commits a diff runs from: the previous one, and those of exports that stopped part-way over
+   * its export ({@link io.lakeexporter.plan.DiffUnion}).
+   */
+  List<String> diffsFrom() {
+    var from = new java.util.ArrayList<String>();
+    from.add(previousCommitId);
+    stoppedExports.stream()
+        .filter(c -> !c.equals(commitId) && !from.contains(c))
+        .forEach(from::add);
+    return from;
   }
 
   /** The keys executors may write under the destination root (see {@link NamespaceCheck}). */

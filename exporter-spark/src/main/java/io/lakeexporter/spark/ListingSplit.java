@@ -68,11 +68,15 @@ record ListingSplit(String prefix, boolean levelOnly) implements Serializable {
     return splits;
   }
 
-  /** The splits of a diff: the top-level directories of both commits and the root's objects. */
+  /**
+   * The splits of a diff from each of {@code from} (the previous commit, and those of exports
+   * stopped part-way over its export): the top-level directories of every commit and the root's
+   * objects.
+   */
   static List<ListingSplit> ofDiff(
-      LakeFsClient lakeFs, String repository, String previous, String commitId) {
+      LakeFsClient lakeFs, String repository, List<String> from, String commitId) {
     var prefixes = new TreeSet<>(lakeFs.topLevelPrefixes(repository, commitId));
-    prefixes.addAll(lakeFs.topLevelPrefixes(repository, previous));
+    from.forEach(c -> prefixes.addAll(lakeFs.topLevelPrefixes(repository, c)));
     var splits = new ArrayList<ListingSplit>();
     splits.add(ROOT);
     prefixes.forEach(prefix -> splits.add(new ListingSplit(prefix, false)));

@@ -4,6 +4,7 @@ import io.lakeexporter.ExportException;
 import io.lakeexporter.ExportResult;
 import io.lakeexporter.InvalidExportException;
 import io.lakeexporter.OptionChecks;
+import io.lakeexporter.PreviousExportMissingException;
 import io.lakeexporter.copy.CopySettings;
 import io.lakeexporter.copy.CopyStrategy;
 import io.lakeexporter.exec.SourceMode;
@@ -114,6 +115,9 @@ public final class Main {
                   : exporter.exportAllFromBranch(parsed.branch());
       print(out, result, parsed.skipIdentical());
       return result.failedOrWouldFail() ? 1 : 0;
+    } catch (PreviousExportMissingException e) {
+      err.println("error: " + e.getMessage() + " (or --no-previous-export-check to diff anyway)");
+      return 2;
     } catch (InvalidExportException e) {
       err.println("error: " + e.getMessage());
       return 2;

@@ -217,6 +217,21 @@ public final class SparkExporter {
           dryRun
               ? DestinationCheck.storeForDryRun(driverStorage, root, RetryPolicy.DEFAULT, refusals)
               : DestinationCheck.usableStore(driverStorage, root, RetryPolicy.DEFAULT);
+      // As the standalone exporter asks: before the lease, and again under it.
+      boolean checked = mode == ExportMode.DIFF && checkPreviousExport;
+      List<String> stopped = List.of();
+      if (checked) {
+        stopped =
+            DestinationCheck.requireDiffStart(
+                destinationStore,
+                root,
+                previous,
+                commitId,
+                DestinationLease.leftBy(destinationStore, root),
+                RetryPolicy.DEFAULT,
+                dryRun ? refusals : null,
+                !dryRun);
+      }
       DestinationLease lease =
           dryRun
               ? null
@@ -226,14 +241,17 @@ public final class SparkExporter {
         DestinationLease.heldByAnother(destinationStore, root).ifPresent(refusals::add);
       }
       try {
-        if (mode == ExportMode.DIFF && checkPreviousExport) {
-          DestinationCheck.requireDiffStart(
-              destinationStore,
-              root,
-              previous,
-              commitId,
-              RetryPolicy.DEFAULT,
-              dryRun ? refusals : null);
+        if (checked && !dryRun) {
+          stopped =
+              DestinationCheck.requireDiffStart(
+                  destinationStore,
+                  root,
+                  previous,
+                  commitId,
+                  lease.tookOverFrom(),
+                  RetryPolicy.DEFAULT,
+                  null,
+                  false);
         }
         ExportResult result =
             runHolding(
@@ -241,6 +259,7 @@ public final class SparkExporter {
                 mode,
                 branch,
                 previous,
+                stopped,
                 commitId,
                 started,
                 root,
@@ -265,6 +284,7 @@ public final class SparkExporter {
       ExportMode mode,
       String branch,
       String previous,
+      List<String> stoppedExports,
       String commitId,
       Instant started,
       Location root,
@@ -289,13 +309,14 @@ public final class SparkExporter {
             partSize,
             multipartThreshold,
             sourceMode,
-            skipIdentical);
+            skipIdentical,
+            stoppedExports);
     // The driver lists the first levels only; executors list the rest, one split each.
     List<ListingSplit> splitList;
     try {
       splitList =
           previous != null
-              ? ListingSplit.ofDiff(lakeFs, repository, previous, commitId)
+              ? ListingSplit.ofDiff(lakeFs, repository, spec.diffsFrom(), commitId)
               : ListingSplit.of(
                   lakeFs, repository, commitId, partitions, Math.max(100, 4 * partitions));
     } catch (ExportInterruptedException e) {

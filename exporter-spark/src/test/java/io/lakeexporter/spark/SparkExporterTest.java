@@ -316,6 +316,33 @@ class SparkExporterTest {
     assertThat(tree(dest)).containsOnlyKeys("tables/t2/part-9.parquet");
   }
 
+  /**
+   * As the standalone exporter: a diff retried after an attempt failed part-way, the branch moved
+   * on, runs from the attempt's commit too, and the destination ends as the HEAD.
+   */
+  @Test
+  void aDiffRetriedAfterAFailedAttemptEndsAsTheHead() throws IOException {
+    String repo = repository("retried");
+    String first = headOf(repo);
+    Path dest = out.resolve("retried");
+    assertThat(exporter(repo, dest).build().exportAllFromCommit(first).succeeded()).isTrue();
+    put(repo, "tables/t9/k7.parquet", "added, then removed");
+    String longKey = "logs/" + "l".repeat(300) + ".txt";
+    put(repo, longKey, "a name no filesystem takes");
+    emulator.commit(repo, "main", "second");
+    assertThat(exporter(repo, dest).build().exportFrom("main", first).succeeded()).isFalse();
+    assertThat(dest.resolve("tables/t9/k7.parquet")).exists();
+    emulator.deleteObject(repo, "main", "tables/t9/k7.parquet");
+    emulator.deleteObject(repo, "main", longKey);
+    put(repo, "top.txt", "changed");
+    String third = emulator.commit(repo, "main", "third");
+    ExportResult retried = exporter(repo, dest).build().exportFrom("main", first);
+    assertThat(retried.succeeded()).as(retried.failures().toString()).isTrue();
+    Path whole = out.resolve("retried-whole");
+    assertThat(exporter(repo, whole).build().exportAllFromCommit(third).succeeded()).isTrue();
+    assertThat(tree(dest)).isEqualTo(tree(whole));
+  }
+
   @Test
   void commitAndDiffExportsWithDeletes() throws IOException {
     String repo = repository("diffs");
