@@ -206,6 +206,10 @@ public final class Exporter implements AutoCloseable {
     Instant started = Instant.now();
     requireNotInterrupted(plan, "before it started");
     DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, storage, root);
+    boolean checked = plan.mode() == ExportMode.DIFF && checkPreviousExport;
+    if (checked && !dryRun) {
+      refuseDiffStartEarly(plan);
+    }
     // Refused now rather than after every copy has failed, which would leave no report either.
     RunRefusals refusals = dryRun ? new RunRefusals() : null;
     ObjectStore destination =
@@ -226,10 +230,8 @@ public final class Exporter implements AutoCloseable {
                 ? " (dry run, looking for identical objects)"
                 : " (dry run)"
             : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
-    boolean checked = plan.mode() == ExportMode.DIFF && checkPreviousExport;
     List<String> stopped = List.of();
-    if (checked) {
-      // Before the lease too: a refusal then leaves another export's lease as it found it.
+    if (checked && dryRun) {
       stopped =
           DestinationCheck.requireDiffStart(
               destination,
@@ -239,7 +241,7 @@ public final class Exporter implements AutoCloseable {
               DestinationLease.leftBy(destination, root),
               copySettings.retry(),
               refusals,
-              !dryRun);
+              false);
     }
     DestinationLease lease =
         dryRun
@@ -281,6 +283,31 @@ public final class Exporter implements AutoCloseable {
         lease.close();
       }
     }
+  }
+
+  /**
+   * A diff's first look at the destination's status files, before anything is made or taken there
+   * (a local root's directory, the lease): a refusal leaves the destination, and another export's
+   * lease, as they were. The look under the lease decides.
+   *
+   * @throws PreviousExportMissingException when the diff would be refused
+   */
+  private void refuseDiffStartEarly(ExportPlan plan) {
+    ObjectStore store;
+    try {
+      store = storage.storeFor(root);
+    } catch (IOException e) {
+      return; // the destination's check says what is wrong with it
+    }
+    DestinationCheck.requireDiffStart(
+        store,
+        root,
+        plan.previousCommitId(),
+        plan.commitId(),
+        DestinationLease.leftBy(store, root),
+        copySettings.retry(),
+        null,
+        true);
   }
 
   /** The export {@link #run} starts, {@code lease} held ({@code null} for a dry run). */

@@ -213,14 +213,17 @@ public final class SparkExporter {
       // every copy would fail, and then the status file too.
       DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, driverStorage, root);
       RunRefusals refusals = new RunRefusals();
+      boolean checked = mode == ExportMode.DIFF && checkPreviousExport;
+      if (checked && !dryRun) {
+        // As the standalone exporter: a first look before anything is made or taken there.
+        refuseDiffStartEarly(driverStorage, root, previous, commitId);
+      }
       ObjectStore destinationStore =
           dryRun
               ? DestinationCheck.storeForDryRun(driverStorage, root, RetryPolicy.DEFAULT, refusals)
               : DestinationCheck.usableStore(driverStorage, root, RetryPolicy.DEFAULT);
-      // As the standalone exporter asks: before the lease, and again under it.
-      boolean checked = mode == ExportMode.DIFF && checkPreviousExport;
       List<String> stopped = List.of();
-      if (checked) {
+      if (checked && dryRun) {
         stopped =
             DestinationCheck.requireDiffStart(
                 destinationStore,
@@ -229,8 +232,8 @@ public final class SparkExporter {
                 commitId,
                 DestinationLease.leftBy(destinationStore, root),
                 RetryPolicy.DEFAULT,
-                dryRun ? refusals : null,
-                !dryRun);
+                refusals,
+                false);
       }
       DestinationLease lease =
           dryRun
@@ -276,6 +279,30 @@ public final class SparkExporter {
     } finally {
       closeQuietly(driverStorage);
     }
+  }
+
+  /**
+   * A diff's first look at the destination's status files, before anything is made or taken there
+   * (a local root's directory, the lease), as the standalone exporter's; the look under the lease
+   * decides.
+   */
+  private static void refuseDiffStartEarly(
+      StorageRegistry storage, Location root, String previous, String commitId) {
+    ObjectStore store;
+    try {
+      store = storage.storeFor(root);
+    } catch (IOException e) {
+      return; // the destination's check says what is wrong with it
+    }
+    DestinationCheck.requireDiffStart(
+        store,
+        root,
+        previous,
+        commitId,
+        DestinationLease.leftBy(store, root),
+        RetryPolicy.DEFAULT,
+        null,
+        true);
   }
 
   /** The export {@link #run} starts, {@code lease} held ({@code null} for a dry run). */

@@ -760,6 +760,12 @@ class LocalExportTest {
               Location.ofPath(out) + " holds no status file of an earlier export")
           .hasMessageContaining("commit " + first);
       assertThat(out).isEmptyDirectory(); // no object, status file or lease
+      Path absent = out.resolve("not-made");
+      try (Exporter elsewhere = lakeFs.exporter(repo, absent).build()) {
+        assertThatThrownBy(() -> elsewhere.exportFrom("main", first))
+            .isInstanceOf(PreviousExportMissingException.class);
+      }
+      assertThat(absent).doesNotExist();
 
       assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
       assertThat(exporter.exportFrom("main", first).succeeded()).isTrue();
