@@ -870,6 +870,30 @@ class LocalExportTest {
     assertThat(out.resolve(DestinationLease.NAME)).doesNotExist();
   }
 
+  /**
+   * lakeFS answers a listing for presigned URLs with 400 when its blockstore cannot presign (the
+   * local one), as the emulator does: the export says so, and which source modes read such a
+   * repository.
+   */
+  @Test
+  void presignedSourcesFromABlockstoreThatCannotPresignAreRefusedSayingWhatWorks()
+      throws IOException {
+    String repo = sparkRepository();
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, out).sourceMode(SourceMode.PRESIGNED).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.status()).isEqualTo(ExportResult.Status.FAILED);
+    assertThat(result.error())
+        .startsWith("round 1 stopped: lakeFS at ")
+        .contains(
+            " gives no presigned URLs for repository '"
+                + repo
+                + "' (400: local adapter presigned URL: operation not supported): its blockstore"
+                + " cannot presign; the lakefs source mode reads through lakeFS instead");
+    assertThat(LocalLakeFs.tree(out)).isEmpty();
+  }
+
   @Test
   void commitExportAndDiffExportWithDeletes() throws IOException {
     String repo = sparkRepository();
