@@ -221,7 +221,8 @@ public final class LakeFsClient implements AutoCloseable {
       return Optional.of(
           read(answer, LakeFsAnswers::branchCommitId, "tag '" + name + "'", repository));
     } catch (ApiException e) {
-      if (e.getCode() == 404) {
+      // lakeFS answers 400 for a name no tag may have ("main~1", "x^2"): no such tag either.
+      if (e.getCode() == 404 || e.getCode() == 400) {
         return Optional.empty();
       }
       throw translate(e, repository, "tag", name);
@@ -485,6 +486,12 @@ public final class LakeFsClient implements AutoCloseable {
     String where = "'" + path + "' at ref '" + ref + "' of repository '" + repository + "'";
     if (code == 404) {
       throw new FileNotFoundException("no object " + where);
+    }
+    if (code == 410) {
+      // lakeFS has the object but not its bytes (gone from its storage, or the entry expired):
+      // no retry brings them back.
+      throw new FileNotFoundException(
+          "lakeFS has no data for " + where + " (410 " + message + "): its bytes are gone");
     }
     if (RequestRefusedException.isRefusal(code)) {
       // Refused for good (a key its policies do not let read the object): not worth a retry.

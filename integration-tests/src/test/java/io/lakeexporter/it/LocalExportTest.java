@@ -894,6 +894,40 @@ class LocalExportTest {
     assertThat(LocalLakeFs.tree(out)).isEmpty();
   }
 
+  /**
+   * Read through lakeFS, an object whose bytes are gone from lakeFS's storage is answered 410 ("No
+   * data"), as by lakeFS: that object fails once, saying so, where it was tried four times as a
+   * server's fault.
+   */
+  @Test
+  void anObjectWhoseBytesLakeFsLostFailsOnceSayingSo() throws IOException {
+    String repo = sparkRepository();
+    String head = lakeFs.client.resolveBranch(repo, "main");
+    String address = lakeFs.emulator.physicalAddress(repo, head, "README.txt");
+    Files.delete(lakeFs.blockstore.resolve(address.substring("local://".length())));
+    ExportResult result;
+    try (Exporter exporter = lakeFs.exporter(repo, out).sourceMode(SourceMode.LAKEFS).build()) {
+      result = exporter.exportAllFromBranch("main");
+    }
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo("README.txt");
+              assertThat(f.attempts()).isEqualTo(1);
+              assertThat(f.error())
+                  .contains(
+                      "lakeFS has no data for 'README.txt' at ref '"
+                          + head
+                          + "' of repository '"
+                          + repo
+                          + "' (410 ")
+                  .contains("its bytes are gone");
+            });
+    // Round 1's other four; the markers' round skipped after its failure.
+    assertThat(result.copied()).isEqualTo(4);
+  }
+
   @Test
   void commitExportAndDiffExportWithDeletes() throws IOException {
     String repo = sparkRepository();
@@ -1577,7 +1611,8 @@ class LocalExportTest {
     try (Exporter exporter = lakeFs.exporter(repo, out).checkPreviousExport(false).build()) {
       // lakeFS resolves these to a commit, but not to one that stays: "main" would diff the HEAD
       // against itself and export nothing, successfully.
-      for (String ref : List.of("main", "main~1", second + "~1")) {
+      // lakeFS answers a tag lookup of "main^1" 400, not 404: not a tag either.
+      for (String ref : List.of("main", "main~1", second + "~1", "main^1")) {
         assertThatThrownBy(() -> exporter.exportFrom("main", ref))
             .as(ref)
             .isInstanceOf(InvalidExportException.class)

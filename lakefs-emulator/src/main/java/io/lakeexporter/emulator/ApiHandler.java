@@ -193,6 +193,10 @@ final class ApiHandler implements HttpHandler {
     } else if ((x = match(TAG, p)) != null && m.equals("GET")) {
       Repo repo = repo(x.group(1));
       String tag = decode(x.group(2));
+      if (!validTagId(tag)) {
+        // As lakeFS's ValidateTagID refuses a name no tag may have, before any lookup.
+        throw new EmulatorException(400, "tag: invalid value: " + tag);
+      }
       String id = repo.tag(tag);
       if (id == null) {
         throw new EmulatorException(404, "tag not found: " + tag);
@@ -457,8 +461,14 @@ final class ApiHandler implements HttpHandler {
     }
     Location location = Location.parseAddress(e.physicalAddress());
     ObjectStore store = emulator.storage().storeFor(location);
-    try (InputStream in =
-        length == 0 ? InputStream.nullInputStream() : store.read(location, offset, length)) {
+    InputStream bytes;
+    try {
+      bytes = length == 0 ? InputStream.nullInputStream() : store.read(location, offset, length);
+    } catch (FileNotFoundException gone) {
+      // As lakeFS answers an entry whose bytes are gone from its storage (ErrDataNotFound).
+      throw new EmulatorException(410, "No data");
+    }
+    try (InputStream in = bytes) {
       ex.sendResponseHeaders(status, length == 0 ? -1 : length);
       if (length > 0) {
         try (OutputStream out = ex.getResponseBody()) {
@@ -606,6 +616,18 @@ final class ApiHandler implements HttpHandler {
         return out;
       }
     };
+  }
+
+  /**
+   * Whether lakeFS takes {@code tag} as a tag's name: none of {@code ^ : ? * [ \\}, no {@code ..}
+   * or {@code @{}, not ending in a dot.
+   */
+  private static boolean validTagId(String tag) {
+    return !tag.isEmpty()
+        && tag.chars().noneMatch(ch -> "^:?*[\\".indexOf(ch) >= 0)
+        && !tag.contains("..")
+        && !tag.contains("@{")
+        && !tag.endsWith(".");
   }
 
   // --- JSON shapes ---------------------------------------------------------------------------

@@ -26,10 +26,13 @@ record Entry(
     userMetadata = Map.copyOf(userMetadata);
   }
 
-  /** Same content and metadata: not a change in a diff. */
+  /**
+   * Same content and metadata, as lakeFS tells an entry's identity (its size, checksum, metadata
+   * and content type; not where its bytes are): not a change in a diff.
+   */
   boolean sameAs(Entry other) {
-    return checksum.equals(other.checksum)
-        && physicalAddress.equals(other.physicalAddress)
+    return size == other.size
+        && checksum.equals(other.checksum)
         && contentType.equals(other.contentType)
         && userMetadata.equals(other.userMetadata);
   }
