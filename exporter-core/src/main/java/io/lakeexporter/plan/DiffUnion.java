@@ -24,6 +24,18 @@ public final class DiffUnion {
 
   private DiffUnion() {}
 
+  /**
+   * The commits a diff to {@code head} runs from: {@code previous}, then each of {@code
+   * stoppedExports} (commits of exports stopped part-way over {@code previous}'s) once, but the
+   * HEAD's own (nothing to take from it).
+   */
+  public static List<String> starts(String previous, List<String> stoppedExports, String head) {
+    var from = new ArrayList<String>();
+    from.add(previous);
+    stoppedExports.stream().filter(c -> !c.equals(head) && !from.contains(c)).forEach(from::add);
+    return from;
+  }
+
   /** {@code diffs}, each sorted in lakeFS's key order, as one stream in that order; closes them. */
   public static Stream<DiffEntry> of(List<Stream<DiffEntry>> diffs) {
     if (diffs.size() == 1) {

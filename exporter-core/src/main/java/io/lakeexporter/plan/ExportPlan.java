@@ -2,7 +2,6 @@ package io.lakeexporter.plan;
 
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.source.LakeFsClient;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -91,11 +90,7 @@ public final class ExportPlan {
       KeyFilter filter,
       List<String> stoppedExports) {
     Objects.requireNonNull(lakeFs, "lakeFs is null");
-    List<String> from = new ArrayList<>();
-    from.add(previousCommitId);
-    stoppedExports.stream()
-        .filter(c -> !c.equals(commitId) && !from.contains(c))
-        .forEach(from::add);
+    List<String> from = DiffUnion.starts(previousCommitId, stoppedExports, commitId);
     return new ExportPlan(
         ExportMode.DIFF,
         repository,

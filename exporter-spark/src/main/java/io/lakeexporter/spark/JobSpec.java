@@ -4,6 +4,7 @@ import io.lakeexporter.NamespaceCheck;
 import io.lakeexporter.exec.SourceMode;
 import io.lakeexporter.filter.KeyFilter;
 import io.lakeexporter.plan.DestinationKeys;
+import io.lakeexporter.plan.DiffUnion;
 import io.lakeexporter.plan.ExportMode;
 import io.lakeexporter.source.LakeFsConfig;
 import io.lakeexporter.storage.Location;
@@ -91,15 +92,10 @@ record JobSpec(
 
   /**
    * The commits a diff runs from: the previous one, and those of exports that stopped part-way over
-   * its export ({@link io.lakeexporter.plan.DiffUnion}).
+   * its export ({@link DiffUnion}).
    */
   List<String> diffsFrom() {
-    var from = new java.util.ArrayList<String>();
-    from.add(previousCommitId);
-    stoppedExports.stream()
-        .filter(c -> !c.equals(commitId) && !from.contains(c))
-        .forEach(from::add);
-    return from;
+    return DiffUnion.starts(previousCommitId, stoppedExports, commitId);
   }
 
   /** The keys executors may write under the destination root (see {@link NamespaceCheck}). */
