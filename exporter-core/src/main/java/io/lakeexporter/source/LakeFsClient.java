@@ -491,7 +491,11 @@ public final class LakeFsClient implements AutoCloseable {
       // lakeFS has the object but not its bytes (gone from its storage, or the entry expired):
       // no retry brings them back.
       throw new FileNotFoundException(
-          "lakeFS has no data for " + where + " (410 " + message + "): its bytes are gone");
+          "no object data for "
+              + where
+              + " (410 "
+              + message
+              + "): lakeFS has the entry, but its bytes are gone");
     }
     if (RequestRefusedException.isRefusal(code)) {
       // Refused for good (a key its policies do not let read the object): not worth a retry.

@@ -917,12 +917,12 @@ class LocalExportTest {
               assertThat(f.attempts()).isEqualTo(1);
               assertThat(f.error())
                   .contains(
-                      "lakeFS has no data for 'README.txt' at ref '"
+                      "source object missing: no object data for 'README.txt' at ref '"
                           + head
                           + "' of repository '"
                           + repo
                           + "' (410 ")
-                  .contains("its bytes are gone");
+                  .contains("lakeFS has the entry, but its bytes are gone");
             });
     // Round 1's other four; the markers' round skipped after its failure.
     assertThat(result.copied()).isEqualTo(4);
