@@ -1,6 +1,7 @@
 package io.lakeexporter;
 
 import io.lakeexporter.copy.RetryPolicy;
+import io.lakeexporter.report.DestinationLease;
 import io.lakeexporter.report.PreviousExport;
 import io.lakeexporter.report.StatusFile;
 import io.lakeexporter.storage.ConnectionFailures;
@@ -113,6 +114,26 @@ public final class DestinationCheck {
     }
     dryRun.add(verdict.said());
     return List.of();
+  }
+
+  /**
+   * A run's first look at the status files for a diff ({@link #requireDiffStart}), before anything
+   * is made or taken at {@code root} (a local root's directory, the lease): a refusal leaves the
+   * destination, and another export's lease, as they were. The look under the lease decides; a
+   * store that cannot be had says nothing here (the destination's check says what is wrong).
+   *
+   * @throws PreviousExportMissingException when the diff would be refused
+   */
+  public static void refuseDiffStartEarly(
+      StorageRegistry storage, Location root, String previous, String head, RetryPolicy retry) {
+    ObjectStore store;
+    try {
+      store = storage.storeFor(root);
+    } catch (IOException e) {
+      return;
+    }
+    requireDiffStart(
+        store, root, previous, head, DestinationLease.leftBy(store, root), retry, null, true);
   }
 
   /** {@code dryRun} holds a dry run's refusals; null for a run. */

@@ -208,7 +208,8 @@ public final class Exporter implements AutoCloseable {
     DestinationKeys keys = NamespaceCheck.keys(lakeFs, repository, storage, root);
     boolean checked = plan.mode() == ExportMode.DIFF && checkPreviousExport;
     if (checked && !dryRun) {
-      refuseDiffStartEarly(plan);
+      DestinationCheck.refuseDiffStartEarly(
+          storage, root, plan.previousCommitId(), plan.commitId(), copySettings.retry());
     }
     // Refused now rather than after every copy has failed, which would leave no report either.
     RunRefusals refusals = dryRun ? new RunRefusals() : null;
@@ -283,31 +284,6 @@ public final class Exporter implements AutoCloseable {
         lease.close();
       }
     }
-  }
-
-  /**
-   * A diff's first look at the destination's status files, before anything is made or taken there
-   * (a local root's directory, the lease): a refusal leaves the destination, and another export's
-   * lease, as they were. The look under the lease decides.
-   *
-   * @throws PreviousExportMissingException when the diff would be refused
-   */
-  private void refuseDiffStartEarly(ExportPlan plan) {
-    ObjectStore store;
-    try {
-      store = storage.storeFor(root);
-    } catch (IOException e) {
-      return; // the destination's check says what is wrong with it
-    }
-    DestinationCheck.requireDiffStart(
-        store,
-        root,
-        plan.previousCommitId(),
-        plan.commitId(),
-        DestinationLease.leftBy(store, root),
-        copySettings.retry(),
-        null,
-        true);
   }
 
   /** The export {@link #run} starts, {@code lease} held ({@code null} for a dry run). */

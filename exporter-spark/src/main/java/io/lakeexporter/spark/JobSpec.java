@@ -52,44 +52,6 @@ record JobSpec(
     stoppedExports = List.copyOf(stoppedExports);
   }
 
-  /** A spec with no export stopped part-way over the previous commit's. */
-  JobSpec(
-      LakeFsConfig lakeFs,
-      String repository,
-      ExportMode mode,
-      String commitId,
-      String previousCommitId,
-      KeyFilter filter,
-      Map<String, String> settings,
-      String destination,
-      String reservedPrefix,
-      String reservedFor,
-      boolean mayHoldLakeFsData,
-      int concurrency,
-      long partSize,
-      long multipartThreshold,
-      SourceMode sourceMode,
-      boolean skipIdentical) {
-    this(
-        lakeFs,
-        repository,
-        mode,
-        commitId,
-        previousCommitId,
-        filter,
-        settings,
-        destination,
-        reservedPrefix,
-        reservedFor,
-        mayHoldLakeFsData,
-        concurrency,
-        partSize,
-        multipartThreshold,
-        sourceMode,
-        skipIdentical,
-        List.of());
-  }
-
   /**
    * The commits a diff runs from: the previous one, and those of exports that stopped part-way over
    * its export ({@link DiffUnion}).

@@ -216,7 +216,8 @@ public final class SparkExporter {
       boolean checked = mode == ExportMode.DIFF && checkPreviousExport;
       if (checked && !dryRun) {
         // As the standalone exporter: a first look before anything is made or taken there.
-        refuseDiffStartEarly(driverStorage, root, previous, commitId);
+        DestinationCheck.refuseDiffStartEarly(
+            driverStorage, root, previous, commitId, RetryPolicy.DEFAULT);
       }
       ObjectStore destinationStore =
           dryRun
@@ -279,30 +280,6 @@ public final class SparkExporter {
     } finally {
       closeQuietly(driverStorage);
     }
-  }
-
-  /**
-   * A diff's first look at the destination's status files, before anything is made or taken there
-   * (a local root's directory, the lease), as the standalone exporter's; the look under the lease
-   * decides.
-   */
-  private static void refuseDiffStartEarly(
-      StorageRegistry storage, Location root, String previous, String commitId) {
-    ObjectStore store;
-    try {
-      store = storage.storeFor(root);
-    } catch (IOException e) {
-      return; // the destination's check says what is wrong with it
-    }
-    DestinationCheck.requireDiffStart(
-        store,
-        root,
-        previous,
-        commitId,
-        DestinationLease.leftBy(store, root),
-        RetryPolicy.DEFAULT,
-        null,
-        true);
   }
 
   /** The export {@link #run} starts, {@code lease} held ({@code null} for a dry run). */

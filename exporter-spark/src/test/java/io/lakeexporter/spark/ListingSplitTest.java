@@ -147,7 +147,8 @@ class ListingSplitTest {
             1 << 20,
             1 << 20,
             SourceMode.AUTO,
-            false);
+            false,
+            List.of());
     var paths = new ArrayList<String>();
     for (ListingSplit split : splits) {
       for (int round = 1; round <= 2; round++) {

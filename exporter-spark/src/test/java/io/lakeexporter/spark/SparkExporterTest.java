@@ -655,7 +655,8 @@ class SparkExporterTest {
         512 << 10,
         1,
         sourceMode,
-        false);
+        false,
+        List.of());
   }
 
   @Test
@@ -1137,7 +1138,8 @@ class SparkExporterTest {
         512 << 10,
         1 << 20,
         SourceMode.AUTO,
-        false);
+        false,
+        List.of());
   }
 
   @Test
@@ -1171,7 +1173,8 @@ class SparkExporterTest {
             512 << 10,
             1 << 20,
             SourceMode.AUTO,
-            false);
+            false,
+            List.of());
     PartitionOutcome outcome =
         ExecutorTasks.run(spec, 1, actions.iterator(), 5, ProgressListener.NONE, "test-export")
             .next();
