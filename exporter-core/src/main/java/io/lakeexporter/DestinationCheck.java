@@ -125,7 +125,12 @@ public final class DestinationCheck {
    * @throws PreviousExportMissingException when the diff would be refused
    */
   public static void refuseDiffStartEarly(
-      StorageRegistry storage, Location root, String previous, String head, RetryPolicy retry) {
+      StorageRegistry storage,
+      Location root,
+      String repository,
+      String previous,
+      String head,
+      RetryPolicy retry) {
     ObjectStore store;
     try {
       store = storage.storeFor(root);
@@ -133,7 +138,14 @@ public final class DestinationCheck {
       return;
     }
     requireDiffStart(
-        store, root, previous, head, DestinationLease.leftBy(store, root), retry, null, true);
+        store,
+        root,
+        previous,
+        head,
+        DestinationLease.leftBy(store, root, repository),
+        retry,
+        null,
+        true);
   }
 
   /** {@code dryRun} holds a dry run's refusals; null for a run. */

@@ -209,7 +209,12 @@ public final class Exporter implements AutoCloseable {
     boolean checked = plan.mode() == ExportMode.DIFF && checkPreviousExport;
     if (checked && !dryRun) {
       DestinationCheck.refuseDiffStartEarly(
-          storage, root, plan.previousCommitId(), plan.commitId(), copySettings.retry());
+          storage,
+          root,
+          repository,
+          plan.previousCommitId(),
+          plan.commitId(),
+          copySettings.retry());
     }
     // Refused now rather than after every copy has failed, which would leave no report either.
     RunRefusals refusals = dryRun ? new RunRefusals() : null;
@@ -239,7 +244,7 @@ public final class Exporter implements AutoCloseable {
               root,
               plan.previousCommitId(),
               plan.commitId(),
-              DestinationLease.leftBy(destination, root),
+              DestinationLease.leftBy(destination, root, repository),
               copySettings.retry(),
               refusals,
               false);

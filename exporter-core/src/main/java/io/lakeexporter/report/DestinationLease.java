@@ -223,7 +223,10 @@ public final class DestinationLease implements AutoCloseable {
                 .orElse("the lease " + file + " was removed as soon as this export wrote it"));
       }
       if (held.isPresent()) {
-        lease.tookOverFrom = held.get().commitId();
+        if (held.get().repository().equals(repository)) {
+          // Another repository's commit says nothing of what this one's diffs hold.
+          lease.tookOverFrom = held.get().commitId();
+        }
         lease.removeLeftovers(root, held.get());
       }
     } catch (IOException | RuntimeException e) {
@@ -327,22 +330,24 @@ public final class DestinationLease implements AutoCloseable {
   }
 
   /**
-   * The commit of the export whose lease this one took over (killed, or cut off from the
-   * destination part-way), or empty when the root was free.
+   * The commit of the export of this repository whose lease this one took over (killed, or cut off
+   * from the destination part-way), or empty when the root was free or another repository's.
    */
   public Optional<String> tookOverFrom() {
     return Optional.ofNullable(tookOverFrom);
   }
 
   /**
-   * The commit of an export that left its lease at {@code root} and is gone (its lease expired, or
-   * its process gone from this machine): one the next export takes over, which stopped part-way.
-   * Empty when there is none, it is held, or it cannot be read.
+   * The commit of an export of {@code repository} that left its lease at {@code root} and is gone
+   * (its lease expired, or its process gone from this machine): one the next export takes over,
+   * which stopped part-way. Empty when there is none, it is held, another repository's, or it
+   * cannot be read.
    */
-  public static Optional<String> leftBy(ObjectStore store, Location root) {
+  public static Optional<String> leftBy(ObjectStore store, Location root, String repository) {
     Instant now = Instant.now();
     try {
       return read(store, root.child(NAME), RetryPolicy.NONE)
+          .filter(h -> h.repository().equals(repository))
           .filter(h -> !h.expiresAt().isAfter(now) || h.goneFromThisMachine())
           .map(Holder::commitId);
     } catch (IOException | RuntimeException e) {

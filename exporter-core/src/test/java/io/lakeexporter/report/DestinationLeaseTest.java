@@ -136,6 +136,29 @@ class DestinationLeaseTest {
                     .startsWith("the destination is in use: an export of commit c0ffee"));
   }
 
+  /**
+   * The commit of an export cut off with its lease left, which a diff runs from too: only of the
+   * same repository (another's commit says nothing of this one's diffs), and only once it is gone.
+   */
+  @Test
+  void aLeftLeaseNamesItsCommitToTheSameRepositoryOnly() throws IOException {
+    Instant gone = Instant.now().minusSeconds(5);
+    writeOthers(gone);
+    assertThat(DestinationLease.leftBy(store, rootLocation(), "repo")).contains("c0ffee");
+    assertThat(DestinationLease.leftBy(store, rootLocation(), "other")).isEmpty();
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      assertThat(lease.tookOverFrom()).contains("c0ffee");
+      assertThat(DestinationLease.leftBy(store, rootLocation(), "repo")).as("held").isEmpty();
+    }
+    var others =
+        new DestinationLease.Holder(
+            "x", "other", "d00d", "elsewhere", "", 7, gone.minusSeconds(60), gone, "0.9");
+    Files.write(leaseFile(), DestinationLease.render(others));
+    try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+      assertThat(lease.tookOverFrom()).isEmpty();
+    }
+  }
+
   @Test
   void anExpiredLeaseIsTakenOver() throws IOException {
     writeOthers(Instant.now().minusSeconds(5));

@@ -217,7 +217,7 @@ public final class SparkExporter {
       if (checked && !dryRun) {
         // As the standalone exporter: a first look before anything is made or taken there.
         DestinationCheck.refuseDiffStartEarly(
-            driverStorage, root, previous, commitId, RetryPolicy.DEFAULT);
+            driverStorage, root, repository, previous, commitId, RetryPolicy.DEFAULT);
       }
       ObjectStore destinationStore =
           dryRun
@@ -231,7 +231,7 @@ public final class SparkExporter {
                 root,
                 previous,
                 commitId,
-                DestinationLease.leftBy(destinationStore, root),
+                DestinationLease.leftBy(destinationStore, root, repository),
                 RetryPolicy.DEFAULT,
                 refusals,
                 false);
