@@ -221,7 +221,7 @@ public final class LakeFsClient implements AutoCloseable {
       return Optional.of(
           read(answer, LakeFsAnswers::branchCommitId, "tag '" + name + "'", repository));
     } catch (ApiException e) {
-      // lakeFS answers 400 for a name no tag may have ("main~1", "x^2"): no such tag either.
+      // lakeFS answers 400 for a name no tag may have ("main^1", "a..b"): no such tag either.
       if (e.getCode() == 404 || e.getCode() == 400) {
         return Optional.empty();
       }
@@ -646,10 +646,6 @@ public final class LakeFsClient implements AutoCloseable {
   }
 
   /**
-   * A clear, specific exception for a failed call. A 404 on a ref is told apart from a 404 on the
-   * repository by asking for the repository.
-   */
-  /**
    * A request for presigned URLs failed: lakeFS answers 400 for the whole page when its blockstore
    * cannot presign (the local one, "local adapter presigned URL: operation not supported"), which
    * says how to read such a repository instead; anything else as {@link #translate} says it.
@@ -671,6 +667,10 @@ public final class LakeFsClient implements AutoCloseable {
         e);
   }
 
+  /**
+   * A clear, specific exception for a failed call. A 404 on a ref is told apart from a 404 on the
+   * repository by asking for the repository.
+   */
   private ExportException translate(ApiException e, String repository, String kind, String ref) {
     String endpoint = config.apiUrl();
     int code = e.getCode();

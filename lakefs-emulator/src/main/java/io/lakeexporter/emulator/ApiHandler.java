@@ -641,9 +641,8 @@ final class ApiHandler implements HttpHandler {
     if (presign) {
       Location location = Location.parseAddress(address);
       ObjectStore store = emulator.storage().storeFor(location);
-      // As lakeFS's block adapters answer a blockstore that cannot presign
-      // (ErrOperationNotSupported:
-      // a 400 for the whole listing page or stat).
+      // As lakeFS's block adapters answer where they cannot presign (ErrOperationNotSupported): a
+      // 400 for the whole listing page or stat.
       String notSupported = location.scheme() + " adapter presigned URL: operation not supported";
       if (!(store instanceof Presignable presigner)) {
         throw new EmulatorException(400, notSupported);
