@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +71,8 @@ public final class DestinationCheck {
    * export unguarded. Asked before the lease is taken (a refusal then leaves another export's lease
    * as it found it), and again under it, when no other export changes them.
    *
-   * @param leftLease the commit of an export that left its lease at the root, cut off part-way
+   * @param leftLease the commits of an export that left its lease at the root, cut off part-way
+   *     (its own, then those its diff ran from too), or none
    * @param quiet only refuse: nothing said of a diff allowed or unchecked (the first of the two
    *     asks of a run)
    * @return the commits of exports that stopped part-way over {@code previous}'s, which the diff
@@ -84,7 +84,7 @@ public final class DestinationCheck {
       Location root,
       String previous,
       String head,
-      Optional<String> leftLease,
+      List<String> leftLease,
       RetryPolicy retry,
       RunRefusals dryRun,
       boolean quiet) {

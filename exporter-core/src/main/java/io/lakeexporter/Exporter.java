@@ -267,6 +267,8 @@ public final class Exporter implements AutoCloseable {
                 copySettings.retry(),
                 null,
                 false);
+        // Known to the next export, should this one be cut off too.
+        lease.record(stopped);
       }
       ExportPlan toRun =
           stopped.isEmpty()

@@ -17,8 +17,10 @@ import java.util.stream.StreamSupport;
  * when an export of X stopped part-way holds, for each key, P's version or X's; the diffs from P
  * and from X to the HEAD together name every key where either differs from the HEAD's, and agree on
  * what each must become (the HEAD's version, or nothing). A key several diffs name comes once: a
- * delete where the HEAD lacks it, else a copy of the HEAD's version, a changed one (whose old bytes
- * may be at the destination) where any diff says so.
+ * delete where the HEAD lacks it, else a copy of the HEAD's version. Every copy counts as a change
+ * (its key may hold an object at the destination already): a key new since P may have been written
+ * by the stopped export, so a later round's one (a Spark marker) goes down before round 1 as a
+ * changed one does.
  */
 public final class DiffUnion {
 
@@ -70,7 +72,9 @@ public final class DiffUnion {
                 h.advance();
               }
             }
-            return union;
+            return union.type() == DiffEntry.Type.ADDED
+                ? new DiffEntry(DiffEntry.Type.CHANGED, union.path(), union.sizeBytes())
+                : union;
           }
         };
     Stream<DiffEntry> stream =

@@ -32,6 +32,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -76,12 +77,12 @@ public final class DestinationLease implements AutoCloseable {
   private final ObjectStore store;
   private final Location file;
   private final RetryPolicy retry;
-  private final Holder ours;
+  private volatile Holder ours;
   private final Duration term;
   private final ScheduledExecutorService renewals;
   private volatile String lost = "";
   private volatile boolean unheld;
-  private String tookOverFrom;
+  private List<String> tookOverFrom = List.of();
   private volatile Runnable whenLost = () -> {};
 
   /** Until when the lease this export last wrote holds: past it, another may have taken it. */
@@ -99,11 +100,33 @@ public final class DestinationLease implements AutoCloseable {
       long pid,
       Instant startedAt,
       Instant expiresAt,
-      String exporterVersion) {
+      String exporterVersion,
+      List<String> alsoFrom) {
+
+    Holder {
+      alsoFrom = List.copyOf(alsoFrom);
+    }
 
     Holder renewed(Instant until) {
       return new Holder(
-          run, repository, commitId, host, machine, pid, startedAt, until, exporterVersion);
+          run,
+          repository,
+          commitId,
+          host,
+          machine,
+          pid,
+          startedAt,
+          until,
+          exporterVersion,
+          alsoFrom);
+    }
+
+    /** Its commit, then those of the stopped exports its diff runs from too. */
+    List<String> commits() {
+      var all = new ArrayList<String>();
+      all.add(commitId);
+      all.addAll(alsoFrom);
+      return all;
     }
 
     /**
@@ -192,7 +215,8 @@ public final class DestinationLease implements AutoCloseable {
             ProcessHandle.current().pid(),
             now,
             now.plus(term),
-            Version.get());
+            Version.get(),
+            List.of());
     var lease = new DestinationLease(store, file, retry, ours, term);
     boolean looked = false;
     try {
@@ -225,7 +249,7 @@ public final class DestinationLease implements AutoCloseable {
       if (held.isPresent()) {
         if (held.get().repository().equals(repository)) {
           // Another repository's commit says nothing of what this one's diffs hold.
-          lease.tookOverFrom = held.get().commitId();
+          lease.tookOverFrom = held.get().commits();
         }
         lease.removeLeftovers(root, held.get());
       }
@@ -330,28 +354,72 @@ public final class DestinationLease implements AutoCloseable {
   }
 
   /**
-   * The commit of the export of this repository whose lease this one took over (killed, or cut off
-   * from the destination part-way), or empty when the root was free or another repository's.
+   * The commits of the export of this repository whose lease this one took over (killed, or cut off
+   * from the destination part-way): its own, then those its diff ran from too; empty when the root
+   * was free or another repository's.
    */
-  public Optional<String> tookOverFrom() {
-    return Optional.ofNullable(tookOverFrom);
+  public List<String> tookOverFrom() {
+    return tookOverFrom;
   }
 
   /**
-   * The commit of an export of {@code repository} that left its lease at {@code root} and is gone
-   * (its lease expired, or its process gone from this machine): one the next export takes over,
-   * which stopped part-way. Empty when there is none, it is held, another repository's, or it
-   * cannot be read.
+   * Says in the lease, from now on, that this export's diff runs from {@code stoppedExports} too
+   * (exports stopped part-way over its previous commit's): an export that takes this lease over,
+   * this one killed, runs from them as well as from this one's commit. Written at once.
+   *
+   * @throws ExportException when the lease could not be written: an export killed after this one
+   *     would not know of them
    */
-  public static Optional<String> leftBy(ObjectStore store, Location root, String repository) {
+  public void record(List<String> stoppedExports) {
+    if (unheld || stoppedExports.equals(ours.alsoFrom())) {
+      return;
+    }
+    Holder held = ours;
+    ours =
+        new Holder(
+            held.run(),
+            held.repository(),
+            held.commitId(),
+            held.host(),
+            held.machine(),
+            held.pid(),
+            held.startedAt(),
+            held.expiresAt(),
+            held.exporterVersion(),
+            stoppedExports);
+    try {
+      write(ours);
+    } catch (IOException | RuntimeException e) {
+      throw new ExportException(
+          "could not write in the lease "
+              + file
+              + " the exports this diff runs from: "
+              + Printable.said(e),
+          e);
+    }
+  }
+
+  /** The stopped exports this export's diff runs from too, as {@link #record} was told. */
+  public List<String> recorded() {
+    return ours.alsoFrom();
+  }
+
+  /**
+   * The commits of an export of {@code repository} that left its lease at {@code root} and is gone
+   * (its lease expired, or its process gone from this machine), which stopped part-way: its own,
+   * then those its diff ran from too. Empty when there is none, it is held, another repository's,
+   * or it cannot be read.
+   */
+  public static List<String> leftBy(ObjectStore store, Location root, String repository) {
     Instant now = Instant.now();
     try {
       return read(store, root.child(NAME), RetryPolicy.NONE)
           .filter(h -> h.repository().equals(repository))
           .filter(h -> !h.expiresAt().isAfter(now) || h.goneFromThisMachine())
-          .map(Holder::commitId);
+          .map(Holder::commits)
+          .orElse(List.of());
     } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return List.of();
     }
   }
 
@@ -509,7 +577,7 @@ public final class DestinationLease implements AutoCloseable {
   public ExportResult recordStatus(ExportResult result, Location root, RetryPolicy retry) {
     Optional<String> lostTo = check();
     if (lostTo.isEmpty()) {
-      return StatusFile.record(store, root, result, retry);
+      return StatusFile.record(store, root, result, ours.alsoFrom(), retry);
     }
     String why = "no status file written, as it could be the other's";
     return result.failedFor(
@@ -587,7 +655,8 @@ public final class DestinationLease implements AutoCloseable {
               o.get("pid").getAsLong(),
               Instant.parse(o.get("started_at").getAsString()),
               Instant.parse(o.get("expires_at").getAsString()),
-              o.get("exporter_version").getAsString()));
+              o.get("exporter_version").getAsString(),
+              alsoFrom(o)));
     } catch (JsonParseException
         | IllegalStateException
         | NullPointerException
@@ -615,6 +684,15 @@ public final class DestinationLease implements AutoCloseable {
     heldUntil = holder.expiresAt();
   }
 
+  /** The {@code also_from} commits of a lease or status file's JSON; none when absent. */
+  static List<String> alsoFrom(JsonObject json) {
+    var commits = new ArrayList<String>();
+    if (json.has("also_from") && json.get("also_from").isJsonArray()) {
+      json.get("also_from").getAsJsonArray().forEach(e -> commits.add(e.getAsString()));
+    }
+    return commits;
+  }
+
   static byte[] render(Holder holder) {
     var out = new ByteArrayOutputStream();
     try (var json = new JsonWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
@@ -629,6 +707,13 @@ public final class DestinationLease implements AutoCloseable {
       json.name("started_at").value(holder.startedAt().toString());
       json.name("expires_at").value(holder.expiresAt().toString());
       json.name("exporter_version").value(holder.exporterVersion());
+      if (!holder.alsoFrom().isEmpty()) {
+        json.name("also_from").beginArray();
+        for (String commit : holder.alsoFrom()) {
+          json.value(commit);
+        }
+        json.endArray();
+      }
       json.endObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing into memory

@@ -60,7 +60,8 @@ public final class PreviousExport {
   /**
    * What the root's newest status file says of a diff from {@code previous} to {@code head}.
    *
-   * @param leftLease the commit of an export that left its lease at the root, gone part-way
+   * @param leftLease the commits of an export that left its lease at the root, gone part-way (its
+   *     own, then those its diff ran from too), or none
    * @throws IOException when the root's status files could not be listed, or one that decides could
    *     not be read
    */
@@ -69,15 +70,15 @@ public final class PreviousExport {
       Location root,
       String previous,
       String head,
-      Optional<String> leftLease,
+      List<String> leftLease,
       RetryPolicy retry)
       throws IOException {
     Optional<Found> newest = retry.run(() -> newest(store, root, retry)).value();
-    List<String> stopped = leftLease.stream().toList();
+    List<String> stopped = leftLease;
     String cutOff =
-        leftLease
-            .map(c -> "; an export of commit " + c + " was cut off there since, part-way")
-            .orElse("");
+        leftLease.isEmpty()
+            ? ""
+            : "; an export of commit " + leftLease.get(0) + " was cut off there since, part-way";
     if (newest.isEmpty()) {
       return Verdict.refused(
           root
@@ -102,7 +103,7 @@ public final class PreviousExport {
                   + " at "
                   + root
                   + " also runs from commit "
-                  + leftLease.get()
+                  + leftLease.get(0)
                   + ", whose export was cut off there part-way");
     }
     if (found.succeeded()) {
@@ -138,8 +139,10 @@ public final class PreviousExport {
     }
     String from = found.head(store, retry).diffFrom();
     if (from.equals(previous)) {
+      // That attempt's commit, those it ran from itself (a retry of a retry), a cut-off one's.
       var both = new ArrayList<String>();
       both.add(found.head(store, retry).commitId(found.commitId()));
+      both.addAll(found.head(store, retry).alsoFrom());
       both.addAll(stopped);
       return Verdict.allowed(
           both,
@@ -215,12 +218,21 @@ public final class PreviousExport {
     String mode = "";
     String previous = "";
     String commit = "";
+    var alsoFrom = new ArrayList<String>();
     Instant finished = null;
     try (var json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(bytes), UTF_8))) {
       if (json.peek() == JsonToken.BEGIN_OBJECT) {
         json.beginObject();
         while (json.hasNext() && finished == null) {
           String field = json.nextName();
+          if (field.equals("also_from") && json.peek() == JsonToken.BEGIN_ARRAY) {
+            json.beginArray();
+            while (json.hasNext()) {
+              alsoFrom.add(json.nextString());
+            }
+            json.endArray();
+            continue;
+          }
           if (json.peek() != JsonToken.STRING) {
             json.skipValue();
             continue;
@@ -240,11 +252,15 @@ public final class PreviousExport {
     } catch (IOException | RuntimeException e) {
       // Not JSON, or cut short: what was read so far.
     }
-    return new Head(mode, previous, commit, finished);
+    return new Head(mode, previous, commit, alsoFrom, finished);
   }
 
-  /** What a status file's head says; empty strings and a null time where it says nothing. */
-  private record Head(String mode, String previous, String commit, Instant finishedAt) {
+  /**
+   * What a status file's head says; empty strings, no commits and a null time where it says
+   * nothing.
+   */
+  private record Head(
+      String mode, String previous, String commit, List<String> alsoFrom, Instant finishedAt) {
     /** The commit a diff started from, or empty for any other export. */
     String diffFrom() {
       return mode.equals("diff") ? previous : "";

@@ -52,12 +52,26 @@ public final class StatusFile {
   public static Location write(
       ObjectStore destination, Location root, ExportResult result, RetryPolicy retry)
       throws IOException {
+    return write(destination, root, result, List.of(), retry);
+  }
+
+  /**
+   * As {@link #write(ObjectStore, Location, ExportResult, RetryPolicy)}, saying in the file that
+   * the diff ran from {@code alsoFrom} too ({@link #render(ExportResult, List)}).
+   */
+  public static Location write(
+      ObjectStore destination,
+      Location root,
+      ExportResult result,
+      List<String> alsoFrom,
+      RetryPolicy retry)
+      throws IOException {
     String name =
         result.succeeded() ? successName(result.commitId()) : failureName(result.commitId());
     String stale =
         result.succeeded() ? failureName(result.commitId()) : successName(result.commitId());
     Location file = root.child(name);
-    byte[] json = render(result);
+    byte[] json = render(result, alsoFrom);
     retry.run(
         () -> {
           destination.write(
@@ -82,10 +96,14 @@ public final class StatusFile {
    *     reads only on first use): the outcome is not lost either way
    */
   public static ExportResult record(
-      ObjectStore destination, Location root, ExportResult result, RetryPolicy retry) {
+      ObjectStore destination,
+      Location root,
+      ExportResult result,
+      List<String> alsoFrom,
+      RetryPolicy retry) {
     boolean interrupted = Thread.interrupted();
     try {
-      return result.withStatusFile(write(destination, root, result, retry).toString());
+      return result.withStatusFile(write(destination, root, result, alsoFrom, retry).toString());
     } catch (IOException | RuntimeException e) {
       throw new StatusFileNotWrittenException(
           "export of commit "
@@ -137,6 +155,15 @@ public final class StatusFile {
 
   /** The JSON of {@code result}, as UTF-8 bytes. */
   public static byte[] render(ExportResult result) {
+    return render(result, List.of());
+  }
+
+  /**
+   * The JSON of {@code result}, as UTF-8 bytes, with {@code alsoFrom}: the commits of exports
+   * stopped part-way that a diff ran from besides its previous commit, for the next one to run from
+   * too should this one stop part-way as well.
+   */
+  public static byte[] render(ExportResult result, List<String> alsoFrom) {
     var out = new ByteArrayOutputStream();
     // Gson's streaming writer: the lakeFS client has loaded it already, where an object mapper
     // would cost every export ~60 ms of class loading at its very end.
@@ -151,6 +178,13 @@ public final class StatusFile {
       }
       if (result.previousCommitId() != null) {
         json.name("previous_commit_id").value(result.previousCommitId());
+      }
+      if (!alsoFrom.isEmpty()) {
+        json.name("also_from").beginArray();
+        for (String commit : alsoFrom) {
+          json.value(commit);
+        }
+        json.endArray();
       }
       json.name("commit_id").value(result.commitId());
       json.name("destination").value(result.destination());

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class DestinationLeaseTest {
       throws IOException {
     var holder =
         new DestinationLease.Holder(
-            run, "repo", "c0ffee", host, machine, pid, startedAt, expiresAt, "0.9");
+            run, "repo", "c0ffee", host, machine, pid, startedAt, expiresAt, "0.9", List.of());
     Files.write(leaseFile(), DestinationLease.render(holder));
   }
 
@@ -144,15 +145,27 @@ class DestinationLeaseTest {
   void aLeftLeaseNamesItsCommitToTheSameRepositoryOnly() throws IOException {
     Instant gone = Instant.now().minusSeconds(5);
     writeOthers(gone);
-    assertThat(DestinationLease.leftBy(store, rootLocation(), "repo")).contains("c0ffee");
+    assertThat(DestinationLease.leftBy(store, rootLocation(), "repo")).containsExactly("c0ffee");
     assertThat(DestinationLease.leftBy(store, rootLocation(), "other")).isEmpty();
     try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
-      assertThat(lease.tookOverFrom()).contains("c0ffee");
+      assertThat(lease.tookOverFrom()).containsExactly("c0ffee");
       assertThat(DestinationLease.leftBy(store, rootLocation(), "repo")).as("held").isEmpty();
+      // Its diff runs from c0ffee too: written in the lease, for an export that takes it over.
+      lease.record(List.of("c0ffee"));
+      assertThat(leaseJson().get("also_from").get(0).asText()).isEqualTo("c0ffee");
     }
     var others =
         new DestinationLease.Holder(
-            "x", "other", "d00d", "elsewhere", "", 7, gone.minusSeconds(60), gone, "0.9");
+            "x",
+            "other",
+            "d00d",
+            "elsewhere",
+            "",
+            7,
+            gone.minusSeconds(60),
+            gone,
+            "0.9",
+            List.of());
     Files.write(leaseFile(), DestinationLease.render(others));
     try (var lease = take("abc123", Duration.ofMinutes(1), Duration.ofMinutes(1))) {
       assertThat(lease.tookOverFrom()).isEmpty();

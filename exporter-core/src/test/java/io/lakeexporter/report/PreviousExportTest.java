@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +31,24 @@ class PreviousExportTest {
   }
 
   private PreviousExport.Verdict diffFrom(String previous, String head) throws IOException {
-    return PreviousExport.of(store, root(), previous, head, Optional.empty(), RetryPolicy.NONE);
+    return PreviousExport.of(store, root(), previous, head, List.of(), RetryPolicy.NONE);
   }
 
   /** A status file as an export writes it, made {@code minutes} after T0 by its time stamp. */
   private void exported(
       ExportResult.Status status, ExportMode mode, String previous, String commit, int minutes)
+      throws IOException {
+    exported(status, mode, previous, commit, minutes, List.of());
+  }
+
+  /** The same, of a diff that ran from {@code alsoFrom} too. */
+  private void exported(
+      ExportResult.Status status,
+      ExportMode mode,
+      String previous,
+      String commit,
+      int minutes,
+      List<String> alsoFrom)
       throws IOException {
     var result =
         new ExportResult(
@@ -57,7 +68,7 @@ class PreviousExportTest {
             null,
             null,
             "1.0");
-    Location file = StatusFile.write(store, root(), result, RetryPolicy.NONE);
+    Location file = StatusFile.write(store, root(), result, alsoFrom, RetryPolicy.NONE);
     Files.setLastModifiedTime(file.toPath(), FileTime.from(T0.plusSeconds(60L * minutes)));
   }
 
@@ -107,10 +118,25 @@ class PreviousExportTest {
         .contains("holds part of commit x1");
   }
 
+  /**
+   * Two attempts from p1 failed in a row: the second ran from the first's commit too, and says so
+   * in its file; the next runs from both, and from an export cut off since.
+   */
+  @Test
+  void aRetryOfARetryRunsFromEveryAttemptBefore() throws IOException {
+    exported(ExportResult.Status.SUCCEEDED, ExportMode.COMMIT, null, "p1", 1);
+    exported(ExportResult.Status.FAILED, ExportMode.DIFF, "p1", "x1", 2);
+    exported(ExportResult.Status.FAILED, ExportMode.DIFF, "p1", "x2", 3, List.of("x1"));
+    assertThat(diffFrom("p1", "h1").stoppedExports()).containsExactly("x2", "x1");
+    var alsoCut =
+        PreviousExport.of(store, root(), "p1", "h1", List.of("x3", "x2"), RetryPolicy.NONE);
+    assertThat(alsoCut.stoppedExports()).containsExactly("x2", "x1", "x3", "x2");
+  }
+
   @Test
   void anExportCutOffWithItsLeaseLeftIsRunFromTooOrNamedInTheRefusal() throws IOException {
     exported(ExportResult.Status.SUCCEEDED, ExportMode.COMMIT, null, "p1", 1);
-    var over = PreviousExport.of(store, root(), "p1", "h1", Optional.of("x9"), RetryPolicy.NONE);
+    var over = PreviousExport.of(store, root(), "p1", "h1", List.of("x9"), RetryPolicy.NONE);
     assertThat(over.allowed()).isTrue();
     assertThat(over.stoppedExports()).containsExactly("x9");
     assertThat(over.said())
@@ -118,7 +144,7 @@ class PreviousExportTest {
             "the diff from p1 to h1 at "
                 + root()
                 + " also runs from commit x9, whose export was cut off there part-way");
-    var wrong = PreviousExport.of(store, root(), "q1", "h1", Optional.of("x9"), RetryPolicy.NONE);
+    var wrong = PreviousExport.of(store, root(), "q1", "h1", List.of("x9"), RetryPolicy.NONE);
     assertThat(wrong.allowed()).isFalse();
     assertThat(wrong.said())
         .contains("not of q1; an export of commit x9 was cut off there since, part-way");

@@ -256,6 +256,8 @@ public final class SparkExporter {
                   RetryPolicy.DEFAULT,
                   null,
                   false);
+          // Known to the next export, should this one be cut off too.
+          lease.record(stopped);
         }
         ExportResult result =
             runHolding(

@@ -847,18 +847,7 @@ class LocalExportTest {
     String fourth = lakeFs.emulator.commit(repo, "main", "fourth");
     Files.writeString(out.resolve("d.txt"), "d");
     Files.writeString(out.resolve("c.txt"), "c, changed by the killed export's commit");
-    Instant killed = Instant.now().minusSeconds(120);
-    Files.writeString(
-        out.resolve(DestinationLease.NAME),
-        "{\"run\":\"killed\",\"repository\":\""
-            + repo
-            + "\",\"commit_id\":\""
-            + fourth
-            + "\",\"host\":\"elsewhere\",\"machine\":\"\",\"pid\":1,\"started_at\":\""
-            + killed
-            + "\",\"expires_at\":\""
-            + killed.plusSeconds(60)
-            + "\",\"exporter_version\":\"1\"}");
+    leaveLease(out, repo, fourth, List.of());
     lakeFs.emulator.deleteObject(repo, "main", "d.txt");
     lakeFs.put(repo, "c.txt", "c");
     lakeFs.emulator.commit(repo, "main", "fifth: d.txt and c.txt as in the third");
@@ -926,6 +915,137 @@ class LocalExportTest {
             });
     // Round 1's other four; the markers' round skipped after its failure.
     assertThat(result.copied()).isEqualTo(4);
+  }
+
+  /** The lease an export of {@code commit} left at {@code root} when it was killed a while ago. */
+  private static void leaveLease(Path root, String repo, String commit, List<String> alsoFrom)
+      throws IOException {
+    Instant killed = Instant.now().minusSeconds(120);
+    Files.writeString(
+        root.resolve(DestinationLease.NAME),
+        "{\"run\":\"killed\",\"repository\":\""
+            + repo
+            + "\",\"commit_id\":\""
+            + commit
+            + "\",\"host\":\"elsewhere\",\"machine\":\"\",\"pid\":1,\"started_at\":\""
+            + killed
+            + "\",\"expires_at\":\""
+            + killed.plusSeconds(60)
+            + "\",\"exporter_version\":\"1\",\"also_from\":["
+            + String.join(",", alsoFrom.stream().map(c -> "\"" + c + "\"").toList())
+            + "]}");
+  }
+
+  /**
+   * Two attempts in a row stopped part-way: the second ran from the first's commit too and says so
+   * (in its failure file, or in its lease when killed), so the next runs from both. The first took
+   * the table's marker down and neither reached round 2: it ends up again, as the HEAD has it.
+   */
+  @Test
+  void aDiffRetriedAfterTwoAttemptsStoppedEndsAsTheHead() throws IOException {
+    String repo = lakeFs.newRepository();
+    for (int i = 0; i < 4; i++) {
+      lakeFs.put(repo, "tbl/part-" + i, "v1-" + i);
+    }
+    lakeFs.put(repo, "tbl/_SUCCESS", "m1");
+    String first = lakeFs.emulator.commit(repo, "main", "first");
+    for (int i = 0; i < 4; i++) {
+      lakeFs.put(repo, "tbl/part-" + i, "v2-" + i);
+    }
+    lakeFs.put(repo, "tbl/_SUCCESS", "m2");
+    String longKey = "logs/" + "l".repeat(300) + ".txt";
+    lakeFs.put(repo, longKey, "a name no filesystem takes");
+    String second = lakeFs.emulator.commit(repo, "main", "second");
+    Path killedToo = out.resolveSibling(out.getFileName() + "-killed");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      assertThat(exporter.exportFrom("main", first).succeeded()).isFalse();
+    }
+    lakeFs.put(repo, "tbl/_SUCCESS", "m1");
+    lakeFs.put(repo, "tbl/part-0", "v1-0");
+    lakeFs.put(repo, "tbl/part-2", "v3-2");
+    String third = lakeFs.emulator.commit(repo, "main", "third");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      assertThat(exporter.exportFrom("main", first).succeeded()).isFalse();
+    }
+    assertThat(out.resolve("tbl/_SUCCESS")).doesNotExist();
+    lakeFs.emulator.deleteObject(repo, "main", longKey);
+    String fourth = lakeFs.emulator.commit(repo, "main", "fourth");
+    try (Exporter exporter = lakeFs.exporter(repo, out).build()) {
+      ExportResult retried = exporter.exportFrom("main", first);
+      assertThat(retried.succeeded()).as(retried.failures().toString()).isTrue();
+    }
+    Map<String, String> head =
+        Map.of(
+            "tbl/part-0", "v1-0",
+            "tbl/part-1", "v2-1",
+            "tbl/part-2", "v3-2",
+            "tbl/part-3", "v2-3",
+            "tbl/_SUCCESS", "m1");
+    assertThat(LocalLakeFs.tree(out)).isEqualTo(head);
+    assertThat(LocalLakeFs.status(out, fourth, true).get("also_from"))
+        .extracting(JsonNode::asText)
+        .containsExactly(third, second);
+
+    // Killed twice: the first attempt's lease names the second commit, the second's the third,
+    // having run from the second too; each wrote its commit's marker.
+    Files.createDirectories(killedToo);
+    try (Exporter exporter = lakeFs.exporter(repo, killedToo).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+    }
+    Files.writeString(killedToo.resolve("tbl/part-1"), "v2-1");
+    Files.writeString(killedToo.resolve("tbl/part-3"), "v2-3");
+    Files.writeString(killedToo.resolve("tbl/_SUCCESS"), "m2");
+    Files.writeString(killedToo.resolve("tbl/part-2"), "v3-2");
+    leaveLease(killedToo, repo, third, List.of(second));
+    try (Exporter exporter = lakeFs.exporter(repo, killedToo).build()) {
+      ExportResult retried = exporter.exportFrom("main", first);
+      assertThat(retried.succeeded()).as(retried.failures().toString()).isTrue();
+    }
+    assertThat(LocalLakeFs.tree(killedToo)).isEqualTo(head);
+  }
+
+  /**
+   * A marker new since the previous commit that a failed attempt wrote stays at the destination;
+   * the retry rewrites the table under it, so it goes down before round 1 as a changed one does.
+   */
+  @Test
+  void aRetryTakesDownAMarkerTheStoppedAttemptWroteBeforeRewritingItsTable() throws IOException {
+    String repo = lakeFs.newRepository();
+    lakeFs.put(repo, "base/x", "1");
+    String first = lakeFs.emulator.commit(repo, "main", "first");
+    for (int i = 0; i < 4; i++) {
+      lakeFs.put(repo, "t2/part-" + i, "v2-" + i);
+    }
+    lakeFs.put(repo, "t2/_SUCCESS", "");
+    String longMarker = "t3/" + "l".repeat(300) + "/_SUCCESS";
+    lakeFs.put(repo, longMarker, "");
+    lakeFs.emulator.commit(repo, "main", "second");
+    try (Exporter exporter = lakeFs.exporter(repo, out).concurrency(1).build()) {
+      assertThat(exporter.exportAllFromCommit(first).succeeded()).isTrue();
+      assertThat(exporter.exportFrom("main", first).succeeded()).isFalse();
+    }
+    assertThat(out.resolve("t2/_SUCCESS")).exists();
+    for (int i = 0; i < 4; i++) {
+      lakeFs.put(repo, "t2/part-" + i, "v3-" + i);
+    }
+    lakeFs.emulator.deleteObject(repo, "main", longMarker);
+    lakeFs.emulator.commit(repo, "main", "third");
+    var markerAtRoundStart = new ConcurrentHashMap<Integer, Boolean>();
+    ProgressListener watch =
+        new ProgressListener() {
+          @Override
+          public void roundStarted(int round) {
+            markerAtRoundStart.put(round, Files.exists(out.resolve("t2/_SUCCESS")));
+          }
+        };
+    try (Exporter exporter = lakeFs.exporter(repo, out).listener(watch).build()) {
+      ExportResult retried = exporter.exportFrom("main", first);
+      assertThat(retried.succeeded()).as(retried.failures().toString()).isTrue();
+    }
+    assertThat(markerAtRoundStart).containsEntry(1, false);
+    assertThat(out.resolve("t2/_SUCCESS")).exists();
+    assertThat(out.resolve("t2/part-0")).hasContent("v3-0");
   }
 
   @Test
