@@ -148,6 +148,42 @@ public final class DestinationCheck {
         true);
   }
 
+  /**
+   * The deciding look at a diff's status files ({@link #requireDiffStart}): for a run, under its
+   * {@code lease}, with the commits of an export whose lease it took over, then written in the
+   * lease for an export that may take this one's over; for a dry run ({@code lease} null), with
+   * those of a lease left at the root, its refusals to {@code dryRun}.
+   *
+   * @return the commits of exports stopped part-way that the diff runs from too
+   * @throws PreviousExportMissingException when a run would write the diff over another commit
+   */
+  public static List<String> diffStarts(
+      ObjectStore destination,
+      Location root,
+      String repository,
+      String previous,
+      String head,
+      DestinationLease lease,
+      RetryPolicy retry,
+      RunRefusals dryRun) {
+    if (lease == null) {
+      return requireDiffStart(
+          destination,
+          root,
+          previous,
+          head,
+          DestinationLease.leftBy(destination, root, repository),
+          retry,
+          dryRun,
+          false);
+    }
+    List<String> stopped =
+        requireDiffStart(
+            destination, root, previous, head, lease.tookOverFrom(), retry, null, false);
+    lease.record(stopped);
+    return stopped;
+  }
+
   /** {@code dryRun} holds a dry run's refusals; null for a run. */
   private static ObjectStore check(
       StorageRegistry storage, Location root, RunRefusals dryRun, RetryPolicy retry) {

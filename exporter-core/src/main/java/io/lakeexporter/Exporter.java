@@ -236,40 +236,25 @@ public final class Exporter implements AutoCloseable {
                 ? " (dry run, looking for identical objects)"
                 : " (dry run)"
             : copySettings.skipIdentical() ? " (skipping objects identical there already)" : "");
-    List<String> stopped = List.of();
-    if (checked && dryRun) {
-      stopped =
-          DestinationCheck.requireDiffStart(
-              destination,
-              root,
-              plan.previousCommitId(),
-              plan.commitId(),
-              DestinationLease.leftBy(destination, root, repository),
-              copySettings.retry(),
-              refusals,
-              false);
-    }
     DestinationLease lease =
         dryRun
             ? null
             : DestinationLease.take(
                 destination, root, repository, plan.commitId(), copySettings.retry());
     try {
-      if (checked && !dryRun) {
-        // Under the lease, no other export changes the status files: this answer holds.
-        stopped =
-            DestinationCheck.requireDiffStart(
-                destination,
-                root,
-                plan.previousCommitId(),
-                plan.commitId(),
-                lease.tookOverFrom(),
-                copySettings.retry(),
-                null,
-                false);
-        // Known to the next export, should this one be cut off too.
-        lease.record(stopped);
-      }
+      // For a run under the lease: no other export changes the status files meanwhile.
+      List<String> stopped =
+          checked
+              ? DestinationCheck.diffStarts(
+                  destination,
+                  root,
+                  repository,
+                  plan.previousCommitId(),
+                  plan.commitId(),
+                  lease,
+                  copySettings.retry(),
+                  refusals)
+              : List.of();
       ExportPlan toRun =
           stopped.isEmpty()
               ? plan

@@ -223,41 +223,26 @@ public final class SparkExporter {
           dryRun
               ? DestinationCheck.storeForDryRun(driverStorage, root, RetryPolicy.DEFAULT, refusals)
               : DestinationCheck.usableStore(driverStorage, root, RetryPolicy.DEFAULT);
-      List<String> stopped = List.of();
-      if (checked && dryRun) {
-        stopped =
-            DestinationCheck.requireDiffStart(
-                destinationStore,
-                root,
-                previous,
-                commitId,
-                DestinationLease.leftBy(destinationStore, root, repository),
-                RetryPolicy.DEFAULT,
-                refusals,
-                false);
-      }
       DestinationLease lease =
           dryRun
               ? null
               : DestinationLease.take(
                   destinationStore, root, repository, commitId, RetryPolicy.DEFAULT);
-      if (dryRun) {
-        DestinationLease.heldByAnother(destinationStore, root).ifPresent(refusals::add);
-      }
       try {
-        if (checked && !dryRun) {
-          stopped =
-              DestinationCheck.requireDiffStart(
-                  destinationStore,
-                  root,
-                  previous,
-                  commitId,
-                  lease.tookOverFrom(),
-                  RetryPolicy.DEFAULT,
-                  null,
-                  false);
-          // Known to the next export, should this one be cut off too.
-          lease.record(stopped);
+        List<String> stopped =
+            checked
+                ? DestinationCheck.diffStarts(
+                    destinationStore,
+                    root,
+                    repository,
+                    previous,
+                    commitId,
+                    lease,
+                    RetryPolicy.DEFAULT,
+                    refusals)
+                : List.of();
+        if (dryRun) {
+          DestinationLease.heldByAnother(destinationStore, root).ifPresent(refusals::add);
         }
         ExportResult result =
             runHolding(
