@@ -121,6 +121,20 @@ public final class DestinationLease implements AutoCloseable {
           alsoFrom);
     }
 
+    Holder withAlsoFrom(List<String> commits) {
+      return new Holder(
+          run,
+          repository,
+          commitId,
+          host,
+          machine,
+          pid,
+          startedAt,
+          expiresAt,
+          exporterVersion,
+          commits);
+    }
+
     /** Its commit, then those of the stopped exports its diff runs from too. */
     List<String> commits() {
       var all = new ArrayList<String>();
@@ -374,19 +388,7 @@ public final class DestinationLease implements AutoCloseable {
     if (unheld || stoppedExports.equals(ours.alsoFrom())) {
       return;
     }
-    Holder held = ours;
-    ours =
-        new Holder(
-            held.run(),
-            held.repository(),
-            held.commitId(),
-            held.host(),
-            held.machine(),
-            held.pid(),
-            held.startedAt(),
-            held.expiresAt(),
-            held.exporterVersion(),
-            stoppedExports);
+    ours = ours.withAlsoFrom(stoppedExports);
     try {
       write(ours);
     } catch (IOException | RuntimeException e) {
@@ -397,11 +399,6 @@ public final class DestinationLease implements AutoCloseable {
               + Printable.said(e),
           e);
     }
-  }
-
-  /** The stopped exports this export's diff runs from too, as {@link #record} was told. */
-  public List<String> recorded() {
-    return ours.alsoFrom();
   }
 
   /**
@@ -707,13 +704,7 @@ public final class DestinationLease implements AutoCloseable {
       json.name("started_at").value(holder.startedAt().toString());
       json.name("expires_at").value(holder.expiresAt().toString());
       json.name("exporter_version").value(holder.exporterVersion());
-      if (!holder.alsoFrom().isEmpty()) {
-        json.name("also_from").beginArray();
-        for (String commit : holder.alsoFrom()) {
-          json.value(commit);
-        }
-        json.endArray();
-      }
+      StatusFile.writeAlsoFrom(json, holder.alsoFrom());
       json.endObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing into memory

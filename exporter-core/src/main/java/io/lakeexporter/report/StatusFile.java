@@ -153,6 +153,21 @@ public final class StatusFile {
     }
   }
 
+  /**
+   * {@code "also_from": [...]}, the commits a diff ran from besides its previous one, as a status
+   * file and a lease write them; nothing when there are none.
+   */
+  static void writeAlsoFrom(JsonWriter json, List<String> alsoFrom) throws IOException {
+    if (alsoFrom.isEmpty()) {
+      return;
+    }
+    json.name("also_from").beginArray();
+    for (String commit : alsoFrom) {
+      json.value(commit);
+    }
+    json.endArray();
+  }
+
   /** The JSON of {@code result}, as UTF-8 bytes. */
   public static byte[] render(ExportResult result) {
     return render(result, List.of());
@@ -179,13 +194,7 @@ public final class StatusFile {
       if (result.previousCommitId() != null) {
         json.name("previous_commit_id").value(result.previousCommitId());
       }
-      if (!alsoFrom.isEmpty()) {
-        json.name("also_from").beginArray();
-        for (String commit : alsoFrom) {
-          json.value(commit);
-        }
-        json.endArray();
-      }
+      writeAlsoFrom(json, alsoFrom);
       json.name("commit_id").value(result.commitId());
       json.name("destination").value(result.destination());
       json.name("started_at").value(result.startedAt().toString());
