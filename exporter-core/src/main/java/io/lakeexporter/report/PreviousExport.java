@@ -74,7 +74,6 @@ public final class PreviousExport {
       RetryPolicy retry)
       throws IOException {
     Optional<Found> newest = retry.run(() -> newest(store, root, retry)).value();
-    List<String> stopped = leftLease;
     String cutOff =
         leftLease.isEmpty()
             ? ""
@@ -93,8 +92,8 @@ public final class PreviousExport {
     Found found = newest.get();
     if (found.succeeded() && (found.isOf(previous) || found.isOf(head))) {
       return Verdict.allowed(
-          stopped,
-          cutOff.isEmpty()
+          leftLease,
+          leftLease.isEmpty()
               ? ""
               : "the diff from "
                   + previous
@@ -143,7 +142,7 @@ public final class PreviousExport {
       var both = new ArrayList<String>();
       both.add(found.head(store, retry).commitId(found.commitId()));
       both.addAll(found.head(store, retry).alsoFrom());
-      both.addAll(stopped);
+      both.addAll(leftLease);
       return Verdict.allowed(
           both,
           "the last export at "
